@@ -1,0 +1,70 @@
+"""Arabic normalisation for matching, with a map back to offsets in the original text.
+
+Matching folds the letter variants that writers and keyboards mix freely (hamza forms of alef,
+alef maqsura, ta marbuta, hamza carriers), drops diacritics, tatweel and invisible direction
+marks, and turns Arabic-Indic and Persian digits into ASCII. Every step either keeps a character
+(possibly replaced by one other character) or deletes it, so normalised index i always comes
+from exactly one original index: `NormalizedText.offsets[i]`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Deleted: harakat and Quranic marks, superscript alef, tatweel, zero-width and bidi controls, BOM.
+_DELETED = (
+    "\u0610\u0611\u0612\u0613\u0614\u0615\u0616\u0617\u0618\u0619\u061a"
+    "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0656\u0657\u0658\u0659\u065a\u065b\u065c\u065d\u065e\u065f"
+    "\u0670\u0640\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u00ad"
+)
+_REPLACED = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ئ": "ي",
+    "ة": "ه", "ۀ": "ه",
+    "ؤ": "و",
+    "ک": "ك",
+    "٬": ",", "٫": ".", "،": ",",
+}
+_REPLACED.update({chr(0x0660 + d): str(d) for d in range(10)})  # Arabic-Indic digits
+_REPLACED.update({chr(0x06F0 + d): str(d) for d in range(10)})  # Persian digits
+# ASCII case only: str.lower() may lengthen some letters (İ), which would break the offset map.
+_REPLACED.update({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+_TABLE = str.maketrans({**_REPLACED, **{ch: None for ch in _DELETED}})
+_DELETED_RE = re.compile(f"[{re.escape(_DELETED)}]")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    text: str
+    # offsets[i] is the original index of text[i]; None means the identity map (nothing deleted).
+    offsets: tuple[int, ...] | None
+    original_length: int
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Maps the normalised span [start, end) to the original span covering the same characters."""
+        if self.offsets is None:
+            return start, end
+        if start >= end:
+            pos = self.offsets[start] if start < len(self.offsets) else self.original_length
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def fold_char_table() -> dict[int, str | None]:
+    """The translation table, for callers that fold many short strings (gazetteer keys)."""
+    return _TABLE
+
+
+def fold(text: str) -> str:
+    """The matching key of a short string, without the offset map."""
+    return text.translate(_TABLE)
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalises `text` for matching; the result's length may be shorter, never longer."""
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text):
+        return NormalizedText(folded, None, len(text))
+    deleted = {m.start() for m in _DELETED_RE.finditer(text)}
+    offsets = tuple(i for i in range(len(text)) if i not in deleted)
+    return NormalizedText(folded, offsets, len(text))
