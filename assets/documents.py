@@ -1,0 +1,139 @@
+"""Raw and cleaned documents: decode each planned file, record what became of it, clean it."""
+
+import datetime
+import hashlib
+
+import dagster as dg
+import polars as pl
+
+from assets.checks import suite_check
+from assets.reporting import output_metadata, spec_metadata
+from conflict_text.clean import clean_document
+from conflict_text.decode import decode_document
+from pipelines.inbox import read_plan
+from pipelines.partitions import batches
+from pipelines.resources import LedgerStorage
+from pipelines.tables import CLEANED_DOCUMENTS, RAW_DOCUMENTS, SOURCE_FILES
+from pipelines.warehouse import Warehouse
+
+_KINDS = {"python", "parquet"}
+WAR_START = datetime.date(2011, 1, 1)
+
+
+def _known_documents(warehouse: Warehouse) -> dict[str, str]:
+    """doc_id -> source_name of every document published so far."""
+    files = warehouse.current_publication().files(SOURCE_FILES.name)
+    if not files:
+        return {}
+    frame = pl.read_parquet([warehouse.root / f for f in files], columns=["doc_id", "source_name", "status"])
+    frame = frame.filter(pl.col("status") == "document")
+    return dict(zip(frame["doc_id"], frame["source_name"]))
+
+
+def ingest_batch(storage: LedgerStorage, batch: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Reads, verifies and decodes the files planned for `batch`; every planned file gets one ledger row."""
+    plan = read_plan(storage.warehouse, batch)
+    known = _known_documents(storage.warehouse)
+    ledger, documents = [], []
+    for row in plan.iter_rows(named=True):
+        entry = {**{k: row[k] for k in ("source_name", "sha256", "size_bytes", "mtime_ns", "change", "seen_at")},
+                 "doc_id": None, "reason": None, "batch": batch}
+        ledger.append(entry)
+        if row["change"] == "deleted":
+            entry["status"] = "deleted"
+            continue
+        if row["is_symlink"]:
+            entry.update(status="rejected", reason="symbolic link: never followed out of the inbox")
+            continue
+        try:
+            data = (storage.inbox / row["source_name"]).read_bytes()
+        except OSError as exc:
+            entry.update(status="deferred", reason=f"unreadable now ({exc.strerror}); retried by the next run")
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if sha != row["sha256"]:
+            entry.update(status="deferred", reason="changed after planning; the next run takes the new version")
+            continue
+        if sha in known:
+            entry.update(status="duplicate", doc_id=sha, reason=f"same content as {known[sha]}")
+            continue
+        decoded = decode_document(data, row["source_name"])
+        if decoded.text is None:
+            entry.update(status="rejected", reason=decoded.reason)
+            continue
+        known[sha] = row["source_name"]
+        entry.update(status="document", doc_id=sha)
+        documents.append({"doc_id": sha, "source_name": row["source_name"], "encoding": decoded.encoding,
+                          "size_bytes": len(data), "text": decoded.text, "batch": batch})
+    return SOURCE_FILES.frame(ledger), RAW_DOCUMENTS.frame(documents)
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec("source_files", group_name="raw", kinds=_KINDS, owners=["team:ingest"],
+                     description=SOURCE_FILES.description, metadata=spec_metadata(SOURCE_FILES)),
+        dg.AssetSpec("raw_documents", group_name="raw", kinds=_KINDS, owners=["team:ingest"],
+                     description=RAW_DOCUMENTS.description, metadata=spec_metadata(RAW_DOCUMENTS)),
+    ],
+    partitions_def=batches,
+    can_subset=False,
+)
+def raw_documents(context: dg.AssetExecutionContext, storage: LedgerStorage):
+    """Decodes the batch's new and changed files; rejected files keep their reason in source_files."""
+    ledger, documents = ingest_batch(storage, context.partition_key)
+    storage.warehouse.write_staged(SOURCE_FILES, context.partition_key, ledger)
+    storage.warehouse.write_staged(RAW_DOCUMENTS, context.partition_key, documents)
+    statuses = dict(ledger.group_by("status").len().iter_rows())
+    yield dg.MaterializeResult(
+        asset_key="source_files",
+        metadata=output_metadata(ledger, ["source_name", "change", "status", "reason"],
+                                 **{f"files_{k}": v for k, v in sorted(statuses.items())}),
+    )
+    yield dg.MaterializeResult(asset_key="raw_documents", metadata=output_metadata(documents, ["source_name", "encoding", "size_bytes", "text"]))
+
+
+def _clean_rows(raw: pl.DataFrame) -> pl.DataFrame:
+    rows = []
+    for doc in raw.iter_rows(named=True):
+        cleaned = clean_document(doc["text"])
+        rows.append({"doc_id": doc["doc_id"], "source_name": doc["source_name"], "title": cleaned.title,
+                     "outlet": cleaned.outlet, "url": cleaned.url, "published_date": cleaned.published_date,
+                     "body": cleaned.body, "furniture_lines_removed": cleaned.furniture_lines_removed,
+                     "batch": doc["batch"]})
+    return CLEANED_DOCUMENTS.frame(rows)
+
+
+@dg.asset(
+    name="documents",
+    deps=["raw_documents"],
+    group_name="cleaned",
+    kinds=_KINDS,
+    owners=["team:text"],
+    partitions_def=batches,
+    description=CLEANED_DOCUMENTS.description,
+    metadata=spec_metadata(CLEANED_DOCUMENTS),
+    code_version="clean-1",
+)
+def documents(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg.MaterializeResult:
+    """Removes site furniture and reads title, outlet, URL and publication date."""
+    raw = storage.warehouse.read_batch(RAW_DOCUMENTS, context.partition_key)
+    cleaned = _clean_rows(raw)
+    storage.warehouse.write_staged(CLEANED_DOCUMENTS, context.partition_key, cleaned)
+    return dg.MaterializeResult(metadata=output_metadata(
+        cleaned, ["source_name", "title", "outlet", "published_date", "body"],
+        furniture_lines_removed=int(cleaned["furniture_lines_removed"].sum() or 0)))
+
+
+def _explain_ledger(frame: pl.DataFrame, _warehouse: Warehouse, _batch: str | None) -> pl.DataFrame:
+    return frame.with_columns(explained=pl.col("status").is_in(["document", "deleted"]) | pl.col("reason").is_not_null())
+
+
+source_files_check = suite_check(SOURCE_FILES, "source_files", ["source_name"], derive=_explain_ledger)
+raw_documents_check = suite_check(RAW_DOCUMENTS, "raw_documents", ["source_name"])
+def _published_date_in_range(frame: pl.DataFrame, _warehouse: Warehouse, _batch: str | None) -> pl.DataFrame:
+    """Reporting on the Syrian war starts in 2011; a date after today is misread."""
+    date = pl.col("published_date")
+    return frame.with_columns(published_date_in_range=date.is_null() | date.is_between(WAR_START, datetime.date.today()))
+
+
+documents_check = suite_check(CLEANED_DOCUMENTS, "documents", ["source_name"], derive=_published_date_in_range)

@@ -1,0 +1,113 @@
+"""The gazetteer as an asset, and entity mentions found in cleaned bodies."""
+
+import hashlib
+
+import dagster as dg
+import polars as pl
+
+from assets.checks import suite_check
+from assets.reporting import output_metadata, spec_metadata
+from conflict_text.entities import find_mentions
+from conflict_text.gazetteer import load_gazetteer
+from pipelines.partitions import batches
+from pipelines.resources import LedgerStorage
+from pipelines.tables import CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES
+from pipelines.warehouse import Warehouse
+
+_KINDS = {"python", "parquet"}
+
+
+def gazetteer_frame() -> pl.DataFrame:
+    rows = load_gazetteer().entities()
+    return GAZETTEER_ENTITIES.frame([{name: row.get(name) for name in GAZETTEER_ENTITIES.columns} for row in rows])
+
+
+@dg.observable_source_asset(
+    name="gazetteer_files",
+    group_name="gazetteer",
+    description="The gazetteer data files under conflict_text/data/gazetteer (reviewed like code); "
+    "its data version is their content hash, so editing them marks entity extraction stale.",
+)
+def gazetteer_files() -> dg.DataVersion:
+    return dg.DataVersion(load_gazetteer().version)
+
+
+@dg.asset(
+    name="gazetteer_entities",
+    deps=["gazetteer_files"],
+    group_name="gazetteer",
+    kinds=_KINDS,
+    owners=["team:analysis"],
+    description=GAZETTEER_ENTITIES.description,
+    metadata=spec_metadata(GAZETTEER_ENTITIES),
+)
+def gazetteer_entities(storage: LedgerStorage) -> dg.MaterializeResult:
+    """Canonical entities with aliases and coordinates, staged for the next publication."""
+    frame = gazetteer_frame()
+    storage.warehouse.write_staged(GAZETTEER_ENTITIES, None, frame)
+    by_type = dict(frame.group_by("entity_type").len().iter_rows())
+    return dg.MaterializeResult(
+        metadata=output_metadata(frame, ["entity_id", "entity_type", "name_ar", "name_en", "latitude", "longitude"],
+                                 gazetteer_version=load_gazetteer().version,
+                                 **{f"entities_{k}": v for k, v in sorted(by_type.items())}),
+        data_version=dg.DataVersion(load_gazetteer().version),
+    )
+
+
+def mention_rows(cleaned: pl.DataFrame, batch: str) -> pl.DataFrame:
+    rows = []
+    for doc_id, body in cleaned.select("doc_id", "body").iter_rows():
+        for m in find_mentions(body):
+            mention_id = hashlib.sha1(f"{doc_id}:{m.char_start}:{m.char_end}:{m.entity_id}".encode()).hexdigest()[:20]
+            rows.append({"mention_id": mention_id, "doc_id": doc_id, "entity_id": m.entity_id,
+                         "entity_type": m.entity_type, "surface": m.surface, "name_ar": m.name_ar,
+                         "name_en": m.name_en, "char_start": m.char_start, "char_end": m.char_end,
+                         "match_source": m.match_source, "batch": batch})
+    return ENTITY_MENTIONS.frame(rows)
+
+
+@dg.asset(
+    name="entity_mentions",
+    deps=["documents", "gazetteer_entities"],
+    group_name="entities",
+    kinds=_KINDS,
+    owners=["team:analysis"],
+    partitions_def=batches,
+    description=ENTITY_MENTIONS.description,
+    metadata=spec_metadata(ENTITY_MENTIONS),
+    code_version="entities-1",
+)
+def entity_mentions(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg.MaterializeResult:
+    """Gazetteer matches (Aho-Corasick over normalised aliases, clitics handled) and names found from context."""
+    cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, context.partition_key, columns=["doc_id", "body"])
+    mentions = mention_rows(cleaned, context.partition_key)
+    storage.warehouse.write_staged(ENTITY_MENTIONS, context.partition_key, mentions)
+    by_type = dict(mentions.group_by("entity_type").len().iter_rows())
+    return dg.MaterializeResult(metadata=output_metadata(
+        mentions, ["entity_type", "surface", "name_en", "match_source"],
+        from_patterns=int((mentions["match_source"] == "pattern").sum()),
+        **{f"mentions_{k}": v for k, v in sorted(by_type.items())}))
+
+
+def with_span_text(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None, spans: dict[str, tuple[str, str]]) -> pl.DataFrame:
+    """Adds body[start:end] for each named span (column -> (start, end)), for offset expectations."""
+    bodies = warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body"])
+    joined = frame.join(bodies, on="doc_id", how="left")
+    return joined.with_columns(
+        pl.col("body").str.slice(pl.col(start), pl.col(end) - pl.col(start)).alias(name)
+        for name, (start, end) in spans.items()
+    ).drop("body")
+
+
+def _mention_spans(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None) -> pl.DataFrame:
+    return with_span_text(frame, warehouse, batch, {"span_text": ("char_start", "char_end")})
+
+
+def _places_have_coordinates(frame: pl.DataFrame, _warehouse: Warehouse, _batch: str | None) -> pl.DataFrame:
+    return frame.with_columns(
+        place_has_coordinates=(pl.col("entity_type") != "location") | (pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())
+    )
+
+
+gazetteer_check = suite_check(GAZETTEER_ENTITIES, "gazetteer_entities", ["entity_id"], derive=_places_have_coordinates, partitioned=False)
+entity_mentions_check = suite_check(ENTITY_MENTIONS, "entity_mentions", ["mention_id", "doc_id"], derive=_mention_spans)

@@ -1,0 +1,94 @@
+"""Casualty and munition figures read from cleaned bodies, with their evidence and offsets."""
+
+import dataclasses
+import hashlib
+from collections import defaultdict
+
+import dagster as dg
+import polars as pl
+
+from assets.checks import suite_check
+from assets.entities import with_span_text
+from assets.reporting import output_metadata, spec_metadata
+from conflict_text.figures import extract_figures
+from conflict_text.models import EntityMention
+from pipelines.partitions import batches
+from pipelines.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, MUNITIONS_FIGURES, Table
+from pipelines.resources import LedgerStorage
+from pipelines.warehouse import Warehouse
+
+_KINDS = {"python", "parquet"}
+_MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
+
+
+def figure_id(doc_id: str, kind: str, char_start: int, char_end: int, label: str) -> str:
+    """Stable across re-runs: the same text read the same way gets the same id."""
+    return hashlib.sha1(f"{doc_id}:{kind}:{char_start}:{char_end}:{label}".encode()).hexdigest()[:20]
+
+
+def figure_rows(cleaned: pl.DataFrame, mentions: pl.DataFrame, batch: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    mentions_of = defaultdict(list)
+    for row in mentions.select(["doc_id", *_MENTION_FIELDS]).iter_rows(named=True):
+        doc_id = row.pop("doc_id")
+        mentions_of[doc_id].append(EntityMention(**row))
+    casualties, munitions = [], []
+    for doc_id, body, published in cleaned.select("doc_id", "body", "published_date").iter_rows():
+        figures = extract_figures(body, mentions_of[doc_id], published)
+        ids = [figure_id(doc_id, "casualty", c.char_start, c.char_end, f"{c.outcome}/{c.victim_group}") for c in figures.casualties]
+        for fid, c in zip(ids, figures.casualties):
+            row = dataclasses.asdict(c)
+            parent = row.pop("parent_index")
+            casualties.append({**row, "figure_id": fid, "doc_id": doc_id, "batch": batch,
+                               "parent_figure_id": ids[parent] if parent is not None else None})
+        for m in figures.munitions:
+            row = dataclasses.asdict(m)
+            munitions.append({**row, "figure_id": figure_id(doc_id, "munition", m.char_start, m.char_end, m.munition_type),
+                              "doc_id": doc_id, "batch": batch})
+    return _framed(CASUALTY_FIGURES, casualties), _framed(MUNITIONS_FIGURES, munitions)
+
+
+def _framed(table: Table, rows: list[dict]) -> pl.DataFrame:
+    return table.frame([{name: row.get(name) for name in table.columns} for row in rows])
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec("casualty_figures", group_name="figures", kinds=_KINDS, owners=["team:analysis"],
+                     deps=["documents", "entity_mentions"], description=CASUALTY_FIGURES.description,
+                     metadata=spec_metadata(CASUALTY_FIGURES), code_version="figures-1"),
+        dg.AssetSpec("munitions_figures", group_name="figures", kinds=_KINDS, owners=["team:analysis"],
+                     deps=["documents", "entity_mentions"], description=MUNITIONS_FIGURES.description,
+                     metadata=spec_metadata(MUNITIONS_FIGURES), code_version="figures-1"),
+    ],
+    partitions_def=batches,
+    can_subset=False,
+)
+def figures(context: dg.AssetExecutionContext, storage: LedgerStorage):
+    """Numbers with what they count (outcome and victims, or munition type), qualifier, breakdowns and context."""
+    batch = context.partition_key
+    cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date"])
+    mentions = storage.warehouse.read_batch(ENTITY_MENTIONS, batch)
+    casualties, munitions = figure_rows(cleaned, mentions, batch)
+    storage.warehouse.write_staged(CASUALTY_FIGURES, batch, casualties)
+    storage.warehouse.write_staged(MUNITIONS_FIGURES, batch, munitions)
+    yield dg.MaterializeResult(asset_key="casualty_figures", metadata=output_metadata(
+        casualties, ["outcome", "victim_group", "value", "qualifier", "surface", "evidence"],
+        killed_total=int(casualties.filter((pl.col("outcome") == "killed") & pl.col("parent_figure_id").is_null())["value"].sum() or 0)))
+    yield dg.MaterializeResult(asset_key="munitions_figures", metadata=output_metadata(
+        munitions, ["munition_type", "value", "qualifier", "surface", "evidence"]))
+
+
+_FIGURE_SPANS = {"span_text": ("char_start", "char_end"), "evidence_text": ("evidence_start", "evidence_end")}
+
+
+def _casualty_derived(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None) -> pl.DataFrame:
+    frame = with_span_text(frame, warehouse, batch, _FIGURE_SPANS)
+    return frame.with_columns(parent_known=pl.col("parent_figure_id").is_null() | pl.col("parent_figure_id").is_in(frame["figure_id"]))
+
+
+def _munition_derived(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None) -> pl.DataFrame:
+    return with_span_text(frame, warehouse, batch, _FIGURE_SPANS)
+
+
+casualty_figures_check = suite_check(CASUALTY_FIGURES, "casualty_figures", ["figure_id", "doc_id"], derive=_casualty_derived)
+munitions_figures_check = suite_check(MUNITIONS_FIGURES, "munitions_figures", ["figure_id", "doc_id"], derive=_munition_derived)

@@ -1,0 +1,80 @@
+"""The analysts' views, over the lake files of one publication.
+
+Only current documents are visible: a file's latest ledger row decides whether its document is
+current (a changed file supersedes its earlier version, a deleted file leaves the views); every
+version stays queryable in document_versions and source_files.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from pipelines.tables import (
+    CASUALTY_FIGURES,
+    CLEANED_DOCUMENTS,
+    ENTITY_MENTIONS,
+    GAZETTEER_ENTITIES,
+    MUNITIONS_FIGURES,
+    RAW_DOCUMENTS,
+    SOURCE_FILES,
+    Table,
+)
+
+if TYPE_CHECKING:
+    from pipelines.warehouse import Publication
+
+_DUCKDB_TYPES = {
+    pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN",
+    pl.Date: "DATE", pl.Datetime: "TIMESTAMPTZ",
+}
+
+
+def _sql_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.List):
+        return _sql_type(dtype.inner) + "[]"
+    return _DUCKDB_TYPES[dtype.base_type()]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _scan(root: Path, table: Table, files: list[str]) -> str:
+    """A relation over the table's lake files, or an empty relation with its columns."""
+    if not files:
+        columns = ", ".join(f"CAST(NULL AS {_sql_type(dtype)}) AS {name}" for name, dtype in table.schema.items())
+        return f"(SELECT {columns} WHERE false)"
+    paths = ", ".join(_literal(str(root / f)) for f in files)
+    return f"read_parquet([{paths}])"
+
+
+def view_statements(root: Path, publication: Publication) -> list[str]:
+    scan = lambda table: _scan(root, table, publication.files(table.name))  # noqa: E731
+    gazetteer_files = [publication.tables[GAZETTEER_ENTITIES.name]] if GAZETTEER_ENTITIES.name in publication.tables else []
+    current_docs = "(SELECT doc_id FROM current_source_files WHERE status IN ('document', 'duplicate'))"
+    return [
+        f"CREATE VIEW source_files AS SELECT * FROM {scan(SOURCE_FILES)}",
+        "CREATE VIEW current_source_files AS SELECT * FROM source_files"
+        " QUALIFY row_number() OVER (PARTITION BY source_name ORDER BY batch DESC) = 1",
+        f"CREATE VIEW raw_documents AS SELECT * FROM {scan(RAW_DOCUMENTS)}",
+        f"CREATE VIEW document_versions AS SELECT * FROM {scan(CLEANED_DOCUMENTS)}",
+        f"CREATE VIEW documents AS SELECT * FROM document_versions WHERE doc_id IN {current_docs}",
+        "CREATE VIEW rejected_documents AS SELECT source_name, sha256, reason, seen_at, batch"
+        " FROM current_source_files WHERE status = 'rejected'",
+        f"CREATE VIEW entity_mentions AS SELECT * FROM {scan(ENTITY_MENTIONS)} WHERE doc_id IN {current_docs}",
+        f"CREATE VIEW casualty_figures AS SELECT * FROM {scan(CASUALTY_FIGURES)} WHERE doc_id IN {current_docs}",
+        f"CREATE VIEW munitions_figures AS SELECT * FROM {scan(MUNITIONS_FIGURES)} WHERE doc_id IN {current_docs}",
+        f"CREATE VIEW gazetteer_entities AS SELECT * FROM {_scan(root, GAZETTEER_ENTITIES, gazetteer_files)}",
+        # One row per canonical entity mentioned in a current document; names found from context
+        # (match_source = 'pattern') have no gazetteer row and no coordinates until promoted.
+        "CREATE VIEW entities AS"
+        " WITH mentioned AS (SELECT entity_id, any_value(entity_type) AS entity_type, any_value(name_ar) AS name_ar,"
+        " any_value(name_en) AS name_en, bool_or(match_source = 'pattern') AS from_pattern,"
+        " count(*) AS mentions, count(DISTINCT doc_id) AS documents FROM entity_mentions GROUP BY entity_id)"
+        " SELECT m.entity_id, m.entity_type, coalesce(g.name_ar, m.name_ar) AS name_ar, coalesce(g.name_en, m.name_en) AS name_en,"
+        " coalesce(g.aliases, []::VARCHAR[]) AS aliases, g.latitude, g.longitude, g.governorate, g.parent_id, g.actor_type,"
+        " g.role, m.from_pattern, m.mentions, m.documents"
+        " FROM mentioned m LEFT JOIN gazetteer_entities g USING (entity_id)",
+    ]

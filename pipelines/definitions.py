@@ -1,0 +1,31 @@
+"""The code location: assets, checks, the ledger job, the nightly schedule and resources."""
+from __future__ import annotations
+
+import dagster as dg
+
+from assets import documents, entities, figures, publication
+from pipelines.partitions import batches
+from pipelines.resources import LedgerStorage
+from pipelines.schedules import nightly_ledger
+
+_asset_modules = [documents, entities, figures, publication]
+
+ledger_job = dg.define_asset_job(
+    "ledger_batch",
+    selection=dg.AssetSelection.groups("raw", "cleaned", "entities", "figures", "publication"),
+    partitions_def=batches,
+    description="Processes one inbox batch end to end and publishes it when every check passed.",
+)
+gazetteer_job = dg.define_asset_job(
+    "gazetteer_refresh",
+    selection=dg.AssetSelection.assets("gazetteer_entities"),
+    description="Stages the gazetteer (checked) for the next publication.",
+)
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules(_asset_modules),
+    asset_checks=dg.load_asset_checks_from_modules(_asset_modules),
+    jobs=[ledger_job, gazetteer_job],
+    schedules=[nightly_ledger],
+    resources={"storage": LedgerStorage.from_environment()},
+)

@@ -1,0 +1,132 @@
+"""Planning a batch: which inbox files are new, changed or deleted since the ledger last saw them.
+
+The ledger is the union of the batch plans. A file is hashed only when its size or modification
+time differs from what the ledger recorded, so a run with nothing new reads no file contents.
+Symbolic links are never followed (a link is recorded and rejected by the batch instead).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.warehouse import Warehouse, write_parquet_atomically
+
+PLAN_SCHEMA = pl.Schema(
+    {
+        "source_name": pl.String(),
+        "sha256": pl.String(),
+        "size_bytes": pl.Int64(),
+        "mtime_ns": pl.Int64(),
+        "change": pl.String(),  # new | changed | deleted
+        "is_symlink": pl.Boolean(),
+        "seen_at": pl.Datetime("us", "UTC"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    source_name: str
+    size_bytes: int
+    mtime_ns: int
+    is_symlink: bool
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    batch: str
+    new: int
+    changed: int
+    deleted: int
+    unchanged: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.new or self.changed or self.deleted)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def scan_inbox(inbox: Path) -> Iterator[InboxFile]:
+    """Regular files below the inbox (hidden files and folders skipped), links reported, never followed."""
+    for folder, subfolders, files in os.walk(inbox, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            stat = path.lstat()
+            yield InboxFile(str(path.relative_to(inbox)), stat.st_size, stat.st_mtime_ns, path.is_symlink())
+
+
+def known_sources(warehouse: Warehouse) -> pl.DataFrame:
+    """The ledger's latest row per source_name, over every planned batch."""
+    plans = sorted((warehouse.root / "batches").glob("batch=*/plan.parquet"))
+    if not plans:
+        return pl.DataFrame(schema=PLAN_SCHEMA)
+    frames = [pl.read_parquet(p).with_columns(batch=pl.lit(p.parent.name.removeprefix("batch="))) for p in plans]
+    return pl.concat(frames).sort("batch").unique("source_name", keep="last", maintain_order=True)
+
+
+def new_batch_key(warehouse: Warehouse, now: datetime) -> str:
+    """A sortable, readable batch key: the UTC time of planning, made unique within the warehouse."""
+    base = now.astimezone(UTC).strftime("%Y-%m-%dT%H%M%S")
+    key, n = base, 1
+    while warehouse.plan_path(key).parent.exists():
+        n += 1
+        key = f"{base}.{n}"
+    return key
+
+
+def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None) -> BatchPlan:
+    """Compares the inbox with the ledger and writes the plan of a new batch when anything changed."""
+    now = now or datetime.now(UTC)
+    known = {row["source_name"]: row for row in known_sources(warehouse).iter_rows(named=True)}
+    rows, unchanged, seen = [], 0, set()
+    for f in scan_inbox(inbox):
+        seen.add(f.source_name)
+        before = known.get(f.source_name)
+        alive = before is not None and before["change"] != "deleted"
+        if alive and (before["size_bytes"], before["mtime_ns"]) == (f.size_bytes, f.mtime_ns):
+            unchanged += 1
+            continue
+        sha = None if f.is_symlink else sha256_of(inbox / f.source_name)
+        if alive and sha == before["sha256"]:
+            unchanged += 1  # touched, not changed
+            continue
+        change = "changed" if alive else "new"
+        rows.append({"source_name": f.source_name, "sha256": sha, "size_bytes": f.size_bytes,
+                     "mtime_ns": f.mtime_ns, "change": change, "is_symlink": f.is_symlink, "seen_at": now})
+    for name, before in known.items():
+        if name not in seen and before["change"] != "deleted":
+            rows.append({"source_name": name, "sha256": None, "size_bytes": None, "mtime_ns": None,
+                         "change": "deleted", "is_symlink": False, "seen_at": now})
+    counts = {c: sum(r["change"] == c for r in rows) for c in ("new", "changed", "deleted")}
+    if not rows:
+        return BatchPlan("", unchanged=unchanged, **counts)
+    batch = new_batch_key(warehouse, now)
+    write_parquet_atomically(pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row"), warehouse.plan_path(batch))
+    return BatchPlan(batch, unchanged=unchanged, **counts)
+
+
+def read_plan(warehouse: Warehouse, batch: str) -> pl.DataFrame:
+    return pl.read_parquet(warehouse.plan_path(batch))
+
+
+def pending_batches(warehouse: Warehouse) -> list[str]:
+    """Planned batches not yet published, oldest first (a failed batch is retried by the next run)."""
+    planned = sorted(p.parent.name.removeprefix("batch=") for p in (warehouse.root / "batches").glob("batch=*/plan.parquet"))
+    published = warehouse.published_batches()
+    return [b for b in planned if b not in published]

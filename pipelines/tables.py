@@ -1,0 +1,168 @@
+"""The warehouse's tables: one schema per table, defined once.
+
+Assets write these columns, expectations check them, the catalog's views read them and the
+Dagster UI shows them (column schema metadata) from this single definition.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: dict[str, tuple[pl.DataType, str]]  # name -> (type, description)
+
+    @property
+    def schema(self) -> pl.Schema:
+        return pl.Schema({name: dtype for name, (dtype, _) in self.columns.items()})
+
+    def frame(self, rows: list[dict] | None = None) -> pl.DataFrame:
+        """A frame with exactly this table's columns, in order, typed; empty when there are no rows."""
+        return pl.DataFrame(rows or [], schema=self.schema, orient="row") if rows else pl.DataFrame(schema=self.schema)
+
+
+_S, _I, _B, _D, _T = pl.String(), pl.Int64(), pl.Boolean(), pl.Date(), pl.Datetime("us", "UTC")
+
+_EVIDENCE = {
+    "evidence": (_S, "The sentence the figure was read from (body[evidence_start:evidence_end])"),
+    "evidence_start": (_I, "Offset of the evidence sentence in documents.body"),
+    "evidence_end": (_I, "End offset (exclusive) of the evidence sentence"),
+    "char_start": (_I, "Offset of the number expression in documents.body"),
+    "char_end": (_I, "End offset (exclusive): body[char_start:char_end] == surface"),
+    "surface": (_S, "The number expression as written"),
+}
+
+SOURCE_FILES = Table(
+    "source_files",
+    "The inbox ledger: one row per file seen in a batch, with what became of it.",
+    {
+        "source_name": (_S, "Path of the file relative to the inbox"),
+        "sha256": (_S, "sha256 of the file's bytes (null for a deleted file)"),
+        "size_bytes": (_I, "File size in bytes"),
+        "mtime_ns": (_I, "File modification time, ns since the epoch"),
+        "change": (_S, "new | changed | deleted: what the planner saw"),
+        "status": (_S, "document | duplicate | rejected | deleted: what the batch made of it"),
+        "doc_id": (_S, "The document it became (sha256 of the bytes); null when rejected or deleted"),
+        "reason": (_S, "Why a file was rejected, or whose duplicate it is"),
+        "seen_at": (_T, "When the planner saw the file"),
+        "batch": (_S, "The batch (Dagster partition) that processed the file"),
+    },
+)
+
+RAW_DOCUMENTS = Table(
+    "raw_documents",
+    "Decoded text of each new document, one row per file version.",
+    {
+        "doc_id": (_S, "sha256 of the raw bytes"),
+        "source_name": (_S, "Path of the file relative to the inbox"),
+        "encoding": (_S, "The encoding the bytes were decoded from"),
+        "size_bytes": (_I, "File size in bytes"),
+        "text": (_S, "Decoded text, line ends normalised"),
+        "batch": (_S, "Batch (Dagster partition)"),
+    },
+)
+
+CLEANED_DOCUMENTS = Table(
+    "documents",
+    "Cleaned documents: metadata and the body without site furniture. All offsets refer to body.",
+    {
+        "doc_id": (_S, "sha256 of the raw bytes"),
+        "source_name": (_S, "Path of the file relative to the inbox"),
+        "title": (_S, "Headline"),
+        "outlet": (_S, "Publishing outlet, when recognised"),
+        "url": (_S, "URL of the article, when the page states it"),
+        "published_date": (_D, "Publication date, when the page states it"),
+        "body": (_S, "Article text without site furniture; offsets refer to it"),
+        "furniture_lines_removed": (_I, "Lines of site furniture removed"),
+        "batch": (_S, "Batch (Dagster partition)"),
+    },
+)
+
+ENTITY_MENTIONS = Table(
+    "entity_mentions",
+    "Mentions of armed groups, people, places, organisations and media in document bodies.",
+    {
+        "mention_id": (_S, "Stable id of the mention"),
+        "doc_id": (_S, "Document"),
+        "entity_id": (_S, "Canonical entity (gazetteer id, or pattern:* for names found from context)"),
+        "entity_type": (_S, "armed_group | person | location | organisation | media"),
+        "surface": (_S, "The name as written, clitics excluded (body[char_start:char_end])"),
+        "name_ar": (_S, "Canonical Arabic name"),
+        "name_en": (_S, "Canonical English name"),
+        "char_start": (_I, "Offset in documents.body"),
+        "char_end": (_I, "End offset (exclusive)"),
+        "match_source": (_S, "gazetteer | pattern (found from context: review and promote)"),
+        "batch": (_S, "Batch (Dagster partition)"),
+    },
+)
+
+_FIGURE_COMMON = {
+    "value": (_I, "The stated number; null for vague quantities or uncounted weapons"),
+    "value_low": (_I, "Lower bound implied by the qualifier"),
+    "value_high": (_I, "Upper bound implied by the qualifier"),
+    "qualifier": (_S, "exact | at_least | more_than | about | less_than | vague (| unspecified for munitions)"),
+}
+_FIGURE_CONTEXT = {
+    "location": (_S, "Place the figure refers to, where stated"),
+    "perpetrator": (_S, "Who caused it, where stated"),
+    "claimant": (_S, "Who states the number"),
+    "period_start": (_D, "Start of the period covered, where stated"),
+    "period_end": (_D, "End of the period covered, where stated"),
+}
+
+CASUALTY_FIGURES = Table(
+    "casualty_figures",
+    "Casualty figures with their evidence sentence and offsets.",
+    {
+        "figure_id": (_S, "Stable id of the figure"),
+        "doc_id": (_S, "Document"),
+        "outcome": (_S, "killed | injured | missing | displaced | detained | killed_or_injured"),
+        "victim_group": (_S, "total | civilians | fighters | women | children | regime_forces | civil_defence | medical_staff | women_and_children"),
+        **_FIGURE_COMMON,
+        "parent_figure_id": (_S, "The figure this one is a breakdown of (never add it to its parent)"),
+        **_FIGURE_CONTEXT,
+        "disputed": (_B, "Denied or contested in the text"),
+        "superseded": (_B, "An earlier toll raised later in the same text"),
+        **_EVIDENCE,
+        "batch": (_S, "Batch (Dagster partition)"),
+    },
+)
+
+MUNITIONS_FIGURES = Table(
+    "munitions_figures",
+    "Munitions used, counted or named, with their evidence sentence and offsets.",
+    {
+        "figure_id": (_S, "Stable id of the figure"),
+        "doc_id": (_S, "Document"),
+        "munition_type": (_S, "Munition vocabulary (airstrike, barrel_bomb, ...)"),
+        **_FIGURE_COMMON,
+        "unit": (_S, "What was counted when it is the carrier (e.g. rockets of chlorine)"),
+        **_FIGURE_CONTEXT,
+        **_EVIDENCE,
+        "batch": (_S, "Batch (Dagster partition)"),
+    },
+)
+
+BATCH_TABLES = (SOURCE_FILES, RAW_DOCUMENTS, CLEANED_DOCUMENTS, ENTITY_MENTIONS, CASUALTY_FIGURES, MUNITIONS_FIGURES)
+
+GAZETTEER_ENTITIES = Table(
+    "gazetteer_entities",
+    "The gazetteer: canonical armed groups, people, places, organisations and media with aliases and coordinates.",
+    {
+        "entity_id": (_S, "Stable gazetteer id"),
+        "entity_type": (_S, "armed_group | person | location | organisation | media"),
+        "name_ar": (_S, "Canonical Arabic name"),
+        "name_en": (_S, "Canonical English name"),
+        "aliases": (pl.List(_S), "Other spellings and names matched"),
+        "latitude": (pl.Float64(), "Latitude (places)"),
+        "longitude": (pl.Float64(), "Longitude (places)"),
+        "governorate": (_S, "Syrian governorate (places)"),
+        "parent_id": (_S, "Enclosing place, or parent organisation"),
+        "actor_type": (_S, "ACLED-style actor type (armed groups)"),
+        "role": (_S, "Role (people)"),
+    },
+)

@@ -1,0 +1,196 @@
+"""The warehouse on disk: staged batches, the published lake, and the analysts' catalog.
+
+Layout under the warehouse root (hive-style folders per table and batch):
+
+    batches/batch=K/plan.parquet          what the planner decided batch K will process
+    staging/<table>/batch=K/data.parquet  written by the assets, audited by the checks
+    lake/<table>/batch=K/<pub>.parquet    promoted after every check passed (write-audit-publish)
+    lake/_publications/<seq>.json         which lake file is current for each table and batch
+    conflict.duckdb                       views over the current lake files, nothing else
+
+Publication is atomic: staged files are moved into the lake under new names (invisible until
+referenced), a new publication record is written, and a new catalog file replaces the old one
+with os.replace. An analyst holding the previous catalog open keeps reading the previous files,
+which are kept for one more publication, and never blocks a run (no process ever opens the
+live catalog for writing).
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.catalog import view_statements
+from pipelines.tables import Table
+
+CATALOG_NAME = "conflict.duckdb"
+_KEEP_PUBLICATIONS = 2  # the current one and the one before, for readers holding an old catalog
+
+
+def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    frame.write_parquet(tmp, compression="zstd", statistics=True)
+    os.replace(tmp, path)
+    return path
+
+
+def write_text_atomically(text: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Publication:
+    sequence: int
+    published_at: str
+    # batch -> table name -> lake file, relative to the warehouse root
+    batches: dict[str, dict[str, str]]
+    # unpartitioned tables (the gazetteer) -> lake file
+    tables: dict[str, str]
+
+    def files(self, table: str) -> list[str]:
+        return [paths[table] for _, paths in sorted(self.batches.items()) if table in paths]
+
+    def referenced(self) -> set[str]:
+        return {p for paths in self.batches.values() for p in paths.values()} | set(self.tables.values())
+
+
+EMPTY_PUBLICATION = Publication(0, "", {}, {})
+
+
+class Warehouse:
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root).resolve()
+
+    # -- paths ---------------------------------------------------------------------------------
+    @property
+    def catalog_path(self) -> Path:
+        return self.root / CATALOG_NAME
+
+    def plan_path(self, batch: str) -> Path:
+        return self.root / "batches" / f"batch={batch}" / "plan.parquet"
+
+    def staged_path(self, table: Table | str, batch: str | None = None) -> Path:
+        name = table if isinstance(table, str) else table.name
+        folder = self.root / "staging" / name
+        return (folder / f"batch={batch}" if batch else folder) / "data.parquet"
+
+    @property
+    def _publications_dir(self) -> Path:
+        return self.root / "lake" / "_publications"
+
+    # -- staging -------------------------------------------------------------------------------
+    def write_staged(self, table: Table, batch: str | None, frame: pl.DataFrame) -> Path:
+        """Stages a batch of `table` (exactly its columns), replacing an earlier attempt."""
+        return write_parquet_atomically(frame.select(table.schema.names()).cast(table.schema), self.staged_path(table, batch))
+
+    def read_batch(self, table: Table, batch: str | None = None, columns: list[str] | None = None) -> pl.DataFrame:
+        """The batch's staged table, or its published one when it was promoted already.
+
+        Re-running one stage of a published batch reads its upstream from the lake.
+        """
+        path = self.staged_path(table, batch)
+        if not path.exists():
+            publication = self.current_publication()
+            published = publication.batches.get(batch, {}) if batch else publication.tables
+            if table.name not in published:
+                raise FileNotFoundError(f"{table.name} of batch {batch} is neither staged nor published")
+            path = self.root / published[table.name]
+        return pl.read_parquet(path, columns=columns)
+
+    def staged_tables(self, tables: list[Table], batch: str | None) -> list[Table]:
+        return [t for t in tables if self.staged_path(t, batch).exists()]
+
+    # -- locking -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, name: str = "publish") -> Iterator[None]:
+        """An exclusive inter-process lock on this warehouse (released when the process dies)."""
+        path = self.root / f".{name}.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- publications --------------------------------------------------------------------------
+    def current_publication(self) -> Publication:
+        records = sorted(self._publications_dir.glob("*.json"))
+        if not records:
+            return EMPTY_PUBLICATION
+        return Publication(**json.loads(records[-1].read_text("utf-8")))
+
+    def published_batches(self) -> set[str]:
+        return set(self.current_publication().batches)
+
+    def publish(self, batch: str | None, tables: list[Table | str]) -> Publication:
+        """Promotes the staged files of `batch` (or unpartitioned `tables` when batch is None).
+
+        Every staged file must exist; the caller runs this only after the checks passed.
+        """
+        names = [t if isinstance(t, str) else t.name for t in tables]
+        with self.lock():
+            previous = self.current_publication()
+            sequence = previous.sequence + 1
+            promoted = {}
+            for name in names:
+                staged = self.staged_path(name, batch)
+                folder = f"batch={batch}" if batch else "current"
+                target = self.root / "lake" / name / folder / f"pub-{sequence:06d}.parquet"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, target)
+                promoted[name] = str(target.relative_to(self.root))
+            batches = {b: dict(paths) for b, paths in previous.batches.items()}
+            unpartitioned = dict(previous.tables)
+            if batch:
+                batches[batch] = {**batches.get(batch, {}), **promoted}
+            else:
+                unpartitioned.update(promoted)
+            publication = Publication(sequence, datetime.now(UTC).isoformat(), batches, unpartitioned)
+            record = self._publications_dir / f"{sequence:06d}.json"
+            write_text_atomically(json.dumps(publication.__dict__, ensure_ascii=False, indent=1), record)
+            self.build_catalog(publication)
+            self._collect_garbage()
+            return publication
+
+    def _collect_garbage(self) -> None:
+        """Deletes lake files that no kept publication references, and older publication records."""
+        records = sorted(self._publications_dir.glob("*.json"))
+        kept = [Publication(**json.loads(r.read_text("utf-8"))) for r in records[-_KEEP_PUBLICATIONS:]]
+        referenced = set().union(*(p.referenced() for p in kept))
+        for path in (self.root / "lake").glob("*/*/pub-*.parquet"):
+            if str(path.relative_to(self.root)) not in referenced:
+                path.unlink()
+        for record in records[:-_KEEP_PUBLICATIONS]:
+            record.unlink()
+
+    # -- the analysts' catalog -----------------------------------------------------------------
+    def build_catalog(self, publication: Publication | None = None) -> Path:
+        """Writes the catalog of views for `publication` to a new file and swaps it in atomically."""
+        publication = publication or self.current_publication()
+        tmp = self.root / f".{CATALOG_NAME}.{uuid.uuid4().hex}.tmp"
+        con = duckdb.connect(str(tmp))
+        try:
+            for statement in view_statements(self.root, publication):
+                con.execute(statement)
+        finally:
+            con.close()
+        os.replace(tmp, self.catalog_path)
+        return self.catalog_path
+
+    def connect_read_only(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.catalog_path), read_only=True)
+
