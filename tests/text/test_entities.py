@@ -1,0 +1,88 @@
+from conflict_text.entities import find_mentions
+
+
+def _by_surface(body):
+    ms = find_mentions(body)
+    for m in ms:
+        assert body[m.char_start:m.char_end] == m.surface
+    return {m.surface: m for m in ms}
+
+
+def test_clitics_are_excluded_from_the_surface():
+    body = "سقطت قذائف بالغوطة الشرقية ووصلت وحرستا، وقال مصدر لجيش الإسلام إن والنظام صعّد."
+    got = _by_surface(body)
+    assert got["الغوطة الشرقية"].entity_id == "place:eastern_ghouta"
+    assert got["حرستا"].entity_type == "location"
+    assert got["جيش الإسلام"].entity_id == "group:jaysh_al_islam"
+    assert got["النظام"].entity_type == "armed_group"
+
+
+def test_lil_form_keeps_its_clitic_and_canonical_name():
+    body = "وبحسب إحصائية للمرصد السوري لحقوق الإنسان فإن الحصيلة ارتفعت."
+    ms = find_mentions(body)
+    m = next(m for m in ms if m.entity_id == "org:sohr")
+    assert m.surface == "للمرصد السوري لحقوق الإنسان" and m.name_ar == "المرصد السوري لحقوق الإنسان"
+
+
+def test_longest_match_and_variants():
+    body = "قصفت قوات النظام السوري بلدة كفر بطنا، وقالت الأممالمتحدة إن سورية تحتاج إلى مساعدات."
+    got = _by_surface(body)
+    assert got["قوات النظام السوري"].entity_id == "group:syrian_government_forces"
+    assert "قوات النظام" not in got
+    assert got["كفر بطنا"].entity_type == "location"
+    assert got["الأممالمتحدة"].entity_id == "org:un"
+    assert got["سورية"].entity_id == "place:country:syria"
+
+
+def test_diacritics_and_hamza_variants():
+    got = _by_surface("غارات على ادلب وحزّة ومعرة النعمان")
+    assert {"ادلب", "حزّة", "معرة النعمان"} <= got.keys()
+
+
+def test_ambiguous_place_needs_a_cue():
+    assert not [m for m in find_mentions("نعيش في الحاضر أياماً صعبة.") if m.entity_type == "location"]
+    got = _by_surface("تقدمت القوات نحو بلدة الحاضر جنوب حلب.")
+    assert got["الحاضر"].entity_type == "location" and got["الحاضر"].match_source == "gazetteer"
+
+
+def test_ambiguous_media_needs_a_cue():
+    assert not [m for m in find_mentions("تحدث باللغة العربية أمام الحضور.") if m.entity_type == "media"]
+    got = _by_surface("وقال مصدر طبي لقناة العربية إن المشفى خرج عن الخدمة.")
+    assert got["قناة العربية"].entity_id == "media:alarabiya"
+    got = _by_surface('وأضاف لـ"العربية" أن المشفى خرج عن الخدمة.')
+    assert got["العربية"].entity_id == "media:alarabiya"
+
+
+def test_nested_city_inside_countryside_region():
+    got = _by_surface("قتل مدنيان في قصف على ريف حماة الشمالي.")
+    assert got["ريف حماة الشمالي"].entity_type == "location"
+    assert got["حماة"].entity_type == "location"
+
+
+def test_discovered_places_people_and_media():
+    body = ("وقال الناطق باسم فصيل محلي سامر الحلبي لوكالة الأخبار المستقلة إن القصف طال قرية تل شعيب "
+            "وحي الزيتونة، فيما نقلت صحيفة الصباح عن العقيد ياسر عبد الكريم أن بلدات المنصورية والقصيبة تضررت.")
+    got = _by_surface(body)
+    assert got["سامر الحلبي"].entity_type == "person" and got["سامر الحلبي"].match_source == "pattern"
+    assert got["تل شعيب"].entity_type == "location"
+    assert got["حي الزيتونة"].entity_id.startswith("pattern:location:")
+    assert got["ياسر عبد الكريم"].entity_type == "person"
+    assert got["الصباح"].entity_type == "media"
+    assert {"المنصورية", "القصيبة"} <= got.keys()
+
+
+def test_preposition_is_not_a_first_name():
+    ms = find_mentions("وقال مسؤول محلي على الهاتف إن الوضع صعب.")
+    assert not [m for m in ms if m.entity_type == "person"]
+
+
+def test_offsets_survive_normalisation_and_spacing():
+    body = "ذكرت  وكالة\u00a0رويترز أن\u0640\u0640 قوات  النظام قصفت دوما."
+    ms = find_mentions(body)
+    assert ms and all(body[m.char_start:m.char_end] == m.surface for m in ms)
+    assert any(m.entity_id == "media:reuters" for m in ms)
+    assert any(m.entity_id == "group:syrian_government_forces" and m.surface == "قوات  النظام" for m in ms)
+
+
+def test_empty_body():
+    assert find_mentions("") == []
