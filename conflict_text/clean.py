@@ -1,0 +1,640 @@
+"""Decoded page text -> CleanedDocument: the article body without site furniture, plus page metadata.
+
+The engine is a small line classifier over data (conflict_text/data/furniture.json):
+
+* A line is FURNITURE when, being short (limits.max_furniture_chars after folding), it matches a whole-line
+  pattern: view counts, lone numbers, times and dates alone, font-size and share widgets, comment counters,
+  icon ligature names (access_time, pictogram-avatar), English UI labels, emoji section headers, bare URLs,
+  photo captions, embedded-tweet attributions; or when, at any length, it is a news ticker (several
+  "- HH:MM" stamps). A short line without a single Arabic letter is UI chrome in an Arabic page.
+* A BLOCK MARKER line (المزيد, اقرأ أيضاً, الأخبار العاجلة, الأكثر قراءة ...) is furniture and so are the
+  headline-like lines that follow it, up to a blank line or a real paragraph.
+* Repetition: photo captions are printed twice in a row; a pull-quote repeats a sentence of a longer
+  paragraph; the related-article teaser at the end of a page repeats the opening paragraphs. All of
+  these are dropped: a repeated number would otherwise be counted twice.
+* Everything else is article text. Patterns only ever look at short lines, so a long line that mentions
+  a marker in passing ("... شارك في الهجوم ...") is always kept.
+
+Title: the first substantial line (not furniture, not a byline/dateline/outlet credit) when it looks like a
+headline (short, no final full stop) and more text follows; else the headline of the trailing teaser. The
+headline is kept ONCE in the body, as its first paragraph (every further copy is furniture): it is part of
+the article and often the only place an actor is named, and on the seeds and the dev set keeping it raised
+entity recall without adding a single duplicate figure. A headline that only exists in a related-article
+card (a teaser of this same page) is not put back into the body. KEEP_TITLE_IN_BODY = False drops it.
+
+Metadata is never guessed from the story: published_date comes from a labelled date («تاريخ النشر:»,
+«نشر في»), a line that is only a date, or the page URL's /YYYY/MM/DD/; outlet from the URL's domain, a
+short credit line naming a known outlet (media.csv), or, last, the outlet the article quotes as its own
+interviewer («قال لـ"سمارت"»).
+
+Inline URLs are cut out of kept lines (their digits must not become figures). The body keeps paragraph
+breaks as "\\n\\n" (lines that were adjacent in the source stay joined by "\\n") and is stripped; all
+offsets refer to it.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from conflict_text.models import CleanedDocument
+from conflict_text.normalize import fold, fold_char_table
+
+__all__ = ["clean_document", "parse_date", "KEEP_TITLE_IN_BODY"]
+
+# The headline's first copy stays in the body as its first paragraph (see the module docstring); False
+# removes every copy (the title is then only in CleanedDocument.title).
+KEEP_TITLE_IN_BODY = True
+
+_DATA = Path(__file__).resolve().parent / "data"
+_ARABIC_LETTER_RE = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]")
+_INLINE_URL_RE = re.compile(r"(?:[…\.]{1,3}\s*)?(?:https?://|www\.|pic\.twitter\.com/)[^\s<>\"«»]+", re.I)
+_URL_LINE_RE = re.compile(r"[<(\[]?((?:https?://|www\.)[^\s<>\"«»]+?)[>)\]]?", re.I)
+_LIST_ITEM_RE = re.compile(r"(?:\d{1,2}[.)\-]|[•·*▪►◄\-–])\s")
+_SENTENCE_END = (".", "۔", "…")
+_EDGE_PUNCT = " :：.…»«\"'“”‘’-–—|•·*()[]،,؛;!؟?"
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/\-_]([01]?\d)[/\-_]([0-3]?\d)(?:[/\-_.]|$)")
+_SOCIAL_HOSTS = ("twitter.com", "x.com", "t.co", "facebook.com", "fb.com", "youtube.com", "youtu.be",
+                 "instagram.com", "t.me", "telegram.me", "whatsapp.com", "wa.me", "tiktok.com")
+
+# ------------------------------------------------------------------------------------------ config
+
+
+@dataclass(frozen=True)
+class _Config:
+    limits: dict
+    furniture_re: re.Pattern
+    group_kind: dict
+    caption_re: re.Pattern
+    date_only_re: re.Pattern
+    ticker_sep_re: re.Pattern
+    ticker_min: int
+    ticker_chars: int
+    block_markers: frozenset
+    byline_re: re.Pattern
+    pub_label_re: re.Pattern
+    upd_label_re: re.Pattern
+    months: dict
+    month_max_words: int
+    self_ref_context: tuple
+    self_ref_excluded_ids: frozenset
+    credit_other_words: int
+
+
+def _fold_pattern(pattern: str) -> str:
+    # Fold only the non-ASCII letters of a regex: ASCII is regex syntax (\d, \S ...).
+    return pattern.translate(_PATTERN_TABLE)
+
+
+_PATTERN_TABLE = {k: v for k, v in fold_char_table().items() if k >= 128}
+
+
+def _key(line: str) -> str:
+    """The folded, whitespace-collapsed form of a line that all patterns are matched against."""
+    return " ".join(fold(line).split())
+
+
+@lru_cache(maxsize=1)
+def _config() -> _Config:
+    raw = json.loads((_DATA / "furniture.json").read_text("utf-8"))
+    groups, kinds = [], {}
+    for kind, patterns in raw["line_patterns"].items():
+        if kind == "caption":
+            continue
+        for pattern in patterns:
+            name = f"g{len(groups)}"
+            groups.append(f"(?P<{name}>{_fold_pattern(pattern)})")
+            kinds[name] = kind
+    label_alt = lambda labels: "|".join(sorted((re.escape(fold(l)) for l in labels), key=len, reverse=True))
+    months = {_key(k): v for k, v in raw["months"].items() if not k.startswith("_")}
+    return _Config(
+        limits=raw["limits"],
+        furniture_re=re.compile("|".join(groups), re.I),
+        group_kind=kinds,
+        caption_re=re.compile("|".join(f"(?:{_fold_pattern(p)})" for p in raw["line_patterns"]["caption"]), re.I),
+        date_only_re=re.compile(_fold_pattern(raw["date_only"]["pattern"]), re.I),
+        ticker_sep_re=re.compile(_fold_pattern(raw["ticker"]["separator"])),
+        ticker_min=int(raw["ticker"]["min_items"]),
+        ticker_chars=int(raw["ticker"]["max_chars_per_item"]),
+        block_markers=frozenset(_key(m) for m in raw["block_markers"]["headlines"]),
+        byline_re=re.compile("|".join(f"(?:{_fold_pattern(p)})" for p in raw["byline_patterns"]["patterns"]), re.I),
+        pub_label_re=re.compile(rf"(?:{label_alt(raw['publication_labels']['publication'])})\s*[:\-–]?\s*(.+)", re.I),
+        upd_label_re=re.compile(rf"(?:{label_alt(raw['publication_labels']['update'])})\s*[:\-–]?\s*(.+)", re.I),
+        months=months,
+        month_max_words=max(len(k.split()) for k in months),
+        self_ref_context=tuple(fold(w) for w in raw["outlet_self_reference"]["context_before"]),
+        self_ref_excluded_ids=frozenset(raw["outlet_self_reference"]["excluded_ids"]),
+        credit_other_words=int(raw["credit_line"]["max_other_words"]),
+    )
+
+
+@dataclass(frozen=True)
+class _Outlet:
+    id: str
+    name_ar: str
+    keys: tuple[str, ...]
+    domains: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _outlets() -> tuple[tuple[_Outlet, ...], re.Pattern | None, dict]:
+    """Known outlets from gazetteer/media.csv (read-only here; another module owns the file)."""
+    path = _DATA / "gazetteer" / "media.csv"
+    outlets: list[_Outlet] = []
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                names = [row.get("name_ar") or "", row.get("name_en") or ""]
+                names += (row.get("aliases_ar") or "").split("|") + (row.get("aliases_en") or "").split("|")
+                keys = tuple(dict.fromkeys(k for k in (_key(n) for n in names) if len(k) >= 3))
+                domains = tuple(d.strip().lower() for d in (row.get("domains") or "").split("|") if d.strip())
+                if row.get("name_ar") and (keys or domains):
+                    outlets.append(_Outlet((row.get("id") or "").strip(), row["name_ar"].strip(), keys, domains))
+    except OSError:
+        return (), None, {}
+    by_key = {k: o for o in outlets for k in o.keys}
+    if not by_key:
+        return tuple(outlets), None, {}
+    alt = "|".join(re.escape(k) for k in sorted(by_key, key=len, reverse=True))
+    name_re = re.compile(rf"(?<![^\W\d_])(?:{alt})(?![^\W\d_])", re.I)
+    return tuple(outlets), name_re, by_key
+
+
+# ------------------------------------------------------------------------------------------ dates
+
+
+_NUM_YMD_RE = re.compile(r"((?:19|20)\d{2})[/\-.]([01]?\d)[/\-.]([0-3]?\d)(?!\d)")
+_NUM_DMY_RE = re.compile(r"(?<!\d)([0-3]?\d)[/\-.]([01]?\d)[/\-.]((?:19|20)\d{2})(?!\d)")
+_WORD_DATE_RE = re.compile(r"(?<!\d)([0-3]?\d)\s*([^\d]{2,40}?)\s*((?:19|20)\d{2})(?!\d)")
+_MONTH_FIRST_RE = re.compile(r"([a-z]{3,9})\.?\s+([0-3]?\d),?\s+((?:19|20)\d{2})(?!\d)", re.I)
+_MONTH_SPLIT_RE = re.compile(r"[\s/()\-–,]+")
+
+
+def _mkdate(y: int, m: int, d: int) -> date | None:
+    if not 1990 <= y <= 2100:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _month(words: list[str], months: dict, max_words: int) -> int | None:
+    for size in range(min(max_words, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            m = months.get(" ".join(words[start:start + size]))
+            if m:
+                return m
+    return None
+
+
+def parse_date(text: str) -> date | None:
+    """The first date written in `text` (numeric Y/M/D, D/M/Y, ISO, or day + Arabic/English month + year)."""
+    cfg = _config()
+    key = _key(text)
+    m = _NUM_YMD_RE.search(key)
+    if m:
+        return _mkdate(int(m[1]), int(m[2]), int(m[3]))
+    m = _NUM_DMY_RE.search(key)
+    if m:
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+        return _mkdate(y, mo, d) or _mkdate(y, d, mo)
+    m = _WORD_DATE_RE.search(key)
+    if m:
+        words = [w for w in _MONTH_SPLIT_RE.split(m[2]) if w]
+        if len(words) <= 4:
+            month = _month(words, cfg.months, cfg.month_max_words)
+            if month:
+                return _mkdate(int(m[3]), month, int(m[1]))
+    m = _MONTH_FIRST_RE.search(key)
+    if m and m[1].lower() in cfg.months:
+        return _mkdate(int(m[3]), cfg.months[m[1].lower()], int(m[2]))
+    return None
+
+
+# ------------------------------------------------------------------------------------------ lines
+
+_ARTICLE, _FURNITURE, _BLANK = 0, 1, 2
+
+
+class _Line:
+    __slots__ = ("text", "kind", "why", "long", "_key")
+
+    def __init__(self, text: str, key: str | None, kind: int, why: str = "", long: bool = False) -> None:
+        self.text = text  # stripped original
+        self._key = key
+        self.kind = kind
+        self.why = why
+        self.long = long
+
+    @property
+    def key(self) -> str:
+        """Folded, whitespace-collapsed text (computed on demand: folding costs per character)."""
+        if self._key is None:
+            self._key = self.text if self.long else _key(self.text)
+        return self._key
+
+    @property
+    def raw_words(self) -> int:
+        return self.text.count(" ") + 1
+
+    @property
+    def plain(self) -> str:
+        """Whitespace-collapsed original: what repetition checks compare (copies are verbatim)."""
+        return self.text if self.long else " ".join(self.text.split())
+
+
+# Lines longer than this (in characters) are article text or a ticker: they are never folded or matched
+# against furniture patterns. It is above every short-line limit of furniture.json.
+_LONG_LINE = 300
+# Short-line patterns only see lines of at most max_furniture_chars folded characters; folding never
+# lengthens a line, so a raw line this much longer cannot match and is not folded for classification.
+_RAW_SLACK = 40
+
+
+def _words(key: str) -> int:
+    return key.count(" ") + 1 if key else 0
+
+
+def _is_ticker(text: str, cfg: _Config) -> bool:
+    if ":" not in text:
+        return False
+    count = len(cfg.ticker_sep_re.findall(text))
+    return count >= cfg.ticker_min and len(text) <= count * cfg.ticker_chars
+
+
+def _classify(text: str, key: str, cfg: _Config) -> str | None:
+    """The furniture kind of one short line, or None for article text."""
+    n = len(key)
+    if _is_ticker(key, cfg):
+        return "ticker"
+    if n > cfg.limits["max_furniture_chars"]:
+        return None
+    if key.strip(_EDGE_PUNCT) in cfg.block_markers:
+        return "block"
+    m = cfg.furniture_re.fullmatch(key)
+    if m:
+        return cfg.group_kind.get(m.lastgroup or "", "furniture")
+    if cfg.date_only_re.fullmatch(key) and parse_date(key):
+        return "date"
+    if not _ARABIC_LETTER_RE.search(key) and _words(key) <= cfg.limits["non_arabic_max_words"]:
+        return "non_arabic"
+    if (_words(key) <= cfg.limits["caption_max_words"] and not key.endswith(_SENTENCE_END)
+            and cfg.caption_re.fullmatch(key)):
+        return "caption"
+    return None
+
+
+def _headline_like(line: _Line, cfg: _Config) -> bool:
+    if line.kind == _BLANK or len(line.text) > cfg.limits["headline_max_chars"] + _RAW_SLACK:
+        return False
+    if len(line.key) > cfg.limits["headline_max_chars"]:
+        return False
+    return not (line.key.endswith(_SENTENCE_END) and _words(line.key) >= 12)
+
+
+def _next_nonblank(lines: list[_Line], i: int) -> int:
+    while i < len(lines) and lines[i].kind == _BLANK:
+        i += 1
+    return i
+
+
+def _drop_block(lines: list[_Line], start: int, cfg: _Config) -> None:
+    """Marks the headline list that follows a block marker at `start` as furniture."""
+    limit = cfg.limits["max_block_lines"]
+    i = _next_nonblank(lines, start + 1)
+    taken = 0
+    while i < len(lines) and taken < limit:
+        line = lines[i]
+        if line.kind == _BLANK:
+            j = _next_nonblank(lines, i)
+            if j < len(lines) and _LIST_ITEM_RE.match(lines[j].text) and _headline_like(lines[j], cfg):
+                i = j
+                continue
+            return
+        if line.kind == _FURNITURE:
+            if line.why == "block":
+                return  # the next marker handles its own block
+            i += 1
+            continue
+        if not _headline_like(line, cfg):
+            return
+        line.kind, line.why = _FURNITURE, "block item"
+        taken += 1
+        i += 1
+
+
+# ------------------------------------------------------------------------------------------ main
+
+
+def clean_document(text: str) -> CleanedDocument:
+    """Removes site furniture from decoded page text and reads title, outlet, url and date."""
+    cfg = _config()
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[_Line] = []
+    for raw in text.split("\n"):
+        s = raw.strip()
+        if not s:
+            lines.append(_Line("", "", _BLANK))
+            continue
+        if len(s) > cfg.limits["max_furniture_chars"] + _RAW_SLACK:
+            ticker = _is_ticker(s, cfg)
+            lines.append(_Line(s, None, _FURNITURE if ticker else _ARTICLE, "ticker" if ticker else "", len(s) > _LONG_LINE))
+            continue
+        key = _key(s)
+        if not key:  # only marks/diacritics/invisible characters
+            lines.append(_Line(s, key, _FURNITURE, "invisible"))
+            continue
+        why = _classify(s, key, cfg)
+        lines.append(_Line(s, key, _FURNITURE if why else _ARTICLE, why or ""))
+
+    for i, line in enumerate(lines):
+        if line.why == "block":
+            _drop_block(lines, i, cfg)
+
+    url = _find_url(lines)
+    published = _find_date(lines, url, cfg)
+    title = _find_title(lines, cfg)
+    if title:
+        tkey = _key(title)
+        kept = not KEEP_TITLE_IN_BODY
+        for line in lines:
+            if line.kind == _ARTICLE and abs(len(line.text) - len(title)) <= _RAW_SLACK and line.key == tkey:
+                if not kept:
+                    kept, line.why = True, "title (kept)"
+                    continue
+                line.kind, line.why = _FURNITURE, "title"
+    _drop_captions_and_repeats(lines, cfg)
+    teaser_title = _drop_trailing_teaser(lines, cfg)
+    if title is None and teaser_title:
+        title = teaser_title
+    outlet = _find_outlet(lines, url, cfg)
+    body = _assemble(lines)
+    removed = sum(1 for line in lines if line.kind == _FURNITURE)
+    return CleanedDocument(body=body, title=title, outlet=outlet, url=url, published_date=published,
+                           furniture_lines_removed=removed)
+
+
+def _assemble(lines: list[_Line]) -> str:
+    out: list[str] = []
+    gap = False
+    for line in lines:
+        if line.kind != _ARTICLE:
+            gap = gap or bool(out)
+            continue
+        s = line.text
+        if "://" in s or "www." in s or "pic.twitter" in s:
+            s = _INLINE_URL_RE.sub("", s).strip()
+            if not s or not _ARABIC_LETTER_RE.search(s):
+                gap = gap or bool(out)
+                continue
+        if out:
+            out.append("\n\n" if gap else "\n")
+        out.append(s)
+        gap = False
+    return "".join(out).strip()
+
+
+def _find_url(lines: list[_Line]) -> str | None:
+    for line in lines:
+        if line.why == "url":
+            m = _URL_LINE_RE.fullmatch(line.text)
+            if not m:
+                continue
+            candidate = m.group(1).rstrip(".,;")
+            host = _host(candidate)
+            if host and not any(host == h or host.endswith("." + h) for h in _SOCIAL_HOSTS):
+                return candidate
+    return None
+
+
+def _host(url: str) -> str:
+    try:
+        parts = urlsplit(url if "://" in url else "http://" + url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def _find_date(lines: list[_Line], url: str | None, cfg: _Config) -> date | None:
+    """Labelled publication date > a line that is only a date > the URL's date > a labelled update."""
+    labelled = updated = date_line = None
+    max_words = cfg.limits["credit_max_words"] + 12
+    for line in lines:
+        if line.kind == _BLANK or line.long or line.raw_words > max_words + 5 or _words(line.key) > max_words:
+            continue
+        if labelled is None:
+            d = _labelled_date(cfg.pub_label_re, line.key, cfg)
+            if d:
+                labelled = d
+                line.kind, line.why = _FURNITURE, "publication date"
+                continue
+        if updated is None:
+            d = _labelled_date(cfg.upd_label_re, line.key, cfg)
+            if d:
+                updated = d
+                line.kind, line.why = _FURNITURE, "update date"
+                continue
+        if date_line is None and line.why == "date":
+            date_line = parse_date(line.key)
+    if labelled or date_line:
+        return labelled or date_line
+    if url:
+        m = _URL_DATE_RE.search(urlsplit(url).path if "://" in url else url)
+        if m and (d := _mkdate(int(m[1]), int(m[2]), int(m[3]))):
+            return d
+    return updated
+
+
+_DATE_PREFIX_RE = re.compile(r"(?:في|يوم|بتاريخ|on)\s+")
+
+
+def _labelled_date(label_re: re.Pattern, key: str, cfg: _Config) -> date | None:
+    """The date of a «label: date» line; the rest of the line must be only a date (and time)."""
+    m = label_re.fullmatch(key)
+    if not m:
+        return None
+    rest = _DATE_PREFIX_RE.sub("", m.group(1), count=1) if m.group(1).startswith(("في", "يوم", "بتاريخ", "on")) else m.group(1)
+    if not cfg.date_only_re.fullmatch(rest):
+        return None
+    return parse_date(rest)
+
+
+def _is_credit(line: _Line, cfg: _Config) -> bool:
+    if line.raw_words > cfg.limits["credit_max_words"] + 4 or _words(line.key) > cfg.limits["credit_max_words"] + 1:
+        return False
+    if cfg.byline_re.fullmatch(line.key):
+        return True
+    _, name_re, _ = _outlets()
+    return bool(name_re and _words(line.key) <= cfg.limits["credit_max_words"] and name_re.search(line.key))
+
+
+def _title_like(line: _Line, cfg: _Config) -> bool:
+    lim = cfg.limits
+    key = line.key
+    return (len(key) <= lim["title_max_chars"] and lim["title_min_words"] <= _words(key) <= lim["title_max_words"]
+            and not key.endswith((*_SENTENCE_END, "،", ",", ":", "؛")))
+
+
+def _find_title(lines: list[_Line], cfg: _Config) -> str | None:
+    article = [i for i, line in enumerate(lines) if line.kind == _ARTICLE]
+    skipped_short = 0
+    for pos, i in enumerate(article):
+        line = lines[i]
+        if _is_credit(line, cfg):
+            continue
+        if _words(line.key) < cfg.limits["title_min_words"] and skipped_short < 3:
+            skipped_short += 1  # section labels and breadcrumbs above the headline
+            continue
+        if _title_like(line, cfg) and pos + 1 < len(article):
+            return line.text
+        return None
+    return None
+
+
+def _drop_captions_and_repeats(lines: list[_Line], cfg: _Config) -> None:
+    """Captions printed twice in a row; pull-quotes and other copies of text found in a longer paragraph."""
+    lim = cfg.limits
+    article = [line for line in lines if line.kind == _ARTICLE]
+    # A caption printed twice in a row (the image's alt text and its visible caption).
+    prev: _Line | None = None
+    for line in article:
+        if (prev is not None and not line.long and line.text == prev.text and _words(line.key) <= lim["caption_max_words"]
+                and not line.key.endswith(_SENTENCE_END)):
+            prev.kind = line.kind = _FURNITURE
+            prev.why = line.why = "caption"
+        prev = line
+    article = [line for line in lines if line.kind == _ARTICLE]
+    # Pull-quotes: a short line whose text is inside a longer paragraph; exact repeats of a paragraph.
+    plains = [(line, line.plain) for line in article]
+    seen: set[str] = set()
+    for line, plain in plains:
+        n = plain.count(" ") + 1
+        if n < lim["pull_quote_min_words"]:
+            continue
+        core = plain.strip(_EDGE_PUNCT)
+        if core in seen:
+            line.kind, line.why = _FURNITURE, "repeat"
+            continue
+        seen.add(core)
+        if n > 40 or plain.endswith(_SENTENCE_END):
+            continue
+        for other, other_plain in plains:
+            if other is not line and other.kind == _ARTICLE and len(other_plain) >= 1.5 * len(core) and core in other_plain:
+                line.kind, line.why = _FURNITURE, "pull-quote"
+                break
+
+
+def _four_grams(words: list[str]):
+    return zip(words, words[1:], words[2:], words[3:])
+
+
+def _drop_trailing_teaser(lines: list[_Line], cfg: _Config) -> str | None:
+    """Drops trailing paragraphs that mostly repeat earlier body text (a related-article card).
+
+    Returns the card's headline (the short line above it), which is this page's own title when the
+    card teases the same article.
+    """
+    lim = cfg.limits
+    paragraphs: list[list[_Line]] = []
+    current: list[_Line] = []
+    for line in lines:
+        if line.kind == _ARTICLE:
+            current.append(line)
+        elif current:
+            paragraphs.append(current)
+            current = []
+    if current:
+        paragraphs.append(current)
+    headline = None
+    for _ in range(3):
+        if len(paragraphs) < 2:
+            break
+        words = " ".join(line.text for line in paragraphs[-1]).split()
+        if len(words) < lim["teaser_min_words"]:
+            break
+        earlier = " " + " ".join(" ".join(line.text.split()) for para in paragraphs[:-1] for line in para) + " "
+        grams = [" " + " ".join(words[i:i + 4]) + " " for i in range(len(words) - 3)]
+        # Cheap probe first (most pages have no teaser), then the full 4-gram count.
+        probe = grams[:: max(1, len(grams) // 5)][:6]
+        if sum(g in earlier for g in probe) * 2 < len(probe):
+            break
+        earlier_grams = {" " + " ".join(t) + " " for t in _four_grams(earlier.split())}
+        if sum(g in earlier_grams for g in grams) < lim["teaser_overlap"] * len(grams):
+            break
+        for line in paragraphs[-1]:
+            line.kind, line.why = _FURNITURE, "teaser"
+        paragraphs.pop()
+        above = paragraphs[-1]
+        if len(above) == 1 and len(paragraphs) >= 2 and not above[0].long and _title_like(above[0], cfg):
+            headline = above[0].text
+            above[0].kind, above[0].why = _FURNITURE, "teaser headline"
+            paragraphs.pop()
+    return headline
+
+
+def _find_outlet(lines: list[_Line], url: str | None, cfg: _Config) -> str | None:
+    outlets, name_re, by_key = _outlets()
+    if not outlets:
+        return None
+    if url:
+        host = _host(url)
+        for outlet in outlets:
+            if any(host == d or host.endswith("." + d) for d in outlet.domains):
+                return outlet.name_ar
+    if name_re is None:
+        return None
+    short = cfg.limits["credit_max_words"]
+    for line in lines:
+        if (line.kind == _BLANK or line.raw_words > short + 4 or line.why not in _CREDIT_KINDS
+                or _words(line.key) > short):
+            continue
+        m = name_re.search(line.key)
+        if m and _words(line.key.replace(m.group(0), " ").strip(_EDGE_PUNCT)) <= cfg.credit_other_words:
+            return by_key[m.group(0)].name_ar
+    # Last resort: the outlet the article names as its own interviewer («في تصريح لأورينت نت»).
+    counts: dict[str, int] = {}
+    context_re, after_re = _context_re(), _self_ref_re()
+    for line in lines:
+        if line.kind != _ARTICLE:
+            continue
+        for ctx in context_re.finditer(line.text):
+            m = after_re.match(_key(line.text[ctx.end():ctx.end() + 80]))
+            outlet = by_key.get(m.group(1)) if m else None
+            if outlet and outlet.id not in cfg.self_ref_excluded_ids:
+                counts[outlet.name_ar] = counts.get(outlet.name_ar, 0) + 1
+    if counts:
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            return ranked[0][0]
+    return None
+
+
+# Lines that may be an outlet credit: article lines and English labels («SANA»), never dates or captions.
+_CREDIT_KINDS = frozenset({"", "non_arabic"})
+
+
+@lru_cache(maxsize=1)
+def _context_re() -> re.Pattern:
+    """The interview words of furniture.json, matching the unfolded text (any hamza/ta marbuta form)."""
+    variants: dict[str, set[str]] = {}
+    for src, dst in fold_char_table().items():
+        if isinstance(dst, str) and len(dst) == 1:
+            variants.setdefault(dst, {dst}).add(chr(src))
+    def tolerant(word: str) -> str:
+        return "".join(f"[{''.join(sorted(variants[c]))}]" if c in variants else re.escape(c) for c in word)
+    return re.compile("|".join(tolerant(w) for w in _config().self_ref_context))
+
+
+@lru_cache(maxsize=1)
+def _self_ref_re() -> re.Pattern:
+    """What follows an interview word: at most two words («خاصة», «هاتفي مع»), then لـ/مع and the outlet."""
+    _, _, by_key = _outlets()
+    alt = "|".join(re.escape(k) for k in sorted(by_key, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?:\S+\s+){{0,2}}?(?:لـ?|مع)\s?[\"«“'(]?\s?({alt})(?![^\W\d_])", re.I)
