@@ -4,7 +4,6 @@ from __future__ import annotations
 import dagster as dg
 
 from assets import documents, entities, figures, publication
-from pipelines.partitions import batches
 from pipelines.resources import LedgerStorage
 from pipelines.schedules import nightly_ledger
 
@@ -13,7 +12,6 @@ _asset_modules = [documents, entities, figures, publication]
 ledger_job = dg.define_asset_job(
     "ledger_batch",
     selection=dg.AssetSelection.groups("raw", "cleaned", "entities", "figures", "publication"),
-    partitions_def=batches,
     description="Processes one inbox batch end to end and publishes it when every check passed.",
 )
 gazetteer_job = dg.define_asset_job(

@@ -1,0 +1,45 @@
+# Conflict Ledger: `make run`, `make test`, `make ui`. Needs only Python 3.11.
+PYTHON        ?= python3
+INBOX_DIR     ?= seeds
+WAREHOUSE_DIR ?= warehouse
+DAGSTER_HOME  ?= $(CURDIR)/.dagster_home
+UI_PORT       ?= 3000
+UV_VERSION    := 0.13.9
+
+VENV   := .venv
+UV     := .uv/bin/uv
+SYNCED := $(VENV)/.synced
+
+export INBOX_DIR WAREHOUSE_DIR DAGSTER_HOME
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export GX_ANALYTICS_ENABLED := False
+export DAGSTER_DISABLE_TELEMETRY := 1
+
+.PHONY: install run test ui clean-warehouse
+
+install: $(SYNCED)
+
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# The lock file pins every package; --locked fails when pyproject.toml and uv.lock disagree.
+$(SYNCED): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python $(PYTHON)
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+run: install $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/python -m pipelines run
+
+test: install
+	$(VENV)/bin/python -m pytest
+
+ui: install $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/dagster dev --host 127.0.0.1 --port $(UI_PORT) --workspace workspace.yaml
+
+clean-warehouse:
+	rm -rf $(WAREHOUSE_DIR) $(DAGSTER_HOME)
