@@ -1,0 +1,54 @@
+"""Fixtures for pipeline tests: a real Dagster instance and warehouse in a temporary folder."""
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.definitions import defs as project_defs
+from pipelines.resources import PROJECT_ROOT, LedgerStorage
+from pipelines.runner import RunSummary, run_inbox
+
+SEEDS = PROJECT_ROOT / "seeds"
+
+
+@dataclass
+class Ledger:
+    inbox: Path
+    storage: LedgerStorage
+    instance: dg.DagsterInstance
+
+    def run(self) -> RunSummary:
+        return run_inbox(project_defs, self.instance, self.storage)
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with self.storage.warehouse.connect_read_only() as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture
+def ledger(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SEEDS, inbox)
+    expectations = tmp_path / "expectations"
+    shutil.copytree(PROJECT_ROOT / "expectations", expectations)
+    storage = LedgerStorage(inbox_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"),
+                            expectations_dir=str(expectations))
+    (tmp_path / "dagster_home").mkdir()
+    with dg.DagsterInstance.local_temp(str(tmp_path / "dagster_home")) as instance:
+        yield Ledger(inbox, storage, instance)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """One pipeline run over the seeds, shared by the read-only tests of a module."""
+    tmp_path = tmp_path_factory.mktemp("seeded")
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SEEDS, inbox)
+    storage = LedgerStorage(inbox_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"))
+    (tmp_path / "dagster_home").mkdir()
+    with dg.DagsterInstance.local_temp(str(tmp_path / "dagster_home")) as instance:
+        ledger = Ledger(inbox, storage, instance)
+        ledger.first_summary = ledger.run()
+        yield ledger

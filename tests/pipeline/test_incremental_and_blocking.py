@@ -1,0 +1,74 @@
+"""New files are processed alone, the same day; a failing expectation never reaches the analysts."""
+import json
+import shutil
+
+import duckdb
+
+from pipelines.resources import PROJECT_ROOT
+
+NEW_ARTICLE = (
+    "قصف على ريف إدلب\n\n"
+    "قتل 7 مدنيين بينهم طفلان وأصيب 12 آخرون بجروح في غارات جوية استهدفت مدينة معرة النعمان جنوب إدلب، "
+    "وفق ما أفاد الدفاع المدني السوري.\n"
+)
+
+
+def test_new_file_the_same_day_is_processed_alone(ledger):
+    first = ledger.run()
+    assert first.ok
+    (ledger.inbox / "nested").mkdir()
+    (ledger.inbox / "nested" / "مقال جديد.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    second = ledger.run()
+    assert (second.plan.new, second.plan.unchanged) == (1, 5)
+    assert len(second.batches) == 1 and second.batches[0].statuses == {"document": 1}
+    assert second.batches[0].batch > first.batches[0].batch
+    assert ledger.query("SELECT count(*), count(DISTINCT batch) FROM documents") == [(6, 2)]
+    assert ledger.query("SELECT count(*) FROM casualty_figures c JOIN documents d USING (doc_id)"
+                        " WHERE d.source_name = 'nested/مقال جديد.txt' AND c.outcome = 'killed' AND c.value = 7") == [(1,)]
+
+
+def test_failing_expectation_blocks_publication_and_keeps_previous_data(ledger):
+    assert ledger.run().ok
+    before = ledger.query("SELECT count(*) FROM documents")
+    # An analyst decides no casualty figure may exceed 20: the new article's 12 injured pass, its 7 killed pass,
+    # but the suite is made stricter than any real toll so the new batch must fail and be held back.
+    suite_path = ledger.storage.expectations / "casualty_figures.json"
+    suite = json.loads(suite_path.read_text("utf-8"))
+    suite["expectations"].append({"type": "expect_column_values_to_be_between", "kwargs": {"column": "value", "max_value": 5}})
+    suite_path.write_text(json.dumps(suite), encoding="utf-8")
+    (ledger.inbox / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    catalog_before = ledger.storage.warehouse.catalog_path.stat().st_ino
+
+    summary = ledger.run()
+
+    assert not summary.ok
+    [batch] = summary.batches
+    assert not batch.published
+    assert any("casualty_figures_expectations" in f and "expect_column_values_to_be_between(value)" in f for f in batch.checks_failed)
+    assert ledger.storage.warehouse.catalog_path.stat().st_ino == catalog_before  # catalog untouched
+    assert ledger.query("SELECT count(*) FROM documents") == before
+    assert ledger.query("SELECT count(*) FROM documents WHERE source_name = 'new.txt'") == [(0,)]
+    # The failing rows are named in the check's metadata, by figure id.
+    evaluation = ledger.instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [__import__("dagster").AssetCheckKey(__import__("dagster").AssetKey("casualty_figures"), "casualty_figures_expectations")])
+    assert evaluation
+
+    # Once the suite is fixed, the next run retries the held batch and publishes it.
+    shutil.copy(PROJECT_ROOT / "expectations" / "casualty_figures.json", suite_path)
+    retry = ledger.run()
+    assert retry.ok and [b.batch for b in retry.batches] == [batch.batch]
+    assert ledger.query("SELECT count(*) FROM documents WHERE source_name = 'new.txt'") == [(1,)]
+
+
+def test_reader_holding_the_catalog_does_not_block_a_run(ledger):
+    assert ledger.run().ok
+    reader = duckdb.connect(str(ledger.storage.warehouse.catalog_path), read_only=True)
+    try:
+        before = reader.execute("SELECT count(*) FROM documents").fetchone()
+        (ledger.inbox / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        assert ledger.run().ok
+        # The open reader keeps its consistent snapshot; a new connection sees the new publication.
+        assert reader.execute("SELECT count(*) FROM documents").fetchone() == before
+    finally:
+        reader.close()
+    assert ledger.query("SELECT count(*) FROM documents") == [(before[0] + 1,)]

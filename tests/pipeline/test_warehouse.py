@@ -1,0 +1,71 @@
+"""Publication is atomic and keeps what an open reader needs; planning reads only what changed."""
+import os
+
+import duckdb
+import polars as pl
+
+from pipelines.inbox import known_sources, pending_batches, plan_batch
+from pipelines.tables import SOURCE_FILES
+from pipelines.warehouse import Warehouse
+
+
+def _ledger_rows(batch: str, names: list[str]) -> pl.DataFrame:
+    return SOURCE_FILES.frame([{"source_name": n, "sha256": "0" * 64, "size_bytes": 1, "mtime_ns": 1, "change": "new",
+                                "status": "document", "doc_id": "0" * 64, "reason": None, "seen_at": None, "batch": batch}
+                               for n in names])
+
+
+def test_publications_accumulate_batches_and_swap_the_catalog(tmp_path):
+    warehouse = Warehouse(tmp_path)
+    warehouse.write_staged(SOURCE_FILES, "b1", _ledger_rows("b1", ["a.txt"]))
+    warehouse.publish("b1", [SOURCE_FILES])
+    reader = duckdb.connect(str(warehouse.catalog_path), read_only=True)
+    warehouse.write_staged(SOURCE_FILES, "b2", _ledger_rows("b2", ["b.txt", "c.txt"]))
+    second = warehouse.publish("b2", [SOURCE_FILES])
+    assert second.sequence == 2 and sorted(second.batches) == ["b1", "b2"]
+    assert reader.execute("SELECT count(*) FROM source_files").fetchone() == (1,)  # its snapshot, still readable
+    reader.close()
+    with warehouse.connect_read_only() as con:
+        assert con.execute("SELECT count(*) FROM source_files").fetchone() == (3,)
+    assert not warehouse.staged_path(SOURCE_FILES, "b2").exists()
+
+
+def test_old_lake_files_are_collected_after_two_publications(tmp_path):
+    warehouse = Warehouse(tmp_path)
+    for names in (["a.txt"], ["a.txt", "b.txt"], ["a.txt", "b.txt", "c.txt"]):  # the same batch re-run three times
+        warehouse.write_staged(SOURCE_FILES, "b1", _ledger_rows("b1", names))
+        warehouse.publish("b1", [SOURCE_FILES])
+    files = sorted(p.name for p in (tmp_path / "lake" / "source_files" / "batch=b1").iterdir())
+    assert files == ["pub-000002.parquet", "pub-000003.parquet"]
+    with warehouse.connect_read_only() as con:
+        assert con.execute("SELECT count(*) FROM source_files").fetchone() == (3,)
+
+
+def test_plan_hashes_only_changed_files_and_sees_deletions(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", Warehouse(tmp_path / "warehouse")
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("أ", encoding="utf-8")
+    (inbox / "b.txt").write_text("ب", encoding="utf-8")
+    first = plan_batch(inbox, warehouse)
+    assert (first.new, first.changed, first.deleted) == (2, 0, 0)
+    assert plan_batch(inbox, warehouse).empty  # nothing changed: no batch
+    os.utime(inbox / "a.txt", ns=(1, 1))  # touched, same content: not a change
+    assert plan_batch(inbox, warehouse).empty
+    (inbox / "b.txt").write_text("ب ب", encoding="utf-8")
+    (inbox / "a.txt").unlink()
+    third = plan_batch(inbox, warehouse)
+    assert (third.new, third.changed, third.deleted) == (0, 1, 1)
+    assert pending_batches(warehouse) == [first.batch, third.batch]
+    latest = dict(known_sources(warehouse).select("source_name", "change").iter_rows())
+    assert latest == {"a.txt": "deleted", "b.txt": "changed"}
+
+
+def test_symlinks_are_recorded_not_followed(tmp_path):
+    inbox, outside = tmp_path / "inbox", tmp_path / "secret.txt"
+    inbox.mkdir()
+    outside.write_text("خارج", encoding="utf-8")
+    (inbox / "link.txt").symlink_to(outside)
+    warehouse = Warehouse(tmp_path / "warehouse")
+    plan = plan_batch(inbox, warehouse)
+    row = pl.read_parquet(warehouse.plan_path(plan.batch)).row(0, named=True)
+    assert row["is_symlink"] and row["sha256"] is None

@@ -1,0 +1,321 @@
+"""Unit tests of conflict_text.figures.extract_figures on hand-written Arabic sentences."""
+from datetime import date
+
+from conflict_text.figures import extract_figures
+from conflict_text.models import EntityMention
+
+
+def run(body, mentions=(), published=None):
+    figs = extract_figures(body, list(mentions), published)
+    for f in figs.casualties + figs.munitions:
+        assert body[f.char_start:f.char_end] == f.surface
+        assert body[f.evidence_start:f.evidence_end] == f.evidence
+        assert f.char_start >= f.evidence_start and f.char_end <= f.evidence_end
+    return figs
+
+
+def cas(figs):
+    return [(c.outcome, c.victim_group, c.value) for c in figs.casualties]
+
+
+def mun(figs):
+    return [(m.munition_type, m.value) for m in figs.munitions if m.value is not None]
+
+
+def mention(body, text, etype, name=None):
+    start = body.index(text)
+    return EntityMention(entity_id=text, entity_type=etype, surface=text, name_ar=name or text, name_en=None,
+                         char_start=start, char_end=start + len(text))
+
+
+# --- counts, qualifiers, bounds
+
+
+def test_breakdown_with_parent():
+    figs = run("قتل 12 مدنياً بينهم 4 أطفال وامرأتان في غارات جوية على بلدة كفرنبودة.")
+    assert cas(figs) == [("killed", "civilians", 12), ("killed", "children", 4), ("killed", "women", 2)]
+    assert [c.parent_index for c in figs.casualties] == [None, 0, 0]
+    assert figs.casualties[2].surface == "امرأتان"
+    assert [(m.munition_type, m.qualifier) for m in figs.munitions] == [("airstrike", "unspecified")]
+
+
+def test_injured_with_indic_digits_and_mortars():
+    figs = run("أصيب ١٥ شخصاً بجروح جراء سقوط قذائف هاون على حي سكني.")
+    assert cas(figs) == [("injured", "total", 15)]
+    assert figs.casualties[0].surface == "١٥"
+    assert [(m.munition_type, m.value) for m in figs.munitions] == [("mortar", None)]
+
+
+def test_qualifiers_and_bounds():
+    figs = run("ارتفعت حصيلة القتلى إلى 45 شخصاً على الأقل. وقضى نحو ثلاثين مدنياً في المعارك. "
+               "وقتل أكثر من 60 مقاتلاً. وقتل أقل من 10 جنود.")
+    got = [(c.value, c.qualifier, c.value_low, c.value_high) for c in figs.casualties]
+    assert got == [(45, "at_least", 45, None), (30, "about", None, None), (60, "more_than", 60, None),
+                   (10, "less_than", None, 9)]
+    assert figs.casualties[3].victim_group == "regime_forces"
+
+
+def test_exact_bounds():
+    c = run("استشهد 9 مدنيين في القصف.").casualties[0]
+    assert (c.value, c.value_low, c.value_high, c.qualifier) == (9, 9, 9, "exact")
+
+
+def test_at_least_before_number():
+    c = run("وثقت الشبكة مقتل ما لا يقل عن 118 شخصاً تحت التعذيب.").casualties[0]
+    assert (c.value, c.qualifier, c.value_low) == (118, "at_least", 118)
+
+
+def test_number_words_and_compounds():
+    figs = run("أسفر الهجوم عن مقتل مئة وخمسة وعشرين شخصاً وإصابة ثلاثة عشر آخرين.")
+    assert cas(figs) == [("killed", "total", 125), ("injured", "total", 13)]
+
+
+def test_glued_digits():
+    figs = run("وسجل ناشطون إصابة 7جرحى مدنيين ومقتل3 أطفال.")
+    assert cas(figs) == [("injured", "civilians", 7), ("killed", "children", 3)]
+
+
+def test_thousands_displaced():
+    c = run("نزح أكثر من 50 ألف شخص من ريف حماة الشمالي خلال أسبوع.").casualties[0]
+    assert (c.outcome, c.value, c.qualifier) == ("displaced", 50000, "more_than")
+
+
+def test_detained_and_killed_or_injured():
+    figs = run("اعتقلت قوات النظام 30 شاباً في حملة مداهمات. وسقط 11 قتيلاً وجريحاً في الانفجار.")
+    assert cas(figs) == [("detained", "total", 30), ("killed_or_injured", "total", 11)]
+
+
+def test_regime_and_fighter_groups():
+    figs = run("قتل 15 عنصراً من قوات النظام و9 مقاتلين من فصائل المعارضة في الاشتباكات.")
+    assert cas(figs) == [("killed", "regime_forces", 15), ("killed", "fighters", 9)]
+
+
+# --- duals and singular nouns
+
+
+def test_duals():
+    figs = run("قتل طفلان وأصيبت امرأتين في القصف. ومقتل مسعفين اثنين.")
+    assert cas(figs) == [("killed", "children", 2), ("injured", "women", 2), ("killed", "medical_staff", 2)]
+    assert figs.casualties[0].surface == "طفلان"
+
+
+def test_singular_noun_is_one():
+    figs = run("قتل رجل وأصيب طفل بجروح خطيرة في قصف مدفعي.")
+    assert cas(figs) == [("killed", "total", 1), ("injured", "children", 1)]
+    assert figs.casualties[0].surface == "رجل"
+
+
+def test_one_of_them():
+    figs = run("قتل أربعة مدنيين، أحدهم طفل، بقصف صاروخي على بلدة التح.")
+    assert cas(figs) == [("killed", "civilians", 4), ("killed", "children", 1)]
+    assert figs.casualties[1].parent_index == 0
+    assert figs.casualties[1].surface == "أحدهم طفل"
+
+
+def test_pair_of_singulars():
+    figs = run("وامرأة وطفل استشهدا في غارة على البلدة.")
+    assert [c for c in cas(figs) if c[1] == "total"] == [("killed", "total", 2)]
+    assert ("killed", "women", 1) in cas(figs) and ("killed", "children", 1) in cas(figs)
+
+
+def test_per_town_list():
+    figs = run("وتوزع القتلى على 6 مدنيين في بلدة الهبيط بينهم طفلان، و4 مدنيين في كفرسجنة، ورجل استشهد في معرة حرمة.")
+    assert cas(figs) == [("killed", "civilians", 6), ("killed", "children", 2), ("killed", "civilians", 4),
+                         ("killed", "total", 1)]
+    assert [c.parent_index for c in figs.casualties] == [None, 0, None, None]
+
+
+# --- structure across sentences
+
+
+def test_repeated_fact_is_merged():
+    figs = run("قتل 7 مدنيين في قصف على إدلب. وقال الدفاع المدني إن 7 مدنيين قتلوا بينهم طفلان.")
+    assert cas(figs) == [("killed", "civilians", 7), ("killed", "children", 2)]
+    assert figs.casualties[1].parent_index == 0
+
+
+def test_more_than_and_exact_of_same_number_are_kept():
+    figs = run("قتل أكثر من 30 شخصاً في المدينة. وقالت مصادر طبية إن 30 شخصاً قتلوا.")
+    assert [(c.value, c.qualifier) for c in figs.casualties] == [(30, "more_than"), (30, "exact")]
+
+
+def test_superseded_toll():
+    figs = run("وكان ناشطون قد وثقوا في وقت سابق مقتل خمسة مدنيين، إلا أن الحصيلة ارتفعت لاحقاً. "
+               "وارتفع عدد القتلى إلى 11 مدنياً.")
+    assert cas(figs) == [("killed", "civilians", 5), ("killed", "civilians", 11)]
+    assert [c.superseded for c in figs.casualties] == [True, False]
+
+
+def test_denied_figure_is_disputed():
+    figs = run("قال ناشطون إن 20 مدنياً قتلوا في الغارات. ونفت وزارة الدفاع الروسية استهداف مناطق سكنية.")
+    assert figs.casualties[0].disputed is True
+
+
+def test_definite_number_refers_back():
+    figs = run("قتل 9 مدنيين في القصف. وأوضح المرصد أن الـ9 بينهم 3 أطفال.")
+    assert cas(figs) == [("killed", "civilians", 9), ("killed", "children", 3)]
+    assert figs.casualties[1].parent_index == 0
+
+
+def test_competing_sources_with_claimants():
+    body = "قال المرصد السوري إن 40 شخصاً قتلوا في المدينة، بينما قالت وكالة سانا إن 25 شخصاً قتلوا."
+    ms = [mention(body, "المرصد السوري", "organisation"), mention(body, "سانا", "media")]
+    figs = run(body, ms)
+    assert [(c.value, c.claimant) for c in figs.casualties] == [(40, "المرصد السوري"), (25, "سانا")]
+
+
+def test_location_and_perpetrator():
+    body = "قتل 6 مدنيين في قصف لقوات النظام على بلدة سرمين."
+    ms = [mention(body, "قوات النظام", "armed_group"), mention(body, "سرمين", "location")]
+    c = run(body, ms).casualties[0]
+    assert (c.location, c.perpetrator) == ("سرمين", "قوات النظام")
+
+
+def test_period_range_with_year_from_published_date():
+    figs = run("ووثقت الشبكة مقتل 300 مدني في الفترة من 1 آذار وحتى 15 نيسان.", published=date(2019, 5, 2))
+    c = figs.casualties[0]
+    assert (c.period_start, c.period_end) == (date(2019, 3, 1), date(2019, 4, 15))
+
+
+# --- munitions
+
+
+def test_munition_list():
+    figs = run("ألقى الطيران المروحي 12 برميلاً متفجراً و4 صواريخ أرض أرض على مدينة داريا، "
+               "وسقطت 3 قذائف هاون وقذيفتا مدفعية. وشنت الطائرات الحربية 20 غارة جوية.")
+    assert mun(figs) == [("barrel_bomb", 12), ("surface_to_surface_missile", 4), ("mortar", 3),
+                         ("artillery_shell", 2), ("airstrike", 20)]
+    assert figs.casualties == []
+
+
+def test_munition_count_is_not_a_casualty():
+    figs = run("أدى سقوط 15 صاروخاً على المدينة إلى مقتل 3 أشخاص.")
+    assert mun(figs) == [("missile", 15)]
+    assert cas(figs) == [("killed", "total", 3)]
+
+
+def test_chlorine_carried_by_rockets():
+    figs = run("قصفت قوات النظام الحي بخمسة صواريخ محملة بغاز الكلور.")
+    assert [(m.munition_type, m.value, m.unit) for m in figs.munitions] == [("chlorine_attack", 5, "rockets")]
+
+
+def test_single_weapons_and_duals():
+    figs = run("استهدفت طائرة مسيرة سيارة عسكرية. وانفجرت سيارة مفخخة في السوق. وسقطت قذيفتي هاون على الحي. "
+               "وأغارت الطائرات أربع مرات على المطار.")
+    assert mun(figs) == [("drone", 1), ("car_bomb", 1), ("mortar", 2), ("airstrike", 4)]
+
+
+def test_weapons_named_without_count():
+    figs = run("قصفت الطائرات الروسية البلدة بالقنابل العنقودية والنابالم والفوسفور الأبيض.")
+    got = {(m.munition_type, m.value, m.qualifier) for m in figs.munitions}
+    assert got == {("cluster_munition", None, "unspecified"), ("napalm", None, "unspecified"),
+                   ("white_phosphorus", None, "unspecified")}
+
+
+def test_vague_munitions():
+    m = run("ألقى الطيران عشرات البراميل المتفجرة على المنطقة.").munitions[0]
+    assert (m.munition_type, m.value, m.qualifier) == ("barrel_bomb", None, "vague")
+
+
+# --- vague and unquantified
+
+
+def test_vague_figures_have_no_value():
+    figs = run("أسفر القصف عن مقتل عشرات المدنيين وإصابة المئات.")
+    assert [(c.outcome, c.value, c.qualifier) for c in figs.casualties] == [("killed", None, "vague"),
+                                                                            ("injured", None, "vague")]
+
+
+def test_unquantified_mentions_are_not_figures():
+    figs = run("سقط عدد من الجرحى وأصيب آخرون، وارتكبت قوات النظام مجازر بحق المدنيين.")
+    assert figs.casualties == []
+
+
+# --- not figures
+
+
+def test_labels_dates_ages_distances_are_not_figures():
+    body = ("قتل طفل يبلغ من العمر 12 عاماً في قصف لقوات اللواء 155 على حي المزة 86، يوم 15 آذار 2016، "
+            "عند الساعة 10:30، على بعد 5 كم من المدينة.")
+    figs = run(body)
+    assert cas(figs) == [("killed", "children", 1)]
+
+
+def test_targets_percentages_money_population_troops():
+    body = ("قصف الجيش أكثر من 200 هدف. وبلغت نسبة الأطفال بين الضحايا 40%. وقدرت الخسائر بـ5 ملايين دولار. "
+            "ويعيش في المدينة نحو 300 ألف نسمة. ويشارك 4 آلاف جندي في العملية.")
+    assert run(body).casualties == []
+    assert mun(run(body)) == []
+
+
+def test_covid_counts_are_not_figures():
+    body = ("سجلت وزارة الصحة 25 إصابة جديدة بفيروس كورونا ووفاة 3 حالات. "
+            "وبلغ عدد الإصابات المسجلة 900 شفيت منها 400.")
+    assert run(body).casualties == []
+
+
+def test_threatened_displacement_is_not_a_figure():
+    body = "حذر المجلس من محاولة النظام تهجير نحو 200 ألف مدني من المنطقة."
+    assert run(body).casualties == []
+
+
+def test_view_counts_and_times():
+    body = "1520\nمشاهدة\n09:41\nقتل 4 مدنيين في غارة على القرية."
+    figs = run(body)
+    assert cas(figs) == [("killed", "civilians", 4)]
+    assert mun(figs) == [("airstrike", 1)]
+
+
+def test_empty_body():
+    figs = run("")
+    assert figs.casualties == [] and figs.munitions == []
+
+
+# --- more language, fewer false positives
+
+
+def test_weapon_after_a_preposition_is_not_what_is_counted():
+    figs = run("قتل 5 مدنيين بغارة روسية على السوق.")
+    assert cas(figs) == [("killed", "civilians", 5)]
+    assert mun(figs) == [("airstrike", 1)]
+
+
+def test_unknown_counted_noun_is_not_a_casualty():
+    figs = run("مقتل 5 مدنيين في قصف طال 3 مستودعات للأغذية.")
+    assert cas(figs) == [("killed", "civilians", 5)]
+
+
+def test_release_of_detainees_is_not_an_arrest():
+    assert run("أفرجت السلطات عن 50 معتقلاً في إطار صفقة تبادل.").casualties == []
+
+
+def test_qualifier_before_article_and_toll_phrase():
+    figs = run("قتل قرابة الـ30 مدنياً في الغارات. وتجاوز عدد القتلى 500 شخص منذ بداية الهجوم.")
+    assert [(c.value, c.qualifier) for c in figs.casualties] == [(30, "about"), (500, "more_than")]
+
+
+def test_earlier_toll_named_as_such_is_superseded():
+    figs = run("ارتفعت حصيلة ضحايا القصف إلى 14 قتيلاً، بينهم 5 أطفال.\n"
+               "وكان الدفاع المدني قد أعلن في وقت سابق مقتل 9 أشخاص.")
+    assert [(c.value, c.superseded) for c in figs.casualties] == [(14, False), (5, False), (9, True)]
+
+
+def test_cumulative_total_does_not_supersede_a_daily_toll():
+    figs = run("وثق المرصد مقتل 30 مدنياً اليوم. وارتفعت حصيلة القتلى منذ بدء الحملة إلى 400 مدني.")
+    assert [c.superseded for c in figs.casualties] == [False, False]
+
+
+def test_denial_of_an_agreement_does_not_dispute_figures():
+    figs = run("قتل 12 مدنياً في القصف. ونفى الفصيل التوصل إلى اتفاق مع روسيا.")
+    assert figs.casualties[0].disputed is False
+
+
+def test_losses_inflicted_on_regime_forces():
+    c = run("وكبدت الفصائل قوات النظام خسائر فادحة تجاوزت 80 قتيلاً.").casualties[0]
+    assert (c.outcome, c.victim_group, c.value, c.qualifier) == ("killed", "regime_forces", 80, "more_than")
+
+
+def test_double_bombing_and_families_displaced():
+    figs = run("خلف التفجير المزدوج 20 قتيلاً. ونزحت 300 عائلة من المخيم.")
+    assert mun(figs) == [("bombing", 2)]
+    assert cas(figs) == [("killed", "total", 20), ("displaced", "total", 300)]
