@@ -1,0 +1,1258 @@
+"""Casualty and munition figures from the cleaned body of an Arabic news article.
+
+    extract_figures(body, mentions, published_date) -> Figures
+
+Pure functions, no I/O beyond reading the data files once. The rules are data: number words in
+data/number_words.json, cue words in data/figure_lexicon.json. The engine:
+
+1. normalise the body (offset map back to the original), split sentences;
+2. candidates per sentence: number expressions (numbers.scan_numbers), dual nouns («طفلان», «قذيفتي»),
+   singular nouns next to an outcome cue («مقتل امرأة», «ورجل استشهد»), «أحدهم طفل», weapon nouns;
+3. each number reads its head noun (what is counted: a weapon -> munition figure; a victim or outcome noun;
+   a unit of time, distance, target ... -> not a figure) and its outcome cue (nearest before it in the
+   sentence, or a verb right after it), qualifier phrases, dates/labels/threats/COVID filters;
+4. structure: breakdowns («بينهم», «منهم», «أحدهم») link to their parent; definite numbers («الـ13»)
+   refer back; repeated statements of one fact across sentences are merged; earlier tolls that the text
+   says were raised are superseded; denied figures are disputed;
+5. location, perpetrator, claimant from the entity mentions, period from explicit dates.
+All offsets in the result index the original body.
+"""
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from itertools import islice
+from importlib import resources
+from typing import Sequence
+
+from conflict_text.models import CasualtyFigure, EntityMention, Figures, MunitionFigure
+from conflict_text.normalize import fold, normalize
+from conflict_text.numbers import NumberSpan, extend_marks, scan_numbers, trie_regex
+from conflict_text.sentences import split_sentences
+
+_WORD_B = r"(?<![^\W\d_])"
+_WORD_E = r"(?![^\W\d_])"
+_DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s*")
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
+_JOIN = r"[\s\-–/]*"
+_SKIP_PUNCT = set("\"'“”«»()[]<>-–—/:")
+
+SUBGROUPS = {
+    "total": None,  # anything
+    "civilians": {"civilians", "children", "women", "women_and_children", "medical_staff", "civil_defence"},
+    "fighters": {"fighters"},
+    "regime_forces": {"regime_forces"},
+    "children": {"children"},
+    "women": {"women"},
+    "women_and_children": {"women", "children", "women_and_children"},
+    "medical_staff": {"medical_staff"},
+    "civil_defence": {"civil_defence"},
+}
+
+
+# ----------------------------------------------------------------------------- lexicon
+
+
+def _phrase_re(phrases, clitics: str, group: str = "w") -> re.Pattern:
+    body = trie_regex({" ".join(part for part in re.split(r"[\s\-–/]+", p) if part) for p in phrases if p}, _JOIN)
+    return re.compile(rf"{_WORD_B}(?:{clitics})?(?P<{group}>{body}){_WORD_E}")
+
+
+@cache
+def _key(text: str) -> str:
+    return re.sub(r"[\s\-–/]+", " ", text).strip()
+
+
+@dataclass
+class _Lex:
+    clitics: tuple[str, ...]
+    clitic_alt: str
+    nouns: dict[str, list[tuple]]
+    cue_re: re.Pattern
+    cues: dict[str, list[tuple[str, bool, bool, bool]]]  # phrase -> [(outcome, pre, post, weak)]
+    koi_head_re: re.Pattern
+    qual_before_re: re.Pattern
+    qual_before: dict[str, str]
+    qual_after_re: re.Pattern
+    qual_after: dict[str, str]
+    marker_re: re.Pattern
+    one_of_re: re.Pattern
+    complement: frozenset
+    coord_re: re.Pattern
+    mod_re: re.Pattern
+    mods: dict[str, str]
+    materials_re: re.Pattern
+    materials: dict[str, str]
+    munitions: dict[str, dict]
+    precedence: dict[str, int]
+    overrides: dict[str, set]
+    carrier_units: dict[str, str]
+    multiplicity: dict[str, int]
+    strike_verbs_re: re.Pattern
+    strike_nouns: frozenset
+    units: frozenset
+    prefixes: frozenset
+    months: dict[str, int]
+    month_alt: str
+    threat_re: re.Pattern
+    denial_re: re.Pattern
+    revision_re: re.Pattern
+    earlier_re: re.Pattern
+    covid_re: re.Pattern
+    covid_aux_re: re.Pattern
+    population_re: re.Pattern
+    attribution_re: re.Pattern
+    attack_re: re.Pattern
+    losses_re: re.Pattern
+    refiners: list[tuple[re.Pattern, str]]
+    fighter_generic: frozenset
+    fillers: frozenset
+    strong_earlier_re: re.Pattern
+    followers: frozenset
+    denial_topic_re: re.Pattern
+    cumulative_re: re.Pattern
+    noun_re: re.Pattern
+    release_re: re.Pattern
+    fighter_refiner_re: re.Pattern
+    others: frozenset
+    toll_words: frozenset
+    function_words: frozenset
+    date_re: re.Pattern
+    range_re: re.Pattern
+
+
+@cache
+def _lex() -> _Lex:
+    d = json.loads(resources.files("conflict_text").joinpath("data/figure_lexicon.json").read_text("utf-8"))
+    f = fold
+    clitics = tuple(sorted({f(c) for c in d["clitics"]}, key=len, reverse=True))
+    clitic_alt = "|".join(re.escape(c) for c in clitics)
+
+    nouns: dict[str, list[tuple]] = {}
+
+    def add(form: str, role: tuple) -> None:
+        nouns.setdefault(f(form), []).append(role)
+
+    for outcome, forms in d["outcome_nouns"].items():
+        for number, words in forms.items():
+            for w in words:
+                add(w, ("outcome", outcome, number))
+    for group, forms in d["victim_nouns"].items():
+        for number, words in forms.items():
+            for w in words:
+                add(w, ("victim", group, number))
+    munitions = {}
+    for entry in d["munitions"]:
+        key = f(entry["key"])
+        munitions[key] = entry
+        for number in ("singular", "dual", "construct_dual", "plural"):
+            for w in entry.get(number, []):
+                if " " in w:
+                    continue
+                add(w, ("munition", key, number))
+    for w in d["others"]:
+        add(w, ("others", "total", "plural"))
+    units = frozenset(f(w) for w in d["nonfigure_units"])
+
+    cues: dict[str, list] = {}
+    for outcome, kinds in d["outcome_cues"].items():
+        weak = {f(w) for w in kinds.get("weak", [])}
+        pre = {f(w) for w in kinds.get("pre", [])}
+        post = {f(w) for w in kinds.get("post", [])}
+        for w in pre | post:
+            cues.setdefault(_key(w), []).append((outcome, w in pre, w in post, w in weak))
+    cue_re = _phrase_re(cues, clitic_alt)
+
+    def table(section: dict) -> dict[str, str]:
+        return {_key(f(w)): q for q, words in section.items() for w in words}
+
+    qual_before = table(d["qualifiers_before"])
+    qual_after = table(d["qualifiers_after"])
+    qb = "|".join(r"\s*".join(map(re.escape, k.split())) for k in sorted(qual_before, key=len, reverse=True))
+    qa = "|".join(r"\s*".join(map(re.escape, k.split())) for k in sorted(qual_after, key=len, reverse=True))
+
+    mods = {}
+    for m in d["munition_modifiers"]:
+        for w in m["words"]:
+            mods.setdefault(_key(f(w)), m["type"])
+    for w, n in d["multiplicity_modifiers"].items():
+        mods.setdefault(_key(f(w)), f"x{n}")
+    materials = {_key(f(w)): m["type"] for m in d["munition_materials"] for w in m["words"]}
+    months = {_key(f(w)): n for w, n in d["months"].items()}
+    month_alt = "|".join(r"\s*".join(map(re.escape, k.split())) for k in sorted(months, key=len, reverse=True))
+    day = r"(?P<{0}>\d{{1,2}})"
+    one_date = (r"{d}\s*(?:من\s+)?(?:شهر\s+)?(?P<{m}>" + month_alt + r")(?:\s*[/(]?\s*(?:" + month_alt +
+                r")\s*\)?)?(?:\s*[,،]?\s*(?:من\s+)?(?:عام\s+)?(?P<{y}>(?:19|20)\d\d))?")
+    date1 = one_date.format(d=day.format("d1"), m="m1", y="y1")
+    date2 = one_date.format(d=day.format("d2"), m="m2", y="y2")
+    refiners = []
+    for group, words in d["victim_refiners"].items():
+        refiners.append((_phrase_re([f(w) for w in words], clitic_alt), group))
+    return _Lex(
+        clitics=clitics,
+        clitic_alt=clitic_alt,
+        nouns=nouns,
+        cue_re=cue_re,
+        cues=cues,
+        koi_head_re=re.compile(r"(?:" + "|".join(
+            r"\s*".join(map(re.escape, f(w).split())) for w in sorted(d["killed_or_injured_heads"], key=len, reverse=True)
+        ) + r")" + _WORD_E),
+        qual_before_re=re.compile(rf"{_WORD_B}(?:{clitic_alt})?(?P<q>{qb})[\s\"“«]*$"),
+        qual_before=qual_before,
+        qual_after_re=re.compile(rf"^[\s,،\"”»)]*(?P<q>{qa}){_WORD_E}"),
+        qual_after=qual_after,
+        marker_re=_phrase_re([f(w) for w in d["breakdown_markers"]], ""),
+        one_of_re=_phrase_re([f(w) for w in d["one_of_markers"]], "و|ف"),
+        complement=frozenset(f(w) for w in d["complement_words"]),
+        coord_re=re.compile(r"^[\s\"”»]*(?:[,،][\s]*)?(?:" + "|".join(
+            r"\s*".join(map(re.escape, f(w).split())) for w in sorted(d["coordination_gaps"], key=len, reverse=True)
+        ) + r")?[\s\"“«]*$"),
+        mod_re=_phrase_re(list(mods), clitic_alt),
+        mods=mods,
+        materials_re=_phrase_re(list(materials), clitic_alt),
+        materials=materials,
+        munitions=munitions,
+        precedence={t: i for i, t in enumerate(d["modifier_precedence"] + ["rocket_launcher", "bombing"])},
+        overrides={k: set(v) for k, v in d["modifier_overrides_noun"].items()},
+        carrier_units={f(k): v for k, v in d["carrier_units"].items()},
+        multiplicity={_key(f(w)): n for w, n in d["multiplicity_modifiers"].items()},
+        strike_verbs_re=_phrase_re([f(w) for w in d["strike_times"]["verbs"]], clitic_alt),
+        strike_nouns=frozenset(f(w) for w in d["strike_times"]["nouns"]),
+        units=units,
+        prefixes=frozenset(f(w) for w in d["nonfigure_prefixes"]),
+        months=months,
+        month_alt=month_alt,
+        threat_re=_phrase_re([f(w) for w in d["threat_cues"]], clitic_alt),
+        denial_re=_phrase_re([f(w) for w in d["denial_cues"]], clitic_alt),
+        revision_re=_phrase_re([f(w) for w in d["revision_cues"]], clitic_alt),
+        earlier_re=_phrase_re([f(w) for w in d["earlier_cues"]], "و|ف"),
+        covid_re=re.compile("|".join(re.escape(f(w)) for w in d["covid_terms"]), re.I),
+        covid_aux_re=_phrase_re([f(w) for w in d["covid_aux"]], clitic_alt),
+        population_re=_phrase_re([f(w) for w in d["population_cues"]], clitic_alt),
+        attribution_re=_phrase_re([f(w) for w in d["attribution_cues"]], clitic_alt),
+        attack_re=_phrase_re([f(w) for w in d["attack_cues"]], clitic_alt),
+        losses_re=_phrase_re([f(w) for w in d["losses_cues"]], clitic_alt),
+        refiners=refiners,
+        fighter_generic=frozenset(f(w) for w in d["fighter_generic"]),
+        fillers=frozenset(f(w) for w in d["munition_fillers"]),
+        strong_earlier_re=_phrase_re([f(w) for w in d["strong_earlier_cues"]], "و|ف"),
+        followers=frozenset(f(w) for w in d["head_followers"]),
+        denial_topic_re=_phrase_re([f(w) for w in d["denial_topics"]], clitic_alt),
+        cumulative_re=_phrase_re([f(w) for w in d["cumulative_cues"]], clitic_alt),
+        noun_re=_phrase_re([w for w, roles in nouns.items() if any(
+            r[0] == "munition" or (r[0] in ("victim", "outcome") and r[2] in ("singular", "dual")) for r in roles)],
+            clitic_alt),
+        release_re=_phrase_re([f(w) for w in d["release_cues"]], clitic_alt),
+        fighter_refiner_re=re.compile(r"\s*(?:من\s+)?(?:[\"“«]\s*)?(?:" + "|".join(
+            re.escape(f(w)) for w in sorted(d["fighter_refiners"], key=len, reverse=True)) + ")"),
+        others=frozenset(f(w) for w in d["others"]),
+        toll_words=frozenset(f(w) for w in d["toll_words"]),
+        function_words=frozenset(f(w) for w in d["function_words"]),
+        date_re=re.compile(rf"{_WORD_B}(?:ب|في|و)?{date1}"),
+        range_re=re.compile(rf"(?:من|منذ|بين)\s+(?:يوم\s+)?(?:\w+\s+)?{date1}[\s)]*(?:و?\s*(?:حتى|حتي|الى|الي|لغايه|ولغايه)|و)\s+(?:يوم\s+)?(?:\w+\s+)?{date2}"),
+    )
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+
+
+_NEXT_TOK = re.compile(r"\s*(\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s])")
+
+
+def _next_tok(text: str, pos: int, limit: int) -> _Tok | None:
+    m = _NEXT_TOK.match(text, pos, limit)
+    return _Tok(m.group(1), m.start(1), m.end(1)) if m else None
+
+
+def _prev_end(text: str, pos: int, floor: int) -> int:
+    lo = max(floor, pos - 20)
+    return lo + len(text[lo:pos].rstrip()) if pos > floor else -1
+
+
+def _tokens(text: str, start: int, end: int, limit: int | None = None) -> list[_Tok]:
+    return [_Tok(m.group(), m.start(), m.end()) for m in islice(_TOKEN_RE.finditer(text, start, end), limit)]
+
+
+def _pro(prefix: str) -> int:
+    """Length of the proclitics (و ف ب ل ك) of a clitic prefix: the article stays in the surface."""
+    if prefix.endswith("ال"):
+        return len(prefix) - 2
+    if prefix.endswith("لل"):
+        return len(prefix) - 2
+    return len(prefix)
+
+
+def _unknown_noun(token: str, start: int, sent: "_Sent") -> bool:
+    """True for a bare content word that is neither a counted noun, a cue, a particle nor a clitic form."""
+    lex = _lex()
+    if not token[:1].isalpha() or token.isdigit():
+        return False
+    if token in ("حاله", "حالات") or token in lex.followers or _in(token, lex.followers) or _in(token, lex.complement):
+        return False
+    if token[0] in "وفبلك" and len(token) > 3:
+        return False  # «بقصف», «وجرح», «لقوا»: a proclitic form, not the counted noun
+    if any(c[0] == start for c in sent.cues):
+        return False
+    if lex.marker_re.match(sent.doc.text, start) or lex.qual_after_re.match(sent.doc.text[start:start + 20]):
+        return False
+    return True
+
+
+@cache
+def _roles(token: str) -> tuple[str, tuple]:
+    """(clitic prefix, roles) of a token: the roles of its bare form in the noun lexicon."""
+    lex = _lex()
+    roles = lex.nouns.get(token)
+    if roles:
+        return "", tuple(roles)
+    for c in lex.clitics:
+        if token.startswith(c) and len(token) - len(c) >= 2:
+            roles = lex.nouns.get(token[len(c):])
+            if roles:
+                return c, tuple(roles)
+    return "", ()
+
+
+@cache
+def _bare(token: str) -> tuple[str, ...]:
+    """The token and its forms without each possible clitic prefix."""
+    lex = _lex()
+    out = [token]
+    for c in lex.clitics:
+        if token.startswith(c) and len(token) - len(c) >= 2:
+            out.append(token[len(c):])
+    return tuple(out)
+
+
+def _in(token: str, vocab: frozenset) -> bool:
+    return any(b in vocab for b in _bare(token))
+
+
+def _role(roles: tuple, kind: str) -> tuple | None:
+    for r in roles:
+        if r[0] == kind:
+            return r
+    return None
+
+
+@dataclass(eq=False)
+class _Cand:
+    kind: str  # "cas" | "mun"
+    start: int  # normalised surface span
+    end: int
+    value: int | None
+    qualifier: str
+    sent: int
+    outcome: str | None = None
+    victim: str | None = None
+    mtype: str | None = None
+    unit: str | None = None
+    head_end: int = 0
+    parent: "_Cand | None" = None
+    definite: bool = False
+    complement: bool = False
+    alias: "_Cand | None" = None
+    superseded: bool = False
+    disputed: bool = False
+    in_breakdown: bool = False
+    marker_child: bool = False
+    from_context: bool = False
+
+
+@dataclass
+class _Sent:
+    """A sentence; its cue matches and filters are computed on first use (most sentences hold no count)."""
+
+    doc: "_Doc"
+    start: int
+    end: int
+    _covid: bool | None = None
+    _population: bool | None = None
+    _cues: list | None = None
+
+    @property
+    def covid(self) -> bool:
+        if self._covid is None:
+            lex, text = self.doc.lex, self.doc.text
+            self._covid = bool(lex.covid_re.search(text, self.start, self.end)) or (
+                self.doc.covid_doc and bool(lex.covid_aux_re.search(text, self.start, self.end)))
+        return self._covid
+
+    @property
+    def has_digits(self) -> bool:
+        return _DIGIT.search(self.doc.text, self.start, self.end) is not None
+
+    @property
+    def population(self) -> bool:
+        if self._population is None:
+            self._population = bool(self.doc.lex.population_re.search(self.doc.text, self.start, self.end))
+        return self._population
+
+    @property
+    def cues(self) -> list:
+        """(start, end, [(outcome, pre, post, weak)]) of each outcome cue in the sentence."""
+        if self._cues is None:
+            lex = self.doc.lex
+            self._cues = [(m.start(), m.end(), lex.cues[_key(m.group("w"))])
+                          for m in lex.cue_re.finditer(self.doc.text, self.start, self.end)]
+        return self._cues
+
+
+_TOLL_TAIL = re.compile(r"\s*(?:عدد|حصيله)\s+\S+\s*$")
+_ARTICLE_TAIL = re.compile(r"\s*ال\s*$")
+
+
+def _qualifier_before(text: str, pos: int, floor: int) -> str | None:
+    lex = _lex()
+    window = text[max(floor, pos - 34):pos]
+    window = _ARTICLE_TAIL.sub("", window) if window.endswith(("ال", "ال ")) else window  # «قرابة الـ30»
+    m = lex.qual_before_re.search(window)
+    if m is None:  # «تجاوز عدد القتلى 500»
+        shorter = _TOLL_TAIL.sub("", window)
+        if shorter != window:
+            m = lex.qual_before_re.search(shorter)
+    return lex.qual_before[_key(m.group("q"))] if m else None
+
+
+def _qualifier_after(text: str, pos: int, ceil: int) -> str | None:
+    lex = _lex()
+    m = lex.qual_after_re.match(text[pos:min(ceil, pos + 30)])
+    return lex.qual_after[_key(m.group("q"))] if m else None
+
+
+def _bounds(value: int | None, qualifier: str) -> tuple[int | None, int | None]:
+    if value is None:
+        return None, None
+    if qualifier == "exact":
+        return value, value
+    if qualifier in ("at_least", "more_than"):
+        return value, None
+    if qualifier == "less_than":
+        return None, value - 1
+    return None, None
+
+
+# ----------------------------------------------------------------------------- munition phrases
+
+
+def _munition_phrase(text: str, head: _Tok, key: str, limit: int) -> tuple[str | None, int, int, str | None]:
+    """(type, phrase end, multiplicity, unit) of the weapon noun phrase starting at `head`."""
+    lex = _lex()
+    entry = lex.munitions[key]
+    found: list[str] = []
+    mult = 1
+    end = head.end
+    pos = head.end
+    for _ in range(3):
+        m = _SPACES.match(text, pos)
+        pos = m.end()
+        if pos >= limit:
+            break
+        mm = lex.mod_re.match(text, pos)
+        if mm and mm.end() <= limit and not text.startswith("و", pos):
+            t = lex.mods[_key(mm.group("w"))]
+            if t.startswith("x"):
+                mult = int(t[1:])
+            else:
+                found.append(t)
+            end = pos = mm.end()
+            continue
+        tm = _TOKEN_RE.match(text, pos)
+        if not tm:
+            break
+        tok = tm.group()
+        if tok in ",،.;؛:" or tok.isdigit() or _role(_roles(tok)[1], "munition"):
+            break
+        if tok.startswith("و") and _roles(tok)[1]:
+            break
+        if not (tok in lex.fillers or (tok.startswith("ب") and len(tok) > 3)):
+            break
+        pos = tm.end()
+    base = entry.get("type")
+    only = entry.get("only_types")
+    mtype = base
+    if found:
+        best = min(found, key=lambda t: lex.precedence.get(t, 99))
+        if base is None:
+            mtype = best if (not only or best in only) else None
+        else:
+            allowed = [t for t in found if t in lex.overrides.get(base, set())]
+            if allowed:
+                mtype = min(allowed, key=lambda t: lex.precedence.get(t, 99))
+    elif entry.get("needs_modifier"):
+        mtype = None
+    unit = None
+    if mtype in ("chlorine_attack", "chemical_attack") and key in lex.carrier_units:
+        unit = lex.carrier_units[key]
+    return mtype, end, mult, unit
+
+
+# ----------------------------------------------------------------------------- per-sentence analysis
+
+
+class _Doc:
+    def __init__(self, text: str):
+        self.text = text
+        lex = _lex()
+        self.lex = lex
+        self.spans = split_sentences(text)
+        self.starts = [s for s, _ in self.spans]
+        self.covid_doc = bool(lex.covid_re.search(text))
+        self.sents: list[_Sent] = [_Sent(self, s, e) for s, e in self.spans]
+        self.cands: list[_Cand] = []
+        self.consumed: list[tuple[int, int]] = []
+
+    def sent_of(self, pos: int) -> int:
+        return max(0, bisect_right(self.starts, pos) - 1)
+
+    def is_consumed(self, s: int, e: int) -> bool:
+        return any(a < e and s < b for a, b in self.consumed)
+
+    # --- outcome of a count from the cues around it
+    def context_outcome(self, si: int, start: int, head_end: int, allow_weak: bool = True) -> tuple[str | None, tuple | None]:
+        sent = self.sents[si]
+        pre = post = None
+        for cs, ce, infos in sent.cues:
+            if ce <= start and start - ce <= 150:
+                pick = [i for i in infos if i[1] and (allow_weak or not i[3])]
+                if pick:
+                    pre = (cs, ce, pick[0][0])
+            elif cs >= head_end and cs - head_end <= 60 and post is None:
+                pick = [i for i in infos if i[2] and (allow_weak or not i[3])]
+                if pick:
+                    post = (cs, ce, pick[0][0])
+        if post and (pre is None or (post[0] - head_end <= 15 and start - pre[1] > 40)):
+            return post[2], post
+        if pre:
+            return pre[2], pre
+        return None, None
+
+    def threatened(self, si: int, cue: tuple | None, start: int) -> bool:
+        if cue is None or cue[0] > start:
+            return False
+        sent = self.sents[si]
+        lo = max(sent.start, cue[0] - 50)
+        window = self.text[lo:start]
+        cut = max(window.rfind(","), window.rfind("،"), window.rfind("."))
+        if cut >= 0 and lo + cut < cue[0]:
+            window = window[cut + 1:]
+        return bool(self.lex.threat_re.search(window))
+
+    def refine_victim(self, group: str, tok: _Tok, limit: int, noun: str) -> str:
+        lex = self.lex
+        window = self.text[tok.end:min(limit, tok.end + 45)]
+        if group in ("fighters", "regime_forces", "total", "civil_defence") or _in(noun, lex.fighter_generic):
+            for rx, g in lex.refiners:
+                if rx.search(window):
+                    if g == "regime_forces" and group in ("fighters", "total", "regime_forces") and _in(noun, lex.fighter_generic | frozenset({"جنود", "جندي"})):
+                        return "regime_forces"
+                    if g == "civil_defence" and _in(noun, lex.fighter_generic | frozenset({"متطوعين", "متطوع"})):
+                        return "civil_defence"
+                    if g == "medical_staff" and _in(noun, lex.fighter_generic):
+                        return "medical_staff"
+            if group == "total" and _in(noun, lex.fighter_generic) and lex.fighter_refiner_re.match(window):
+                return "fighters"
+        if group in ("women", "children") and _role(_roles(noun)[1], "victim") and _role(_roles(noun)[1], "victim")[2] == "plural":
+            m = re.match(r"\s*(\S+)", window)
+            if m:
+                r = _role(_roles(m.group(1))[1], "victim")
+                if r and r[2] == "plural" and {r[1], group} == {"women", "children"} and m.group(1).startswith("و"):
+                    return "women_and_children"
+        return group
+
+    def victim_after(self, pos: int, limit: int) -> str | None:
+        """A victim noun right after an outcome noun («جرحى مدنيون», «قتيلا من المدنيين»)."""
+        toks = _tokens(self.text, pos, min(limit, pos + 40))[:3]
+        i = 0
+        if i < len(toks) and toks[i].text in ("من", "بين"):
+            i += 1
+            if i < len(toks) and toks[i].text == "بين":
+                i += 1
+        if i < len(toks):
+            r = _role(_roles(toks[i].text)[1], "victim")
+            if r:
+                return self.refine_victim(r[1], toks[i], limit, toks[i].text)
+        return None
+
+    # --- a number expression
+    def number_cand(self, si: int, ns: NumberSpan) -> None:
+        lex = self.lex
+        text = self.text
+        sent = self.sents[si]
+        if ns.kind not in ("digits", "words", "mixed", "vague"):
+            return
+        value = ns.value
+        if value is not None and not float(value).is_integer():
+            return
+        value = int(value) if value is not None else None
+        if ns.definite and _qualifier_before(text, ns.start, sent.start):
+            ns = NumberSpan(ns.value, ns.start, ns.end, ns.kind, False, ns.text)  # «نحو الـ20» is not anaphoric
+        before = _tokens(text, max(sent.start, ns.start - 40), ns.start)[-3:]
+        after = _tokens(text, ns.end, min(sent.end, ns.end + 100), 8)
+        prev = before[-1].text if before else ""
+        # labels and dates
+        if prev and _key(prev) in lex.months or (len(before) >= 2 and _key(before[-2].text + " " + prev) in lex.months):
+            return
+        i = 0
+        while i < len(after) and after[i].text in _SKIP_PUNCT:
+            i += 1
+        nxt = after[i].text if i < len(after) else ""
+        if nxt:
+            two = _key(nxt + " " + after[i + 1].text) if i + 1 < len(after) else ""
+            if _key(nxt) in lex.months or two in lex.months:
+                return
+            if nxt == "من" and i + 1 < len(after) and (_key(after[i + 1].text) in lex.months or after[i + 1].text == "شهر"):
+                return
+        # head noun
+        of = False
+        hi = i
+        if nxt == "من":
+            of = True
+            hi = i + 1
+            if hi < len(after) and after[hi].text == "بين":
+                hi += 1
+            while hi < len(after) and after[hi].text in _SKIP_PUNCT:
+                hi += 1
+        head = after[hi] if hi < len(after) else None
+        prefix, roles = _roles(head.text) if head else ("", ())
+        if _pro(prefix):
+            prefix, roles = "", ()  # «وإصابة», «بغارة»: a word with a proclitic is not what the number counts
+        start = ns.start
+        # «مدنيين اثنين», «شخص واحد»: the noun precedes one and two
+        if not roles and value in (1, 2) and ns.kind == "words" and before:
+            p_prefix, p_roles = _roles(before[-1].text)
+            after_of = len(before) >= 2 and before[-2].text == "من"
+            if not after_of and (_role(p_roles, "victim") or _role(p_roles, "munition")):
+                head, prefix, roles = before[-1], p_prefix, p_roles
+                start = head.start
+                of = False
+        head_end = head.end if (head and roles) else ns.end
+        if prev and not (_role(roles, "victim") or _role(roles, "outcome") or _role(roles, "munition")) and \
+                _in(prev, lex.prefixes):
+            return  # «اللواء 155», «عام 2012», «حي 8 آذار»
+        mun = _role(roles, "munition") if head else None
+        if mun:
+            mtype, pend, mult, unit = _munition_phrase(text, head, mun[1], sent.end)
+            if mtype:
+                q = "vague" if value is None else (_qualifier_before(text, ns.start, sent.start)
+                                                  or _qualifier_after(text, pend, sent.end) or "exact")
+                self.cands.append(_Cand("mun", start, max(pend, ns.end), value, q, si, mtype=mtype, unit=unit,
+                                        head_end=pend))
+                self.consumed.append((min(start, head.start), pend))
+                return
+            if head.text and _in(head.text, lex.units):
+                return
+        if head and _in(head.text, lex.strike_nouns):
+            vm = None
+            for m in lex.strike_verbs_re.finditer(text, max(sent.start, ns.start - 60), ns.start):
+                vm = m
+            if vm and value is not None:
+                self.cands.append(_Cand("mun", ns.start, head.end, value, "exact", si, mtype="airstrike",
+                                        head_end=head.end))
+                self.consumed.append((ns.start, head.end))
+            return
+        if head and not roles and (_in(head.text, lex.units) or head.text in lex.units):
+            return
+        if head and not roles and not start < ns.start and _unknown_noun(head.text, head.start, sent):
+            return  # «طال 3 مستودعات»: the number counts something that is not in the lexicon
+        if nxt == "%":
+            return
+        if ns.kind == "digits" and value is not None and 1900 <= value <= 2100 and not roles:
+            return
+        if sent.covid:
+            return
+        if not roles and ns.kind == "words" and value in (1, 2) and not (
+                before and any(m.end() == before[-1].end for m in lex.marker_re.finditer(text, before[-1].start, before[-1].end))):
+            return  # «عائلة واحدة», «الطرفين الاثنين»: one and two count only with their noun
+        victim = None
+        outcome = None
+        cue = None
+        if roles:
+            v = _role(roles, "victim")
+            o = _role(roles, "outcome")
+            oth = _role(roles, "others")
+            if v:
+                victim = self.refine_victim(v[1], head, sent.end, head.text)
+            elif o:
+                outcome = o[1]
+                victim = self.victim_after(head.end, sent.end) or "total"
+                if lex.koi_head_re.match(text, head.start + len(prefix)):
+                    outcome = "killed_or_injured"
+                    km = lex.koi_head_re.match(text, head.start + len(prefix))
+                    head_end = km.end()
+            elif oth:
+                victim = "total"
+        elif head and head.text in ("حاله", "حالات") and hi + 1 < len(after):
+            c_out = [c for c in sent.cues if c[0] >= head.end and c[0] - head.end <= 3]
+            if c_out:
+                outcome = c_out[0][2][0][0]
+                victim = "total"
+                head_end = c_out[0][1]
+            else:
+                return
+        elif head and not roles and prev.startswith("ال") and len(prev) > 3 and not _roles(prev)[1] \
+                and not _in(prev, lex.toll_words) and not _in(prev, lex.function_words) \
+                and not any(c[1] == before[-1].end for c in sent.cues):
+            return  # «حي المزة 86», «الكيلو 4»: a number that is part of a name
+        if not roles and head is None and prev.startswith("ال") and len(prev) > 3 and not _roles(prev)[1] \
+                and not _in(prev, lex.toll_words) and not _in(prev, lex.function_words) \
+                and not any(c[1] == before[-1].end for c in sent.cues):
+            return
+        # what happened
+        if outcome is None:
+            outcome, cue = self.context_outcome(si, start, head_end)
+            if cue is not None and cue[0] > ns.start and sent.population:
+                return
+            if outcome is not None and sent.population and not roles:
+                return
+            if outcome is not None and self.threatened(si, cue, start):
+                return
+        if outcome is None and sent.population:
+            return
+        if outcome == "detained" and lex.release_re.search(text, sent.start, sent.end):
+            return  # «أفرجت عن 50 معتقلاً»: a release, not an arrest
+        if ns.kind == "vague" and not roles:
+            adjacent = any(c[1] <= ns.start and not text[c[1]:ns.start].strip() and any(i[1] for i in c[2])
+                           for c in sent.cues)
+            if not (head and _in(head.text, lex.others)) and not adjacent:
+                return
+        if victim is not None and outcome is None and not ns.definite and value is None:
+            return
+        if outcome == "killed" and victim == "total" and lex.losses_re.search(text, sent.start, sent.end):
+            if any(rx.search(text, sent.start, sent.end) for rx, g in lex.refiners if g == "regime_forces"):
+                victim = "regime_forces"
+            else:
+                victim = "fighters"
+        q = "vague" if value is None else (_qualifier_before(text, ns.start, sent.start)
+                                          or _qualifier_after(text, head_end, sent.end)
+                                          or _qualifier_after(text, ns.end, sent.end) or "exact")
+        complement = bool(after and i < len(after) and _in(after[i].text, lex.complement))
+        c = _Cand("cas", start, ns.end, value, q, si,
+                  outcome=outcome, victim=victim, head_end=head_end, definite=ns.definite, complement=complement,
+                  from_context=cue is not None)
+        self.cands.append(c)
+        self.consumed.append((min(start, ns.start), head_end))
+
+    # --- dual and singular nouns, weapon nouns
+    def noun_cands(self, si: int) -> None:
+        lex = self.lex
+        text = self.text
+        sent = self.sents[si]
+        toks = [_Tok(m.group(), m.start(), m.end()) for m in lex.noun_re.finditer(text, sent.start, sent.end)]
+        if not toks:
+            return
+        cue_end = {c[1]: c for c in sent.cues}
+        cue_start = {c[0]: c for c in sent.cues}
+        markers_end = {m.end() for m in lex.marker_re.finditer(text, sent.start, sent.end)}
+        one_of = {m.end(): m.start() for m in lex.one_of_re.finditer(text, sent.start, sent.end)}
+        k = 0
+        while k < len(toks):
+            tok = toks[k]
+            if self.is_consumed(tok.start, tok.end):
+                k += 1
+                continue
+            prefix, roles = _roles(tok.text)
+            if not roles:
+                k += 1
+                continue
+            definite = "ال" in prefix
+            v = _role(roles, "victim") or _role(roles, "outcome")
+            mun = _role(roles, "munition")
+            if mun and not sent.covid:
+                self.munition_noun(si, tok, prefix, mun)
+                k += 1
+                continue
+            if v is None or sent.covid or definite:
+                k += 1
+                continue
+            kind, group, number = v
+            prev_end = _prev_end(text, tok.start, sent.start)
+            nxt = _next_tok(text, tok.end, sent.end)
+            if number == "dual":
+                outcome = group if kind == "outcome" else None
+                victim = "total" if kind == "outcome" else self.refine_victim(group, tok, sent.end, tok.text)
+                if outcome is None:
+                    outcome, cue = self.context_outcome(si, tok.start, tok.end)
+                    if outcome is not None and self.threatened(si, cue, tok.start):
+                        k += 1
+                        continue
+                c = _Cand("cas", tok.start + _pro(prefix), tok.end, 2, "exact", si, outcome=outcome, victim=victim,
+                          head_end=tok.end)
+                self.cands.append(c)
+                self.consumed.append((tok.start, tok.end))
+                k += 1
+                continue
+            if number != "singular" or kind != "victim":
+                k += 1
+                continue
+            # a singular noun counts one next to an outcome cue, after «أحدهم», or in a breakdown pair
+            adjacent_cue = None
+            for ce, c in cue_end.items():
+                if ce <= tok.start and not text[ce:tok.start].strip():
+                    if any(i[1] and not i[3] for i in c[2]):
+                        adjacent_cue = c
+            after_cue = None
+            if nxt is not None and nxt.start in cue_start:
+                c = cue_start[nxt.start]
+                if any(i[2] and not i[3] for i in c[2]) and not nxt.text.endswith("وا"):
+                    after_cue = c
+            # pair «مواطنة وطفل استشهدا»
+            pair = None
+            if nxt is not None and nxt.text.startswith("و"):
+                p2, r2 = _roles(nxt.text)
+                v2 = _role(r2, "victim")
+                verb = _next_tok(text, nxt.end, sent.end) if v2 else None
+                if v2 and v2[2] == "singular" and p2 == "و" and verb is not None:
+                    if verb.start in cue_start and verb.text.endswith("ا"):
+                        pair = (v2, nxt, cue_start[verb.start])
+            marker_before = prev_end in markers_end or prev_end in one_of
+            one_of_start = one_of.get(prev_end)
+            coordinated = False
+            if tok.text.startswith("و") and prefix == "و":
+                left = [c for c in self.cands if c.kind == "cas" and c.sent == si and c.head_end <= tok.start
+                        and not text[c.head_end:tok.start].strip()]
+                if left:
+                    x = left[-1]
+                    coordinated = x.in_breakdown or any(
+                        me <= x.start and x.start - me <= 40 and not any(me <= o.start < x.start for o in self.cands)
+                        for me in markers_end)
+            victim = self.refine_victim(group, tok, sent.end, tok.text)
+            if pair:
+                v2, tok2, verb = pair
+                outcome = verb[2][0][0]
+                total = _Cand("cas", tok.start + _pro(prefix), tok2.end, 2, "exact", si, outcome=outcome,
+                              victim="total", head_end=tok2.end)
+                self.cands.append(total)
+                for g, t, p in ((group, tok, prefix), (v2[1], tok2, "و")):
+                    if g not in ("total", "civilians"):
+                        sub = _Cand("cas", t.start + len(p), t.end, 1, "exact", si, outcome=outcome, victim=g,
+                                    head_end=t.end)
+                        sub.parent = total
+                        self.cands.append(sub)
+                self.consumed.append((tok.start, verb[1]))
+                k += 1
+                continue
+            if one_of_start is not None:
+                c = _Cand("cas", one_of_start, tok.end, 1, "exact", si, victim=victim, head_end=tok.end)
+                c.marker_child = True
+            elif marker_before or coordinated:
+                if group == "total" or (group == "civilians" and not coordinated):
+                    k += 1
+                    continue
+                c = _Cand("cas", tok.start + _pro(prefix), tok.end, 1, "exact", si, victim=victim, head_end=tok.end)
+                c.marker_child = marker_before
+                c.in_breakdown = True
+            elif adjacent_cue or after_cue:
+                cue = adjacent_cue or after_cue
+                outcome = [i for i in cue[2] if (i[1] if cue is adjacent_cue else i[2])][0][0]
+                if adjacent_cue and self.threatened(si, adjacent_cue, tok.start):
+                    k += 1
+                    continue
+                c = _Cand("cas", tok.start + _pro(prefix), tok.end, 1, "exact", si, outcome=outcome, victim=victim,
+                          head_end=tok.end)
+            else:
+                k += 1
+                continue
+            self.cands.append(c)
+            self.consumed.append((c.start, c.end))
+            k += 1
+
+    def munition_noun(self, si: int, tok: _Tok, prefix: str, mun: tuple) -> None:
+        lex = self.lex
+        text = self.text
+        sent = self.sents[si]
+        _, key, number = mun
+        entry = lex.munitions[key]
+        mtype, pend, mult, unit = _munition_phrase(text, tok, key, sent.end)
+        if not mtype:
+            return
+        definite = "ال" in prefix
+        value = None
+        if number == "dual" or (number == "construct_dual" and "ب" in prefix):
+            value = 2
+        elif number == "singular" and entry.get("count_singular") and not definite:
+            value = 1
+        if mult > 1 and value in (None, 1):
+            value = mult
+        if value is None and number == "singular" and (definite or not entry.get("count_singular")) and \
+                mtype == entry.get("type") and pend == tok.end:
+            return  # «القذيفة», «انفجار»: a bare singular names an event already counted or none at all
+        if value is None:
+            self.cands.append(_Cand("mun", tok.start + _pro(prefix), pend, None, "unspecified", si, mtype=mtype,
+                                    unit=unit, head_end=pend))
+        else:
+            self.cands.append(_Cand("mun", tok.start + _pro(prefix), pend, value, "exact", si, mtype=mtype, unit=unit,
+                                    head_end=pend))
+        self.consumed.append((tok.start, pend))
+
+    def material_cands(self, si: int) -> None:
+        lex = self.lex
+        sent = self.sents[si]
+        if sent.covid:
+            return
+        for m in lex.materials_re.finditer(self.text, sent.start, sent.end):
+            if self.is_consumed(m.start(), m.end()):
+                continue
+            self.cands.append(_Cand("mun", m.start("w"), m.end(), None, "unspecified", si,
+                                    mtype=lex.materials[_key(m.group("w"))], head_end=m.end()))
+            self.consumed.append((m.start(), m.end()))
+
+
+# ----------------------------------------------------------------------------- document-level structure
+
+
+def _breakdowns(doc: _Doc, si: int, cands: list[_Cand]) -> None:
+    lex = doc.lex
+    text = doc.text
+    sent = doc.sents[si]
+    markers = [(m.start(), m.end()) for m in lex.marker_re.finditer(text, sent.start, sent.end)]
+    prev: _Cand | None = None
+    scope: _Cand | None = None
+    for c in cands:
+        if c.parent is not None:  # pair members
+            prev = c if c.parent is None else prev
+            continue
+        gap_start = prev.head_end if prev else sent.start
+        marker = any(gap_start <= ms and me <= c.start for ms, me in markers) if prev else False
+        own_outcome = c.outcome is not None and not c.from_context and prev is not None and \
+            prev.outcome is not None and c.outcome != prev.outcome
+        if own_outcome:
+            scope = None
+        elif prev is not None and (marker or c.marker_child):
+            c.parent = prev
+            scope = prev
+            c.in_breakdown = True
+        elif c.complement and scope is not None:
+            target = scope
+            for p in [x for x in cands if x is not c]:
+                kids = [k for k in cands if k.parent is p and k.value is not None]
+                if p.value is not None and c.value is not None and any(k.value + c.value == p.value for k in kids):
+                    target = p
+            c.parent = target
+            c.in_breakdown = True
+        elif scope is not None and prev is not None and lex.coord_re.match(text[gap_start:c.start]) and \
+                (c.outcome is None or c.outcome == scope.outcome or scope.outcome is None) and \
+                (c.victim is None or SUBGROUPS.get(scope.victim or "total") is None or c.victim in SUBGROUPS[scope.victim]) \
+                and not (c.outcome is not None and not c.from_context and c.victim == "total" and c.outcome != scope.outcome):
+            if "," in text[gap_start:c.start] or "،" in text[gap_start:c.start]:
+                if not re.search(r"\S", text[gap_start:c.start].replace(",", "").replace("،", "").replace("و", "")):
+                    scope = None
+            if scope is not None:
+                c.parent = scope
+                c.in_breakdown = True
+        else:
+            scope = None
+        if c.parent is not None and c.parent.outcome is not None and c.outcome != c.parent.outcome:
+            c.outcome = c.parent.outcome
+        prev = c
+
+
+def _root(c: _Cand) -> _Cand:
+    while c.alias is not None:
+        c = c.alias
+    return c
+
+
+def _compatible_q(a: str, b: str) -> bool:
+    return a == b or {a, b} in ({"exact", "at_least"}, {"exact", "about"})
+
+
+def _victim_ok(a: str | None, b: str | None) -> bool:
+    return a == b or a in (None, "total") or b in (None, "total")
+
+
+def _structure(doc: _Doc) -> list[_Cand]:
+    cands = sorted(doc.cands, key=lambda c: (c.start, c.end))
+    by_sent: dict[int, list[_Cand]] = {}
+    for c in cands:
+        if c.kind == "cas":
+            by_sent.setdefault(c.sent, []).append(c)
+    for si, cs in by_sent.items():
+        _breakdowns(doc, si, cs)
+    # parents first: inherit outcome and victim
+    cas = [c for c in cands if c.kind == "cas"]
+    kept: list[_Cand] = []
+    for c in cas:
+        if c.parent is not None:
+            p = _root(c.parent)
+            if p.outcome is not None:
+                c.outcome = p.outcome
+            if c.victim is None:
+                c.victim = p.victim
+        if c.outcome is None and c.definite and c.value is not None:
+            for g in reversed(kept):
+                if g.value == c.value and g.sent < c.sent:
+                    c.alias = g
+                    break
+            if c.alias is None:
+                continue
+            continue
+        if c.outcome is None:
+            continue
+        if c.victim is None:
+            c.victim = "total"
+        # the same fact stated again in another sentence
+        dup = None
+        if c.value is not None:
+            cp = _root(c.parent) if c.parent is not None else None
+            for g in kept:
+                gp = _root(g.parent) if g.parent is not None else None
+                if g.sent != c.sent and g.outcome == c.outcome and g.value == c.value and gp is cp and \
+                        _victim_ok(g.victim, c.victim) and _compatible_q(g.qualifier, c.qualifier):
+                    dup = g
+                    break
+        if dup is not None:
+            c.alias = dup
+            if dup.qualifier == "exact" and c.qualifier != "exact":
+                dup.qualifier = c.qualifier
+            if dup.victim == "total" and c.victim != "total":
+                dup.victim = c.victim
+            continue
+        kept.append(c)
+    keep_set = set(map(id, kept))
+    for c in kept:
+        if c.parent is not None:
+            p = _root(c.parent)
+            c.parent = p if id(p) in keep_set else None
+    # munitions: merge a repeated count of the same weapon; one unspecified mention per sentence and type
+    muns: list[_Cand] = []
+    seen_unspec = set()
+    counted = {(c.sent, c.mtype) for c in cands if c.kind == "mun" and c.value is not None}
+    for c in (c for c in cands if c.kind == "mun"):
+        if c.value is None:
+            key = (c.sent, c.mtype)
+            if key in seen_unspec or key in counted:
+                continue
+            seen_unspec.add(key)
+            muns.append(c)
+            continue
+        if any(m.value == c.value and m.mtype == c.mtype and m.sent != c.sent and _compatible_q(m.qualifier, c.qualifier)
+               for m in muns):
+            continue
+        muns.append(c)
+    _revisions(doc, kept)
+    _denials(doc, kept)
+    return kept + muns
+
+
+def _revisions(doc: _Doc, cas: list[_Cand]) -> None:
+    lex = doc.lex
+    text = doc.text
+    for c in cas:
+        sent = doc.sents[c.sent]
+        rev = [m for m in lex.revision_re.finditer(text, c.head_end, sent.end)]
+        if not rev:
+            continue
+        later = [x for x in cas if x.sent == c.sent and x.start > rev[0].start()]
+        earlier = lex.earlier_re.search(text, sent.start, c.start)
+        contrast = re.search(r"(?:الا|لكن|غير)\s+(?:ان|انه)", text[c.head_end:rev[0].start()])
+        if not later and (earlier or contrast):
+            c.superseded = True
+    # «وكان المرصد وثق في وقت سابق مقتل 9»: a toll the text calls earlier, when a larger one is reported
+    for c in cas:
+        sent = doc.sents[c.sent]
+        if c.value is None or c.parent is not None or c.superseded:
+            continue
+        if lex.strong_earlier_re.search(text, sent.start, c.start) and any(
+                n is not c and n.outcome == c.outcome and n.value is not None and n.value > c.value and
+                n.parent is None for n in cas):
+            c.superseded = True
+    # «ارتفعت حصيلة القتلى إلى 15»: an earlier, smaller toll of the same people is superseded, unless the
+    # new figure is a cumulative total over a longer period («منذ بدء الحملة», «خلال أسبوع»)
+    for n in cas:
+        sent = doc.sents[n.sent]
+        if n.value is None or n.parent is not None:
+            continue
+        rev = [m for m in lex.revision_re.finditer(text, max(sent.start, n.start - 60), n.start)]
+        if not rev or lex.cumulative_re.search(text, sent.start, sent.end):
+            continue
+        for c in cas:
+            if c.sent < n.sent and c.parent is None and c.value is not None and c.value < n.value and \
+                    c.outcome == n.outcome and c.victim == n.victim and not c.superseded:
+                c.superseded = True
+
+
+def _denials(doc: _Doc, cas: list[_Cand]) -> None:
+    lex = doc.lex
+    text = doc.text
+    denied = [i for i, s in enumerate(doc.sents) if lex.denial_re.search(text, s.start, s.end)]
+    if not denied:
+        return
+    with_figs = sorted({c.sent for c in cas})
+    for si in denied:
+        if si in with_figs:
+            targets = {si}
+        elif not lex.denial_topic_re.search(text, doc.sents[si].start, doc.sents[si].end):
+            continue  # a denial of something else (an agreement, a withdrawal)
+        else:
+            before = [s for s in with_figs if s < si]
+            targets = {before[-1]} if before and si - before[-1] <= 2 else set()
+        for c in cas:
+            if c.sent in targets:
+                c.disputed = True
+
+
+# ----------------------------------------------------------------------------- attributes from mentions and dates
+
+
+def _period(doc: _Doc, c: _Cand, years: tuple[int | None, ...]) -> tuple[date | None, date | None]:
+    lex = doc.lex
+    text = doc.text
+
+    def mk(day: str, month: str, year: str | None) -> date | None:
+        y = int(year) if year else next((y for y in years if y), None)
+        if y is None:
+            return None
+        try:
+            return date(y, lex.months[_key(month)], int(day))
+        except ValueError:
+            return None
+
+    for back in range(0, 4):
+        si = c.sent - back
+        if si < 0:
+            break
+        s = doc.sents[si]
+        if not s.has_digits:
+            continue
+        m = lex.range_re.search(text, s.start, s.end)
+        if m:
+            y2 = m.group("y2")
+            d1 = mk(m.group("d1"), m.group("m1"), m.group("y1") or y2)
+            d2 = mk(m.group("d2"), m.group("m2"), y2)
+            if d1 and d2 and d1 <= d2:
+                return d1, d2
+        if back == 0:
+            for m in lex.date_re.finditer(text, s.start, s.end):
+                if m.start() <= c.start < m.end():
+                    continue
+                d1 = mk(m.group("d1"), m.group("m1"), m.group("y1"))
+                if d1:
+                    return d1, d1
+    return None, None
+
+
+def _attributes(doc: _Doc, c: _Cand, nt, mentions: Sequence[EntityMention]) -> tuple[str | None, str | None, str | None]:
+    if not mentions:
+        return None, None, None
+    lex = doc.lex
+    text = doc.text
+    sent = doc.sents[c.sent]
+    s0, s1 = nt.to_original(sent.start, sent.end)
+    f0, f1 = nt.to_original(c.start, max(c.end, c.head_end))
+    inside = [m for m in mentions if s0 <= m.char_start and m.char_end <= s1]
+    name = lambda m: m.name_ar or m.surface  # noqa: E731
+    claimant = None
+    claim_mention = None
+    cues = list(lex.attribution_re.finditer(text, sent.start, sent.end))
+    cues = [m for m in cues if m.start() < c.start][::-1] + [m for m in cues if m.start() >= c.start]
+    for am in cues:
+        _, a_end = nt.to_original(am.start(), am.end())
+        near = [m for m in inside if (m.entity_type in ("organisation", "media") and 0 <= m.char_start - a_end <= 60)
+                or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - a_end <= 15)]
+        if near:
+            claim_mention = min(near, key=lambda m: m.char_start)
+            if claim_mention.entity_type != "person" or claimant is None:
+                claimant = name(claim_mention)
+            break
+    places = [m for m in inside if m.entity_type == "location"]
+    location = None
+    if places:
+        def distance(m):
+            return m.char_start - f1 if m.char_start >= f1 else (f0 - m.char_end) * 1.3
+        location = name(min(places, key=distance))
+    perpetrator = None
+    groups = [m for m in inside if m.entity_type == "armed_group" and m is not claim_mention]
+    attacks = [nt.to_original(m.start(), m.end()) for m in lex.attack_re.finditer(text, sent.start, sent.end)]
+    for g in groups:
+        pre = doc.text[max(0, _norm_index(nt, g.char_start) - 14):_norm_index(nt, g.char_start)]
+        if re.search(r"(?:عناصر|مقاتلي|افراد|عنصر|مقاتلين|من)\s*$", pre):
+            continue
+        if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
+            perpetrator = name(g)
+            break
+    return location, perpetrator, claimant
+
+
+def _norm_index(nt, original: int) -> int:
+    if nt.offsets is None:
+        return original
+    return max(0, bisect_right(nt.offsets, original) - 1)
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def extract_figures(body: str, mentions: Sequence[EntityMention], published_date: date | None) -> Figures:
+    """Casualty and munition figures stated in `body`, with offsets into `body`."""
+    if not body:
+        return Figures()
+    nt = normalize(body)
+    text = nt.text
+    doc = _Doc(text)
+    numbers = scan_numbers(text)
+    lex = doc.lex
+    # only sentences holding a number, a counted noun or a weapon are analysed
+    busy = {doc.sent_of(n.start) for n in numbers}
+    busy.update(doc.sent_of(m.start()) for m in lex.noun_re.finditer(text))
+    busy.update(doc.sent_of(m.start()) for m in lex.materials_re.finditer(text))
+    ni = 0
+    for si in sorted(busy):
+        sent = doc.sents[si]
+        while ni < len(numbers) and numbers[ni].start < sent.start:
+            ni += 1
+        j = ni
+        while j < len(numbers) and numbers[j].start < sent.end:
+            if numbers[j].end <= sent.end:
+                doc.number_cand(si, numbers[j])
+            j += 1
+        doc.noun_cands(si)
+        doc.material_cands(si)
+    final = _structure(doc)
+    final.sort(key=lambda c: (c.start, -c.end))
+    text_years = Counter(int(m.group("y1")) for m in doc.lex.date_re.finditer(text) if m.group("y1"))
+    years = (published_date.year if published_date else None,
+             text_years.most_common(1)[0][0] if text_years else None)
+    out = Figures()
+    index: dict[int, int] = {}
+    cas = [c for c in final if c.kind == "cas"]
+    for c in cas:
+        index[id(c)] = len(out.casualties)
+        out.casualties.append(_record(doc, nt, body, c, mentions, years))
+    for c, rec in zip(cas, out.casualties):
+        if c.parent is not None and id(c.parent) in index:
+            rec.parent_index = index[id(c.parent)]
+    for c in final:
+        if c.kind == "mun":
+            out.munitions.append(_record(doc, nt, body, c, mentions, years))
+    return out
+
+
+def _record(doc: _Doc, nt, body: str, c: _Cand, mentions, years):
+    s, e = nt.to_original(c.start, c.end)
+    e = extend_marks(body, e)
+    sent = doc.sents[c.sent]
+    es, ee = nt.to_original(sent.start, sent.end)
+    low, high = _bounds(c.value, c.qualifier)
+    location, perpetrator, claimant = _attributes(doc, c, nt, mentions)
+    p0, p1 = _period(doc, c, years)
+    common = dict(value=c.value, value_low=low, value_high=high, qualifier=c.qualifier, surface=body[s:e],
+                  char_start=s, char_end=e, evidence=body[es:ee], evidence_start=es, evidence_end=ee,
+                  location=location, perpetrator=perpetrator, claimant=claimant, period_start=p0, period_end=p1)
+    if c.kind == "cas":
+        return CasualtyFigure(outcome=c.outcome, victim_group=c.victim or "total", disputed=c.disputed,
+                              superseded=c.superseded, **common)
+    return MunitionFigure(munition_type=c.mtype, unit=c.unit, **common)

@@ -1,0 +1,316 @@
+"""Numbers in Arabic news text: digits, number words, multipliers and vague quantities.
+
+`find_numbers(text)` returns every number expression with its value and its span in `text`.
+Matching runs on the normalised text (Arabic-Indic digits already ASCII, letter variants folded) and
+offsets are mapped back with `NormalizedText.to_original`. The words live in data/number_words.json;
+the engine is one compiled token regex plus a small combiner for compounds such as
+«مئة وخمسة وعشرون», «6 آلاف و400», «مليون و300 ألف», «1.3 مليون».
+
+Kinds: "digits", "words", "mixed" (digits with word multipliers), "vague" (عشرات، مئات، آلاف، عدة ...,
+value None), "ordinal" (الثاني والعشرين, value None), "date", "time", "percent" (value None for
+date and time, the number for percent) — callers decide which kinds count.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from conflict_text.normalize import fold, normalize
+
+_LETTER_BEFORE = r"(?<![^\W\d_])"  # not preceded by a letter
+_LETTER_AFTER = r"(?![^\W\d_])"  # not followed by a letter
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSpan:
+    value: int | float | None
+    start: int
+    end: int
+    kind: str
+    definite: bool = False  # written with the article («الستة», «الـ13»): refers back to a known count
+    text: str = ""
+
+
+def trie_regex(words, joiner: str = r"\s+") -> str:
+    """A regex alternation of `words` shaped as a prefix trie (much faster than a flat alternation in `re`).
+
+    Longer words win over their prefixes; a space inside a word matches `joiner`.
+    """
+    trie: dict = {}
+    for word in words:
+        if not word:
+            continue
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        alts = [(joiner if ch == " " else re.escape(ch)) + emit(child)
+                for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end:
+            return f"(?:{body})?"
+        return body
+
+    return emit(trie)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    words: dict[str, tuple[str, float | None]]  # folded word -> (class, value)
+    token_re: re.Pattern
+    masks_re: re.Pattern
+
+
+@cache
+def _data() -> dict:
+    return json.loads(resources.files("conflict_text").joinpath("data/number_words.json").read_text("utf-8"))
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    data = _data()
+    words: dict[str, tuple[str, float | None]] = {}
+    for cls in ("units", "teen_units", "ten", "tens", "hundred", "hundreds", "multipliers", "fractions"):
+        for word, value in data[cls].items():
+            words.setdefault(fold(word), (cls, value))
+    for word in data["vague"]:
+        for part in fold(word).split():
+            if part.startswith("ال") and part[2:] in words:
+                continue
+            words.setdefault(part, ("vague", None))
+    for word in data["ordinals"]:
+        words.setdefault(fold(word), ("ordinal", None))
+    prefixes = sorted({fold(p) for p in data["prefixes"]}, key=len, reverse=True)
+    alternation = trie_regex(words)
+    prefix_alt = "|".join(re.escape(p) for p in prefixes)
+    token_re = re.compile(
+        rf"(?P<digits>(?<![A-Za-z_@#/\\\d.,])\d+(?:[.,]\d+)*(?![A-Za-z_\d]))"
+        rf"|{_LETTER_BEFORE}(?P<pre>{prefix_alt})??(?P<word>{alternation}){_LETTER_AFTER}"
+    )
+    masks_re = re.compile(
+        r"(?P<url>https?://\S+|www\.\S+|[A-Za-z0-9._%-]+\.(?:com|net|org|info|sy|tv|me)\b\S*)"
+        r"|(?P<date>(?<!\d)\d{1,4}[/-]\d{1,2}[/-]\d{1,4}(?!\d)|(?<!\d)\d{1,2}\.\d{1,2}\.\d{4}(?!\d))"
+        r"|(?P<time>(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d))"
+        r"|(?P<handle>[@#][\w.]+)"
+    )
+    return _Lexicon(words, token_re, masks_re)
+
+
+_PERCENT_AFTER = re.compile(r"\s*(?:%|٪|بالمئه|بالمائه|في المئه|في المائه)")
+_GAP = re.compile(r"\s*(و)?\s*")
+
+
+@dataclass(slots=True)
+class _Tok:
+    cls: str
+    value: float | None
+    start: int
+    end: int
+    conj: bool  # joined to the previous token by «و»
+    definite: bool
+
+
+def _digits_value(raw: str, followed_by_multiplier: bool) -> float | None:
+    if "," in raw:
+        head, *rest = raw.split(",")
+        if all(len(r) == 3 for r in rest) and len(head) <= 3:
+            raw = raw.replace(",", "")
+        else:
+            return None
+    if "." in raw:
+        parts = raw.split(".")
+        if len(parts) == 2 and not followed_by_multiplier and len(parts[1]) == 3 and len(parts[0]) <= 3:
+            raw = raw.replace(".", "")  # 1.300 written with a dot as thousands separator
+        elif len(parts) == 2:
+            return float(raw)
+        else:
+            return None
+    return float(int(raw))
+
+
+def _tokens(ntext: str) -> tuple[list[_Tok], list[NumberSpan]]:
+    lex = _lexicon()
+    special: list[NumberSpan] = []
+    masked = ntext
+    if any(ch in ntext for ch in "/:-@#.") :
+        pieces = []
+        last = 0
+        for m in lex.masks_re.finditer(ntext):
+            kind = m.lastgroup
+            if kind in ("date", "time"):
+                special.append(NumberSpan(None, m.start(), m.end(), kind, False, m.group()))
+            pieces.append(ntext[last:m.start()])
+            pieces.append(" " * (m.end() - m.start()))
+            last = m.end()
+        if pieces:
+            pieces.append(ntext[last:])
+            masked = "".join(pieces)
+    toks: list[_Tok] = []
+    for m in lex.token_re.finditer(masked):
+        if m.group("digits") is not None:
+            start, end = m.span()
+            before = masked[max(0, start - 3):start]
+            definite = before.endswith("ال") or before.endswith("ال ")
+            toks.append(_Tok("digits", None, start, end, False, definite))
+        else:
+            cls, value = lex.words[m.group("word")]
+            pre = m.group("pre") or ""
+            toks.append(_Tok(cls, value, m.start(), m.end(), pre.startswith("و"), "ال" in pre))
+    # digits values need to know whether a multiplier follows
+    for i, t in enumerate(toks):
+        if t.cls == "digits":
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            mult = nxt is not None and nxt.cls == "multipliers" and not masked[t.end:nxt.start].strip()
+            t.value = _digits_value(masked[t.start:t.end], mult)
+            if t.value is None:
+                t.cls = "junk"
+    return toks, special
+
+
+def _can_join(prev: _Tok, tok: _Tok, gap_conj: bool) -> bool:
+    conj = gap_conj or tok.conj
+    if prev.cls == "junk" or tok.cls == "junk":
+        return False
+    if tok.cls == "vague":
+        return prev.cls == "vague" and not conj
+    if prev.cls == "vague":
+        return tok.cls == "multipliers" and not conj  # عشرات الآلاف
+    if tok.cls == "ordinal":
+        return False
+    if prev.cls == "ordinal":
+        return tok.cls in ("ten", "tens") and (conj or tok.cls == "ten")
+    if tok.cls == "ten":
+        return prev.cls in ("units", "teen_units") and not conj
+    if prev.cls == "teen_units":
+        return False
+    if tok.cls == "multipliers":
+        return not conj
+    if tok.cls == "hundred":
+        return (prev.cls == "units" and not conj) or (conj and prev.cls in ("multipliers",))
+    if tok.cls == "fractions":
+        return conj and prev.cls == "multipliers"
+    if prev.cls == "fractions":
+        return False
+    # units, tens, hundreds, digits after a number: only compounds joined with «و»
+    if not conj:
+        return False
+    if prev.cls == "multipliers" or prev.cls in ("hundred", "hundreds"):
+        return tok.cls in ("units", "tens", "hundreds", "digits", "ten")
+    if prev.cls in ("units", "ten"):
+        return tok.cls == "tens"  # خمسة وعشرون
+    if prev.cls == "digits":
+        return False
+    return False
+
+
+def _value(group: list[_Tok]) -> tuple[float | None, str]:
+    classes = {t.cls for t in group}
+    if "ordinal" in classes:
+        return None, "ordinal"
+    if classes == {"vague"} or (group[0].cls == "vague"):
+        return None, "vague"
+    if len(group) == 1 and group[0].cls == "multipliers" and group[0].value == 1000 and group[0].start >= 0:
+        pass
+    total = 0.0
+    cur = 0.0
+    prev: _Tok | None = None
+    last_mult = 1.0
+    for t in group:
+        if t.cls in ("units", "tens", "hundreds", "digits", "teen_units", "ten"):
+            cur += t.value
+        elif t.cls == "hundred":
+            if prev is not None and prev.cls == "units" and not t.conj:
+                cur = cur * 100
+            else:
+                cur += 100
+        elif t.cls == "multipliers":
+            cur = (cur if cur else 1) * t.value
+            total += cur
+            cur = 0.0
+            last_mult = t.value
+        elif t.cls == "fractions":
+            if prev is not None and prev.cls == "multipliers":
+                total += t.value * last_mult
+            else:
+                cur += t.value
+        prev = t
+    value = total + cur
+    kind = "digits" if classes == {"digits"} else ("mixed" if "digits" in classes else "words")
+    return value, kind
+
+
+def scan_numbers(ntext: str) -> list[NumberSpan]:
+    """Number expressions in already-normalised text, with offsets into that text."""
+    toks, special = _tokens(ntext)
+    spans: list[NumberSpan] = list(special)
+    group: list[_Tok] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        # a lone teen-unit or fraction is not a number («أحد», «نصف»); a lone آلاف is vague
+        if len(group) == 1 and group[0].cls in ("teen_units", "fractions", "junk"):
+            group.clear()
+            return
+        if group[0].cls == "multipliers" and group[0].value == 1000 and ntext[group[0].start:group[0].end].endswith("الاف"):
+            value, kind = None, "vague"
+        else:
+            value, kind = _value(group)
+        start, end = group[0].start, group[-1].end
+        if kind not in ("vague", "ordinal") and value is not None:
+            if float(value).is_integer():
+                value = int(value)
+            m = _PERCENT_AFTER.match(ntext, end)
+            if m and kind != "words":
+                spans.append(NumberSpan(value, start, m.end(), "percent", False, ntext[start:m.end()]))
+                group.clear()
+                return
+        spans.append(NumberSpan(value, start, end, kind, group[0].definite, ntext[start:end]))
+        group.clear()
+
+    for tok in toks:
+        if group:
+            prev = group[-1]
+            gap = ntext[prev.end:tok.start]
+            gm = _GAP.fullmatch(gap)
+            if gm and _can_join(prev, tok, gm.group(1) is not None):
+                group.append(tok)
+                continue
+            flush()
+        group.append(tok)
+    flush()
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]*")
+
+
+def extend_marks(text: str, end: int) -> int:
+    """`end` moved past the diacritics and tatweel that follow it (they belong to the last letter)."""
+    return _MARKS.match(text, end).end()
+
+
+def find_numbers(text: str) -> list[NumberSpan]:
+    """Every number expression in `text` (raw, not normalised), with offsets into `text`."""
+    nt = normalize(text)
+    out = []
+    for s in scan_numbers(nt.text):
+        start, end = nt.to_original(s.start, s.end)
+        end = extend_marks(text, end)
+        out.append(NumberSpan(s.value, start, end, s.kind, s.definite, text[start:end]))
+    return out
+
+
+def parse_number(text: str) -> int | float | None:
+    """The value of a text that is one number expression («مئة وخمسة وعشرون», «1.3 مليون»), else None."""
+    spans = [s for s in find_numbers(text) if s.kind in ("digits", "words", "mixed")]
+    return spans[0].value if len(spans) == 1 else None

@@ -1,0 +1,41 @@
+"""Sentence and paragraph spans of Arabic news text.
+
+A sentence ends at a line break or at . ! ? ؟ … followed by white space (so «1.3» and «د.ب.أ» stay whole).
+Spans are (start, end) offsets into the text given, trimmed of surrounding white space; they work on the
+raw or on the normalised text alike, since normalisation never turns a letter into one of these marks.
+"""
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"\n+|(?:(?<=[.!?؟…])|(?<=[.!?؟…][\"'”»)]))\s+")
+_PARAGRAPH_END = re.compile(r"\n\s*\n")
+_LEADING = re.compile(r"\s*")
+
+
+def _spans(text: str, splitter: re.Pattern) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for m in splitter.finditer(text):
+        _add(text, start, m.start(), out)
+        start = m.end()
+    _add(text, start, len(text), out)
+    return out
+
+
+def _add(text: str, start: int, end: int, out: list) -> None:
+    start = _LEADING.match(text, start).end()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start, end))
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, in order."""
+    return _spans(text, _SENTENCE_END)
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each blank-line separated paragraph of `text`."""
+    return _spans(text, _PARAGRAPH_END)
