@@ -1,5 +1,6 @@
 """Raw and cleaned documents: decode each planned file, record what became of it, clean it."""
 
+import dataclasses
 import datetime
 import hashlib
 
@@ -93,13 +94,9 @@ def raw_documents(context: dg.AssetExecutionContext, storage: LedgerStorage):
 
 
 def _clean_rows(raw: pl.DataFrame) -> pl.DataFrame:
-    rows = []
-    for doc in raw.iter_rows(named=True):
-        cleaned = clean_document(doc["text"])
-        rows.append({"doc_id": doc["doc_id"], "source_name": doc["source_name"], "title": cleaned.title,
-                     "outlet": cleaned.outlet, "url": cleaned.url, "published_date": cleaned.published_date,
-                     "body": cleaned.body, "furniture_lines_removed": cleaned.furniture_lines_removed,
-                     "batch": doc["batch"]})
+    rows = [{**dataclasses.asdict(clean_document(doc["text"])), "doc_id": doc["doc_id"],
+             "source_name": doc["source_name"], "batch": doc["batch"]}
+            for doc in raw.select("doc_id", "source_name", "text", "batch").iter_rows(named=True)]
     return CLEANED_DOCUMENTS.frame(rows)
 
 

@@ -32,8 +32,9 @@ def figure_rows(cleaned: pl.DataFrame, mentions: pl.DataFrame, batch: str) -> tu
         doc_id = row.pop("doc_id")
         mentions_of[doc_id].append(EntityMention(**row))
     casualties, munitions = [], []
-    for doc_id, body, published in cleaned.select("doc_id", "body", "published_date").iter_rows():
-        figures = extract_figures(body, mentions_of[doc_id], published)
+    for doc_id, body, published, page_date in cleaned.select("doc_id", "body", "published_date", "page_date").iter_rows():
+        # The page's own latest date stands in for an unstated publication date to date yearless periods.
+        figures = extract_figures(body, mentions_of[doc_id], published or page_date)
         ids = [figure_id(doc_id, "casualty", c.char_start, c.char_end, f"{c.outcome}/{c.victim_group}") for c in figures.casualties]
         for fid, c in zip(ids, figures.casualties):
             row = dataclasses.asdict(c)
@@ -66,7 +67,7 @@ def _framed(table: Table, rows: list[dict]) -> pl.DataFrame:
 def figures(context: dg.AssetExecutionContext, storage: LedgerStorage):
     """Numbers with what they count (outcome and victims, or munition type), qualifier, breakdowns and context."""
     batch = context.partition_key
-    cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date"])
+    cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"])
     mentions = storage.warehouse.read_batch(ENTITY_MENTIONS, batch)
     casualties, munitions = figure_rows(cleaned, mentions, batch)
     storage.warehouse.write_staged(CASUALTY_FIGURES, batch, casualties)

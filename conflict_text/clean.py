@@ -377,7 +377,18 @@ def clean_document(text: str) -> CleanedDocument:
     body = _assemble(lines)
     removed = sum(1 for line in lines if line.kind == _FURNITURE)
     return CleanedDocument(body=body, title=title, outlet=outlet, url=url, published_date=published,
+                           page_date=None if published else _latest_page_date(lines),
                            furniture_lines_removed=removed)
+
+
+def _latest_page_date(lines: list[_Line]) -> date | None:
+    """The latest date of the page's embedded posts and date-only lines.
+
+    Posts embedded in a story are older than it, so this bounds the story's date from below and
+    gives its yearless dates («23 مارس الجاري») a year when the page states no publication date.
+    """
+    dates = [parse_date(line.key) for line in lines if line.why in ("tweet_attribution", "date")]
+    return max((d for d in dates if d), default=None)
 
 
 def _assemble(lines: list[_Line]) -> str:

@@ -16,6 +16,9 @@ class CleanedDocument:
     outlet: str | None = None
     url: str | None = None
     published_date: date | None = None
+    # Only when no publication date is stated: the latest date on the page (embedded posts, date
+    # lines), used to date yearless mentions in the text; never reported as the publication date.
+    page_date: date | None = None
     # Lines of site furniture removed from the raw text (sidebars, tickers, share widgets ...).
     furniture_lines_removed: int = 0
 

@@ -76,6 +76,8 @@ CLEANED_DOCUMENTS = Table(
         "outlet": (_S, "Publishing outlet, when recognised"),
         "url": (_S, "URL of the article, when the page states it"),
         "published_date": (_D, "Publication date, when the page states it"),
+        "page_date": (_D, "When no publication date is stated: the latest date on the page (embedded posts), "
+                          "which dates the text's yearless dates"),
         "body": (_S, "Article text without site furniture; offsets refer to it"),
         "furniture_lines_removed": (_I, "Lines of site furniture removed"),
         "batch": (_S, "Batch (Dagster partition)"),
