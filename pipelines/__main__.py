@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,6 +15,10 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     import dagster as dg
+
+    # Partitioned checks and observable source assets are preview/beta features we use knowingly.
+    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
     from pipelines.definitions import defs
     from pipelines.runner import run_inbox
