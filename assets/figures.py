@@ -82,13 +82,30 @@ def figures(context: dg.AssetExecutionContext, storage: LedgerStorage):
 _FIGURE_SPANS = {"span_text": ("char_start", "char_end"), "evidence_text": ("evidence_start", "evidence_end")}
 
 
+def _bounds_match_qualifier() -> pl.Expr:
+    """value_low/value_high as ../shared/eval/README.md defines them for each qualifier."""
+    value, low, high, qualifier = pl.col("value"), pl.col("value_low"), pl.col("value_high"), pl.col("qualifier")
+    return (
+        pl.when(qualifier == "exact").then((low == value) & (high == value))
+        .when(qualifier.is_in(["at_least", "more_than"])).then((low == value) & high.is_null())
+        .when(qualifier == "less_than").then((high == value - 1) & low.is_null())
+        .when(qualifier.is_in(["vague", "unspecified"])).then(value.is_null())
+        .otherwise(True)  # about: bounds are the reader's judgement
+        .fill_null(False)
+        .alias("bounds_match_qualifier")
+    )
+
+
 def _casualty_derived(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None) -> pl.DataFrame:
     frame = with_span_text(frame, warehouse, batch, _FIGURE_SPANS)
-    return frame.with_columns(parent_known=pl.col("parent_figure_id").is_null() | pl.col("parent_figure_id").is_in(frame["figure_id"]))
+    return frame.with_columns(
+        _bounds_match_qualifier(),
+        parent_known=pl.col("parent_figure_id").is_null() | pl.col("parent_figure_id").is_in(frame["figure_id"]),
+    )
 
 
 def _munition_derived(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None) -> pl.DataFrame:
-    return with_span_text(frame, warehouse, batch, _FIGURE_SPANS)
+    return with_span_text(frame, warehouse, batch, _FIGURE_SPANS).with_columns(_bounds_match_qualifier())
 
 
 casualty_figures_check = suite_check(CASUALTY_FIGURES, "casualty_figures", ["figure_id", "doc_id"], derive=_casualty_derived)

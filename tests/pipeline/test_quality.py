@@ -33,3 +33,15 @@ def test_failing_rows_are_reported_by_id():
     assert set(failed) == {"expect_column_values_to_be_in_set(entity_type)", "expect_column_pair_values_to_be_equal(span_text/surface)"}
     assert [r["mention_id"] for r in failed["expect_column_values_to_be_in_set(entity_type)"]["failing_rows"]] == ["m2"]
     assert [r["mention_id"] for r in failed["expect_column_pair_values_to_be_equal(span_text/surface)"]["failing_rows"]] == ["m3"]
+
+
+def test_bounds_must_match_the_qualifier():
+    from assets.figures import _bounds_match_qualifier
+
+    frame = pl.DataFrame({
+        "qualifier": ["exact", "exact", "more_than", "less_than", "less_than", "vague", "about"],
+        "value": [5, 5, 200, 20, 20, None, 100],
+        "value_low": [5, 4, 200, None, None, None, None],
+        "value_high": [5, 5, None, 19, 20, None, None],
+    })
+    assert frame.select(_bounds_match_qualifier())["bounds_match_qualifier"].to_list() == [True, False, True, True, False, True, True]
