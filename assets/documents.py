@@ -21,9 +21,11 @@ _KINDS = {"python", "parquet"}
 WAR_START = datetime.date(2011, 1, 1)
 
 
-def _known_documents(warehouse: Warehouse) -> dict[str, str]:
-    """doc_id -> source_name of every document published so far."""
-    files = warehouse.current_publication().files(SOURCE_FILES.name)
+def _known_documents(warehouse: Warehouse, batch: str) -> dict[str, str]:
+    """doc_id -> source_name of every document published by other batches (re-running a batch is idempotent)."""
+    publication = warehouse.current_publication()
+    files = [paths[SOURCE_FILES.name] for b, paths in sorted(publication.batches.items())
+             if b != batch and SOURCE_FILES.name in paths]
     if not files:
         return {}
     frame = pl.read_parquet([warehouse.root / f for f in files], columns=["doc_id", "source_name", "status"])
@@ -34,7 +36,7 @@ def _known_documents(warehouse: Warehouse) -> dict[str, str]:
 def ingest_batch(storage: LedgerStorage, batch: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Reads, verifies and decodes the files planned for `batch`; every planned file gets one ledger row."""
     plan = read_plan(storage.warehouse, batch)
-    known = _known_documents(storage.warehouse)
+    known = _known_documents(storage.warehouse, batch)
     ledger, documents = [], []
     for row in plan.iter_rows(named=True):
         entry = {**{k: row[k] for k in ("source_name", "sha256", "size_bytes", "mtime_ns", "change", "seen_at")},

@@ -72,3 +72,19 @@ def test_reader_holding_the_catalog_does_not_block_a_run(ledger):
     finally:
         reader.close()
     assert ledger.query("SELECT count(*) FROM documents") == [(before[0] + 1,)]
+
+
+def test_rerunning_a_published_batch_is_idempotent(ledger):
+    from pipelines.definitions import defs
+    from pipelines.runner import run_batch
+
+    [batch] = ledger.run().batches
+    snapshot = "SELECT doc_id, source_name, body FROM documents ORDER BY doc_id"
+    figures = "SELECT figure_id, value FROM casualty_figures ORDER BY figure_id"
+    before = ledger.query(snapshot), ledger.query(figures), ledger.query("SELECT status, count(*) FROM source_files GROUP BY ALL")
+
+    again = run_batch(defs, ledger.instance, ledger.storage, batch.batch)
+
+    assert again.published and again.statuses == {"document": 5}
+    assert (ledger.query(snapshot), ledger.query(figures),
+            ledger.query("SELECT status, count(*) FROM source_files GROUP BY ALL")) == before
