@@ -8,7 +8,7 @@ import dagster as dg
 import polars as pl
 
 from assets.checks import suite_check
-from assets.reporting import output_metadata, spec_metadata
+from assets.reporting import output_metadata, table_asset_args
 from conflict_text.clean import clean_document
 from conflict_text.decode import decode_document
 from pipelines.inbox import read_plan
@@ -17,7 +17,6 @@ from pipelines.resources import LedgerStorage
 from pipelines.tables import CLEANED_DOCUMENTS, RAW_DOCUMENTS, SOURCE_FILES
 from pipelines.warehouse import Warehouse
 
-_KINDS = {"python", "parquet"}
 WAR_START = datetime.date(2011, 1, 1)
 
 
@@ -73,10 +72,8 @@ def ingest_batch(storage: LedgerStorage, batch: str) -> tuple[pl.DataFrame, pl.D
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec("source_files", group_name="raw", kinds=_KINDS, owners=["team:ingest"],
-                     description=SOURCE_FILES.description, metadata=spec_metadata(SOURCE_FILES)),
-        dg.AssetSpec("raw_documents", group_name="raw", kinds=_KINDS, owners=["team:ingest"],
-                     description=RAW_DOCUMENTS.description, metadata=spec_metadata(RAW_DOCUMENTS)),
+        dg.AssetSpec(SOURCE_FILES.name, **table_asset_args(SOURCE_FILES, group="raw", owner="ingest")),
+        dg.AssetSpec(RAW_DOCUMENTS.name, **table_asset_args(RAW_DOCUMENTS, group="raw", owner="ingest")),
     ],
     partitions_def=batches,
     can_subset=False,
@@ -102,17 +99,8 @@ def _clean_rows(raw: pl.DataFrame) -> pl.DataFrame:
     return CLEANED_DOCUMENTS.frame(rows)
 
 
-@dg.asset(
-    name="documents",
-    deps=["raw_documents"],
-    group_name="cleaned",
-    kinds=_KINDS,
-    owners=["team:text"],
-    partitions_def=batches,
-    description=CLEANED_DOCUMENTS.description,
-    metadata=spec_metadata(CLEANED_DOCUMENTS),
-    code_version="clean-1",
-)
+@dg.asset(name=CLEANED_DOCUMENTS.name, partitions_def=batches, code_version="clean-1",
+          **table_asset_args(CLEANED_DOCUMENTS, group="cleaned", owner="text", deps=["raw_documents"]))
 def documents(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg.MaterializeResult:
     """Removes site furniture and reads title, outlet, URL and publication date."""
     raw = storage.warehouse.read_batch(RAW_DOCUMENTS, context.partition_key)

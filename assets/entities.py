@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 
 from assets.checks import suite_check
-from assets.reporting import output_metadata, spec_metadata
+from assets.reporting import output_metadata, table_asset_args
 from conflict_text.entities import find_mentions
 from conflict_text.gazetteer import load_gazetteer
 from pipelines.partitions import batches
@@ -14,7 +14,6 @@ from pipelines.resources import LedgerStorage
 from pipelines.tables import CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES
 from pipelines.warehouse import Warehouse
 
-_KINDS = {"python", "parquet"}
 
 
 def gazetteer_frame() -> pl.DataFrame:
@@ -32,15 +31,8 @@ def gazetteer_files() -> dg.DataVersion:
     return dg.DataVersion(load_gazetteer().version)
 
 
-@dg.asset(
-    name="gazetteer_entities",
-    deps=["gazetteer_files"],
-    group_name="gazetteer",
-    kinds=_KINDS,
-    owners=["team:analysis"],
-    description=GAZETTEER_ENTITIES.description,
-    metadata=spec_metadata(GAZETTEER_ENTITIES),
-)
+@dg.asset(name=GAZETTEER_ENTITIES.name,
+          **table_asset_args(GAZETTEER_ENTITIES, group="gazetteer", owner="analysis", deps=["gazetteer_files"]))
 def gazetteer_entities(storage: LedgerStorage) -> dg.MaterializeResult:
     """Canonical entities with aliases and coordinates, staged for the next publication."""
     frame = gazetteer_frame()
@@ -66,17 +58,8 @@ def mention_rows(cleaned: pl.DataFrame, batch: str) -> pl.DataFrame:
     return ENTITY_MENTIONS.frame(rows)
 
 
-@dg.asset(
-    name="entity_mentions",
-    deps=["documents", "gazetteer_entities"],
-    group_name="entities",
-    kinds=_KINDS,
-    owners=["team:analysis"],
-    partitions_def=batches,
-    description=ENTITY_MENTIONS.description,
-    metadata=spec_metadata(ENTITY_MENTIONS),
-    code_version="entities-1",
-)
+@dg.asset(name=ENTITY_MENTIONS.name, partitions_def=batches, code_version="entities-1",
+          **table_asset_args(ENTITY_MENTIONS, group="entities", owner="analysis", deps=["documents", "gazetteer_entities"]))
 def entity_mentions(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg.MaterializeResult:
     """Gazetteer matches (Aho-Corasick over normalised aliases, clitics handled) and names found from context."""
     cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, context.partition_key, columns=["doc_id", "body"])

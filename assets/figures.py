@@ -9,7 +9,7 @@ import polars as pl
 
 from assets.checks import suite_check
 from assets.entities import with_span_text
-from assets.reporting import output_metadata, spec_metadata
+from assets.reporting import output_metadata, table_asset_args
 from conflict_text.figures import extract_figures
 from conflict_text.models import EntityMention
 from pipelines.partitions import batches
@@ -17,7 +17,6 @@ from pipelines.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTION
 from pipelines.resources import LedgerStorage
 from pipelines.warehouse import Warehouse
 
-_KINDS = {"python", "parquet"}
 _MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
 
 
@@ -54,12 +53,9 @@ def _framed(table: Table, rows: list[dict]) -> pl.DataFrame:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec("casualty_figures", group_name="figures", kinds=_KINDS, owners=["team:analysis"],
-                     deps=["documents", "entity_mentions"], description=CASUALTY_FIGURES.description,
-                     metadata=spec_metadata(CASUALTY_FIGURES), code_version="figures-1"),
-        dg.AssetSpec("munitions_figures", group_name="figures", kinds=_KINDS, owners=["team:analysis"],
-                     deps=["documents", "entity_mentions"], description=MUNITIONS_FIGURES.description,
-                     metadata=spec_metadata(MUNITIONS_FIGURES), code_version="figures-1"),
+        dg.AssetSpec(table.name, code_version="figures-1",
+                     **table_asset_args(table, group="figures", owner="analysis", deps=["documents", "entity_mentions"]))
+        for table in (CASUALTY_FIGURES, MUNITIONS_FIGURES)
     ],
     partitions_def=batches,
     can_subset=False,

@@ -6,6 +6,7 @@ import polars as pl
 
 from pipelines.tables import Table
 
+KINDS = {"python", "parquet"}
 _PREVIEW_ROWS = 5
 _PREVIEW_CELL = 60
 
@@ -18,6 +19,12 @@ def column_schema(table: Table) -> dg.TableSchema:
 
 def spec_metadata(table: Table) -> dict:
     return {"dagster/column_schema": column_schema(table), "table": table.name}
+
+
+def table_asset_args(table: Table, *, group: str, owner: str, deps: list[str] | None = None, **extra) -> dict:
+    """The arguments every stage's asset (or AssetSpec) shares, derived from its table."""
+    return {"group_name": group, "kinds": KINDS, "owners": [f"team:{owner}"], "deps": deps or [],
+            "description": table.description, "metadata": spec_metadata(table), **extra}
 
 
 def markdown_preview(frame: pl.DataFrame, columns: list[str]) -> str:
