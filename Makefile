@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install run test ui clean-warehouse
+.PHONY: install run test ui eval clean-warehouse
 
 install: $(SYNCED)
 
@@ -40,6 +40,11 @@ test: install
 
 ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev --host 127.0.0.1 --port $(UI_PORT) --workspace workspace.yaml
+
+# Measure the extraction on your own annotated articles: make eval ARTICLES=dir/of/txt GOLD=dir/of/json
+eval: install
+	@test -n "$(ARTICLES)" -a -n "$(GOLD)" || { echo "usage: make eval ARTICLES=<folder of .txt> GOLD=<folder of .json>"; exit 2; }
+	$(VENV)/bin/python -m pipelines eval --articles "$(ARTICLES)" --gold "$(GOLD)"
 
 clean-warehouse:
 	rm -rf $(WAREHOUSE_DIR) $(DAGSTER_HOME)
