@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install run test ui eval clean-warehouse
+.PHONY: install run reextract test ui eval clean-warehouse
 
 install: $(SYNCED)
 
@@ -34,6 +34,11 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 run: install $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/python -m pipelines run
+
+# Re-extract every published batch from a stage on (documents, entity_mentions or figures), without
+# re-ingesting. `make run` already does this by itself for batches whose code or gazetteer changed.
+reextract: install $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/python -m pipelines run --reextract-from $(or $(FROM),documents)
 
 test: install
 	$(VENV)/bin/python -m pytest

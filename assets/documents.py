@@ -8,6 +8,7 @@ import dagster as dg
 import polars as pl
 
 from assets.checks import suite_check
+from assets.versions import code_version
 from assets.reporting import output_metadata, table_asset_args
 from conflict_text.clean import clean_document
 from conflict_text.decode import decode_document
@@ -99,7 +100,7 @@ def _clean_rows(raw: pl.DataFrame) -> pl.DataFrame:
     return CLEANED_DOCUMENTS.frame(rows)
 
 
-@dg.asset(name=CLEANED_DOCUMENTS.name, partitions_def=batches, code_version="clean-1",
+@dg.asset(name=CLEANED_DOCUMENTS.name, partitions_def=batches, code_version=code_version("documents"),
           **table_asset_args(CLEANED_DOCUMENTS, group="cleaned", owner="text", deps=["raw_documents"]))
 def documents(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg.MaterializeResult:
     """Removes site furniture and reads title, outlet, URL and publication date."""

@@ -6,9 +6,10 @@ import dagster as dg
 import polars as pl
 
 from assets.checks import suite_check
+from assets.versions import code_version
 from assets.reporting import output_metadata, table_asset_args
 from conflict_text.entities import find_mentions
-from conflict_text.gazetteer import load_gazetteer
+from conflict_text.gazetteer import Gazetteer
 from pipelines.partitions import batches
 from pipelines.resources import LedgerStorage
 from pipelines.tables import CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES
@@ -16,8 +17,8 @@ from pipelines.warehouse import Warehouse
 
 
 
-def gazetteer_frame() -> pl.DataFrame:
-    rows = load_gazetteer().entities()
+def gazetteer_frame(gazetteer: Gazetteer) -> pl.DataFrame:
+    rows = gazetteer.entities()
     return GAZETTEER_ENTITIES.frame([{name: row.get(name) for name in GAZETTEER_ENTITIES.columns} for row in rows])
 
 
@@ -27,29 +28,29 @@ def gazetteer_frame() -> pl.DataFrame:
     description="The gazetteer data files under conflict_text/data/gazetteer (reviewed like code); "
     "its data version is their content hash, so editing them marks entity extraction stale.",
 )
-def gazetteer_files() -> dg.DataVersion:
-    return dg.DataVersion(load_gazetteer().version)
+def gazetteer_files(storage: LedgerStorage) -> dg.DataVersion:
+    return dg.DataVersion(storage.gazetteer.version)
 
 
 @dg.asset(name=GAZETTEER_ENTITIES.name,
           **table_asset_args(GAZETTEER_ENTITIES, group="gazetteer", owner="analysis", deps=["gazetteer_files"]))
 def gazetteer_entities(storage: LedgerStorage) -> dg.MaterializeResult:
     """Canonical entities with aliases and coordinates, staged for the next publication."""
-    frame = gazetteer_frame()
+    frame = gazetteer_frame(storage.gazetteer)
     storage.warehouse.write_staged(GAZETTEER_ENTITIES, None, frame)
     by_type = dict(frame.group_by("entity_type").len().iter_rows())
     return dg.MaterializeResult(
         metadata=output_metadata(frame, ["entity_id", "entity_type", "name_ar", "name_en", "latitude", "longitude"],
-                                 gazetteer_version=load_gazetteer().version,
+                                 gazetteer_version=storage.gazetteer.version,
                                  **{f"entities_{k}": v for k, v in sorted(by_type.items())}),
-        data_version=dg.DataVersion(load_gazetteer().version),
+        data_version=dg.DataVersion(storage.gazetteer.version),
     )
 
 
-def mention_rows(cleaned: pl.DataFrame, batch: str) -> pl.DataFrame:
+def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer) -> pl.DataFrame:
     rows = []
     for doc_id, body in cleaned.select("doc_id", "body").iter_rows():
-        for m in find_mentions(body):
+        for m in find_mentions(body, gazetteer):
             mention_id = hashlib.sha1(f"{doc_id}:{m.char_start}:{m.char_end}:{m.entity_id}".encode()).hexdigest()[:20]
             rows.append({"mention_id": mention_id, "doc_id": doc_id, "entity_id": m.entity_id,
                          "entity_type": m.entity_type, "surface": m.surface, "name_ar": m.name_ar,
@@ -58,12 +59,12 @@ def mention_rows(cleaned: pl.DataFrame, batch: str) -> pl.DataFrame:
     return ENTITY_MENTIONS.frame(rows)
 
 
-@dg.asset(name=ENTITY_MENTIONS.name, partitions_def=batches, code_version="entities-1",
+@dg.asset(name=ENTITY_MENTIONS.name, partitions_def=batches, code_version=code_version("entity_mentions"),
           **table_asset_args(ENTITY_MENTIONS, group="entities", owner="analysis", deps=["documents", "gazetteer_entities"]))
 def entity_mentions(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg.MaterializeResult:
     """Gazetteer matches (Aho-Corasick over normalised aliases, clitics handled) and names found from context."""
     cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, context.partition_key, columns=["doc_id", "body"])
-    mentions = mention_rows(cleaned, context.partition_key)
+    mentions = mention_rows(cleaned, context.partition_key, storage.gazetteer)
     storage.warehouse.write_staged(ENTITY_MENTIONS, context.partition_key, mentions)
     by_type = dict(mentions.group_by("entity_type").len().iter_rows())
     return dg.MaterializeResult(metadata=output_metadata(

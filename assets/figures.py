@@ -9,6 +9,7 @@ import polars as pl
 
 from assets.checks import suite_check
 from assets.entities import with_span_text
+from assets.versions import code_version
 from assets.reporting import output_metadata, table_asset_args
 from conflict_text.figures import extract_figures
 from conflict_text.models import EntityMention
@@ -53,7 +54,7 @@ def _framed(table: Table, rows: list[dict]) -> pl.DataFrame:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(table.name, code_version="figures-1",
+        dg.AssetSpec(table.name, code_version=code_version("figures"),
                      **table_asset_args(table, group="figures", owner="analysis", deps=["documents", "entity_mentions"]))
         for table in (CASUALTY_FIGURES, MUNITIONS_FIGURES)
     ],

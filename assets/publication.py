@@ -6,9 +6,14 @@ and the analysts keep the previous publication, unchanged and queryable.
 
 import dagster as dg
 
+from assets.versions import extraction_versions
 from pipelines.partitions import batches
 from pipelines.resources import LedgerStorage
-from pipelines.tables import BATCH_TABLES, GAZETTEER_ENTITIES
+from pipelines.tables import BATCH_TABLES, CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES, MUNITIONS_FIGURES
+
+# The text stage whose code produced each table (see assets/versions.py).
+STAGE_OF_TABLE = {CLEANED_DOCUMENTS.name: "documents", ENTITY_MENTIONS.name: "entity_mentions",
+                  CASUALTY_FIGURES.name: "figures", MUNITIONS_FIGURES.name: "figures"}
 
 PUBLISHED_ASSETS = ["source_files", "raw_documents", "documents", "entity_mentions", "casualty_figures",
                     "munitions_figures", "gazetteer_entities"]
@@ -28,7 +33,9 @@ def publication(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg
     warehouse = storage.warehouse
     batch = context.partition_key
     promoted = warehouse.staged_tables(list(BATCH_TABLES), batch)
-    published = warehouse.publish(batch, promoted)
+    current = extraction_versions(storage.gazetteer)
+    versions = {STAGE_OF_TABLE[t.name]: current[STAGE_OF_TABLE[t.name]] for t in promoted if t.name in STAGE_OF_TABLE}
+    published = warehouse.publish(batch, promoted, versions)
     if warehouse.staged_path(GAZETTEER_ENTITIES).exists():
         published = warehouse.publish(None, [GAZETTEER_ENTITIES])
     with warehouse.connect_read_only() as con:
@@ -37,6 +44,7 @@ def publication(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg
     return dg.MaterializeResult(metadata={
         "publication": published.sequence,
         "tables_promoted": ", ".join(t.name for t in promoted),
+        "versions": dg.MetadataValue.json(versions),
         "catalog": dg.MetadataValue.path(str(warehouse.catalog_path)),
         **{f"current_{view}": n for view, n in counts.items()},
     })

@@ -12,7 +12,9 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="plan a batch from INBOX_DIR and run every unpublished batch into WAREHOUSE_DIR")
+    run = sub.add_parser("run", help="plan a batch from INBOX_DIR and run every unpublished batch into WAREHOUSE_DIR")
+    run.add_argument("--reextract-from", choices=["documents", "entity_mentions", "figures"],
+                     help="also re-extract every published batch from this stage on, without re-ingesting")
     evaluation = sub.add_parser("eval", help="run the pipeline on a folder of articles and score it against gold JSON")
     evaluation.add_argument("--articles", required=True, type=Path, help="folder of articles (NNN.txt)")
     evaluation.add_argument("--gold", required=True, type=Path, help="folder of gold annotations (NNN.json)")
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         storage = defs.resources["storage"]
         with dg.DagsterInstance.get() as instance:
-            summary = run_inbox(defs, instance, storage)
+            summary = run_inbox(storage, instance, reextract_from=args.reextract_from)
         print(f"inbox {storage.inbox} -> warehouse {storage.warehouse.root}")
         for line in summary.lines():
             print(line)
@@ -58,7 +60,7 @@ def _evaluate(args: argparse.Namespace, dg) -> int:
     storage = LedgerStorage(inbox_dir=str(args.articles.resolve()), warehouse_dir=str(workdir / "warehouse"),
                             expectations_dir=defs.resources["storage"].expectations_dir)
     with dg.DagsterInstance.local_temp(str(workdir / "dagster_home")) as instance:
-        summary = run_inbox(defs, instance, storage)
+        summary = run_inbox(storage, instance)
     for line in summary.lines():
         print(line)
     if not summary.ok:

@@ -20,10 +20,17 @@ gazetteer_job = dg.define_asset_job(
     description="Stages the gazetteer (checked) for the next publication.",
 )
 
-defs = dg.Definitions(
-    assets=dg.load_assets_from_modules(_asset_modules),
-    asset_checks=dg.load_asset_checks_from_modules(_asset_modules),
-    jobs=[ledger_job, gazetteer_job],
-    schedules=[nightly_ledger],
-    resources={"storage": LedgerStorage.from_environment()},
-)
+
+
+def build_definitions(storage: LedgerStorage) -> dg.Definitions:
+    """The code location bound to one inbox, warehouse, suite folder and gazetteer."""
+    return dg.Definitions(
+        assets=dg.load_assets_from_modules(_asset_modules),
+        asset_checks=dg.load_asset_checks_from_modules(_asset_modules),
+        jobs=[ledger_job, gazetteer_job],
+        schedules=[nightly_ledger],
+        resources={"storage": storage},
+    )
+
+
+defs = build_definitions(LedgerStorage.from_environment())

@@ -22,7 +22,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,6 +59,8 @@ class Publication:
     batches: dict[str, dict[str, str]]
     # unpartitioned tables (the gazetteer) -> lake file
     tables: dict[str, str]
+    # batch -> stage -> version of the code (and gazetteer) that produced the published tables
+    versions: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def files(self, table: str) -> list[str]:
         return [paths[table] for _, paths in sorted(self.batches.items()) if table in paths]
@@ -136,10 +138,11 @@ class Warehouse:
     def published_batches(self) -> set[str]:
         return set(self.current_publication().batches)
 
-    def publish(self, batch: str | None, tables: list[Table | str]) -> Publication:
+    def publish(self, batch: str | None, tables: list[Table | str], versions: dict[str, str] | None = None) -> Publication:
         """Promotes the staged files of `batch` (or unpartitioned `tables` when batch is None).
 
         Every staged file must exist; the caller runs this only after the checks passed.
+        `versions` (stage -> version) records what produced the promoted tables.
         """
         names = [t if isinstance(t, str) else t.name for t in tables]
         with self.lock():
@@ -159,7 +162,10 @@ class Warehouse:
                 batches[batch] = {**batches.get(batch, {}), **promoted}
             else:
                 unpartitioned.update(promoted)
-            publication = Publication(sequence, datetime.now(UTC).isoformat(), batches, unpartitioned)
+            recorded = {b: dict(v) for b, v in previous.versions.items()}
+            if batch and versions:
+                recorded[batch] = {**recorded.get(batch, {}), **versions}
+            publication = Publication(sequence, datetime.now(UTC).isoformat(), batches, unpartitioned, recorded)
             record = self._publications_dir / f"{sequence:06d}.json"
             write_text_atomically(json.dumps(publication.__dict__, ensure_ascii=False, indent=1), record)
             self.build_catalog(publication)

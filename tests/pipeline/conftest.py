@@ -6,7 +6,6 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.definitions import defs as project_defs
 from pipelines.resources import PROJECT_ROOT, LedgerStorage
 from pipelines.runner import RunSummary, run_inbox
 
@@ -20,7 +19,7 @@ class Ledger:
     instance: dg.DagsterInstance
 
     def run(self) -> RunSummary:
-        return run_inbox(project_defs, self.instance, self.storage)
+        return run_inbox(self.storage, self.instance)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with self.storage.warehouse.connect_read_only() as con:

@@ -75,7 +75,7 @@ def test_reader_holding_the_catalog_does_not_block_a_run(ledger):
 
 
 def test_rerunning_a_published_batch_is_idempotent(ledger):
-    from pipelines.definitions import defs
+    from pipelines.definitions import build_definitions
     from pipelines.runner import run_batch
 
     [batch] = ledger.run().batches
@@ -83,7 +83,7 @@ def test_rerunning_a_published_batch_is_idempotent(ledger):
     figures = "SELECT figure_id, value FROM casualty_figures ORDER BY figure_id"
     before = ledger.query(snapshot), ledger.query(figures), ledger.query("SELECT status, count(*) FROM source_files GROUP BY ALL")
 
-    again = run_batch(defs, ledger.instance, ledger.storage, batch.batch)
+    again = run_batch(build_definitions(ledger.storage), ledger.instance, ledger.storage, batch.batch)
 
     assert again.published and again.statuses == {"document": 5}
     assert (ledger.query(snapshot), ledger.query(figures),
