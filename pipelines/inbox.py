@@ -38,9 +38,14 @@ class InboxFile:
     is_symlink: bool
 
 
+# A batch holds at most this many files, so a large delivery (a first run over a million files)
+# streams through the pipeline batch by batch in bounded memory.
+MAX_BATCH_FILES = 5000
+
+
 @dataclass(frozen=True)
-class BatchPlan:
-    batch: str
+class InboxPlan:
+    batches: list[str]
     new: int
     changed: int
     deleted: int
@@ -80,18 +85,17 @@ def known_sources(warehouse: Warehouse) -> pl.DataFrame:
     return pl.concat(frames).sort("batch").unique("source_name", keep="last", maintain_order=True)
 
 
-def new_batch_key(warehouse: Warehouse, now: datetime) -> str:
-    """A sortable, readable batch key: the UTC time of planning, made unique within the warehouse."""
+def new_batch_keys(warehouse: Warehouse, now: datetime, count: int) -> list[str]:
+    """Sortable, readable batch keys: the UTC time of planning and a sequence, unique in the warehouse."""
     base = now.astimezone(UTC).strftime("%Y-%m-%dT%H%M%S")
-    key, n = base, 1
-    while warehouse.plan_path(key).parent.exists():
-        n += 1
-        key = f"{base}.{n}"
-    return key
+    while any(p.name.startswith(f"batch={base}") for p in (warehouse.root / "batches").glob("batch=*")):
+        base += "a"  # planned twice within a second: still sorts after the earlier keys
+    return [base if count == 1 else f"{base}.{i:04d}" for i in range(1, count + 1)]
 
 
-def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None) -> BatchPlan:
-    """Compares the inbox with the ledger and writes the plan of a new batch when anything changed."""
+def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None,
+               max_files: int = MAX_BATCH_FILES) -> InboxPlan:
+    """Compares the inbox with the ledger and writes the plans of new batches when anything changed."""
     now = now or datetime.now(UTC)
     known = {row["source_name"]: row for row in known_sources(warehouse).iter_rows(named=True)}
     rows, unchanged, seen = [], 0, set()
@@ -114,11 +118,11 @@ def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None) -
             rows.append({"source_name": name, "sha256": None, "size_bytes": None, "mtime_ns": None,
                          "change": "deleted", "is_symlink": False, "seen_at": now})
     counts = {c: sum(r["change"] == c for r in rows) for c in ("new", "changed", "deleted")}
-    if not rows:
-        return BatchPlan("", unchanged=unchanged, **counts)
-    batch = new_batch_key(warehouse, now)
-    write_parquet_atomically(pl.DataFrame(rows, schema=PLAN_SCHEMA, orient="row"), warehouse.plan_path(batch))
-    return BatchPlan(batch, unchanged=unchanged, **counts)
+    chunks = [rows[i:i + max_files] for i in range(0, len(rows), max_files)]
+    keys = new_batch_keys(warehouse, now, len(chunks)) if chunks else []
+    for key, chunk in zip(keys, chunks):
+        write_parquet_atomically(pl.DataFrame(chunk, schema=PLAN_SCHEMA, orient="row"), warehouse.plan_path(key))
+    return InboxPlan(keys, unchanged=unchanged, **counts)
 
 
 def read_plan(warehouse: Warehouse, batch: str) -> pl.DataFrame:

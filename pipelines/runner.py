@@ -11,7 +11,7 @@ import dagster as dg
 
 from assets.versions import STAGES, first_outdated_stage
 from pipelines.definitions import build_definitions
-from pipelines.inbox import BatchPlan, pending_batches, plan_batch
+from pipelines.inbox import InboxPlan, pending_batches, plan_batch
 from pipelines.partitions import batches
 from pipelines.resources import LedgerStorage
 from pipelines.tables import GAZETTEER_ENTITIES, SOURCE_FILES
@@ -41,7 +41,7 @@ class BatchOutcome:
 
 @dataclass
 class RunSummary:
-    plan: BatchPlan
+    plan: InboxPlan
     batches: list[BatchOutcome] = field(default_factory=list)
     reextracted: list[BatchOutcome] = field(default_factory=list)
     current: dict[str, int] = field(default_factory=dict)

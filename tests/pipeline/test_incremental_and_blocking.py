@@ -88,3 +88,26 @@ def test_rerunning_a_published_batch_is_idempotent(ledger):
     assert again.published and again.statuses == {"document": 5}
     assert (ledger.query(snapshot), ledger.query(figures),
             ledger.query("SELECT status, count(*) FROM source_files GROUP BY ALL")) == before
+
+
+def test_changed_file_supersedes_and_deleted_file_leaves_the_views(ledger):
+    (ledger.inbox / "report.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    assert ledger.run().ok
+    old_doc = ledger.query("SELECT doc_id FROM documents WHERE source_name = 'report.txt'")[0][0]
+    (ledger.inbox / "report.txt").write_text(NEW_ARTICLE.replace("قتل 7 مدنيين", "قتل 9 مدنيين"), encoding="utf-8")
+    (ledger.inbox / "003_00b2aa93b7b7c10e.txt").unlink()
+
+    summary = ledger.run()
+
+    assert (summary.plan.new, summary.plan.changed, summary.plan.deleted) == (0, 1, 1)
+    assert "0 processed" not in summary.lines()[2] and "1 deleted" in summary.lines()[2]
+    current = ledger.query("SELECT doc_id, source_name FROM documents WHERE source_name = 'report.txt'")
+    assert len(current) == 1 and current[0][0] != old_doc
+    killed = "SELECT value FROM casualty_figures c JOIN documents d USING (doc_id) WHERE d.source_name = 'report.txt' AND outcome = 'killed' AND victim_group = 'civilians'"
+    assert ledger.query(killed) == [(9,)]
+    assert ledger.query("SELECT count(*) FROM documents") == [(5,)]  # 6 files, one deleted
+    assert ledger.query("SELECT count(*) FROM entity_mentions m JOIN document_versions d USING (doc_id)"
+                        " WHERE d.source_name = '003_00b2aa93b7b7c10e.txt'") == [(0,)]
+    # History stays queryable.
+    assert ledger.query("SELECT count(*) FROM document_versions WHERE source_name = 'report.txt'") == [(2,)]
+    assert ledger.query("SELECT status FROM source_files WHERE source_name = '003_00b2aa93b7b7c10e.txt' ORDER BY batch") == [("document",), ("deleted",)]

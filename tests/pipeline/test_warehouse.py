@@ -55,7 +55,7 @@ def test_plan_hashes_only_changed_files_and_sees_deletions(tmp_path):
     (inbox / "a.txt").unlink()
     third = plan_batch(inbox, warehouse)
     assert (third.new, third.changed, third.deleted) == (0, 1, 1)
-    assert pending_batches(warehouse) == [first.batch, third.batch]
+    assert pending_batches(warehouse) == first.batches + third.batches
     latest = dict(known_sources(warehouse).select("source_name", "change").iter_rows())
     assert latest == {"a.txt": "deleted", "b.txt": "changed"}
 
@@ -67,5 +67,19 @@ def test_symlinks_are_recorded_not_followed(tmp_path):
     (inbox / "link.txt").symlink_to(outside)
     warehouse = Warehouse(tmp_path / "warehouse")
     plan = plan_batch(inbox, warehouse)
-    row = pl.read_parquet(warehouse.plan_path(plan.batch)).row(0, named=True)
+    row = pl.read_parquet(warehouse.plan_path(plan.batches[0])).row(0, named=True)
     assert row["is_symlink"] and row["sha256"] is None
+
+
+def test_a_large_delivery_is_planned_as_bounded_batches(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", Warehouse(tmp_path / "warehouse")
+    inbox.mkdir()
+    for i in range(7):
+        (inbox / f"{i}.txt").write_text("نص", encoding="utf-8")
+    plan = plan_batch(inbox, warehouse, max_files=3)
+    assert plan.new == 7 and len(plan.batches) == 3
+    assert [pl.read_parquet(warehouse.plan_path(b)).height for b in plan.batches] == [3, 3, 1]
+    assert plan.batches == sorted(plan.batches) == pending_batches(warehouse)
+    (inbox / "7.txt").write_text("نص", encoding="utf-8")
+    later = plan_batch(inbox, warehouse, max_files=3)  # the same second: keys still sort after the first ones
+    assert later.batches[0] > plan.batches[-1]
