@@ -37,10 +37,8 @@ def publication(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg
     versions = {STAGE_OF_TABLE[t.name]: current[STAGE_OF_TABLE[t.name]] for t in promoted if t.name in STAGE_OF_TABLE}
     published = warehouse.publish(batch, promoted, versions)
     if warehouse.staged_path(GAZETTEER_ENTITIES).exists():
-        published = warehouse.publish(None, [GAZETTEER_ENTITIES])
-    with warehouse.connect_read_only() as con:
-        counts = {view: con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]  # names from a fixed list
-                  for view in ("documents", "rejected_documents", "entity_mentions", "casualty_figures", "munitions_figures")}
+        published = warehouse.publish(None, [GAZETTEER_ENTITIES], {GAZETTEER_ENTITIES.name: storage.gazetteer.version})
+    counts = warehouse.view_counts()
     return dg.MaterializeResult(metadata={
         "publication": published.sequence,
         "tables_promoted": ", ".join(t.name for t in promoted),

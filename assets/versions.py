@@ -19,6 +19,14 @@ _STAGE_FILES = {
 }
 # Pipeline order: re-extracting a stage re-extracts every later one.
 STAGES = tuple(_STAGE_FILES)
+# The assets each stage materialises.
+_STAGE_ASSETS = {"documents": ["documents"], "entity_mentions": ["entity_mentions"],
+                 "figures": ["casualty_figures", "munitions_figures"]}
+
+
+def assets_from(stage: str) -> list[str]:
+    """The assets that re-extracting a published batch from `stage` re-materialises, publication last."""
+    return [name for s in STAGES[STAGES.index(stage):] for name in _STAGE_ASSETS[s]] + ["publication"]
 
 
 @cache

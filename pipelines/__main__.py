@@ -1,4 +1,5 @@
-"""Command line: `python -m pipelines run` processes the inbox once and prints a summary."""
+"""Command line: `python -m pipelines run` processes the inbox once and prints a summary;
+`python -m pipelines eval` measures the extraction against gold annotations."""
 from __future__ import annotations
 
 import argparse
@@ -6,13 +7,17 @@ import shutil
 import sys
 import time
 import warnings
+from dataclasses import asdict
 from pathlib import Path
+
+from pipelines.settings import Settings
+
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="plan a batch from INBOX_DIR and run every unpublished batch into WAREHOUSE_DIR")
+    run = sub.add_parser("run", help="plan batches from INBOX_DIR and do all pending work into WAREHOUSE_DIR")
     run.add_argument("--reextract-from", choices=["documents", "entity_mentions", "figures"],
                      help="also re-extract every published batch from this stage on, without re-ingesting")
     evaluation = sub.add_parser("eval", help="run the pipeline on a folder of articles and score it against gold JSON")
@@ -22,34 +27,48 @@ def main(argv: list[str] | None = None) -> int:
                             help="scratch warehouse and Dagster home, replaced on each evaluation")
     evaluation.add_argument("--show", type=int, default=30, help="print up to N misses and extras")
     args = parser.parse_args(argv)
+    return _run(args) if args.command == "run" else _evaluate(args)
 
-    started = time.perf_counter()
+
+def _dagster():
     import dagster as dg
 
     # Partitioned checks and observable source assets are preview/beta features we use knowingly.
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
-
-    from pipelines.definitions import defs
-    from pipelines.runner import run_inbox
-
-    if args.command == "run":
-        storage = defs.resources["storage"]
-        with dg.DagsterInstance.get() as instance:
-            summary = run_inbox(storage, instance, reextract_from=args.reextract_from)
-        print(f"inbox {storage.inbox} -> warehouse {storage.warehouse.root}")
-        for line in summary.lines():
-            print(line)
-        print(f"catalog: {storage.warehouse.catalog_path}  ({time.perf_counter() - started:.1f} s)")
-        return 0 if summary.ok else 1
-    if args.command == "eval":
-        return _evaluate(args, dg)
-    return 2
+    return dg
 
 
-def _evaluate(args: argparse.Namespace, dg) -> int:
+def _run(args: argparse.Namespace) -> int:
+    from conflict_text.gazetteer import load_gazetteer
+    from pipelines.summary import RunSummary
+    from pipelines.warehouse import Warehouse
+    from pipelines.work import find_work
+
+    started = time.perf_counter()
+    settings = Settings.from_environment()
+    warehouse = Warehouse(settings.warehouse_dir)
+    with warehouse.lock("run"):  # one run at a time per warehouse
+        work = find_work(Path(settings.inbox_dir), warehouse, load_gazetteer(settings.gazetteer_dir), args.reextract_from)
+        if work.idle:  # nothing to do: no Dagster or GX start-up to pay for
+            summary = RunSummary(work.plan, current=warehouse.view_counts())
+        else:
+            dg = _dagster()
+            from pipelines.resources import LedgerStorage
+            from pipelines.runner import execute
+
+            with dg.DagsterInstance.get() as instance:
+                summary = execute(work, LedgerStorage(**asdict(settings)), instance)
+    print(f"inbox {settings.inbox_dir} -> warehouse {warehouse.root}")
+    for line in summary.lines():
+        print(line)
+    print(f"catalog: {warehouse.catalog_path}  ({time.perf_counter() - started:.1f} s)")
+    return 0 if summary.ok else 1
+
+
+def _evaluate(args: argparse.Namespace) -> int:
     """Runs the real pipeline into a scratch warehouse, then scores the published catalog."""
-    from pipelines.definitions import defs
+    dg = _dagster()
     from pipelines.evaluation import evaluate
     from pipelines.resources import LedgerStorage
     from pipelines.runner import run_inbox
@@ -58,7 +77,7 @@ def _evaluate(args: argparse.Namespace, dg) -> int:
     shutil.rmtree(workdir, ignore_errors=True)
     (workdir / "dagster_home").mkdir(parents=True)
     storage = LedgerStorage(inbox_dir=str(args.articles.resolve()), warehouse_dir=str(workdir / "warehouse"),
-                            expectations_dir=defs.resources["storage"].expectations_dir)
+                            expectations_dir=Settings.from_environment().expectations_dir)
     with dg.DagsterInstance.local_temp(str(workdir / "dagster_home")) as instance:
         summary = run_inbox(storage, instance)
     for line in summary.lines():

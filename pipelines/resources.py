@@ -1,16 +1,15 @@
 """Typed resources: where the inbox, the warehouse and the expectation suites live."""
 from __future__ import annotations
 
-import os
+from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 
 import dagster as dg
 
 from conflict_text.gazetteer import Gazetteer, load_gazetteer
+from pipelines.settings import PROJECT_ROOT, Settings
 from pipelines.warehouse import Warehouse
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class LedgerStorage(dg.ConfigurableResource):
@@ -40,13 +39,7 @@ class LedgerStorage(dg.ConfigurableResource):
 
     @classmethod
     def from_environment(cls) -> LedgerStorage:
-        """INBOX_DIR (default seeds/), WAREHOUSE_DIR (default warehouse/), EXPECTATIONS_DIR, GAZETTEER_DIR."""
-        return cls(
-            inbox_dir=str(Path(os.environ.get("INBOX_DIR", PROJECT_ROOT / "seeds")).resolve()),
-            warehouse_dir=str(Path(os.environ.get("WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")).resolve()),
-            expectations_dir=str(Path(os.environ.get("EXPECTATIONS_DIR", PROJECT_ROOT / "expectations")).resolve()),
-            gazetteer_dir=os.environ.get("GAZETTEER_DIR"),
-        )
+        return cls(**asdict(Settings.from_environment()))
 
 
 def _files_signature(data_dir: str | None) -> tuple:

@@ -1,10 +1,10 @@
-"""The nightly schedule: at 02:00, plan a batch from the inbox and run every unpublished batch."""
-
+"""The nightly schedule: at 02:00, plan batches from the inbox and run all pending work."""
 import dagster as dg
 
-from pipelines.inbox import pending_batches, plan_batch
+from assets.versions import assets_from
 from pipelines.partitions import batches
 from pipelines.resources import LedgerStorage
+from pipelines.work import find_work
 
 
 @dg.schedule(
@@ -12,13 +12,18 @@ from pipelines.resources import LedgerStorage
     job_name="ledger_batch",
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Plans a batch of what is new in the inbox and runs every batch not yet published.",
+    description="Plans batches of what is new in the inbox, runs every batch not yet published and "
+    "re-extracts published batches whose code or gazetteer changed. (A changed gazetteer is staged "
+    "by `make run` or by materialising gazetteer_entities.)",
 )
 def nightly_ledger(context: dg.ScheduleEvaluationContext, storage: LedgerStorage):
-    plan_batch(storage.inbox, storage.warehouse)
-    pending = pending_batches(storage.warehouse)
-    if not pending:
-        return dg.SkipReason("nothing new in the inbox and no batch pending")
+    work = find_work(storage.inbox, storage.warehouse, storage.gazetteer)
+    if not (work.pending or work.outdated):
+        return dg.SkipReason("nothing new in the inbox, no batch pending, nothing outdated")
     # Schedules cannot return partition requests, so the partitions are added here before the runs.
-    context.instance.add_dynamic_partitions(batches.name, [b for b in pending if not context.instance.has_dynamic_partition(batches.name, b)])
-    return [dg.RunRequest(run_key=batch, partition_key=batch) for batch in pending]
+    new = [b for b in work.pending if not context.instance.has_dynamic_partition(batches.name, b)]
+    context.instance.add_dynamic_partitions(batches.name, new)
+    requests = [dg.RunRequest(run_key=batch, partition_key=batch) for batch in work.pending]
+    requests += [dg.RunRequest(run_key=f"{batch}:{stage}:{context.scheduled_execution_time:%Y%m%d}", partition_key=batch,
+                               asset_selection=[dg.AssetKey(name) for name in assets_from(stage)]) for batch, stage in work.outdated.items()]
+    return requests

@@ -61,6 +61,8 @@ class Publication:
     tables: dict[str, str]
     # batch -> stage -> version of the code (and gazetteer) that produced the published tables
     versions: dict[str, dict[str, str]] = field(default_factory=dict)
+    # unpartitioned table -> version of its data (the gazetteer's content hash)
+    table_versions: dict[str, str] = field(default_factory=dict)
 
     def files(self, table: str) -> list[str]:
         return [paths[table] for _, paths in sorted(self.batches.items()) if table in paths]
@@ -142,7 +144,8 @@ class Warehouse:
         """Promotes the staged files of `batch` (or unpartitioned `tables` when batch is None).
 
         Every staged file must exist; the caller runs this only after the checks passed.
-        `versions` (stage -> version) records what produced the promoted tables.
+        `versions` records what produced the promoted tables: stage -> version for a batch,
+        table -> data version for unpartitioned tables.
         """
         names = [t if isinstance(t, str) else t.name for t in tables]
         with self.lock():
@@ -163,9 +166,13 @@ class Warehouse:
             else:
                 unpartitioned.update(promoted)
             recorded = {b: dict(v) for b, v in previous.versions.items()}
-            if batch and versions:
-                recorded[batch] = {**recorded.get(batch, {}), **versions}
-            publication = Publication(sequence, datetime.now(UTC).isoformat(), batches, unpartitioned, recorded)
+            table_versions = dict(previous.table_versions)
+            if batch:
+                recorded[batch] = {**recorded.get(batch, {}), **(versions or {})}
+            else:
+                table_versions.update(versions or {})
+            publication = Publication(sequence, datetime.now(UTC).isoformat(), batches, unpartitioned, recorded,
+                                      table_versions)
             record = self._publications_dir / f"{sequence:06d}.json"
             write_text_atomically(json.dumps(publication.__dict__, ensure_ascii=False, indent=1), record)
             self.build_catalog(publication)
@@ -199,4 +206,12 @@ class Warehouse:
 
     def connect_read_only(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.catalog_path), read_only=True)
+
+    def view_counts(self) -> dict[str, int]:
+        """Rows in the analysts' main views now (empty before the first publication)."""
+        if not self.catalog_path.exists():
+            return {}
+        with self.connect_read_only() as con:
+            return {view: con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]  # names from a fixed list
+                    for view in ("documents", "rejected_documents", "casualty_figures", "munitions_figures", "entity_mentions")}
 

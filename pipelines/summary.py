@@ -1,0 +1,50 @@
+"""What a run did, as the lines `make run` prints (no Dagster import: the idle path uses it too)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipelines.inbox import InboxPlan
+
+
+@dataclass
+class BatchOutcome:
+    batch: str
+    published: bool
+    statuses: dict[str, int]
+    checks_passed: int
+    checks_failed: list[str]
+    from_stage: str | None = None  # set when a published batch was re-extracted from this stage
+
+
+@dataclass
+class RunSummary:
+    plan: InboxPlan
+    batches: list[BatchOutcome] = field(default_factory=list)
+    reextracted: list[BatchOutcome] = field(default_factory=list)
+    current: dict[str, int] = field(default_factory=dict)
+    gazetteer_refreshed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(b.published for b in self.batches + self.reextracted)
+
+    def lines(self) -> list[str]:
+        status = lambda key: sum(b.statuses.get(key, 0) for b in self.batches)  # noqa: E731
+        runs = self.batches + self.reextracted
+        out = [
+            f"inbox: {self.plan.new} new, {self.plan.changed} changed, {self.plan.deleted} deleted, {self.plan.unchanged} unchanged",
+            f"batches run: {len(self.batches)}" + (f" ({', '.join(b.batch for b in self.batches)})" if self.batches else " (nothing new)"),
+            f"documents: {status('document')} processed, {status('duplicate')} duplicate, {status('rejected')} rejected, "
+            f"{status('deferred')} deferred, {status('deleted')} deleted",
+        ]
+        if self.gazetteer_refreshed:
+            out.append("gazetteer: changed, staged for publication")
+        if self.reextracted:
+            stages = sorted({b.from_stage for b in self.reextracted})
+            out.append(f"re-extracted: {len(self.reextracted)} published batches from {', '.join(stages)} (code or gazetteer changed)")
+        out.append(f"checks: {sum(b.checks_passed for b in runs)} passed, {sum(len(b.checks_failed) for b in runs)} failed")
+        out += [f"  BLOCKED batch {b.batch}: failing {', '.join(b.checks_failed)} (previous publication kept)"
+                for b in runs if not b.published]
+        if self.current:
+            out.append("published now: " + ", ".join(f"{n} {view}" for view, n in self.current.items()))
+        return out

@@ -1,0 +1,41 @@
+"""What a run has to do, found without Dagster: new batches, batches not yet published, published
+batches whose code or gazetteer changed, and whether the gazetteer must be staged again.
+
+A nightly run with nothing to do stops here, without paying for Dagster's or GX's imports.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assets.versions import first_outdated_stage
+from conflict_text.gazetteer import Gazetteer
+from pipelines.inbox import InboxPlan, pending_batches, plan_batch
+from pipelines.tables import GAZETTEER_ENTITIES
+from pipelines.warehouse import Warehouse
+
+
+@dataclass
+class Work:
+    plan: InboxPlan
+    pending: list[str]  # planned, not yet published: run end to end, oldest first
+    outdated: dict[str, str]  # published batch -> the stage to re-extract it from
+    gazetteer_stale: bool
+
+    @property
+    def idle(self) -> bool:
+        return not (self.pending or self.outdated or self.gazetteer_stale)
+
+
+def find_work(inbox: Path, warehouse: Warehouse, gazetteer: Gazetteer, reextract_from: str | None = None) -> Work:
+    plan = plan_batch(inbox, warehouse)
+    publication = warehouse.current_publication()
+    pending = pending_batches(warehouse)
+    outdated = {}
+    for batch in sorted(publication.batches):
+        stage = reextract_from or first_outdated_stage(publication.versions.get(batch, {}), gazetteer)
+        if stage:
+            outdated[batch] = stage
+    has_batches = bool(pending or publication.batches)
+    gazetteer_stale = has_batches and publication.table_versions.get(GAZETTEER_ENTITIES.name) != gazetteer.version
+    return Work(plan, pending, outdated, gazetteer_stale)
