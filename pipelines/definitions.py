@@ -34,3 +34,8 @@ def build_definitions(storage: LedgerStorage) -> dg.Definitions:
 
 
 defs = build_definitions(LedgerStorage.from_environment())
+
+
+def ledger_batch_job() -> dg.JobDefinition:
+    """The batch job for executors that rebuild it in other processes (dg.reconstructable)."""
+    return defs.resolve_job_def("ledger_batch")
