@@ -49,7 +49,8 @@ def _run(args: argparse.Namespace) -> int:
     settings = Settings.from_environment()
     warehouse = Warehouse(settings.warehouse_dir)
     with warehouse.lock("run"):  # one run at a time per warehouse
-        work = find_work(Path(settings.inbox_dir), warehouse, load_gazetteer(settings.gazetteer_dir), args.reextract_from)
+        work = find_work(Path(settings.inbox_dir), warehouse, load_gazetteer(settings.gazetteer_dir),
+                         args.reextract_from, settings.settle_seconds)
         if work.idle:  # nothing to do: no Dagster or GX start-up to pay for
             summary = RunSummary(work.plan, current=warehouse.view_counts())
         else:
@@ -77,7 +78,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     shutil.rmtree(workdir, ignore_errors=True)
     (workdir / "dagster_home").mkdir(parents=True)
     storage = LedgerStorage(inbox_dir=str(args.articles.resolve()), warehouse_dir=str(workdir / "warehouse"),
-                            expectations_dir=Settings.from_environment().expectations_dir)
+                            expectations_dir=Settings.from_environment().expectations_dir, settle_seconds=0)
     with dg.DagsterInstance.local_temp(str(workdir / "dagster_home")) as instance:
         summary = run_inbox(storage, instance)
     for line in summary.lines():

@@ -55,6 +55,9 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
     gazetteer_files = [publication.tables[GAZETTEER_ENTITIES.name]] if GAZETTEER_ENTITIES.name in publication.tables else []
     current_docs = "(SELECT doc_id FROM current_source_files WHERE status IN ('document', 'duplicate'))"
     return [
+        # Which publication this catalog shows (the sequence is ours, an integer).
+        f"CREATE VIEW publication AS SELECT {int(publication.sequence)} AS sequence,"
+        f" {_literal(publication.published_at)} AS published_at",
         f"CREATE VIEW source_files AS SELECT * FROM {scan(SOURCE_FILES)}",
         "CREATE VIEW current_source_files AS SELECT * FROM source_files"
         " QUALIFY row_number() OVER (PARTITION BY source_name ORDER BY batch DESC) = 1",

@@ -50,6 +50,7 @@ class InboxPlan:
     changed: int
     deleted: int
     unchanged: int
+    settling: int = 0  # modified too recently: picked up by a later run
 
     @property
     def empty(self) -> bool:
@@ -94,17 +95,24 @@ def new_batch_keys(warehouse: Warehouse, now: datetime, count: int) -> list[str]
 
 
 def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None,
-               max_files: int = MAX_BATCH_FILES) -> InboxPlan:
-    """Compares the inbox with the ledger and writes the plans of new batches when anything changed."""
+               max_files: int = MAX_BATCH_FILES, settle_seconds: float = 0.0) -> InboxPlan:
+    """Compares the inbox with the ledger and writes the plans of new batches when anything changed.
+
+    A file modified less than `settle_seconds` ago may still be being written: it waits for a later run.
+    """
     now = now or datetime.now(UTC)
+    settled_before_ns = int((now.timestamp() - settle_seconds) * 1e9)
     known = {row["source_name"]: row for row in known_sources(warehouse).iter_rows(named=True)}
-    rows, unchanged, seen = [], 0, set()
+    rows, unchanged, settling, seen = [], 0, 0, set()
     for f in scan_inbox(inbox):
         seen.add(f.source_name)
         before = known.get(f.source_name)
         alive = before is not None and before["change"] != "deleted"
         if alive and (before["size_bytes"], before["mtime_ns"]) == (f.size_bytes, f.mtime_ns):
             unchanged += 1
+            continue
+        if f.mtime_ns > settled_before_ns:
+            settling += 1
             continue
         sha = None if f.is_symlink else sha256_of(inbox / f.source_name)
         if alive and sha == before["sha256"]:
@@ -122,7 +130,7 @@ def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None,
     keys = new_batch_keys(warehouse, now, len(chunks)) if chunks else []
     for key, chunk in zip(keys, chunks):
         write_parquet_atomically(pl.DataFrame(chunk, schema=PLAN_SCHEMA, orient="row"), warehouse.plan_path(key))
-    return InboxPlan(keys, unchanged=unchanged, **counts)
+    return InboxPlan(keys, unchanged=unchanged, settling=settling, **counts)
 
 
 def read_plan(warehouse: Warehouse, batch: str) -> pl.DataFrame:

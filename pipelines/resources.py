@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from conflict_text.gazetteer import Gazetteer, load_gazetteer
-from pipelines.settings import PROJECT_ROOT, Settings
+from pipelines.settings import DEFAULT_SETTLE_SECONDS, PROJECT_ROOT, Settings
 from pipelines.warehouse import Warehouse
 
 
@@ -20,6 +20,7 @@ class LedgerStorage(dg.ConfigurableResource):
     expectations_dir: str = str(PROJECT_ROOT / "expectations")
     # None: the gazetteer shipped in conflict_text/data/gazetteer (reviewed like code).
     gazetteer_dir: str | None = None
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS
 
     @property
     def inbox(self) -> Path:

@@ -66,5 +66,5 @@ def execute(work: Work, storage: LedgerStorage, instance: dg.DagsterInstance) ->
 def run_inbox(storage: LedgerStorage, instance: dg.DagsterInstance, reextract_from: str | None = None) -> RunSummary:
     """Plans batches from the inbox and does all the work that follows, one run at a time per warehouse."""
     with storage.warehouse.lock("run"):
-        work = find_work(storage.inbox, storage.warehouse, storage.gazetteer, reextract_from)
+        work = find_work(storage.inbox, storage.warehouse, storage.gazetteer, reextract_from, storage.settle_seconds)
         return execute(work, storage, instance)

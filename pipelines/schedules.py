@@ -17,7 +17,7 @@ from pipelines.work import find_work
     "by `make run` or by materialising gazetteer_entities.)",
 )
 def nightly_ledger(context: dg.ScheduleEvaluationContext, storage: LedgerStorage):
-    work = find_work(storage.inbox, storage.warehouse, storage.gazetteer)
+    work = find_work(storage.inbox, storage.warehouse, storage.gazetteer, settle_seconds=storage.settle_seconds)
     if not (work.pending or work.outdated):
         return dg.SkipReason("nothing new in the inbox, no batch pending, nothing outdated")
     # Schedules cannot return partition requests, so the partitions are added here before the runs.

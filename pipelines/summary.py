@@ -32,7 +32,8 @@ class RunSummary:
         status = lambda key: sum(b.statuses.get(key, 0) for b in self.batches)  # noqa: E731
         runs = self.batches + self.reextracted
         out = [
-            f"inbox: {self.plan.new} new, {self.plan.changed} changed, {self.plan.deleted} deleted, {self.plan.unchanged} unchanged",
+            f"inbox: {self.plan.new} new, {self.plan.changed} changed, {self.plan.deleted} deleted, {self.plan.unchanged} unchanged"
+            + (f", {self.plan.settling} still being written (next run)" if self.plan.settling else ""),
             f"batches run: {len(self.batches)}" + (f" ({', '.join(b.batch for b in self.batches)})" if self.batches else " (nothing new)"),
             f"documents: {status('document')} processed, {status('duplicate')} duplicate, {status('rejected')} rejected, "
             f"{status('deferred')} deferred, {status('deleted')} deleted",

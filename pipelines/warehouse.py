@@ -20,6 +20,7 @@ import contextlib
 import fcntl
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from pipelines.tables import Table
 
 CATALOG_NAME = "conflict.duckdb"
 _KEEP_PUBLICATIONS = 2  # the current one and the one before, for readers holding an old catalog
+# Temporary files of atomic writes take seconds; one this old was left by a killed process.
+_LEFTOVER_AGE_SECONDS = 600
 
 
 def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> Path:
@@ -201,8 +204,35 @@ class Warehouse:
                 con.execute(statement)
         finally:
             con.close()
+        os.chmod(tmp, 0o444)  # analysts' access is read-only: a read-write open fails
         os.replace(tmp, self.catalog_path)
         return self.catalog_path
+
+    def catalog_sequence(self) -> int | None:
+        """The publication the catalog file shows (None when there is no catalog)."""
+        if not self.catalog_path.exists():
+            return None
+        with self.connect_read_only() as con:
+            return con.execute("SELECT sequence FROM publication").fetchone()[0]
+
+    def recover(self) -> list[str]:
+        """Repairs what a killed run can leave behind; returns what it did.
+
+        A run killed between the publication record and the catalog swap leaves the catalog one
+        publication behind: it is rebuilt. Temporary files of interrupted atomic writes are removed.
+        Staged files need nothing: the next run re-stages every unpublished batch.
+        """
+        done = []
+        cutoff = time.time() - _LEFTOVER_AGE_SECONDS
+        for leftover in self.root.rglob(".*.tmp"):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+                done.append(f"removed {leftover.relative_to(self.root)}")
+        publication = self.current_publication()
+        if publication.sequence and self.catalog_sequence() != publication.sequence:
+            self.build_catalog(publication)
+            done.append(f"rebuilt the catalog for publication {publication.sequence}")
+        return done
 
     def connect_read_only(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.catalog_path), read_only=True)

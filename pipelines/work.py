@@ -27,8 +27,10 @@ class Work:
         return not (self.pending or self.outdated or self.gazetteer_stale)
 
 
-def find_work(inbox: Path, warehouse: Warehouse, gazetteer: Gazetteer, reextract_from: str | None = None) -> Work:
-    plan = plan_batch(inbox, warehouse)
+def find_work(inbox: Path, warehouse: Warehouse, gazetteer: Gazetteer, reextract_from: str | None = None,
+              settle_seconds: float = 0.0) -> Work:
+    warehouse.recover()
+    plan = plan_batch(inbox, warehouse, settle_seconds=settle_seconds)
     publication = warehouse.current_publication()
     pending = pending_batches(warehouse)
     outdated = {}

@@ -32,8 +32,9 @@ def ledger(tmp_path: Path):
     shutil.copytree(SEEDS, inbox)
     expectations = tmp_path / "expectations"
     shutil.copytree(PROJECT_ROOT / "expectations", expectations)
+    # Files written by a test are fresh; settling is tested on its own.
     storage = LedgerStorage(inbox_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"),
-                            expectations_dir=str(expectations))
+                            expectations_dir=str(expectations), settle_seconds=0)
     (tmp_path / "dagster_home").mkdir()
     with dg.DagsterInstance.local_temp(str(tmp_path / "dagster_home")) as instance:
         yield Ledger(inbox, storage, instance)
@@ -45,7 +46,7 @@ def seeded(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("seeded")
     inbox = tmp_path / "inbox"
     shutil.copytree(SEEDS, inbox)
-    storage = LedgerStorage(inbox_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"))
+    storage = LedgerStorage(inbox_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"), settle_seconds=0)
     (tmp_path / "dagster_home").mkdir()
     with dg.DagsterInstance.local_temp(str(tmp_path / "dagster_home")) as instance:
         ledger = Ledger(inbox, storage, instance)
