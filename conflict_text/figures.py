@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -262,7 +262,7 @@ def _lex() -> _Lex:
 # ----------------------------------------------------------------------------- helpers
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     text: str
     start: int
@@ -382,18 +382,72 @@ class _Sent:
     _covid: bool | None = None
     _population: bool | None = None
     _cues: list | None = None
+    _has_digits: bool | None = None
+    _markers: list[tuple[int, int]] | None = None
+    _token_texts: list[str] | None = None
+    _token_starts: list[int] | None = None
+    _token_ends: list[int] | None = None
 
     @property
     def covid(self) -> bool:
         if self._covid is None:
+            # covid_doc is False when no COVID term occurs anywhere, so no sentence needs searching then
             lex, text = self.doc.lex, self.doc.text
-            self._covid = bool(lex.covid_re.search(text, self.start, self.end)) or (
-                self.doc.covid_doc and bool(lex.covid_aux_re.search(text, self.start, self.end)))
+            self._covid = self.doc.covid_doc and (bool(lex.covid_re.search(text, self.start, self.end)) or
+                                                  bool(lex.covid_aux_re.search(text, self.start, self.end)))
         return self._covid
 
     @property
     def has_digits(self) -> bool:
-        return _DIGIT.search(self.doc.text, self.start, self.end) is not None
+        if self._has_digits is None:
+            self._has_digits = _DIGIT.search(self.doc.text, self.start, self.end) is not None
+        return self._has_digits
+
+    @property
+    def markers(self) -> list[tuple[int, int]]:
+        """(start, end) of each breakdown marker («بينهم», «منهم») in the sentence."""
+        if self._markers is None:
+            self._markers = [m.span() for m in self.doc.lex.marker_re.finditer(self.doc.text, self.start, self.end)]
+        return self._markers
+
+    def tokens(self, start: int, end: int, limit: int | None = None, last: int | None = None) -> list[_Tok]:
+        """`_tokens(text, start, end, limit)` (or its `last` tokens) for a window inside the sentence, cut from
+        the sentence's tokens (read once) rather than tokenising every window around every number again."""
+        if self._token_texts is None:
+            self._read_tokens()
+        i = bisect_right(self._token_ends, start)  # the first token ending inside the window
+        j = bisect_left(self._token_starts, end)  # the first token starting after it
+        if i < j and (self._token_starts[i] < start or self._token_ends[j - 1] > end):
+            # A token cut by the window reads as the tokens of its part inside the window, which end
+            # where the whole token ends (a letter run, or a digit group from a digit or a separator).
+            text = self.doc.text
+            if i == j - 1:
+                out = _tokens(text, start, end)
+            else:
+                head = _tokens(text, start, self._token_ends[i]) if self._token_starts[i] < start else [self._tok(i)]
+                tail = _tokens(text, self._token_starts[j - 1], end) if self._token_ends[j - 1] > end else [self._tok(j - 1)]
+                out = head + [self._tok(k) for k in range(i + 1, j - 1)] + tail
+            return out[-last:] if last else out[:limit]
+        if last:
+            i = max(i, j - last)
+        if limit is not None:
+            j = min(j, i + limit)
+        return [self._tok(k) for k in range(i, j)]
+
+    def _read_tokens(self) -> None:
+        # Only white space and «_» lie between tokens, so each token is found from the end of the last one.
+        text = self.doc.text
+        self._token_texts = _TOKEN_RE.findall(text, self.start, self.end)
+        self._token_starts, self._token_ends = [], []
+        pos = self.start
+        for token in self._token_texts:
+            pos = text.find(token, pos)
+            self._token_starts.append(pos)
+            pos += len(token)
+            self._token_ends.append(pos)
+
+    def _tok(self, k: int) -> _Tok:
+        return _Tok(self._token_texts[k], self._token_starts[k], self._token_ends[k])
 
     @property
     def population(self) -> bool:
@@ -514,6 +568,29 @@ class _Doc:
         self.sents: list[_Sent] = [_Sent(self, s, e) for s, e in self.spans]
         self.cands: list[_Cand] = []
         self.consumed: list[tuple[int, int]] = []
+        self._scans: dict[re.Pattern, tuple[list[re.Match], list[int]]] = {}
+
+    def scan(self, rx: re.Pattern) -> list[re.Match]:
+        """`rx.finditer(text)`, scanned once."""
+        if rx not in self._scans:
+            found = list(rx.finditer(self.text))
+            self._scans[rx] = found, [m.start() for m in found]
+        return self._scans[rx][0]
+
+    def matches_in(self, rx: re.Pattern, si: int) -> list[re.Match]:
+        """`rx.finditer(text, sent.start, sent.end)` for sentence `si`, cut from the scan of the whole text.
+
+        A sentence is preceded and followed by white space, so a match inside it is the same either way;
+        only a match running across its edge makes the sentence be scanned on its own.
+        """
+        self.scan(rx)
+        found, starts = self._scans[rx]
+        sent = self.sents[si]
+        i = bisect_left(starts, sent.start)
+        j = bisect_left(starts, sent.end, i)
+        if (i > 0 and found[i - 1].end() > sent.start) or (j > i and found[j - 1].end() > sent.end):
+            return list(rx.finditer(self.text, sent.start, sent.end))
+        return found[i:j]
 
     def sent_of(self, pos: int) -> int:
         return max(0, bisect_right(self.starts, pos) - 1)
@@ -573,9 +650,10 @@ class _Doc:
                     return "women_and_children"
         return group
 
-    def victim_after(self, pos: int, limit: int) -> str | None:
-        """A victim noun right after an outcome noun («جرحى مدنيون», «قتيلا من المدنيين»)."""
-        toks = _tokens(self.text, pos, min(limit, pos + 40))[:3]
+    def victim_after(self, si: int, pos: int) -> str | None:
+        """A victim noun right after an outcome noun («جرحى مدنيون», «قتيلا من المدنيين») of sentence `si`."""
+        limit = self.sents[si].end
+        toks = self.sents[si].tokens(pos, min(limit, pos + 40), 3)
         i = 0
         if i < len(toks) and toks[i].text in ("من", "بين"):
             i += 1
@@ -600,8 +678,8 @@ class _Doc:
         value = int(value) if value is not None else None
         if ns.definite and _qualifier_before(text, ns.start, sent.start):
             ns = NumberSpan(ns.value, ns.start, ns.end, ns.kind, False, ns.text)  # «نحو الـ20» is not anaphoric
-        before = _tokens(text, max(sent.start, ns.start - 40), ns.start)[-3:]
-        after = _tokens(text, ns.end, min(sent.end, ns.end + 100), 8)
+        before = sent.tokens(max(sent.start, ns.start - 40), ns.start, last=3)
+        after = sent.tokens(ns.end, min(sent.end, ns.end + 100), 8)
         prev = before[-1].text if before else ""
         # labels and dates
         if prev and _key(prev) in lex.months or (len(before) >= 2 and _key(before[-2].text + " " + prev) in lex.months):
@@ -688,7 +766,7 @@ class _Doc:
                 victim = self.refine_victim(v[1], head, sent.end, head.text)
             elif o:
                 outcome = o[1]
-                victim = self.victim_after(head.end, sent.end) or "total"
+                victim = self.victim_after(si, head.end) or "total"
                 if lex.koi_head_re.match(text, head.start + len(prefix)):
                     outcome = "killed_or_injured"
                     km = lex.koi_head_re.match(text, head.start + len(prefix))
@@ -751,12 +829,12 @@ class _Doc:
         lex = self.lex
         text = self.text
         sent = self.sents[si]
-        toks = [_Tok(m.group(), m.start(), m.end()) for m in lex.noun_re.finditer(text, sent.start, sent.end)]
+        toks = [_Tok(m.group(), m.start(), m.end()) for m in self.matches_in(lex.noun_re, si)]
         if not toks:
             return
         cue_end = {c[1]: c for c in sent.cues}
         cue_start = {c[0]: c for c in sent.cues}
-        markers_end = {m.end() for m in lex.marker_re.finditer(text, sent.start, sent.end)}
+        markers_end = {end for _, end in sent.markers}
         one_of = {m.end(): m.start() for m in lex.one_of_re.finditer(text, sent.start, sent.end)}
         k = 0
         while k < len(toks):
@@ -903,7 +981,7 @@ class _Doc:
         sent = self.sents[si]
         if sent.covid:
             return
-        for m in lex.materials_re.finditer(self.text, sent.start, sent.end):
+        for m in self.matches_in(lex.materials_re, si):
             if self.is_consumed(m.start(), m.end()):
                 continue
             self.cands.append(_Cand("mun", m.start("w"), m.end(), None, "unspecified", si,
@@ -918,7 +996,7 @@ def _breakdowns(doc: _Doc, si: int, cands: list[_Cand]) -> None:
     lex = doc.lex
     text = doc.text
     sent = doc.sents[si]
-    markers = [(m.start(), m.end()) for m in lex.marker_re.finditer(text, sent.start, sent.end)]
+    markers = sent.markers
     prev: _Cand | None = None
     scope: _Cand | None = None
     for c in cands:
@@ -1108,83 +1186,152 @@ def _denials(doc: _Doc, cas: list[_Cand]) -> None:
 # ----------------------------------------------------------------------------- attributes from mentions and dates
 
 
-def _period(doc: _Doc, c: _Cand, years: tuple[int | None, ...]) -> tuple[date | None, date | None]:
-    lex = doc.lex
-    text = doc.text
+class _Periods:
+    """The period of a figure from the dates stated in its sentence and the three before it.
 
-    def mk(day: str, month: str, year: str | None) -> date | None:
-        y = int(year) if year else next((y for y in years if y), None)
+    Many figures share a sentence, so each sentence's dates are read once. A date without a year takes
+    the publication year, else the year the text mentions most (counted only when needed).
+    """
+
+    def __init__(self, doc: _Doc, published_date: date | None):
+        self.doc = doc
+        self.published_year = published_date.year if published_date else None
+        self._text_year: int | None = None
+        self._text_year_read = False
+        self._ranges: dict[int, tuple[date, date] | None] = {}
+        self._dates: dict[int, list[tuple[int, int, date | None]]] = {}
+
+    def default_year(self) -> int | None:
+        if self.published_year:
+            return self.published_year
+        if not self._text_year_read:
+            years = Counter(int(m.group("y1")) for m in self.doc.lex.date_re.finditer(self.doc.text) if m.group("y1"))
+            self._text_year = years.most_common(1)[0][0] if years else None
+            self._text_year_read = True
+        return self._text_year
+
+    def _date(self, day: str, month: str, year: str | None) -> date | None:
+        y = int(year) if year else self.default_year()
         if y is None:
             return None
         try:
-            return date(y, lex.months[_key(month)], int(day))
+            return date(y, self.doc.lex.months[_key(month)], int(day))
         except ValueError:
             return None
 
-    for back in range(0, 4):
-        si = c.sent - back
-        if si < 0:
-            break
-        s = doc.sents[si]
-        if not s.has_digits:
-            continue
-        m = lex.range_re.search(text, s.start, s.end)
-        if m:
-            y2 = m.group("y2")
-            d1 = mk(m.group("d1"), m.group("m1"), m.group("y1") or y2)
-            d2 = mk(m.group("d2"), m.group("m2"), y2)
-            if d1 and d2 and d1 <= d2:
-                return d1, d2
-        if back == 0:
-            for m in lex.date_re.finditer(text, s.start, s.end):
-                if m.start() <= c.start < m.end():
-                    continue
-                d1 = mk(m.group("d1"), m.group("m1"), m.group("y1"))
-                if d1:
-                    return d1, d1
-    return None, None
+    def _range(self, si: int) -> tuple[date, date] | None:
+        """The first «من 3 آذار حتى 5 آذار» of the sentence, when it reads as a valid range."""
+        if si not in self._ranges:
+            s = self.doc.sents[si]
+            m = self.doc.lex.range_re.search(self.doc.text, s.start, s.end)
+            found = None
+            if m:
+                y2 = m.group("y2")
+                d1 = self._date(m.group("d1"), m.group("m1"), m.group("y1") or y2)
+                d2 = self._date(m.group("d2"), m.group("m2"), y2)
+                if d1 and d2 and d1 <= d2:
+                    found = d1, d2
+            self._ranges[si] = found
+        return self._ranges[si]
+
+    def _single_dates(self, si: int) -> list[tuple[int, int, date | None]]:
+        if si not in self._dates:
+            s = self.doc.sents[si]
+            self._dates[si] = [(m.start(), m.end(), self._date(m.group("d1"), m.group("m1"), m.group("y1")))
+                               for m in self.doc.lex.date_re.finditer(self.doc.text, s.start, s.end)]
+        return self._dates[si]
+
+    def of(self, c: _Cand) -> tuple[date | None, date | None]:
+        for back in range(0, 4):
+            si = c.sent - back
+            if si < 0:
+                break
+            if not self.doc.sents[si].has_digits:
+                continue
+            found = self._range(si)
+            if found:
+                return found
+            if back == 0:
+                for start, end, d1 in self._single_dates(si):
+                    if start <= c.start < end:
+                        continue
+                    if d1:
+                        return d1, d1
+        return None, None
 
 
-def _attributes(doc: _Doc, c: _Cand, nt, mentions: Sequence[EntityMention]) -> tuple[str | None, str | None, str | None]:
-    if not mentions:
-        return None, None, None
-    lex = doc.lex
-    text = doc.text
-    sent = doc.sents[c.sent]
-    s0, s1 = nt.to_original(sent.start, sent.end)
-    f0, f1 = nt.to_original(c.start, max(c.end, c.head_end))
-    inside = [m for m in mentions if s0 <= m.char_start and m.char_end <= s1]
-    name = lambda m: m.name_ar or m.surface  # noqa: E731
-    claimant = None
-    claim_mention = None
-    cues = list(lex.attribution_re.finditer(text, sent.start, sent.end))
-    cues = [m for m in cues if m.start() < c.start][::-1] + [m for m in cues if m.start() >= c.start]
-    for am in cues:
-        _, a_end = nt.to_original(am.start(), am.end())
-        near = [m for m in inside if (m.entity_type in ("organisation", "media") and 0 <= m.char_start - a_end <= 60)
-                or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - a_end <= 15)]
-        if near:
-            claim_mention = min(near, key=lambda m: m.char_start)
-            if claim_mention.entity_type != "person" or claimant is None:
-                claimant = name(claim_mention)
-            break
-    places = [m for m in inside if m.entity_type == "location"]
-    location = None
-    if places:
-        def distance(m):
-            return m.char_start - f1 if m.char_start >= f1 else (f0 - m.char_end) * 1.3
-        location = name(min(places, key=distance))
-    perpetrator = None
-    groups = [m for m in inside if m.entity_type == "armed_group" and m is not claim_mention]
-    attacks = [nt.to_original(m.start(), m.end()) for m in lex.attack_re.finditer(text, sent.start, sent.end)]
-    for g in groups:
-        pre = doc.text[max(0, _norm_index(nt, g.char_start) - 14):_norm_index(nt, g.char_start)]
-        if re.search(r"(?:عناصر|مقاتلي|افراد|عنصر|مقاتلين|من)\s*$", pre):
-            continue
-        if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
-            perpetrator = name(g)
-            break
-    return location, perpetrator, claimant
+@dataclass
+class _SentenceMentions:
+    places: list[EntityMention]
+    # (normalised start of the cue, the organisation, outlet, group or person it names) per attribution cue
+    claims: list[tuple[int, EntityMention | None]]
+    # armed groups next to an attack word, not after «عناصر», «مقاتلي», «من» ... (they are the victims then)
+    attackers: list[EntityMention]
+
+
+class _Attribution:
+    """Location, perpetrator and claimant of figures from the entity mentions of their sentence."""
+
+    def __init__(self, doc: _Doc, nt, mentions: Sequence[EntityMention]):
+        self.doc = doc
+        self.nt = nt
+        self.mentions = mentions
+        # mention indexes by start, to find a sentence's mentions without reading them all
+        self._by_start = sorted(range(len(mentions)), key=lambda i: mentions[i].char_start)
+        self._starts = [mentions[i].char_start for i in self._by_start]
+        self._sents: dict[int, _SentenceMentions] = {}
+
+    def _sentence(self, si: int) -> _SentenceMentions:
+        if si in self._sents:
+            return self._sents[si]
+        doc, nt, lex, text = self.doc, self.nt, self.doc.lex, self.doc.text
+        sent = doc.sents[si]
+        s0, s1 = nt.to_original(sent.start, sent.end)
+        within = self._by_start[bisect_left(self._starts, s0):bisect_right(self._starts, s1)]
+        inside = [self.mentions[i] for i in sorted(within) if self.mentions[i].char_end <= s1]  # in given order
+        claims = []
+        for am in lex.attribution_re.finditer(text, sent.start, sent.end):
+            _, a_end = nt.to_original(am.start(), am.end())
+            near = [m for m in inside if (m.entity_type in ("organisation", "media") and 0 <= m.char_start - a_end <= 60)
+                    or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - a_end <= 15)]
+            claims.append((am.start(), min(near, key=lambda m: m.char_start) if near else None))
+        attacks = [nt.to_original(m.start(), m.end()) for m in lex.attack_re.finditer(text, sent.start, sent.end)]
+        attackers = []
+        for g in inside:
+            if g.entity_type != "armed_group":
+                continue
+            pre = text[max(0, _norm_index(nt, g.char_start) - 14):_norm_index(nt, g.char_start)]
+            if _VICTIM_SIDE.search(pre):
+                continue
+            if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
+                attackers.append(g)
+        found = _SentenceMentions([m for m in inside if m.entity_type == "location"], claims, attackers)
+        self._sents[si] = found
+        return found
+
+    def of(self, c: _Cand) -> tuple[str | None, str | None, str | None]:
+        if not self.mentions:
+            return None, None, None
+        ctx = self._sentence(c.sent)
+        # the nearest attribution cue before the figure, else the first after it
+        ordered = [x for x in ctx.claims if x[0] < c.start][::-1] + [x for x in ctx.claims if x[0] >= c.start]
+        claim_mention = next((m for _, m in ordered if m is not None), None)
+        location = None
+        if ctx.places:
+            f0, f1 = self.nt.to_original(c.start, max(c.end, c.head_end))
+
+            def distance(m):
+                return m.char_start - f1 if m.char_start >= f1 else (f0 - m.char_end) * 1.3
+            location = _name(min(ctx.places, key=distance))
+        perpetrator = next((_name(g) for g in ctx.attackers if g is not claim_mention), None)
+        return location, perpetrator, _name(claim_mention) if claim_mention is not None else None
+
+
+_VICTIM_SIDE = re.compile(r"(?:عناصر|مقاتلي|افراد|عنصر|مقاتلين|من)\s*$")
+
+
+def _name(m: EntityMention) -> str:
+    return m.name_ar or m.surface
 
 
 def _norm_index(nt, original: int) -> int:
@@ -1207,8 +1354,8 @@ def extract_figures(body: str, mentions: Sequence[EntityMention], published_date
     lex = doc.lex
     # only sentences holding a number, a counted noun or a weapon are analysed
     busy = {doc.sent_of(n.start) for n in numbers}
-    busy.update(doc.sent_of(m.start()) for m in lex.noun_re.finditer(text))
-    busy.update(doc.sent_of(m.start()) for m in lex.materials_re.finditer(text))
+    busy.update(doc.sent_of(m.start()) for m in doc.scan(lex.noun_re))
+    busy.update(doc.sent_of(m.start()) for m in doc.scan(lex.materials_re))
     ni = 0
     for si in sorted(busy):
         sent = doc.sents[si]
@@ -1223,32 +1370,31 @@ def extract_figures(body: str, mentions: Sequence[EntityMention], published_date
         doc.material_cands(si)
     final = _structure(doc)
     final.sort(key=lambda c: (c.start, -c.end))
-    text_years = Counter(int(m.group("y1")) for m in doc.lex.date_re.finditer(text) if m.group("y1"))
-    years = (published_date.year if published_date else None,
-             text_years.most_common(1)[0][0] if text_years else None)
+    attribution = _Attribution(doc, nt, mentions)
+    periods = _Periods(doc, published_date)
     out = Figures()
     index: dict[int, int] = {}
     cas = [c for c in final if c.kind == "cas"]
     for c in cas:
         index[id(c)] = len(out.casualties)
-        out.casualties.append(_record(doc, nt, body, c, mentions, years))
+        out.casualties.append(_record(doc, nt, body, c, attribution, periods))
     for c, rec in zip(cas, out.casualties):
         if c.parent is not None and id(c.parent) in index:
             rec.parent_index = index[id(c.parent)]
     for c in final:
         if c.kind == "mun":
-            out.munitions.append(_record(doc, nt, body, c, mentions, years))
+            out.munitions.append(_record(doc, nt, body, c, attribution, periods))
     return out
 
 
-def _record(doc: _Doc, nt, body: str, c: _Cand, mentions, years):
+def _record(doc: _Doc, nt, body: str, c: _Cand, attribution: _Attribution, periods: _Periods):
     s, e = nt.to_original(c.start, c.end)
     e = extend_marks(body, e)
     sent = doc.sents[c.sent]
     es, ee = nt.to_original(sent.start, sent.end)
     low, high = _bounds(c.value, c.qualifier)
-    location, perpetrator, claimant = _attributes(doc, c, nt, mentions)
-    p0, p1 = _period(doc, c, years)
+    location, perpetrator, claimant = attribution.of(c)
+    p0, p1 = periods.of(c)
     common = dict(value=c.value, value_low=low, value_high=high, qualifier=c.qualifier, surface=body[s:e],
                   char_start=s, char_end=e, evidence=body[es:ee], evidence_start=es, evidence_end=ee,
                   location=location, perpetrator=perpetrator, claimant=claimant, period_start=p0, period_end=p1)

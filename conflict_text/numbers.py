@@ -3,8 +3,8 @@
 `find_numbers(text)` returns every number expression with its value and its span in `text`.
 Matching runs on the normalised text (Arabic-Indic digits already ASCII, letter variants folded) and
 offsets are mapped back with `NormalizedText.to_original`. The words live in data/number_words.json;
-the engine is one compiled token regex plus a small combiner for compounds such as
-«مئة وخمسة وعشرون», «6 آلاف و400», «مليون و300 ألف», «1.3 مليون».
+the engine finds number words with one Aho-Corasick pass and digits with one regex, then a small
+combiner joins compounds such as «مئة وخمسة وعشرون», «6 آلاف و400», «مليون و300 ألف», «1.3 مليون».
 
 Kinds: "digits", "words", "mixed" (digits with word multipliers), "vague" (عشرات، مئات، آلاف، عدة ...,
 value None), "ordinal" (الثاني والعشرين, value None), "date", "time", "percent" (value None for
@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Iterator
+
+import ahocorasick
 
 from conflict_text.normalize import fold, normalize
-
-_LETTER_BEFORE = r"(?<![^\W\d_])"  # not preceded by a letter
-_LETTER_AFTER = r"(?![^\W\d_])"  # not followed by a letter
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +65,25 @@ def trie_regex(words, joiner: str = r"\s+") -> str:
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     words: dict[str, tuple[str, float | None]]  # folded word -> (class, value)
-    token_re: re.Pattern
-    masks_re: re.Pattern
+    # every written form (a word, or a prefix and a word) -> (prefix, word), found in one Aho-Corasick pass
+    forms: ahocorasick.Automaton
+
+
+def _finditer_from(pattern: re.Pattern, first_char: re.Pattern, text: str) -> Iterator[re.Match]:
+    """`pattern.finditer(text)`, trying only the positions where `first_char` matches.
+
+    Every match of `pattern` must begin with a character of the one-character class `first_char` and be
+    non-empty. `re` skips to such characters in C, whereas a pattern that begins with a look-behind or an
+    alternation of classes is tried at every position of the text.
+    """
+    pos = 0
+    while (c := first_char.search(text, pos)) is not None:
+        m = pattern.match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
 
 
 @cache
@@ -88,20 +105,41 @@ def _lexicon() -> _Lexicon:
             words.setdefault(part, ("vague", None))
     for word in data["ordinals"]:
         words.setdefault(fold(word), ("ordinal", None))
+    # A letter run reads as the bare word first, else as the longest prefix followed by a word.
     prefixes = sorted({fold(p) for p in data["prefixes"]}, key=len, reverse=True)
-    alternation = trie_regex(words)
-    prefix_alt = "|".join(re.escape(p) for p in prefixes)
-    token_re = re.compile(
-        rf"(?P<digits>(?<![A-Za-z_@#/\\\d.,])\d+(?:[.,]\d+)*(?![A-Za-z_\d]))"
-        rf"|{_LETTER_BEFORE}(?P<pre>{prefix_alt})??(?P<word>{alternation}){_LETTER_AFTER}"
-    )
-    masks_re = re.compile(
-        r"(?P<url>https?://\S+|www\.\S+|[A-Za-z0-9._%-]+\.(?:com|net|org|info|sy|tv|me)\b\S*)"
-        r"|(?P<date>(?<!\d)\d{1,4}[/-]\d{1,2}[/-]\d{1,4}(?!\d)|(?<!\d)\d{1,2}\.\d{1,2}\.\d{4}(?!\d))"
-        r"|(?P<time>(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d))"
-        r"|(?P<handle>[@#][\w.]+)"
-    )
-    return _Lexicon(words, token_re, masks_re)
+    forms: dict[str, tuple[str, str]] = {w: ("", w) for w in words}
+    for prefix in prefixes:
+        for word in words:
+            forms.setdefault(prefix + word, (prefix, word))
+    automaton = ahocorasick.Automaton()
+    for form, split in forms.items():
+        if not _LETTERS.fullmatch(form):
+            raise ValueError(f"number word {form!r}: only letters can be matched as a whole letter run")
+        automaton.add_word(form, (len(form), *split))
+    automaton.make_automaton()
+    return _Lexicon(words, automaton)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
+# Digits not glued to a Latin word, a handle, a path or another number. The look-behind follows the
+# first digit so that the pattern starts with a character class, which `re` skips to in C.
+_DIGITS = re.compile(r"\d(?<![A-Za-z_@#/\\\d.,]\d)\d*(?:[.,]\d+)*(?![A-Za-z_\d])")
+_MASKS = re.compile(
+    r"(?P<url>https?://\S+|www\.\S+|[A-Za-z0-9._%-]+\.(?:com|net|org|info|sy|tv|me)\b\S*)"
+    r"|(?P<date>(?<!\d)\d{1,4}[/-]\d{1,2}[/-]\d{1,4}(?!\d)|(?<!\d)\d{1,2}\.\d{1,2}\.\d{4}(?!\d))"
+    r"|(?P<time>(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d))"
+    r"|(?P<handle>[@#][\w.]+)"
+)
+_MASK_FIRST = re.compile(r"[A-Za-z0-9._%@#-]")
+
+
+def _word_matches(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, prefix, word) of each letter run of `text` that is a number word, with or without prefix."""
+    for last, (length, prefix, word) in _lexicon().forms.iter(text):
+        start, end = last + 1 - length, last + 1
+        if (start == 0 or not _LETTER.match(text, start - 1)) and not _LETTER.match(text, end):
+            yield start, end, prefix, word
 
 
 _PERCENT_AFTER = re.compile(r"\s*(?:%|٪|بالمئه|بالمائه|في المئه|في المائه)")
@@ -140,30 +178,28 @@ def _tokens(ntext: str) -> tuple[list[_Tok], list[NumberSpan]]:
     lex = _lexicon()
     special: list[NumberSpan] = []
     masked = ntext
-    if any(ch in ntext for ch in "/:-@#.") :
-        pieces = []
-        last = 0
-        for m in lex.masks_re.finditer(ntext):
-            kind = m.lastgroup
-            if kind in ("date", "time"):
-                special.append(NumberSpan(None, m.start(), m.end(), kind, False, m.group()))
-            pieces.append(ntext[last:m.start()])
-            pieces.append(" " * (m.end() - m.start()))
-            last = m.end()
-        if pieces:
-            pieces.append(ntext[last:])
-            masked = "".join(pieces)
+    pieces = []
+    last = 0
+    for m in _finditer_from(_MASKS, _MASK_FIRST, ntext):
+        kind = m.lastgroup
+        if kind in ("date", "time"):
+            special.append(NumberSpan(None, m.start(), m.end(), kind, False, m.group()))
+        pieces.append(ntext[last:m.start()])
+        pieces.append(" " * (m.end() - m.start()))
+        last = m.end()
+    if pieces:
+        pieces.append(ntext[last:])
+        masked = "".join(pieces)
     toks: list[_Tok] = []
-    for m in lex.token_re.finditer(masked):
-        if m.group("digits") is not None:
-            start, end = m.span()
-            before = masked[max(0, start - 3):start]
-            definite = before.endswith("ال") or before.endswith("ال ")
-            toks.append(_Tok("digits", None, start, end, False, definite))
-        else:
-            cls, value = lex.words[m.group("word")]
-            pre = m.group("pre") or ""
-            toks.append(_Tok(cls, value, m.start(), m.end(), pre.startswith("و"), "ال" in pre))
+    for m in _DIGITS.finditer(masked):
+        start, end = m.span()
+        before = masked[max(0, start - 3):start]
+        definite = before.endswith("ال") or before.endswith("ال ")
+        toks.append(_Tok("digits", None, start, end, False, definite))
+    for start, end, prefix, word in _word_matches(masked):
+        cls, value = lex.words[word]
+        toks.append(_Tok(cls, value, start, end, prefix.startswith("و"), "ال" in prefix))
+    toks.sort(key=lambda t: t.start)
     # digits values need to know whether a multiplier follows
     for i, t in enumerate(toks):
         if t.cls == "digits":

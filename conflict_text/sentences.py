@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"\n+|(?:(?<=[.!?؟…])|(?<=[.!?؟…][\"'”»)]))\s+")
+# A sentence ends at a line break, or after an end mark (and a closing quote) followed by white space.
+# The pattern starts with a character class, so that `re` skips from one candidate to the next in C.
+_SENTENCE_END = re.compile(r"[\n.!?؟…](?:(?<=\n)|[\"'”»)]?(?=\s))")
 _PARAGRAPH_END = re.compile(r"\n\s*\n")
 _LEADING = re.compile(r"\s*")
 
 
 def _spans(text: str, splitter: re.Pattern) -> list[tuple[int, int]]:
+    """The pieces between the matches of `splitter`; a match ends the piece it follows (its white space
+    is trimmed, its end mark kept)."""
     out = []
     start = 0
     for m in splitter.finditer(text):
-        _add(text, start, m.start(), out)
+        _add(text, start, m.end(), out)
         start = m.end()
     _add(text, start, len(text), out)
     return out
