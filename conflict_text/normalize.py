@@ -65,6 +65,11 @@ def normalize(text: str) -> NormalizedText:
     folded = text.translate(_TABLE)
     if len(folded) == len(text):
         return NormalizedText(folded, None, len(text))
-    deleted = {m.start() for m in _DELETED_RE.finditer(text)}
-    offsets = tuple(i for i in range(len(text)) if i not in deleted)
-    return NormalizedText(folded, offsets, len(text))
+    # Kept indexes are the runs between deleted characters, extended a run at a time.
+    offsets: list[int] = []
+    kept_from = 0
+    for match in _DELETED_RE.finditer(text):
+        offsets.extend(range(kept_from, match.start()))
+        kept_from = match.start() + 1
+    offsets.extend(range(kept_from, len(text)))
+    return NormalizedText(folded, tuple(offsets), len(text))
