@@ -307,6 +307,15 @@ _SPACES_RE = re.compile(r"[ \t\u00a0]+")
 _BLANKS_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
 
+# Tags that html.parser's fast path below may take: a name, then only attributes that are bare or have a
+# quoted value without < or >, then > or />. Anything else goes through html.parser's own code.
+_PLAIN_START_TAG_RE = re.compile(
+    r"""<([a-zA-Z][a-zA-Z0-9]*)(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))?)*\s*(/?)>""")
+_PLAIN_END_TAG_RE = re.compile(r"</([a-zA-Z][a-zA-Z0-9]*)\s*>")
+# Start tags whose attributes the extractor reads: they always take html.parser's full parse.
+_ATTRIBUTES_READ = frozenset({"meta", "link"})
+
+
 class _ArticleExtractor(HTMLParser):
     def __init__(self, skip: frozenset[str]) -> None:
         super().__init__(convert_charrefs=True)
@@ -319,6 +328,33 @@ class _ArticleExtractor(HTMLParser):
         self.h1_seen = False
         self.canonical: str | None = None
         self.published: str | None = None
+
+    # html.parser spends microseconds on each tag, mostly parsing attributes this class never reads, and
+    # counting lines for getpos(): a 2 MB page of nothing but tags took seconds. Plain tags take a shortcut
+    # to the same handle_* calls (with no attributes: only meta and link have theirs read, and they keep the
+    # full parse, as do script and style, which switch the parser into raw-text mode).
+    def parse_starttag(self, i: int) -> int:
+        m = _PLAIN_START_TAG_RE.match(self.rawdata, i)
+        tag = m.group(1).lower() if m else ""
+        if not m or tag in _ATTRIBUTES_READ or tag in self.CDATA_CONTENT_ELEMENTS:
+            return super().parse_starttag(i)
+        self.lasttag = tag
+        if m.group(2):
+            self.handle_startendtag(tag, [])
+        else:
+            self.handle_starttag(tag, [])
+        return m.end()
+
+    def parse_endtag(self, i: int) -> int:
+        m = None if self.cdata_elem else _PLAIN_END_TAG_RE.match(self.rawdata, i)
+        if not m:
+            return super().parse_endtag(i)
+        self.handle_endtag(m.group(1).lower())
+        self.clear_cdata_mode()  # as html.parser does after every end tag
+        return m.end()
+
+    def updatepos(self, i: int, j: int) -> int:
+        return j  # getpos() is never used: skip html.parser's line and column counting
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":

@@ -408,3 +408,55 @@ def test_html_page_through_decode_and_clean():
     assert doc.published_date == date(2019, 4, 2)
     assert doc.url == "https://example-news.net/2019/04/02/55501/"
     assert doc.body == TITLE + "\n\n" + P1 + "\n\n" + P2
+
+
+# ----------------------------------------------------------------------------------------- hostile pages
+# Each of these took minutes, or seconds, before: the timeout only guards against a return of that.
+
+
+@pytest.mark.timeout(20)
+def test_page_of_many_distinct_short_lines_is_not_quadratic():
+    lines = [f"سطر رقم {i} عن قصف المدينة اليوم" for i in range(20000)]  # pull-quote candidates, all of them
+    doc = clean("\n".join(lines))
+    assert doc.body.split("\n") == lines
+
+
+@pytest.mark.timeout(20)
+def test_page_of_many_short_lines_still_drops_an_early_pull_quote():
+    quote = "فرقه انتشلت الجثث من تحت الأنقاض"
+    lines = [P1, "", P2, "", quote] + [f"سطر رقم {i} عن قصف المدينة اليوم" for i in range(20000)]
+    doc = clean("\n".join(lines))
+    assert quote not in doc.body.replace(P2, "")
+    assert doc.body.count("سطر رقم") == 20000
+
+
+@pytest.mark.timeout(20)
+def test_page_of_blank_lines():
+    doc = clean(P1 + "\n" * 1_000_000 + P2)
+    assert doc.body == P1 + "\n\n" + P2
+
+
+@pytest.mark.timeout(20)
+def test_page_of_block_markers():
+    doc = clean("المزيد\n" * 100_000 + "\n" + P1)
+    assert doc.body == P1
+    assert doc.furniture_lines_removed == 100_000
+
+
+@pytest.mark.timeout(20)
+def test_two_megabyte_line_without_spaces_is_not_searched_as_a_credit_line():
+    # Two "words", one of them a known outlet: a credit line would give the outlet, but a line this long
+    # is article text, never a credit.
+    text = "ب" * (2 * 1024 * 1024) + " سانا"
+    doc = clean(text)
+    assert doc.body == text and doc.outlet is None and doc.title is None
+
+
+@pytest.mark.timeout(20)
+def test_two_megabyte_single_line_of_arabic_through_decode_and_clean():
+    from conflict_text.decode import decode_document
+
+    text = ((P1 + " ") * 12000)[: 1024 * 1024].strip()  # about 2 MB of UTF-8
+    decoded = decode_document(text.encode("utf-8"), "one-line.txt")
+    assert decoded.ok and decoded.text == text
+    assert clean(decoded.text).body == text

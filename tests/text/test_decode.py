@@ -201,3 +201,50 @@ def test_two_megabyte_single_line_is_fast():
     r = decode(line.encode("utf-8"))
     assert r.ok
     assert time.perf_counter() - start < 5
+
+
+# ----------------------------------------------------------------------------------------- hostile files
+# Outcomes, not timings: the timeout only guards against a return of what used to take seconds.
+
+
+def test_sixty_megabyte_file_is_rejected_by_its_size():
+    r = decode(b"\x00" * (60 * 1024 * 1024))
+    assert r.text is None and "20 MB limit (60.0 MB)" in r.reason
+
+
+@pytest.mark.timeout(20)
+def test_megabytes_of_nothing_but_tags_is_rejected():
+    tags = b"<div class='row'><span>" + b"<p></p><a href=\"/x\"></a><br/><i></i>" * 40000 + b"</span></div>"
+    r = decode(b"<html><body>" + tags + b"</body></html>", "tags.html")
+    assert r.text is None and r.reason == "HTML page without article text"
+
+
+@pytest.mark.timeout(20)
+def test_megabytes_of_tags_around_an_article_keep_the_article():
+    noise = b"<div><span class=\"x\"></span></div>" * 30000
+    page = b"<html><body>" + noise + f"<h1>عنوان</h1><p>{ARTICLE}</p>".encode("utf-8") + noise + b"</body></html>"
+    r = decode(page, "page.html")
+    assert r.text == "عنوان\n\n" + ARTICLE
+
+
+@pytest.mark.timeout(20)
+def test_random_binary_is_rejected():
+    import random
+
+    r = decode(random.Random(7).randbytes(2 * 1024 * 1024))
+    assert r.text is None and "binary" in r.reason
+
+
+@pytest.mark.timeout(20)
+def test_nul_interleaved_text_without_a_byte_order_mark_is_not_taken_for_arabic():
+    # ASCII as UTF-16 has a NUL in every other byte but no Arabic (0x06) high byte: binary, not text.
+    r = decode(("Lorem ipsum dolor sit amet. " * 20000).encode("utf-16-le"))
+    assert r.text is None and "NUL" in r.reason
+
+
+@pytest.mark.timeout(20)
+def test_megabytes_of_mojibake_are_repaired():
+    article = (ARTICLE.replace("\n", " ") + " ") * 5000
+    r = decode(article.encode("utf-8").decode("latin-1").encode("utf-8"))
+    assert r.text == article
+    assert any("mojibake" in w for w in r.warnings)
