@@ -11,7 +11,7 @@ from assets.checks import suite_check
 from assets.versions import code_version
 from assets.reporting import output_metadata, table_asset_args
 from conflict_text.clean import clean_document
-from conflict_text.decode import decode_document
+from conflict_text.decode import decode_document, size_limit_reason
 from pipelines.inbox import read_plan
 from pipelines.partitions import batches
 from pipelines.resources import LedgerStorage
@@ -47,6 +47,9 @@ def ingest_batch(storage: LedgerStorage, batch: str) -> tuple[pl.DataFrame, pl.D
             continue
         if row["is_symlink"]:
             entry.update(status="rejected", reason="symbolic link: never followed out of the inbox")
+            continue
+        if too_large := size_limit_reason(row["size_bytes"]):
+            entry.update(status="rejected", reason=too_large)  # never read into memory
             continue
         try:
             data = (storage.inbox / row["source_name"]).read_bytes()

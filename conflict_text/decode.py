@@ -20,7 +20,7 @@ import ftfy
 
 MAX_BYTES = 20 * 1024 * 1024
 
-__all__ = ["DecodeResult", "decode_document", "MAX_BYTES"]
+__all__ = ["DecodeResult", "decode_document", "size_limit_reason", "MAX_BYTES"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +82,13 @@ def _reject(reason: str, encoding: str | None = None) -> DecodeResult:
     return DecodeResult(None, encoding, reason)
 
 
+def size_limit_reason(size: int) -> str | None:
+    """Why a file of `size` bytes is rejected unread, or None when it is within the limit."""
+    if size > MAX_BYTES:
+        return f"larger than the {MAX_BYTES // (1024 * 1024)} MB limit ({size / 1048576:.1f} MB)"
+    return None
+
+
 def _decode(data: bytes, source_name: str) -> DecodeResult:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         return _reject(f"not bytes ({type(data).__name__})")
@@ -89,8 +96,8 @@ def _decode(data: bytes, source_name: str) -> DecodeResult:
     size = len(data)
     if size == 0:
         return _reject("empty file")
-    if size > MAX_BYTES:
-        return _reject(f"larger than the {MAX_BYTES // (1024 * 1024)} MB limit ({size / 1048576:.1f} MB)")
+    if too_large := size_limit_reason(size):
+        return _reject(too_large)
     warnings: list[str] = []
 
     text, encoding = _decode_unicode_with_bom(data)
