@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install run reextract test ui eval clean-warehouse
+.PHONY: install run reextract test ui eval sql clean-warehouse
 
 install: $(SYNCED)
 
@@ -50,6 +50,12 @@ ui: install $(DAGSTER_HOME)/dagster.yaml
 eval: install
 	@test -n "$(ARTICLES)" -a -n "$(GOLD)" || { echo "usage: make eval ARTICLES=<folder of .txt> GOLD=<folder of .json>"; exit 2; }
 	$(VENV)/bin/python -m pipelines eval --articles "$(ARTICLES)" --gold "$(GOLD)"
+
+# Print a query's result, read-only: make sql Q="select outcome, sum(value) from casualty_totals group by 1"
+export Q
+sql: install
+	@test -n "$$Q" || { echo 'usage: make sql Q="select ..."'; exit 2; }
+	@$(VENV)/bin/python -m pipelines sql "$$Q"
 
 clean-warehouse:
 	rm -rf $(WAREHOUSE_DIR) $(DAGSTER_HOME)

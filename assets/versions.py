@@ -25,8 +25,8 @@ _STAGE_ASSETS = {"documents": ["documents"], "entity_mentions": ["entity_mention
 
 
 def assets_from(stage: str) -> list[str]:
-    """The assets that re-extracting a published batch from `stage` re-materialises, publication last."""
-    return [name for s in STAGES[STAGES.index(stage):] for name in _STAGE_ASSETS[s]] + ["publication"]
+    """The assets that re-extracting a published batch from `stage` re-materialises, publication and report last."""
+    return [name for s in STAGES[STAGES.index(stage):] for name in _STAGE_ASSETS[s]] + ["publication", "report"]
 
 
 @cache

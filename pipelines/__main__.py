@@ -26,8 +26,30 @@ def main(argv: list[str] | None = None) -> int:
     evaluation.add_argument("--workdir", type=Path, default=Path("build/eval"),
                             help="scratch warehouse and Dagster home, replaced on each evaluation")
     evaluation.add_argument("--show", type=int, default=30, help="print up to N misses and extras")
+    query = sub.add_parser("sql", help="print a query's result over the catalog, read-only")
+    query.add_argument("query", help="SQL over the views of WAREHOUSE_DIR/conflict.duckdb")
+    query.add_argument("--max-rows", type=int, default=200)
     args = parser.parse_args(argv)
-    return _run(args) if args.command == "run" else _evaluate(args)
+    commands = {"run": _run, "eval": _evaluate, "sql": _sql}
+    return commands[args.command](args)
+
+
+def _sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipelines.warehouse import Warehouse
+
+    warehouse = Warehouse(Settings.from_environment().warehouse_dir)
+    if not warehouse.catalog_path.exists():
+        print(f"no catalog at {warehouse.catalog_path}: run `make run` first", file=sys.stderr)
+        return 2
+    with warehouse.connect_read_only() as con:  # a read-only connection: writes fail
+        try:
+            con.sql(args.query).show(max_rows=args.max_rows, max_width=250)
+        except duckdb.Error as exc:
+            print(f"query failed: {exc}", file=sys.stderr)
+            return 1
+    return 0
 
 
 def _dagster():

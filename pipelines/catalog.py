@@ -6,6 +6,8 @@ version stays queryable in document_versions and source_files.
 """
 from __future__ import annotations
 
+import json
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +52,59 @@ def _scan(root: Path, table: Table, files: list[str]) -> str:
     return f"read_parquet([{paths}])"
 
 
+@cache
+def _acled_sub_event_types() -> str:
+    """The munition -> ACLED sub_event_type table as SQL VALUES rows (our own data file)."""
+    mapping = json.loads((Path(__file__).parent / "data" / "acled_sub_event_types.json").read_text("utf-8"))
+    return ", ".join(f"({rank}, {_literal(m)}, {_literal(t)})" for rank, (m, t) in enumerate(mapping["order"]))
+
+
+# Tolls an analyst can add up. A breakdown (women, children of a toll) is inside its parent and a
+# superseded toll was raised later in the same text: both are left out. Tolls of one event (same
+# outcome, victims, place and date) that compete, from different sources or articles, are kept as
+# a range (the highest and lowest stated) and never summed. A toll whose place or date is unknown
+# cannot be matched to other articles' tolls: it stays an event of its own article (article_scope).
+_CASUALTY_TOTALS = """
+CREATE VIEW casualty_totals AS
+SELECT c.outcome, c.victim_group, c.location,
+       coalesce(c.period_start, d.published_date, d.page_date) AS event_date,
+       CASE WHEN c.location IS NULL OR coalesce(c.period_start, d.published_date, d.page_date) IS NULL
+            THEN c.doc_id END AS article_scope,
+       max(c.value) AS value, min(c.value) AS lowest_stated, count(*) AS tolls,
+       count(DISTINCT c.doc_id) AS documents, bool_or(c.disputed) AS disputed,
+       list(DISTINCT c.claimant) FILTER (WHERE c.claimant IS NOT NULL) AS claimants,
+       list(c.figure_id) AS figure_ids
+FROM casualty_figures c JOIN documents d USING (doc_id)
+WHERE c.parent_figure_id IS NULL AND NOT c.superseded AND c.value IS NOT NULL
+GROUP BY ALL
+"""
+
+# One row per event in ACLED's column names: fatalities is the largest single stated toll of the
+# event (never a sum), sub_event_type comes from the munitions named in the same article and place.
+_ACLED_EXPORT = """
+CREATE VIEW acled_export AS
+WITH killed AS (
+  SELECT c.doc_id, c.location, coalesce(c.period_start, d.published_date, d.page_date) AS event_date,
+         max(c.value) AS fatalities, any_value(c.perpetrator) AS perpetrator,
+         arg_max(c.evidence, c.value) AS notes, any_value(coalesce(d.outlet, c.claimant)) AS source
+  FROM casualty_figures c JOIN documents d USING (doc_id)
+  WHERE c.outcome = 'killed' AND c.parent_figure_id IS NULL AND NOT c.superseded AND c.value IS NOT NULL
+  GROUP BY ALL
+), weapons AS (
+  SELECT m.doc_id, m.location, arg_min(t.sub_event_type, t.rank) AS sub_event_type, any_value(m.perpetrator) AS perpetrator
+  FROM munitions_figures m JOIN (VALUES {sub_event_types}) AS t(rank, munition_type, sub_event_type) USING (munition_type)
+  GROUP BY ALL
+)
+SELECT k.event_date, coalesce(w.sub_event_type, 'Attack') AS sub_event_type,
+       coalesce(k.perpetrator, w.perpetrator) AS actor1, k.location, g.latitude, g.longitude,
+       k.fatalities, k.source, k.notes, k.doc_id
+FROM killed k
+LEFT JOIN weapons w ON w.doc_id = k.doc_id AND w.location IS NOT DISTINCT FROM k.location
+LEFT JOIN (SELECT name_ar, any_value(latitude) AS latitude, any_value(longitude) AS longitude
+           FROM gazetteer_entities WHERE entity_type = 'location' GROUP BY name_ar) g ON g.name_ar = k.location
+"""
+
+
 def view_statements(root: Path, publication: Publication) -> list[str]:
     scan = lambda table: _scan(root, table, publication.files(table.name))  # noqa: E731
     gazetteer_files = [publication.tables[GAZETTEER_ENTITIES.name]] if GAZETTEER_ENTITIES.name in publication.tables else []
@@ -77,7 +132,10 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         " any_value(name_en) AS name_en, bool_or(match_source = 'pattern') AS from_pattern,"
         " count(*) AS mentions, count(DISTINCT doc_id) AS documents FROM entity_mentions GROUP BY entity_id)"
         " SELECT m.entity_id, m.entity_type, coalesce(g.name_ar, m.name_ar) AS name_ar, coalesce(g.name_en, m.name_en) AS name_en,"
-        " coalesce(g.aliases, []::VARCHAR[]) AS aliases, g.latitude, g.longitude, g.governorate, g.parent_id, g.actor_type,"
+        " coalesce(g.aliases, []::VARCHAR[]) AS aliases, g.latitude, g.longitude, g.governorate, g.place_type, g.parent_id,"
+        " g.actor_type,"
         " g.role, m.from_pattern, m.mentions, m.documents"
         " FROM mentioned m LEFT JOIN gazetteer_entities g USING (entity_id)",
+        _CASUALTY_TOTALS,
+        _ACLED_EXPORT.format(sub_event_types=_acled_sub_event_types()),
     ]

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import documents, entities, figures, publication
+from assets import documents, entities, figures, publication, report
 from pipelines.resources import LedgerStorage
 from pipelines.schedules import nightly_ledger
 
-_asset_modules = [documents, entities, figures, publication]
+_asset_modules = [documents, entities, figures, publication, report]
 
 ledger_job = dg.define_asset_job(
     "ledger_batch",

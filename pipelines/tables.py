@@ -163,6 +163,7 @@ GAZETTEER_ENTITIES = Table(
         "latitude": (pl.Float64(), "Latitude (places)"),
         "longitude": (pl.Float64(), "Longitude (places)"),
         "governorate": (_S, "Syrian governorate (places)"),
+        "place_type": (_S, "Kind of place (country, governorate, city, town, village, neighbourhood, region, site ...)"),
         "parent_id": (_S, "Enclosing place, or parent organisation"),
         "actor_type": (_S, "ACLED-style actor type (armed groups)"),
         "role": (_S, "Role (people)"),

@@ -1,0 +1,26 @@
+"""The analysts' report, rebuilt after each publication."""
+import dagster as dg
+
+from pipelines.partitions import batches
+from pipelines.report import build_report
+from pipelines.resources import LedgerStorage
+
+
+@dg.asset(
+    name="report",
+    deps=["publication"],
+    group_name="publication",
+    kinds={"html", "python"},
+    owners=["team:analysis"],
+    partitions_def=batches,
+    description="HTML report with PNG charts of the current publication under WAREHOUSE_DIR/report/: munitions by type, "
+    "killed by victim group and by month, most-mentioned actors, and a map of the places mentioned sized by killed.",
+)
+def report(storage: LedgerStorage) -> dg.MaterializeResult:
+    built = build_report(storage.warehouse)
+    return dg.MaterializeResult(metadata={
+        "report": dg.MetadataValue.path(str(built.path)),
+        "charts": dg.MetadataValue.json([str(c) for c in built.charts]),
+        "summary": dg.MetadataValue.md(built.markdown()),
+        **{f"total_{k}": int(v) for k, v in built.totals.items()},
+    })
