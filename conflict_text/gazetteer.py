@@ -66,7 +66,6 @@ class Key:
     entity_index: int
     rule: str  # "" | "cue" (needs context or an anchor elsewhere in the document)
     lil: bool  # the «لل» form of an «ال» name: the clitic cannot be split off the surface
-    alias_len: int  # length of the alias itself (for longest-first)
 
 
 @dataclass(slots=True)
@@ -75,7 +74,6 @@ class Gazetteer:
     version: str
     stoplist: dict[str, str]
     cues: dict[str, list[str]]
-    _keys: list[Key] = field(default_factory=list, repr=False)
     _automaton: object | None = field(default=None, repr=False)
     _by_key: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _folded_cues: dict[str, frozenset[str]] | None = field(default=None, repr=False)
@@ -104,11 +102,6 @@ class Gazetteer:
     def automaton(self):
         self._build()
         return self._automaton
-
-    @property
-    def keys(self) -> list[Key]:
-        self._build()
-        return self._keys
 
     def _build(self) -> None:
         if self._automaton is not None:
@@ -140,12 +133,12 @@ class Gazetteer:
                     if text in seen:  # first entity (by file priority) keeps the key
                         continue
                     seen[text] = len(keys)
-                    keys.append(Key(text, idx, rule, lil, len(k)))
-        automaton = ahocorasick.Automaton()
-        for i, key in enumerate(keys):
-            automaton.add_word(key.text, i)
+                    keys.append(Key(text, idx, rule, lil))
+        automaton = ahocorasick.Automaton()  # folded form -> its Key
+        for key in keys:
+            automaton.add_word(key.text, key)
         automaton.make_automaton()
-        self._keys, self._by_key, self._automaton = keys, by_key, automaton
+        self._by_key, self._automaton = by_key, automaton
 
 
 def _version(files: list[pathlib.Path]) -> str:

@@ -10,7 +10,7 @@ Source: GeoNames (https://www.geonames.org/), CC BY 4.0, as shipped by the geona
 Arabic alternate names in GeoNames are noisy: Kurdish/Persian spellings, old names, and names
 that are also common Arabic words (الثورة "revolution" for Tabqa, السجن "prison" ...). Those are
 dropped here (BAD_ALIASES); names that are real but ambiguous stay in the CSV and are guarded at
-match time by stoplist.txt (they need a cue such as «بلدة» before them).
+match time by stoplist.csv (they need a cue such as «بلدة» before them).
 """
 from __future__ import annotations
 

@@ -86,3 +86,33 @@ def test_offsets_survive_normalisation_and_spacing():
 
 def test_empty_body():
     assert find_mentions("") == []
+
+
+def test_offsets_when_folded_marks_sit_inside_squeezed_spaces():
+    body = "قُتِلَ مدنيان في \u200f  قصفٍ على  بلدة\tكَفْرنبل،  \u00a0وقال  \u200f\u200f الناطق باسم قسد فرهاد  شامي."
+    got = _by_surface(body)
+    assert got["كَفْرنبل"].entity_type == "location"
+    assert got["فرهاد  شامي"].entity_id == "person:farhad_shami"
+    assert got["قسد"].entity_id == "group:sdf"
+
+
+def test_actors_and_places_across_the_war():
+    body = ("وأفاد مراسل روداو أن فرقة السلطان سليمان شاه بقيادة أبو عمشة انسحبت من معبر باب السلامة، "
+            "فيما قال أحمد الشرع إن كتائب حزب الله وعصائب أهل الحق تنتشر قرب مخيم الركبان، "
+            "وامتدت الاشتباكات إلى الفوعة وكفريا وبلدة حضر.")
+    got = _by_surface(body)
+    assert got["روداو"].entity_id == "media:rudaw"
+    assert got["فرقة السلطان سليمان شاه"].entity_id == "group:sultan_suleiman_shah"
+    assert got["أبو عمشة"].entity_id == "person:mohammad_al_jasim"
+    assert got["معبر باب السلامة"].entity_id == "place:bab_al_salameh"
+    assert got["أحمد الشرع"].entity_id == "person:abu_mohammad_al_julani"
+    assert got["كتائب حزب الله"].entity_id == "group:kataib_hezbollah" and "حزب الله" not in got
+    assert got["عصائب أهل الحق"].entity_type == "armed_group"
+    assert got["مخيم الركبان"].entity_id == "place:rukban_camp"
+    assert got["الفوعة"].entity_id == "place:foua" and got["كفريا"].entity_id == "place:kafriya"
+    assert got["حضر"].entity_id == "place:hadar"
+
+
+def test_new_ambiguous_names_need_a_cue():
+    ms = find_mentions("حضر الاجتماع وزير الخارجية، وقال إن الركبان عادوا إلى المدن الكبرى بعد صلاة الخلفاء الراشدين.")
+    assert ms == []
