@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install run reextract test ui eval sql clean-warehouse
+.PHONY: install browser run reextract test ui eval sql clean-warehouse
 
 install: $(SYNCED)
 
@@ -40,7 +40,12 @@ run: install $(DAGSTER_HOME)/dagster.yaml
 reextract: install $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/python -m pipelines run --reextract-from $(or $(FROM),documents)
 
-test: install
+# The UI test drives a real headless Chromium: Debian's chromium and chromium-driver (needs root).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+test: install browser
 	$(VENV)/bin/python -m pytest
 
 ui: install $(DAGSTER_HOME)/dagster.yaml
