@@ -454,25 +454,22 @@ def _host(url: str) -> str:
 
 def _find_date(lines: list[_Line], url: str | None, cfg: _Config) -> date | None:
     """Labelled publication date > a line that is only a date > the URL's date > a labelled update."""
-    labelled = updated = date_line = None
+    labelled_dates: dict[str, date] = {}
+    labels = (("publication date", cfg.pub_label_re), ("update date", cfg.upd_label_re))
+    date_line = None
     max_words = cfg.limits["credit_max_words"] + 12
     for line in lines:
         if line.kind == _BLANK or line.long or line.raw_words > max_words + 5 or _words(line.key) > max_words:
             continue
-        if labelled is None:
-            d = _labelled_date(cfg.pub_label_re, line.key, cfg)
-            if d:
-                labelled = d
-                line.kind, line.why = _FURNITURE, "publication date"
-                continue
-        if updated is None:
-            d = _labelled_date(cfg.upd_label_re, line.key, cfg)
-            if d:
-                updated = d
-                line.kind, line.why = _FURNITURE, "update date"
-                continue
-        if date_line is None and line.why == "date":
-            date_line = parse_date(line.key)
+        for why, label_re in labels:  # the first line carrying each label gives that date
+            if why not in labelled_dates and (d := _labelled_date(label_re, line.key, cfg)):
+                labelled_dates[why] = d
+                line.kind, line.why = _FURNITURE, why
+                break
+        else:
+            if date_line is None and line.why == "date":
+                date_line = parse_date(line.key)
+    labelled, updated = labelled_dates.get("publication date"), labelled_dates.get("update date")
     if labelled or date_line:
         return labelled or date_line
     if url:
