@@ -161,6 +161,8 @@ class Warehouse:
                 target = self.root / "lake" / name / folder / f"pub-{sequence:06d}.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged, target)
+                if batch:
+                    staged.parent.rmdir()  # the batch's staging folder held only this file
                 promoted[name] = str(target.relative_to(self.root))
             batches = {b: dict(paths) for b, paths in previous.batches.items()}
             unpartitioned = dict(previous.tables)
