@@ -162,7 +162,8 @@ class Warehouse:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged, target)
                 if batch:
-                    staged.parent.rmdir()  # the batch's staging folder held only this file
+                    with contextlib.suppress(OSError):  # kept while a killed write's leftover is in it
+                        staged.parent.rmdir()
                 promoted[name] = str(target.relative_to(self.root))
             batches = {b: dict(paths) for b, paths in previous.batches.items()}
             unpartitioned = dict(previous.tables)
