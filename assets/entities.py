@@ -74,13 +74,17 @@ def entity_mentions(context: dg.AssetExecutionContext, storage: LedgerStorage) -
 
 
 def with_span_text(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None, spans: dict[str, tuple[str, str]]) -> pl.DataFrame:
-    """Adds body[start:end] for each named span (column -> (start, end)), for offset expectations."""
-    bodies = warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body"])
-    joined = frame.join(bodies, on="doc_id", how="left")
-    return joined.with_columns(
-        pl.col("body").str.slice(pl.col(start), pl.col(end) - pl.col(start)).alias(name)
+    """Adds body[start:end] for each named span (column -> (start, end)), for offset expectations.
+
+    Sliced document by document: joining each body onto every record would copy a body per figure.
+    """
+    bodies = dict(warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body"]).iter_rows())
+    doc_ids = frame["doc_id"].to_list()
+    return frame.with_columns(
+        pl.Series(name, [bodies[d][s:e] if d in bodies and s is not None and e is not None else None
+                         for d, s, e in zip(doc_ids, frame[start].to_list(), frame[end].to_list())], dtype=pl.String)
         for name, (start, end) in spans.items()
-    ).drop("body")
+    )
 
 
 def _mention_spans(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None) -> pl.DataFrame:
