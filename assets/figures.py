@@ -97,7 +97,7 @@ def _casualty_derived(frame: pl.DataFrame, warehouse: Warehouse, batch: str | No
     frame = with_span_text(frame, warehouse, batch, _FIGURE_SPANS)
     return frame.with_columns(
         _bounds_match_qualifier(),
-        parent_known=pl.col("parent_figure_id").is_null() | pl.col("parent_figure_id").is_in(frame["figure_id"]),
+        parent_known=pl.col("parent_figure_id").is_null() | pl.col("parent_figure_id").is_in(frame["figure_id"].to_list()),
     )
 
 
