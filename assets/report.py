@@ -1,6 +1,7 @@
 """The analysts' report, rebuilt after each publication."""
 import dagster as dg
 
+from pipelines.inbox import pending_batches
 from pipelines.partitions import batches
 from pipelines.report import build_report
 from pipelines.resources import LedgerStorage
@@ -17,8 +18,12 @@ from pipelines.resources import LedgerStorage
     "killed by victim group and by month, most-mentioned actors, and a map of the places mentioned sized by killed.",
 )
 def report(storage: LedgerStorage) -> dg.MaterializeResult:
+    waiting = pending_batches(storage.warehouse)
+    if waiting:  # a backfill of many batches builds the report once, after its last batch
+        return dg.MaterializeResult(metadata={"built": False, "reason": f"{len(waiting)} later batches still to publish"})
     built = build_report(storage.warehouse)
     return dg.MaterializeResult(metadata={
+        "built": True,
         "report": dg.MetadataValue.path(str(built.path)),
         "charts": dg.MetadataValue.json([str(c) for c in built.charts]),
         "summary": dg.MetadataValue.md(built.markdown()),

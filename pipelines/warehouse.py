@@ -238,6 +238,8 @@ class Warehouse:
         return done
 
     def connect_read_only(self) -> duckdb.DuckDBPyConnection:
+        # Default configuration: DuckDB refuses a second in-process connection to the same file
+        # with different settings, and an analyst's notebook may hold one.
         return duckdb.connect(str(self.catalog_path), read_only=True)
 
     def view_counts(self) -> dict[str, int]:
