@@ -5,7 +5,8 @@
 Pure functions, no I/O beyond reading the data files once. The rules are data: number words in
 data/number_words.json, cue words in data/figure_lexicon.json. The engine:
 
-1. normalise the body (offset map back to the original), split sentences;
+1. normalise the body (offset map back to the original), split sentences; find the phrases of every cue
+   list in one pass of one Aho-Corasick automaton (each later «does list X occur here» is a bisect);
 2. candidates per sentence: number expressions (numbers.scan_numbers), dual nouns («طفلان», «قذيفتي»),
    singular nouns next to an outcome cue («مقتل امرأة», «ورجل استشهد»), «أحدهم طفل», weapon nouns;
 3. each number reads its head noun (what is counted: a weapon -> munition figure; a victim or outcome noun;
@@ -26,13 +27,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from itertools import islice
+from itertools import accumulate, islice, product, repeat
 from importlib import resources
-from typing import Sequence
+from typing import NamedTuple, Sequence
+
+import ahocorasick
 
 from conflict_text.models import CasualtyFigure, EntityMention, Figures, MunitionFigure
 from conflict_text.normalize import fold, normalize
-from conflict_text.numbers import NumberSpan, extend_marks, scan_numbers, trie_regex
+from conflict_text.numbers import NumberSpan, extend_marks, scan_numbers
 from conflict_text.sentences import split_sentences
 
 _WORD_B = r"(?<![^\W\d_])"
@@ -40,7 +43,9 @@ _WORD_E = r"(?![^\W\d_])"
 _DIGIT = re.compile(r"\d")
 _SPACES = re.compile(r"\s*")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
-_JOIN = r"[\s\-–/]*"
+# _TOKEN_RE as a split (gaps and tokens). A letter run starting with an Arabic letter is read first by a
+# range class, which `re` tests much faster than the Unicode category test of [^\W\d_]; same tokens.
+_TOKEN_SPLIT = re.compile(r"(\d+(?:[.,]\d+)*|[\u0621-\u064a]+[^\W\d_]*|[^\W\d_]+|[^\w\s])")
 _SKIP_PUNCT = set("\"'“”«»()[]<>-–—/:")
 
 SUBGROUPS = {
@@ -56,12 +61,158 @@ SUBGROUPS = {
 }
 
 
+# ----------------------------------------------------------------------------- phrase matching
+#
+# Every cue list is matched by one Aho-Corasick automaton, in one pass over the text of a document. A
+# list's phrase matches where a word starts (no letter before), optionally after one of the list's
+# clitics, and ends where a word ends (no letter after); the words of a phrase are joined in the text by
+# any run of white space, «-», «–», «/», or by nothing («ارض-ارض», «ارضارض» for «ارض ارض»).
+#
+# A match is the tuple (start, -clitic length, rank, end), where rank is the phrase followed by U+FFFF.
+# Sorting the matches that start at one place puts first the one a regex
+# `(?<![^\W\d_])(?:clitic|...)?(?:phrase|...)(?![^\W\d_])` returns there: the longest clitic, then the
+# phrase met first in a depth-first walk of the phrase trie (characters in code point order, a phrase
+# before the phrases it is a prefix of). `_Doc.phrases` reproduces `finditer` and `search` of such a
+# regex from these matches, so the rules of the figures are unchanged by the move from regexes.
+
+_PhraseMatch = tuple[int, int, str, int]  # (start, -clitic length, rank, end), as described above
+
+# What joins the words of a phrase: `[\s\-–/]` (`\s` is str.isspace; test_figures checks the list).
+_JOINER_CHARS = frozenset(
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000-–/")
+_JOINER_RUN = re.compile(r"[\s\-–/]+")
+
+
+def _is_letter(ch: str) -> bool:
+    r"""`[^\W\d_]` for one character, without the cost of a regex call."""
+    return ch.isalnum() and not ch.isdecimal()
+
+
+def _one_after_another(matches: list[_PhraseMatch], pos: int) -> list[_PhraseMatch]:
+    """The matches `finditer` returns from `pos`, out of all possible ones (sorted): the preferred match at
+    the leftmost place, then the same from its end on."""
+    found = []
+    for m in matches:
+        if m[0] >= pos:
+            found.append(m)
+            pos = m[3]
+    return found
+
+
+class _PhraseMatcher:
+    """All phrase lists in one automaton; `scan` returns every possible match of every list in a text."""
+
+    def __init__(self, lists: dict[str, tuple[list[str], tuple[str, ...]]]):
+        """`lists`: name -> (folded phrases, clitics that may precede them)."""
+        forms: dict[str, list[tuple[str, int, str]]] = {}
+        for name, (phrases, clitics) in lists.items():
+            for phrase in {_key(p) for p in phrases if _key(p)}:
+                words = phrase.split(" ")
+                rank = phrase + "\uffff"
+                # the automaton reads phrases joined by one space or by nothing; `_across_joiners` does the rest
+                for glue in product((" ", ""), repeat=len(words) - 1):
+                    written = words[0] + "".join(g + w for g, w in zip(glue, words[1:]))
+                    for clitic in ("",) + clitics:
+                        forms.setdefault(clitic + written, []).append((name, -len(clitic), rank))
+        if any(not _is_letter(ch) for form in forms for ch in form.replace(" ", "")):
+            raise ValueError("phrases and clitics must be letters and spaces")
+        self.lists = lists
+        self.longest = max(map(len, forms))
+        self.automaton = ahocorasick.Automaton()
+        self.joined = ahocorasick.Automaton()  # the phrases of several words only
+        for form, owners in forms.items():
+            self.automaton.add_word(form, (len(form), tuple(owners)))
+            if " " in form:
+                self.joined.add_word(form, (len(form), tuple(owners)))
+        # Joiners other than one space are reported too, to find the phrases written across them.
+        for joiner in (_JOINER_CHARS - {" "}) | {"  "}:
+            self.automaton.add_word(joiner, None)
+        self.automaton.make_automaton()
+        self.joined.make_automaton()
+
+    def scan(self, text: str) -> dict[str, list[_PhraseMatch]]:
+        """List name -> its matches in `text`, sorted by start, then by preference (lists without any left out)."""
+        found: dict[str, list] = {}
+        odd_joiners = []
+        n = len(text)
+        for last, hit in self.automaton.iter(text):
+            if hit is None:
+                odd_joiners.append(last)
+                continue
+            length, owners = hit
+            start = last + 1 - length
+            end = last + 1
+            # _is_letter inlined: this loop sees every word ending of the text
+            if start:
+                ch = text[start - 1]
+                if ch.isalnum() and not ch.isdecimal():
+                    continue
+            if end < n:
+                ch = text[end]
+                if ch.isalnum() and not ch.isdecimal():
+                    continue
+            for name, clitic, rank in owners:
+                matches = found.get(name)
+                if matches is None:
+                    found[name] = matches = []
+                matches.append((start, clitic, rank, end))
+        if odd_joiners:
+            self._across_joiners(text, odd_joiners, found)
+        for matches in found.values():
+            if len(matches) > 1:
+                matches.sort()
+        return found
+
+    def _across_joiners(self, text: str, odd_joiners: list[int], found: dict[str, list]) -> None:
+        """Adds the phrases of several words written across a joiner run other than one space («ارض - ارض»)."""
+        n = len(text)
+        added = set()
+        run_end = -1
+        for pos in odd_joiners:
+            if pos < run_end:
+                continue  # inside the run already read
+            a = pos
+            while a > 0 and text[a - 1] in _JOINER_CHARS:
+                a -= 1
+            run_end = pos + 1
+            while run_end < n and text[run_end] in _JOINER_CHARS:
+                run_end += 1
+            if not (a > 0 and _is_letter(text[a - 1]) and run_end < n and _is_letter(text[run_end])):
+                continue  # no phrase has a joiner next to a mark or at the edge
+            # a window holding `longest` non-joiner characters on each side holds every phrase across the run
+            lo, seen = a, 0
+            while lo > 0 and seen < self.longest:
+                lo -= 1
+                seen += text[lo] not in _JOINER_CHARS
+            hi, seen = run_end, 0
+            while hi < n and seen < self.longest:
+                seen += text[hi] not in _JOINER_CHARS
+                hi += 1
+            # the window with every joiner run as one space, and the text index of each of its characters
+            pieces, index, last = [], [], lo
+            for m in _JOINER_RUN.finditer(text, lo, hi):
+                pieces.append(text[last:m.start()])
+                index.extend(range(last, m.start()))
+                pieces.append(" ")
+                index.append(m.start())
+                last = m.end()
+            pieces.append(text[last:hi])
+            index.extend(range(last, hi))
+            window = "".join(pieces)
+            for w_last, (length, owners) in self.joined.iter(window):
+                start, end = index[w_last + 1 - length], index[w_last] + 1
+                if not start < a < end:
+                    continue
+                if (start and _is_letter(text[start - 1])) or (end < n and _is_letter(text[end])):
+                    continue
+                for name, clitic, rank in owners:
+                    if (name, start, clitic, rank, end) not in added:
+                        added.add((name, start, clitic, rank, end))
+                        found.setdefault(name, []).append((start, clitic, rank, end))
+
+
 # ----------------------------------------------------------------------------- lexicon
-
-
-def _phrase_re(phrases, clitics: str, group: str = "w") -> re.Pattern:
-    body = trie_regex({" ".join(part for part in re.split(r"[\s\-–/]+", p) if part) for p in phrases if p}, _JOIN)
-    return re.compile(rf"{_WORD_B}(?:{clitics})?(?P<{group}>{body}){_WORD_E}")
 
 
 @cache
@@ -72,53 +223,38 @@ def _key(text: str) -> str:
 @dataclass
 class _Lex:
     clitics: tuple[str, ...]
-    clitic_alt: str
     nouns: dict[str, list[tuple]]
-    cue_re: re.Pattern
     cues: dict[str, list[tuple[str, bool, bool, bool]]]  # phrase -> [(outcome, pre, post, weak)]
+    phrases: _PhraseMatcher  # the phrase lists named in _lex()
     koi_head_re: re.Pattern
     qual_before_re: re.Pattern
     qual_before: dict[str, str]
+    qual_before_last_words: tuple[str, ...]
     qual_after_re: re.Pattern
     qual_after: dict[str, str]
-    marker_re: re.Pattern
-    one_of_re: re.Pattern
     complement: frozenset
     coord_re: re.Pattern
-    mod_re: re.Pattern
     mods: dict[str, str]
-    materials_re: re.Pattern
     materials: dict[str, str]
     munitions: dict[str, dict]
     precedence: dict[str, int]
     overrides: dict[str, set]
     carrier_units: dict[str, str]
     multiplicity: dict[str, int]
-    strike_verbs_re: re.Pattern
     strike_nouns: frozenset
     units: frozenset
     prefixes: frozenset
     months: dict[str, int]
     month_alt: str
-    threat_re: re.Pattern
-    denial_re: re.Pattern
-    revision_re: re.Pattern
-    earlier_re: re.Pattern
+    month_first_words: ahocorasick.Automaton  # every date names a month: where none is written, none is read
     covid_re: re.Pattern
-    covid_aux_re: re.Pattern
-    population_re: re.Pattern
-    attribution_re: re.Pattern
-    attack_re: re.Pattern
-    losses_re: re.Pattern
-    refiners: list[tuple[re.Pattern, str]]
+    # covid_re split for the whole-text test: terms without letter case are plain substrings under re.I
+    covid_uncased: tuple[str, ...]
+    covid_cased_re: re.Pattern | None
+    refiners: list[tuple[str, str]]  # (phrase list, victim group)
     fighter_generic: frozenset
     fillers: frozenset
-    strong_earlier_re: re.Pattern
     followers: frozenset
-    denial_topic_re: re.Pattern
-    cumulative_re: re.Pattern
-    noun_re: re.Pattern
-    release_re: re.Pattern
     fighter_refiner_re: re.Pattern
     others: frozenset
     toll_words: frozenset
@@ -167,7 +303,6 @@ def _lex() -> _Lex:
         post = {f(w) for w in kinds.get("post", [])}
         for w in pre | post:
             cues.setdefault(_key(w), []).append((outcome, w in pre, w in post, w in weak))
-    cue_re = _phrase_re(cues, clitic_alt)
 
     def table(section: dict) -> dict[str, str]:
         return {_key(f(w)): q for q, words in section.items() for w in words}
@@ -189,72 +324,87 @@ def _lex() -> _Lex:
     day = r"(?P<{0}>\d{{1,2}})"
     one_date = (r"{d}\s*(?:من\s+)?(?:شهر\s+)?(?P<{m}>" + month_alt + r")(?:\s*[/(]?\s*(?:" + month_alt +
                 r")\s*\)?)?(?:\s*[,،]?\s*(?:من\s+)?(?:عام\s+)?(?P<{y}>(?:19|20)\d\d))?")
+    month_first_words = ahocorasick.Automaton()
+    for first in {k.split()[0] for k in months}:
+        month_first_words.add_word(first, len(first))
+    month_first_words.make_automaton()
     date1 = one_date.format(d=day.format("d1"), m="m1", y="y1")
     date2 = one_date.format(d=day.format("d2"), m="m2", y="y2")
-    refiners = []
-    for group, words in d["victim_refiners"].items():
-        refiners.append((_phrase_re([f(w) for w in words], clitic_alt), group))
+    covid_terms = [f(w) for w in d["covid_terms"]]
+    covid_uncased = tuple(w for w in covid_terms if w.lower() == w == w.upper())
+    covid_cased = [w for w in covid_terms if w not in covid_uncased]
+    refiners = [(f"refiner {group}", group) for group in d["victim_refiners"]]
+    one_or_and = ("و", "ف")
+    phrases = _PhraseMatcher({
+        "cue": (list(cues), clitics),
+        "marker": ([f(w) for w in d["breakdown_markers"]], ()),
+        "one_of": ([f(w) for w in d["one_of_markers"]], one_or_and),
+        "mod": (list(mods), clitics),
+        "material": (list(materials), clitics),
+        "strike_verb": ([f(w) for w in d["strike_times"]["verbs"]], clitics),
+        "threat": ([f(w) for w in d["threat_cues"]], clitics),
+        "denial": ([f(w) for w in d["denial_cues"]], clitics),
+        "revision": ([f(w) for w in d["revision_cues"]], clitics),
+        "earlier": ([f(w) for w in d["earlier_cues"]], one_or_and),
+        "covid_aux": ([f(w) for w in d["covid_aux"]], clitics),
+        "population": ([f(w) for w in d["population_cues"]], clitics),
+        "attribution": ([f(w) for w in d["attribution_cues"]], clitics),
+        "attack": ([f(w) for w in d["attack_cues"]], clitics),
+        "losses": ([f(w) for w in d["losses_cues"]], clitics),
+        "strong_earlier": ([f(w) for w in d["strong_earlier_cues"]], one_or_and),
+        "denial_topic": ([f(w) for w in d["denial_topics"]], clitics),
+        "cumulative": ([f(w) for w in d["cumulative_cues"]], clitics),
+        "release": ([f(w) for w in d["release_cues"]], clitics),
+        # the nouns that make a figure without a number: weapons, dual and singular victims or outcomes
+        "noun": ([w for w, roles in nouns.items() if any(
+            r[0] == "munition" or (r[0] in ("victim", "outcome") and r[2] in ("singular", "dual")) for r in roles)],
+            clitics),
+        **{name: ([f(w) for w in d["victim_refiners"][group]], clitics) for name, group in refiners},
+    })
     return _Lex(
         clitics=clitics,
-        clitic_alt=clitic_alt,
         nouns=nouns,
-        cue_re=cue_re,
+        phrases=phrases,
         cues=cues,
         koi_head_re=re.compile(r"(?:" + "|".join(
             r"\s*".join(map(re.escape, f(w).split())) for w in sorted(d["killed_or_injured_heads"], key=len, reverse=True)
         ) + r")" + _WORD_E),
         qual_before_re=re.compile(rf"{_WORD_B}(?:{clitic_alt})?(?P<q>{qb})[\s\"“«]*$"),
         qual_before=qual_before,
+        qual_before_last_words=tuple({k.split()[-1] for k in qual_before}),
         qual_after_re=re.compile(rf"^[\s,،\"”»)]*(?P<q>{qa}){_WORD_E}"),
         qual_after=qual_after,
-        marker_re=_phrase_re([f(w) for w in d["breakdown_markers"]], ""),
-        one_of_re=_phrase_re([f(w) for w in d["one_of_markers"]], "و|ف"),
         complement=frozenset(f(w) for w in d["complement_words"]),
         coord_re=re.compile(r"^[\s\"”»]*(?:[,،][\s]*)?(?:" + "|".join(
             r"\s*".join(map(re.escape, f(w).split())) for w in sorted(d["coordination_gaps"], key=len, reverse=True)
         ) + r")?[\s\"“«]*$"),
-        mod_re=_phrase_re(list(mods), clitic_alt),
         mods=mods,
-        materials_re=_phrase_re(list(materials), clitic_alt),
         materials=materials,
         munitions=munitions,
         precedence={t: i for i, t in enumerate(d["modifier_precedence"] + ["rocket_launcher", "bombing"])},
         overrides={k: set(v) for k, v in d["modifier_overrides_noun"].items()},
         carrier_units={f(k): v for k, v in d["carrier_units"].items()},
         multiplicity={_key(f(w)): n for w, n in d["multiplicity_modifiers"].items()},
-        strike_verbs_re=_phrase_re([f(w) for w in d["strike_times"]["verbs"]], clitic_alt),
         strike_nouns=frozenset(f(w) for w in d["strike_times"]["nouns"]),
         units=units,
         prefixes=frozenset(f(w) for w in d["nonfigure_prefixes"]),
         months=months,
         month_alt=month_alt,
-        threat_re=_phrase_re([f(w) for w in d["threat_cues"]], clitic_alt),
-        denial_re=_phrase_re([f(w) for w in d["denial_cues"]], clitic_alt),
-        revision_re=_phrase_re([f(w) for w in d["revision_cues"]], clitic_alt),
-        earlier_re=_phrase_re([f(w) for w in d["earlier_cues"]], "و|ف"),
-        covid_re=re.compile("|".join(re.escape(f(w)) for w in d["covid_terms"]), re.I),
-        covid_aux_re=_phrase_re([f(w) for w in d["covid_aux"]], clitic_alt),
-        population_re=_phrase_re([f(w) for w in d["population_cues"]], clitic_alt),
-        attribution_re=_phrase_re([f(w) for w in d["attribution_cues"]], clitic_alt),
-        attack_re=_phrase_re([f(w) for w in d["attack_cues"]], clitic_alt),
-        losses_re=_phrase_re([f(w) for w in d["losses_cues"]], clitic_alt),
+        month_first_words=month_first_words,
+        covid_re=re.compile("|".join(re.escape(w) for w in covid_terms), re.I),
+        covid_uncased=covid_uncased,
+        covid_cased_re=re.compile("|".join(map(re.escape, covid_cased)), re.I) if covid_cased else None,
         refiners=refiners,
         fighter_generic=frozenset(f(w) for w in d["fighter_generic"]),
         fillers=frozenset(f(w) for w in d["munition_fillers"]),
-        strong_earlier_re=_phrase_re([f(w) for w in d["strong_earlier_cues"]], "و|ف"),
         followers=frozenset(f(w) for w in d["head_followers"]),
-        denial_topic_re=_phrase_re([f(w) for w in d["denial_topics"]], clitic_alt),
-        cumulative_re=_phrase_re([f(w) for w in d["cumulative_cues"]], clitic_alt),
-        noun_re=_phrase_re([w for w, roles in nouns.items() if any(
-            r[0] == "munition" or (r[0] in ("victim", "outcome") and r[2] in ("singular", "dual")) for r in roles)],
-            clitic_alt),
-        release_re=_phrase_re([f(w) for w in d["release_cues"]], clitic_alt),
         fighter_refiner_re=re.compile(r"\s*(?:من\s+)?(?:[\"“«]\s*)?(?:" + "|".join(
             re.escape(f(w)) for w in sorted(d["fighter_refiners"], key=len, reverse=True)) + ")"),
         others=frozenset(f(w) for w in d["others"]),
         toll_words=frozenset(f(w) for w in d["toll_words"]),
         function_words=frozenset(f(w) for w in d["function_words"]),
-        date_re=re.compile(rf"{_WORD_B}(?:ب|في|و)?{date1}"),
+        # a date starts with ب, ف, و or a digit: the look-ahead saves trying the look-behind everywhere
+        date_re=re.compile(rf"(?=[بفو\d]){_WORD_B}(?:ب|في|و)?{date1}"),
         range_re=re.compile(rf"(?:من|منذ|بين)\s+(?:يوم\s+)?(?:\w+\s+)?{date1}[\s)]*(?:و?\s*(?:حتى|حتي|الى|الي|لغايه|ولغايه)|و)\s+(?:يوم\s+)?(?:\w+\s+)?{date2}"),
     )
 
@@ -262,8 +412,7 @@ def _lex() -> _Lex:
 # ----------------------------------------------------------------------------- helpers
 
 
-@dataclass(slots=True)
-class _Tok:
+class _Tok(NamedTuple):
     text: str
     start: int
     end: int
@@ -306,7 +455,7 @@ def _unknown_noun(token: str, start: int, sent: "_Sent") -> bool:
         return False  # «بقصف», «وجرح», «لقوا»: a proclitic form, not the counted noun
     if any(c[0] == start for c in sent.cues):
         return False
-    if lex.marker_re.match(sent.doc.text, start) or lex.qual_after_re.match(sent.doc.text[start:start + 20]):
+    if sent.doc.phrase_at("marker", start) or lex.qual_after_re.match(sent.doc.text[start:start + 20]):
         return False
     return True
 
@@ -348,7 +497,7 @@ def _role(roles: tuple, kind: str) -> tuple | None:
     return None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Cand:
     kind: str  # "cas" | "mun"
     start: int  # normalised surface span
@@ -372,7 +521,7 @@ class _Cand:
     from_context: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sent:
     """A sentence; its cue matches and filters are computed on first use (most sentences hold no count)."""
 
@@ -384,7 +533,7 @@ class _Sent:
     _cues: list | None = None
     _has_digits: bool | None = None
     _markers: list[tuple[int, int]] | None = None
-    _token_texts: list[str] | None = None
+    _tokens: list[_Tok] | None = None
     _token_starts: list[int] | None = None
     _token_ends: list[int] | None = None
 
@@ -394,7 +543,7 @@ class _Sent:
             # covid_doc is False when no COVID term occurs anywhere, so no sentence needs searching then
             lex, text = self.doc.lex, self.doc.text
             self._covid = self.doc.covid_doc and (bool(lex.covid_re.search(text, self.start, self.end)) or
-                                                  bool(lex.covid_aux_re.search(text, self.start, self.end)))
+                                                  bool(self.doc.sentence_phrases("covid_aux", self)))
         return self._covid
 
     @property
@@ -407,65 +556,62 @@ class _Sent:
     def markers(self) -> list[tuple[int, int]]:
         """(start, end) of each breakdown marker («بينهم», «منهم») in the sentence."""
         if self._markers is None:
-            self._markers = [m.span() for m in self.doc.lex.marker_re.finditer(self.doc.text, self.start, self.end)]
+            self._markers = [(m[0], m[3]) for m in self.doc.sentence_phrases("marker", self)]
         return self._markers
 
     def tokens(self, start: int, end: int, limit: int | None = None, last: int | None = None) -> list[_Tok]:
         """`_tokens(text, start, end, limit)` (or its `last` tokens) for a window inside the sentence, cut from
         the sentence's tokens (read once) rather than tokenising every window around every number again."""
-        if self._token_texts is None:
+        if self._tokens is None:
             self._read_tokens()
+        toks = self._tokens
         i = bisect_right(self._token_ends, start)  # the first token ending inside the window
         j = bisect_left(self._token_starts, end)  # the first token starting after it
-        if i < j and (self._token_starts[i] < start or self._token_ends[j - 1] > end):
+        if i < j and (toks[i].start < start or toks[j - 1].end > end):
             # A token cut by the window reads as the tokens of its part inside the window, which end
             # where the whole token ends (a letter run, or a digit group from a digit or a separator).
             text = self.doc.text
             if i == j - 1:
                 out = _tokens(text, start, end)
             else:
-                head = _tokens(text, start, self._token_ends[i]) if self._token_starts[i] < start else [self._tok(i)]
-                tail = _tokens(text, self._token_starts[j - 1], end) if self._token_ends[j - 1] > end else [self._tok(j - 1)]
-                out = head + [self._tok(k) for k in range(i + 1, j - 1)] + tail
+                head = _tokens(text, start, toks[i].end) if toks[i].start < start else [toks[i]]
+                tail = _tokens(text, toks[j - 1].start, end) if toks[j - 1].end > end else [toks[j - 1]]
+                out = head + toks[i + 1:j - 1] + tail
             return out[-last:] if last else out[:limit]
         if last:
             i = max(i, j - last)
         if limit is not None:
             j = min(j, i + limit)
-        return [self._tok(k) for k in range(i, j)]
+        return toks[i:j]  # the tokens are shared: nobody changes a _Tok
 
     def _read_tokens(self) -> None:
-        # Only white space and «_» lie between tokens, so each token is found from the end of the last one.
-        text = self.doc.text
-        self._token_texts = _TOKEN_RE.findall(text, self.start, self.end)
-        self._token_starts, self._token_ends = [], []
-        pos = self.start
-        for token in self._token_texts:
-            pos = text.find(token, pos)
-            self._token_starts.append(pos)
-            pos += len(token)
-            self._token_ends.append(pos)
-
-    def _tok(self, k: int) -> _Tok:
-        return _Tok(self._token_texts[k], self._token_starts[k], self._token_ends[k])
+        # Done in C, without a Python step per token: the split alternates gaps and tokens, so the running
+        # sum of the piece lengths alternates token starts and ends; tuple.__new__ skips _Tok.__new__.
+        pieces = _TOKEN_SPLIT.split(self.doc.text[self.start:self.end])
+        bounds = list(accumulate(map(len, pieces), initial=self.start))
+        texts = pieces[1::2]
+        self._token_starts = bounds[1:-1:2]
+        self._token_ends = bounds[2::2]
+        self._tokens = list(map(tuple.__new__, repeat(_Tok), zip(texts, self._token_starts, self._token_ends)))
 
     @property
     def population(self) -> bool:
         if self._population is None:
-            self._population = bool(self.doc.lex.population_re.search(self.doc.text, self.start, self.end))
+            self._population = bool(self.doc.sentence_phrases("population", self))
         return self._population
 
     @property
     def cues(self) -> list:
         """(start, end, [(outcome, pre, post, weak)]) of each outcome cue in the sentence."""
         if self._cues is None:
-            lex = self.doc.lex
-            self._cues = [(m.start(), m.end(), lex.cues[_key(m.group("w"))])
-                          for m in lex.cue_re.finditer(self.doc.text, self.start, self.end)]
+            cues, text = self.doc.lex.cues, self.doc.text
+            self._cues = [(start, end, cues[_key(text[start - clitic:end])])
+                          for start, clitic, _, end in self.doc.sentence_phrases("cue", self)]
         return self._cues
 
 
-_TOLL_TAIL = re.compile(r"\s*(?:عدد|حصيله)\s+\S+\s*$")
+_TOLL_WORDS = ("عدد", "حصيله")
+_TOLL_TAIL = re.compile(r"\s*(?:" + "|".join(_TOLL_WORDS) + r")\s+\S+\s*$")
 _ARTICLE_TAIL = re.compile(r"\s*ال\s*$")
 
 
@@ -473,12 +619,25 @@ def _qualifier_before(text: str, pos: int, floor: int) -> str | None:
     lex = _lex()
     window = text[max(floor, pos - 34):pos]
     window = _ARTICLE_TAIL.sub("", window) if window.endswith(("ال", "ال ")) else window  # «قرابة الـ30»
-    m = lex.qual_before_re.search(window)
-    if m is None:  # «تجاوز عدد القتلى 500»
+    m = _search_qualifier_before(window)
+    if m is None and any(w in window for w in _TOLL_WORDS):  # «تجاوز عدد القتلى 500»
         shorter = _TOLL_TAIL.sub("", window)
         if shorter != window:
-            m = lex.qual_before_re.search(shorter)
+            m = _search_qualifier_before(shorter)
     return lex.qual_before[_key(m.group("q"))] if m else None
+
+
+# what qual_before_re allows after its phrase: `[\s\"“«]`
+_QUALIFIER_BEFORE_TAIL = "".join(sorted(c for c in _JOINER_CHARS if c.isspace())) + '"“«'
+
+
+def _search_qualifier_before(window: str) -> re.Match | None:
+    """`qual_before_re.search(window)`. Its phrase ends where only white space and quotes follow, so a window
+    that does not end so with the last word of a qualifier (most windows) holds none: no search then."""
+    lex = _lex()
+    if not window.rstrip(_QUALIFIER_BEFORE_TAIL).endswith(lex.qual_before_last_words):
+        return None
+    return lex.qual_before_re.search(window)
 
 
 def _qualifier_after(text: str, pos: int, ceil: int) -> str | None:
@@ -502,9 +661,10 @@ def _bounds(value: int | None, qualifier: str) -> tuple[int | None, int | None]:
 # ----------------------------------------------------------------------------- munition phrases
 
 
-def _munition_phrase(text: str, head: _Tok, key: str, limit: int) -> tuple[str | None, int, int, str | None]:
+def _munition_phrase(doc: "_Doc", head: _Tok, key: str, limit: int) -> tuple[str | None, int, int, str | None]:
     """(type, phrase end, multiplicity, unit) of the weapon noun phrase starting at `head`."""
-    lex = _lex()
+    lex = doc.lex
+    text = doc.text
     entry = lex.munitions[key]
     found: list[str] = []
     mult = 1
@@ -515,14 +675,14 @@ def _munition_phrase(text: str, head: _Tok, key: str, limit: int) -> tuple[str |
         pos = m.end()
         if pos >= limit:
             break
-        mm = lex.mod_re.match(text, pos)
-        if mm and mm.end() <= limit and not text.startswith("و", pos):
-            t = lex.mods[_key(mm.group("w"))]
+        mm = doc.phrase_at("mod", pos)
+        if mm and mm[3] <= limit and not text.startswith("و", pos):
+            t = lex.mods[_key(text[pos - mm[1]:mm[3]])]
             if t.startswith("x"):
                 mult = int(t[1:])
             else:
                 found.append(t)
-            end = pos = mm.end()
+            end = pos = mm[3]
             continue
         tm = _TOKEN_RE.match(text, pos)
         if not tm:
@@ -564,33 +724,67 @@ class _Doc:
         self.lex = lex
         self.spans = split_sentences(text)
         self.starts = [s for s, _ in self.spans]
-        self.covid_doc = bool(lex.covid_re.search(text))
+        # bool(lex.covid_re.search(text)), without trying its alternation at every position
+        self.covid_doc = any(term in text for term in lex.covid_uncased) or (
+            lex.covid_cased_re is not None and lex.covid_cased_re.search(text) is not None)
         self.sents: list[_Sent] = [_Sent(self, s, e) for s, e in self.spans]
         self.cands: list[_Cand] = []
         self.consumed: list[tuple[int, int]] = []
-        self._scans: dict[re.Pattern, tuple[list[re.Match], list[int]]] = {}
+        self.hits = lex.phrases.scan(text)
+        self._window_hits: dict[tuple[int, int], dict[str, list]] = {}  # scans of windows that cut a word
+        self._by_sentence: dict[str, dict[int, list]] = {}  # list name -> sentence start -> its matches
 
-    def scan(self, rx: re.Pattern) -> list[re.Match]:
-        """`rx.finditer(text)`, scanned once."""
-        if rx not in self._scans:
-            found = list(rx.finditer(self.text))
-            self._scans[rx] = found, [m.start() for m in found]
-        return self._scans[rx][0]
+    def _inside_word(self, pos: int) -> bool:
+        """Whether `pos` falls between two letters (a window edge there cuts a word)."""
+        text = self.text
+        if 0 < pos < len(text):
+            after, before = text[pos], text[pos - 1]  # _is_letter inlined: called for every window
+            return after.isalnum() and before.isalnum() and not after.isdecimal() and not before.isdecimal()
+        return False
 
-    def matches_in(self, rx: re.Pattern, si: int) -> list[re.Match]:
-        """`rx.finditer(text, sent.start, sent.end)` for sentence `si`, cut from the scan of the whole text.
+    def _candidates(self, name: str, lo: int, hi: int, substring: bool) -> list[_PhraseMatch]:
+        """Every match of list `name` that lies within [lo, hi), as `rx.finditer(text, lo, hi)` of a regex of
+        the list would see them, or `rx.finditer(text[lo:hi])` when `substring`."""
+        if self._inside_word(hi) or (substring and self._inside_word(lo)):
+            # A window edge inside a word: the part of the word inside the window reads as a whole word
+            # (the regex sees the end of the string there). Such windows are short and rare: scan them.
+            if (lo, hi) not in self._window_hits:
+                self._window_hits[lo, hi] = self.lex.phrases.scan(self.text[lo:hi])
+            left_cut = self._inside_word(lo)
+            return [(start + lo, clitic, rank, end + lo) for start, clitic, rank, end in
+                    self._window_hits[lo, hi].get(name, ()) if substring or not (left_cut and start == 0)]
+        matches = self.hits.get(name, ())
+        i = bisect_left(matches, (lo,))
+        j = bisect_left(matches, (hi,), i)
+        return [m for m in matches[i:j] if m[3] <= hi]
 
-        A sentence is preceded and followed by white space, so a match inside it is the same either way;
-        only a match running across its edge makes the sentence be scanned on its own.
-        """
-        self.scan(rx)
-        found, starts = self._scans[rx]
-        sent = self.sents[si]
-        i = bisect_left(starts, sent.start)
-        j = bisect_left(starts, sent.end, i)
-        if (i > 0 and found[i - 1].end() > sent.start) or (j > i and found[j - 1].end() > sent.end):
-            return list(rx.finditer(self.text, sent.start, sent.end))
-        return found[i:j]
+    def phrases(self, name: str, lo: int, hi: int, substring: bool = False) -> list[_PhraseMatch]:
+        """The matches of list `name` in [lo, hi) found one after the other, as `finditer` finds them."""
+        return _one_after_another(self._candidates(name, lo, hi, substring), lo)
+
+    def sentence_phrases(self, name: str, sent: "_Sent") -> list[_PhraseMatch]:
+        """`phrases(name, sent.start, sent.end)`, from the list's matches shared out to the sentences once
+        (white space bounds a sentence, so its edges cut no word)."""
+        by_sentence = self._by_sentence.get(name)
+        if by_sentence is None:
+            by_sentence = self._by_sentence[name] = {}
+            for m in self.hits.get(name, ()):
+                s = self.sents[self.sent_of(m[0])]
+                if m[3] <= s.end:
+                    by_sentence.setdefault(s.start, []).append(m)
+            for start, matches in by_sentence.items():
+                by_sentence[start] = _one_after_another(matches, start)
+        return by_sentence.get(sent.start, [])
+
+    def has_phrase(self, name: str, lo: int, hi: int, substring: bool = False) -> bool:
+        """Whether list `name` occurs in [lo, hi), as `search` tells."""
+        return bool(self._candidates(name, lo, hi, substring))
+
+    def phrase_at(self, name: str, pos: int) -> _PhraseMatch | None:
+        """The match of list `name` starting at `pos`, as `match(text, pos)` finds it (the text goes on after it)."""
+        matches = self.hits.get(name, ())
+        i = bisect_left(matches, (pos,))
+        return matches[i] if i < len(matches) and matches[i][0] == pos else None
 
     def sent_of(self, pos: int) -> int:
         return max(0, bisect_right(self.starts, pos) - 1)
@@ -625,15 +819,16 @@ class _Doc:
         window = self.text[lo:start]
         cut = max(window.rfind(","), window.rfind("،"), window.rfind("."))
         if cut >= 0 and lo + cut < cue[0]:
-            window = window[cut + 1:]
-        return bool(self.lex.threat_re.search(window))
+            lo += cut + 1
+        return self.has_phrase("threat", lo, start, substring=True)
 
     def refine_victim(self, group: str, tok: _Tok, limit: int, noun: str) -> str:
         lex = self.lex
         window = self.text[tok.end:min(limit, tok.end + 45)]
+        window_end = tok.end + len(window)
         if group in ("fighters", "regime_forces", "total", "civil_defence") or _in(noun, lex.fighter_generic):
-            for rx, g in lex.refiners:
-                if rx.search(window):
+            for name, g in lex.refiners:
+                if self.has_phrase(name, tok.end, window_end, substring=True):
                     if g == "regime_forces" and group in ("fighters", "total", "regime_forces") and _in(noun, lex.fighter_generic | frozenset({"جنود", "جندي"})):
                         return "regime_forces"
                     if g == "civil_defence" and _in(noun, lex.fighter_generic | frozenset({"متطوعين", "متطوع"})):
@@ -723,7 +918,7 @@ class _Doc:
             return  # «اللواء 155», «عام 2012», «حي 8 آذار»
         mun = _role(roles, "munition") if head else None
         if mun:
-            mtype, pend, mult, unit = _munition_phrase(text, head, mun[1], sent.end)
+            mtype, pend, mult, unit = _munition_phrase(self, head, mun[1], sent.end)
             if mtype:
                 q = "vague" if value is None else (_qualifier_before(text, ns.start, sent.start)
                                                   or _qualifier_after(text, pend, sent.end) or "exact")
@@ -734,10 +929,7 @@ class _Doc:
             if head.text and _in(head.text, lex.units):
                 return
         if head and _in(head.text, lex.strike_nouns):
-            vm = None
-            for m in lex.strike_verbs_re.finditer(text, max(sent.start, ns.start - 60), ns.start):
-                vm = m
-            if vm and value is not None:
+            if value is not None and self.has_phrase("strike_verb", max(sent.start, ns.start - 60), ns.start):
                 self.cands.append(_Cand("mun", ns.start, head.end, value, "exact", si, mtype="airstrike",
                                         head_end=head.end))
                 self.consumed.append((ns.start, head.end))
@@ -753,7 +945,7 @@ class _Doc:
         if sent.covid:
             return
         if not roles and ns.kind == "words" and value in (1, 2) and not (
-                before and any(m.end() == before[-1].end for m in lex.marker_re.finditer(text, before[-1].start, before[-1].end))):
+                before and any(m[3] == before[-1].end for m in self.phrases("marker", before[-1].start, before[-1].end))):
             return  # «عائلة واحدة», «الطرفين الاثنين»: one and two count only with their noun
         victim = None
         outcome = None
@@ -800,7 +992,7 @@ class _Doc:
                 return
         if outcome is None and sent.population:
             return
-        if outcome == "detained" and lex.release_re.search(text, sent.start, sent.end):
+        if outcome == "detained" and self.sentence_phrases("release", sent):
             return  # «أفرجت عن 50 معتقلاً»: a release, not an arrest
         if ns.kind == "vague" and not roles:
             adjacent = any(c[1] <= ns.start and not text[c[1]:ns.start].strip() and any(i[1] for i in c[2])
@@ -809,8 +1001,8 @@ class _Doc:
                 return
         if victim is not None and outcome is None and not ns.definite and value is None:
             return
-        if outcome == "killed" and victim == "total" and lex.losses_re.search(text, sent.start, sent.end):
-            if any(rx.search(text, sent.start, sent.end) for rx, g in lex.refiners if g == "regime_forces"):
+        if outcome == "killed" and victim == "total" and self.sentence_phrases("losses", sent):
+            if any(self.sentence_phrases(name, sent) for name, g in lex.refiners if g == "regime_forces"):
                 victim = "regime_forces"
             else:
                 victim = "fighters"
@@ -829,13 +1021,13 @@ class _Doc:
         lex = self.lex
         text = self.text
         sent = self.sents[si]
-        toks = [_Tok(m.group(), m.start(), m.end()) for m in self.matches_in(lex.noun_re, si)]
+        toks = [_Tok(text[start:end], start, end) for start, _, _, end in self.sentence_phrases("noun", sent)]
         if not toks:
             return
         cue_end = {c[1]: c for c in sent.cues}
         cue_start = {c[0]: c for c in sent.cues}
         markers_end = {end for _, end in sent.markers}
-        one_of = {m.end(): m.start() for m in lex.one_of_re.finditer(text, sent.start, sent.end)}
+        one_of = {end: start for start, _, _, end in self.sentence_phrases("one_of", sent)}
         k = 0
         while k < len(toks):
             tok = toks[k]
@@ -954,7 +1146,7 @@ class _Doc:
         sent = self.sents[si]
         _, key, number = mun
         entry = lex.munitions[key]
-        mtype, pend, mult, unit = _munition_phrase(text, tok, key, sent.end)
+        mtype, pend, mult, unit = _munition_phrase(self, tok, key, sent.end)
         if not mtype:
             return
         definite = "ال" in prefix
@@ -981,12 +1173,12 @@ class _Doc:
         sent = self.sents[si]
         if sent.covid:
             return
-        for m in self.matches_in(lex.materials_re, si):
-            if self.is_consumed(m.start(), m.end()):
+        for start, clitic, _, end in self.sentence_phrases("material", sent):
+            if self.is_consumed(start, end):
                 continue
-            self.cands.append(_Cand("mun", m.start("w"), m.end(), None, "unspecified", si,
-                                    mtype=lex.materials[_key(m.group("w"))], head_end=m.end()))
-            self.consumed.append((m.start(), m.end()))
+            self.cands.append(_Cand("mun", start - clitic, end, None, "unspecified", si,
+                                    mtype=lex.materials[_key(self.text[start - clitic:end])], head_end=end))
+            self.consumed.append((start, end))
 
 
 # ----------------------------------------------------------------------------- document-level structure
@@ -1131,12 +1323,12 @@ def _revisions(doc: _Doc, cas: list[_Cand]) -> None:
     text = doc.text
     for c in cas:
         sent = doc.sents[c.sent]
-        rev = [m for m in lex.revision_re.finditer(text, c.head_end, sent.end)]
+        rev = doc.phrases("revision", c.head_end, sent.end)
         if not rev:
             continue
-        later = [x for x in cas if x.sent == c.sent and x.start > rev[0].start()]
-        earlier = lex.earlier_re.search(text, sent.start, c.start)
-        contrast = re.search(r"(?:الا|لكن|غير)\s+(?:ان|انه)", text[c.head_end:rev[0].start()])
+        later = [x for x in cas if x.sent == c.sent and x.start > rev[0][0]]
+        earlier = doc.has_phrase("earlier", sent.start, c.start)
+        contrast = re.search(r"(?:الا|لكن|غير)\s+(?:ان|انه)", text[c.head_end:rev[0][0]])
         if not later and (earlier or contrast):
             c.superseded = True
     # «وكان المرصد وثق في وقت سابق مقتل 9»: a toll the text calls earlier, when a larger one is reported
@@ -1144,7 +1336,7 @@ def _revisions(doc: _Doc, cas: list[_Cand]) -> None:
         sent = doc.sents[c.sent]
         if c.value is None or c.parent is not None or c.superseded:
             continue
-        if lex.strong_earlier_re.search(text, sent.start, c.start) and any(
+        if doc.has_phrase("strong_earlier", sent.start, c.start) and any(
                 n is not c and n.outcome == c.outcome and n.value is not None and n.value > c.value and
                 n.parent is None for n in cas):
             c.superseded = True
@@ -1154,8 +1346,8 @@ def _revisions(doc: _Doc, cas: list[_Cand]) -> None:
         sent = doc.sents[n.sent]
         if n.value is None or n.parent is not None:
             continue
-        rev = [m for m in lex.revision_re.finditer(text, max(sent.start, n.start - 60), n.start)]
-        if not rev or lex.cumulative_re.search(text, sent.start, sent.end):
+        if not doc.has_phrase("revision", max(sent.start, n.start - 60), n.start) or \
+                doc.sentence_phrases("cumulative", sent):
             continue
         for c in cas:
             if c.sent < n.sent and c.parent is None and c.value is not None and c.value < n.value and \
@@ -1166,14 +1358,14 @@ def _revisions(doc: _Doc, cas: list[_Cand]) -> None:
 def _denials(doc: _Doc, cas: list[_Cand]) -> None:
     lex = doc.lex
     text = doc.text
-    denied = [i for i, s in enumerate(doc.sents) if lex.denial_re.search(text, s.start, s.end)]
+    denied = [i for i, s in enumerate(doc.sents) if doc.sentence_phrases("denial", s)]
     if not denied:
         return
     with_figs = sorted({c.sent for c in cas})
     for si in denied:
         if si in with_figs:
             targets = {si}
-        elif not lex.denial_topic_re.search(text, doc.sents[si].start, doc.sents[si].end):
+        elif not doc.sentence_phrases("denial_topic", doc.sents[si]):
             continue  # a denial of something else (an agreement, a withdrawal)
         else:
             before = [s for s in with_figs if s < si]
@@ -1200,12 +1392,25 @@ class _Periods:
         self._text_year_read = False
         self._ranges: dict[int, tuple[date, date] | None] = {}
         self._dates: dict[int, list[tuple[int, int, date | None]]] = {}
+        # (start, end) of the first word of every month name written in the text, anywhere (as date_re reads them)
+        self._month_words = sorted((last + 1 - length, last + 1)
+                                   for last, length in doc.lex.month_first_words.iter(doc.text))
+
+    def _names_month(self, start: int, end: int) -> bool:
+        """Whether the first word of a month name lies in [start, end): else date_re and range_re match nothing there."""
+        for s, e in islice(self._month_words, bisect_left(self._month_words, (start,)), None):
+            if s >= end:
+                return False
+            if e <= end:
+                return True
+        return False
 
     def default_year(self) -> int | None:
         if self.published_year:
             return self.published_year
         if not self._text_year_read:
-            years = Counter(int(m.group("y1")) for m in self.doc.lex.date_re.finditer(self.doc.text) if m.group("y1"))
+            years = Counter(int(m.group("y1")) for m in self.doc.lex.date_re.finditer(self.doc.text) if m.group("y1")) \
+                if self._month_words else None
             self._text_year = years.most_common(1)[0][0] if years else None
             self._text_year_read = True
         return self._text_year
@@ -1223,7 +1428,7 @@ class _Periods:
         """The first «من 3 آذار حتى 5 آذار» of the sentence, when it reads as a valid range."""
         if si not in self._ranges:
             s = self.doc.sents[si]
-            m = self.doc.lex.range_re.search(self.doc.text, s.start, s.end)
+            m = self.doc.lex.range_re.search(self.doc.text, s.start, s.end) if self._names_month(s.start, s.end) else None
             found = None
             if m:
                 y2 = m.group("y2")
@@ -1238,7 +1443,8 @@ class _Periods:
         if si not in self._dates:
             s = self.doc.sents[si]
             self._dates[si] = [(m.start(), m.end(), self._date(m.group("d1"), m.group("m1"), m.group("y1")))
-                               for m in self.doc.lex.date_re.finditer(self.doc.text, s.start, s.end)]
+                               for m in self.doc.lex.date_re.finditer(self.doc.text, s.start, s.end)] \
+                if self._names_month(s.start, s.end) else []
         return self._dates[si]
 
     def of(self, c: _Cand) -> tuple[date | None, date | None]:
@@ -1290,12 +1496,12 @@ class _Attribution:
         within = self._by_start[bisect_left(self._starts, s0):bisect_right(self._starts, s1)]
         inside = [self.mentions[i] for i in sorted(within) if self.mentions[i].char_end <= s1]  # in given order
         claims = []
-        for am in lex.attribution_re.finditer(text, sent.start, sent.end):
-            _, a_end = nt.to_original(am.start(), am.end())
+        for a_start, _, _, a_end in doc.sentence_phrases("attribution", sent):
+            _, a_end = nt.to_original(a_start, a_end)
             near = [m for m in inside if (m.entity_type in ("organisation", "media") and 0 <= m.char_start - a_end <= 60)
                     or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - a_end <= 15)]
-            claims.append((am.start(), min(near, key=lambda m: m.char_start) if near else None))
-        attacks = [nt.to_original(m.start(), m.end()) for m in lex.attack_re.finditer(text, sent.start, sent.end)]
+            claims.append((a_start, min(near, key=lambda m: m.char_start) if near else None))
+        attacks = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attack", sent)]
         attackers = []
         for g in inside:
             if g.entity_type != "armed_group":
@@ -1354,8 +1560,8 @@ def extract_figures(body: str, mentions: Sequence[EntityMention], published_date
     lex = doc.lex
     # only sentences holding a number, a counted noun or a weapon are analysed
     busy = {doc.sent_of(n.start) for n in numbers}
-    busy.update(doc.sent_of(m.start()) for m in doc.scan(lex.noun_re))
-    busy.update(doc.sent_of(m.start()) for m in doc.scan(lex.materials_re))
+    busy.update(doc.sent_of(m[0]) for m in doc.phrases("noun", 0, len(text)))
+    busy.update(doc.sent_of(m[0]) for m in doc.phrases("material", 0, len(text)))
     ni = 0
     for si in sorted(busy):
         sent = doc.sents[si]

@@ -34,34 +34,6 @@ class NumberSpan:
     text: str = ""
 
 
-def trie_regex(words, joiner: str = r"\s+") -> str:
-    """A regex alternation of `words` shaped as a prefix trie (much faster than a flat alternation in `re`).
-
-    Longer words win over their prefixes; a space inside a word matches `joiner`.
-    """
-    trie: dict = {}
-    for word in words:
-        if not word:
-            continue
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        end = "" in node
-        alts = [(joiner if ch == " " else re.escape(ch)) + emit(child)
-                for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if end:
-            return f"(?:{body})?"
-        return body
-
-    return emit(trie)
-
-
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     words: dict[str, tuple[str, float | None]]  # folded word -> (class, value)

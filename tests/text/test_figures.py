@@ -1,8 +1,13 @@
 """Unit tests of conflict_text.figures.extract_figures on hand-written Arabic sentences."""
+import random
+import re
+import sys
 from datetime import date
 
+from conflict_text import figures
 from conflict_text.figures import extract_figures
 from conflict_text.models import EntityMention
+from conflict_text.normalize import fold
 
 
 def run(body, mentions=(), published=None):
@@ -319,3 +324,102 @@ def test_double_bombing_and_families_displaced():
     figs = run("خلف التفجير المزدوج 20 قتيلاً. ونزحت 300 عائلة من المخيم.")
     assert mun(figs) == [("bombing", 2)]
     assert cas(figs) == [("killed", "total", 20), ("displaced", "total", 300)]
+
+
+# --- the phrase automaton reads the cue lists as the regexes it replaced did
+
+
+def _reference_phrase_re(phrases, clitics):
+    """The regex each cue list was matched with before the automaton: a phrase trie (children in code point
+    order, a phrase before its prefixes), words joined by any run of [\\s\\-–/], optional clitics, word edges."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node):
+        alts = [(r"[\s\-–/]*" if ch == " " else re.escape(ch)) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    clitic_alt = "|".join(re.escape(c) for c in sorted(clitics, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:{clitic_alt})?(?P<w>{emit(trie)})(?![^\W\d_])")
+
+
+def _phrase_lists():
+    matcher = figures._lex().phrases
+    return {name: ({" ".join(part for part in re.split(r"[\s\-–/]+", p) if part) for p in phrases if p}, clitics)
+            for name, (phrases, clitics) in matcher.lists.items()}
+
+
+def _tricky_texts(seed: int = 7, count: int = 150) -> list[str]:
+    """Phrases of every list with clitics, glued or odd joiners, marks and digits around them, and noise."""
+    rng = random.Random(seed)
+    lists = _phrase_lists()
+    words = sorted({p for phrases, _ in lists.values() for p in phrases})  # the same texts in every run
+    clitics = sorted({c for _, cl in lists.values() for c in cl})
+    glue = [" ", "  ", "-", " - ", "/", "\n", "", " – ", "\t"]
+    around = [" ", "  ", "، ", ". ", "«", "»", "(", "5", "ال", "و", "x", "_", "\n"]
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(3, 12)):
+            phrase = rng.choice(words)
+            if " " in phrase and rng.random() < 0.5:
+                phrase = rng.choice(glue).join(phrase.split(" "))
+            if rng.random() < 0.4:
+                phrase = rng.choice(clitics) + phrase
+            if rng.random() < 0.2:
+                phrase = phrase[:rng.randint(1, len(phrase))]  # a word cut short
+            parts.append(phrase + rng.choice(around))
+        texts.append(fold("".join(parts)))
+    return texts
+
+
+def test_joiner_characters_are_those_of_the_regex_class():
+    assert figures._JOINER_CHARS == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() or c in "-–/"}
+
+
+def test_phrase_matches_equal_the_regexes_they_replace():
+    lists = _phrase_lists()
+    regexes = {name: _reference_phrase_re(phrases, clitics) for name, (phrases, clitics) in lists.items()}
+    rng = random.Random(11)
+    for text in _tricky_texts():
+        doc = figures._Doc(text)
+        spans = [(0, len(text))] + doc.spans + [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(6)]
+        for name, rx in regexes.items():
+            for lo, hi in spans:
+                # finditer(text, lo, hi): what _Doc.phrases returns, with the start of the phrase after its clitic
+                want = [(m.start(), m.start("w"), m.end()) for m in rx.finditer(text, lo, hi)]
+                got = [(s, s - clitic, e) for s, clitic, _, e in doc.phrases(name, lo, hi)]
+                assert got == want, (name, text[lo:hi])
+                assert doc.has_phrase(name, lo, hi) == bool(want)
+                # search(text[lo:hi]): a window cut out of the text, whose edges are word edges
+                assert doc.has_phrase(name, lo, hi, substring=True) == bool(rx.search(text[lo:hi])), (name, text[lo:hi])
+            for sent in doc.sents:
+                assert doc.sentence_phrases(name, sent) == doc.phrases(name, sent.start, sent.end)
+            for pos in range(0, len(text), 3):
+                m = rx.match(text, pos)
+                found = doc.phrase_at(name, pos)
+                want = (m.start(), m.start("w"), m.end()) if m else None
+                assert ((found[0], found[0] - found[1], found[3]) if found else None) == want, (name, text[pos:pos + 30])
+
+
+def test_sentence_tokens_split_as_the_token_regex_reads_them():
+    for text in _tricky_texts(count=40) + ["abcعربيdef عربيabc 12,5.3 ²³ x_y «قال»: ١٢ ـمقتل"]:
+        assert figures._TOKEN_SPLIT.split(text)[1::2] == figures._TOKEN_RE.findall(text)
+
+
+def test_qualifier_before_is_searched_only_where_it_can_match():
+    lex = figures._lex()
+    windows = [t[i:i + 34] for t in _tricky_texts(count=20) for i in range(0, len(t), 7)]
+    windows += ["قتل " + clitic + phrase + tail for phrase in lex.qual_before for clitic in ("", "و", "ب")
+                for tail in ("", " ", ' "', " «", "\n", " \n", "x", " 5", "ال")]
+    for window in windows:
+        want = lex.qual_before_re.search(window)
+        got = figures._search_qualifier_before(window)
+        assert (got.span("q") if got else None) == (want.span("q") if want else None), window
