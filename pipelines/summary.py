@@ -39,7 +39,7 @@ class RunSummary:
             f"{status('deferred')} deferred, {status('deleted')} deleted",
         ]
         if self.gazetteer_refreshed:
-            out.append("gazetteer: changed, staged for publication")
+            out.append("gazetteer: new or changed, staged for publication")
         if self.reextracted:
             stages = sorted({b.from_stage for b in self.reextracted})
             out.append(f"re-extracted: {len(self.reextracted)} published batches from {', '.join(stages)} (code or gazetteer changed)")
