@@ -17,11 +17,6 @@ from pipelines.warehouse import Warehouse
 
 
 
-def gazetteer_frame(gazetteer: Gazetteer) -> pl.DataFrame:
-    rows = gazetteer.entities()
-    return GAZETTEER_ENTITIES.frame([{name: row.get(name) for name in GAZETTEER_ENTITIES.columns} for row in rows])
-
-
 @dg.observable_source_asset(
     name="gazetteer_files",
     group_name="gazetteer",
@@ -36,7 +31,7 @@ def gazetteer_files(storage: LedgerStorage) -> dg.DataVersion:
           **table_asset_args(GAZETTEER_ENTITIES, group="gazetteer", owner="analysis", deps=["gazetteer_files"]))
 def gazetteer_entities(storage: LedgerStorage) -> dg.MaterializeResult:
     """Canonical entities with aliases and coordinates, staged for the next publication."""
-    frame = gazetteer_frame(storage.gazetteer)
+    frame = GAZETTEER_ENTITIES.frame(storage.gazetteer.entities())
     storage.warehouse.write_staged(GAZETTEER_ENTITIES, None, frame)
     by_type = dict(frame.group_by("entity_type").len().iter_rows())
     return dg.MaterializeResult(

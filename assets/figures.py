@@ -14,7 +14,7 @@ from assets.reporting import output_metadata, table_asset_args
 from conflict_text.figures import extract_figures
 from conflict_text.models import EntityMention
 from pipelines.partitions import batches
-from pipelines.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, MUNITIONS_FIGURES, Table
+from pipelines.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, MUNITIONS_FIGURES
 from pipelines.resources import LedgerStorage
 from pipelines.warehouse import Warehouse
 
@@ -45,11 +45,7 @@ def figure_rows(cleaned: pl.DataFrame, mentions: pl.DataFrame, batch: str) -> tu
             row = dataclasses.asdict(m)
             munitions.append({**row, "figure_id": figure_id(doc_id, "munition", m.char_start, m.char_end, m.munition_type),
                               "doc_id": doc_id, "batch": batch})
-    return _framed(CASUALTY_FIGURES, casualties), _framed(MUNITIONS_FIGURES, munitions)
-
-
-def _framed(table: Table, rows: list[dict]) -> pl.DataFrame:
-    return table.frame([{name: row.get(name) for name in table.columns} for row in rows])
+    return CASUALTY_FIGURES.frame(casualties), MUNITIONS_FIGURES.frame(munitions)
 
 
 @dg.multi_asset(

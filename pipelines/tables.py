@@ -21,8 +21,11 @@ class Table:
         return pl.Schema({name: dtype for name, (dtype, _) in self.columns.items()})
 
     def frame(self, rows: list[dict] | None = None) -> pl.DataFrame:
-        """A frame with exactly this table's columns, in order, typed; empty when there are no rows."""
-        return pl.DataFrame(rows or [], schema=self.schema, orient="row") if rows else pl.DataFrame(schema=self.schema)
+        """A frame with exactly this table's columns, in order, typed, from rows that may carry
+        more keys (ignored) or fewer (null); empty when there are no rows."""
+        if not rows:
+            return pl.DataFrame(schema=self.schema)
+        return pl.DataFrame([{name: row.get(name) for name in self.columns} for row in rows], schema=self.schema, orient="row")
 
 
 _S, _I, _B, _D, _T = pl.String(), pl.Int64(), pl.Boolean(), pl.Date(), pl.Datetime("us", "UTC")
