@@ -10,15 +10,15 @@ import warnings
 from dataclasses import asdict
 from pathlib import Path
 
+from assets.versions import STAGES
 from pipelines.settings import Settings
-
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="plan batches from INBOX_DIR and do all pending work into WAREHOUSE_DIR")
-    run.add_argument("--reextract-from", choices=["documents", "entity_mentions", "figures"],
+    run.add_argument("--reextract-from", choices=STAGES,
                      help="also re-extract every published batch from this stage on, without re-ingesting")
     evaluation = sub.add_parser("eval", help="run the pipeline on a folder of articles and score it against gold JSON")
     evaluation.add_argument("--articles", required=True, type=Path, help="folder of articles (NNN.txt)")
@@ -63,25 +63,23 @@ def _dagster():
 
 def _run(args: argparse.Namespace) -> int:
     from conflict_text.gazetteer import load_gazetteer
-    from pipelines.summary import RunSummary
     from pipelines.warehouse import Warehouse
-    from pipelines.work import find_work
+    from pipelines.work import Work, run_once
 
     started = time.perf_counter()
     settings = Settings.from_environment()
     warehouse = Warehouse(settings.warehouse_dir)
-    with warehouse.lock("run"):  # one run at a time per warehouse
-        work = find_work(Path(settings.inbox_dir), warehouse, load_gazetteer(settings.gazetteer_dir),
-                         args.reextract_from, settings.settle_seconds)
-        if work.idle:  # nothing to do: no Dagster or GX start-up to pay for
-            summary = RunSummary(work.plan, current=warehouse.view_counts())
-        else:
-            dg = _dagster()
-            from pipelines.resources import LedgerStorage
-            from pipelines.runner import execute
 
-            with dg.DagsterInstance.get() as instance:
-                summary = execute(work, LedgerStorage(**asdict(settings)), instance)
+    def execute_with_dagster(work: Work):  # imported only when there is work: an idle run never pays for it
+        dg = _dagster()
+        from pipelines.resources import LedgerStorage
+        from pipelines.runner import execute
+
+        with dg.DagsterInstance.get() as instance:
+            return execute(work, LedgerStorage(**asdict(settings)), instance)
+
+    summary = run_once(Path(settings.inbox_dir), warehouse, load_gazetteer(settings.gazetteer_dir),
+                       execute_with_dagster, args.reextract_from, settings.settle_seconds)
     print(f"inbox {settings.inbox_dir} -> warehouse {warehouse.root}")
     for line in summary.lines():
         print(line)

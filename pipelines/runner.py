@@ -12,10 +12,11 @@ from pipelines.partitions import batches
 from pipelines.resources import LedgerStorage
 from pipelines.summary import BatchOutcome, RunSummary
 from pipelines.tables import SOURCE_FILES
-from pipelines.work import Work, find_work
+from pipelines.work import Work, run_once
 
 # The run's own log goes to the Dagster instance (the UI); the terminal gets warnings and the summary.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
 
 def _statuses(storage: LedgerStorage, batch: str) -> dict[str, int]:
     try:
@@ -65,6 +66,5 @@ def execute(work: Work, storage: LedgerStorage, instance: dg.DagsterInstance) ->
 
 def run_inbox(storage: LedgerStorage, instance: dg.DagsterInstance, reextract_from: str | None = None) -> RunSummary:
     """Plans batches from the inbox and does all the work that follows, one run at a time per warehouse."""
-    with storage.warehouse.lock("run"):
-        work = find_work(storage.inbox, storage.warehouse, storage.gazetteer, reextract_from, storage.settle_seconds)
-        return execute(work, storage, instance)
+    return run_once(storage.inbox, storage.warehouse, storage.gazetteer, lambda work: execute(work, storage, instance),
+                    reextract_from, storage.settle_seconds)

@@ -5,12 +5,14 @@ A nightly run with nothing to do stops here, without paying for Dagster's or GX'
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from assets.versions import first_outdated_stage
 from conflict_text.gazetteer import Gazetteer
 from pipelines.inbox import InboxPlan, pending_batches, plan_batch
+from pipelines.summary import RunSummary
 from pipelines.tables import GAZETTEER_ENTITIES
 from pipelines.warehouse import Warehouse
 
@@ -41,3 +43,14 @@ def find_work(inbox: Path, warehouse: Warehouse, gazetteer: Gazetteer, reextract
     has_batches = bool(pending or publication.batches)
     gazetteer_stale = has_batches and publication.table_versions.get(GAZETTEER_ENTITIES.name) != gazetteer.version
     return Work(plan, pending, outdated, gazetteer_stale)
+
+
+def run_once(inbox: Path, warehouse: Warehouse, gazetteer: Gazetteer, execute: Callable[[Work], RunSummary],
+             reextract_from: str | None = None, settle_seconds: float = 0.0) -> RunSummary:
+    """One run per warehouse at a time: finds the work and hands it to `execute` (Dagster), unless
+    there is none, in which case nothing heavier than the summary is loaded."""
+    with warehouse.lock("run"):
+        work = find_work(inbox, warehouse, gazetteer, reextract_from, settle_seconds)
+        if work.idle:
+            return RunSummary(work.plan, current=warehouse.view_counts())
+        return execute(work)
