@@ -7,14 +7,10 @@ and the analysts keep the previous publication, unchanged and queryable.
 import dagster as dg
 import polars as pl
 
-from assets.versions import extraction_versions
+from assets.versions import STAGE_OF_TABLE, extraction_versions
 from pipelines.partitions import batches
 from pipelines.resources import LedgerStorage
-from pipelines.tables import BATCH_TABLES, CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES, MUNITIONS_FIGURES
-
-# The text stage whose code produced each table (see assets/versions.py).
-STAGE_OF_TABLE = {CLEANED_DOCUMENTS.name: "documents", ENTITY_MENTIONS.name: "entity_mentions",
-                  CASUALTY_FIGURES.name: "figures", MUNITIONS_FIGURES.name: "figures"}
+from pipelines.tables import BATCH_TABLES, GAZETTEER_ENTITIES
 
 PUBLISHED_ASSETS = ["source_files", "raw_documents", "documents", "entity_mentions", "casualty_figures",
                     "munitions_figures", "gazetteer_entities"]

@@ -24,6 +24,10 @@ _STAGE_ASSETS = {"documents": ["documents"], "entity_mentions": ["entity_mention
                  "figures": ["casualty_figures", "munitions_figures"]}
 
 
+# Which stage produces each table (the asset and table names are the same).
+STAGE_OF_TABLE = {asset: stage for stage, names in _STAGE_ASSETS.items() for asset in names}
+
+
 def assets_from(stage: str) -> list[str]:
     """The assets that re-extracting a published batch from `stage` re-materialises, publication and report last."""
     return [name for s in STAGES[STAGES.index(stage):] for name in _STAGE_ASSETS[s]] + ["publication", "report"]

@@ -31,10 +31,6 @@ class SuiteOutcome:
     evaluated: int
     failed: list[dict[str, Any]] = field(default_factory=list)  # one entry per failing expectation
 
-    def metadata(self) -> dict[str, Any]:
-        failing = {f["expectation"]: f for f in self.failed}
-        return {"suite": self.suite, "rows": self.evaluated, "expectations_failed": len(self.failed), "failures": failing}
-
 
 def load_suite(expectations_dir: Path, name: str) -> dict:
     return json.loads((Path(expectations_dir) / f"{name}.json").read_text("utf-8"))
