@@ -1,4 +1,4 @@
-"""Sentence and paragraph spans of Arabic news text.
+"""Sentence spans of Arabic news text.
 
 A sentence ends at a line break or at . ! ? ؟ … followed by white space (so «1.3» and «د.ب.أ» stay whole).
 Spans are (start, end) offsets into the text given, trimmed of surrounding white space; they work on the
@@ -11,7 +11,6 @@ import re
 # A sentence ends at a line break, or after an end mark (and a closing quote) followed by white space.
 # The pattern starts with a character class, so that `re` skips from one candidate to the next in C.
 _SENTENCE_END = re.compile(r"[\n.!?؟…](?:(?<=\n)|[\"'”»)]?(?=\s))")
-_PARAGRAPH_END = re.compile(r"\n\s*\n")
 _LEADING = re.compile(r"\s*")
 
 
@@ -38,8 +37,3 @@ def _add(text: str, start: int, end: int, out: list) -> None:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`, in order."""
     return _spans(text, _SENTENCE_END)
-
-
-def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each blank-line separated paragraph of `text`."""
-    return _spans(text, _PARAGRAPH_END)
