@@ -130,6 +130,11 @@ class _PhraseMatcher:
             self.automaton.add_word(joiner, None)
         self.automaton.make_automaton()
         self.joined.make_automaton()
+        # A phrase read across a joiner run has one of its words right before the run and the next right
+        # after it, each a whole letter run of the text: a run without such words is not read again.
+        words = [form.split(" ") for form in forms if " " in form]
+        self.words_before_joiner = frozenset(w for parts in words for w in parts[:-1])
+        self.words_after_joiner = frozenset(w for parts in words for w in parts[1:])
 
     def scan(self, text: str) -> dict[str, list[_PhraseMatch]]:
         """List name -> its matches in `text`, sorted by start, then by preference (lists without any left out)."""
@@ -178,8 +183,14 @@ class _PhraseMatcher:
             run_end = pos + 1
             while run_end < n and text[run_end] in _JOINER_CHARS:
                 run_end += 1
-            if not (a > 0 and _is_letter(text[a - 1]) and run_end < n and _is_letter(text[run_end])):
-                continue  # no phrase has a joiner next to a mark or at the edge
+            word_start = a
+            while word_start > 0 and _is_letter(text[word_start - 1]):
+                word_start -= 1
+            word_end = run_end
+            while word_end < n and _is_letter(text[word_end]):
+                word_end += 1
+            if text[word_start:a] not in self.words_before_joiner or text[run_end:word_end] not in self.words_after_joiner:
+                continue
             # a window holding `longest` non-joiner characters on each side holds every phrase across the run
             lo, seen = a, 0
             while lo > 0 and seen < self.longest:

@@ -8,7 +8,6 @@ from exactly one original index: `NormalizedText.offsets[i]`.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 # Deleted: harakat and Quranic marks, superscript alef, tatweel, zero-width and bidi controls, BOM.
@@ -30,7 +29,11 @@ _REPLACED.update({chr(0x06F0 + d): str(d) for d in range(10)})  # Persian digits
 # ASCII case only: str.lower() may lengthen some letters (İ), which would break the offset map.
 _REPLACED.update({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 _TABLE = str.maketrans({**_REPLACED, **{ch: None for ch in _DELETED}})
-_DELETED_RE = re.compile(f"[{re.escape(_DELETED)}]")
+# The same folding as a chain of str.replace calls, one per folded character that occurs in the text:
+# str.translate looks every character up in a dict, while `in` and replace run at memchr speed (about
+# 4x faster on an article). The order of the steps does not matter: no replacement is itself folded.
+_FOLD_STEPS = tuple((chr(code), repl or "") for code, repl in _TABLE.items())
+assert not {repl for _, repl in _FOLD_STEPS} & {char for char, _ in _FOLD_STEPS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +63,37 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
+def positions(text: str, char: str) -> list[int]:
+    """Indexes of `char` in `text`."""
+    out, i = [], text.find(char)
+    while i >= 0:
+        out.append(i)
+        i = text.find(char, i + 1)
+    return out
+
+
+def fold_document(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` of a whole document, and the sorted indexes of the characters it deleted."""
+    folded, deleted = text, []
+    for char, repl in _FOLD_STEPS:
+        if char in folded:
+            folded = folded.replace(char, repl)
+            if not repl:
+                deleted += positions(text, char)
+    deleted.sort()
+    return folded, deleted
+
+
 def normalize(text: str) -> NormalizedText:
     """Normalises `text` for matching; the result's length may be shorter, never longer."""
-    folded = text.translate(_TABLE)
-    if len(folded) == len(text):
+    folded, deleted = fold_document(text)
+    if not deleted:
         return NormalizedText(folded, None, len(text))
     # Kept indexes are the runs between deleted characters, extended a run at a time.
     offsets: list[int] = []
     kept_from = 0
-    for match in _DELETED_RE.finditer(text):
-        offsets.extend(range(kept_from, match.start()))
-        kept_from = match.start() + 1
+    for index in deleted:
+        offsets.extend(range(kept_from, index))
+        kept_from = index + 1
     offsets.extend(range(kept_from, len(text)))
     return NormalizedText(folded, tuple(offsets), len(text))
