@@ -1517,7 +1517,7 @@ class _Attribution:
         for g in inside:
             if g.entity_type != "armed_group":
                 continue
-            pre = text[max(0, _norm_index(nt, g.char_start) - 14):_norm_index(nt, g.char_start)]
+            pre = text[max(0, nt.to_normalized(g.char_start) - 14):nt.to_normalized(g.char_start)]
             if _VICTIM_SIDE.search(pre):
                 continue
             if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
@@ -1549,12 +1549,6 @@ _VICTIM_SIDE = re.compile(r"(?:عناصر|مقاتلي|افراد|عنصر|مق�
 
 def _name(m: EntityMention) -> str:
     return m.name_ar or m.surface
-
-
-def _norm_index(nt, original: int) -> int:
-    if nt.offsets is None:
-        return original
-    return max(0, bisect_right(nt.offsets, original) - 1)
 
 
 # ----------------------------------------------------------------------------- public API

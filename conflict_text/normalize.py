@@ -4,10 +4,11 @@ Matching folds the letter variants that writers and keyboards mix freely (hamza 
 alef maqsura, ta marbuta, hamza carriers), drops diacritics, tatweel and invisible direction
 marks, and turns Arabic-Indic and Persian digits into ASCII. Every step either keeps a character
 (possibly replaced by one other character) or deletes it, so normalised index i always comes
-from exactly one original index: `NormalizedText.offsets[i]`.
+from exactly one original index: `NormalizedText.to_original`.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 # Deleted: harakat and Quranic marks, superscript alef, tatweel, zero-width and bidi controls, BOM.
@@ -39,18 +40,36 @@ assert not {repl for _, repl in _FOLD_STEPS} & {char for char, _ in _FOLD_STEPS}
 @dataclass(frozen=True, slots=True)
 class NormalizedText:
     text: str
-    # offsets[i] is the original index of text[i]; None means the identity map (nothing deleted).
-    offsets: tuple[int, ...] | None
+    # The offset map as runs rather than one entry per character: from normalised index marks[k] on,
+    # the original index is the normalised one plus shifts[k] (the characters deleted before it).
+    marks: tuple[int, ...]
+    shifts: tuple[int, ...]
     original_length: int
+
+    def _original(self, i: int) -> int:
+        return i + self.shifts[bisect_right(self.marks, i) - 1]
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Maps the normalised span [start, end) to the original span covering the same characters."""
-        if self.offsets is None:
+        if len(self.marks) == 1:
             return start, end
         if start >= end:
-            pos = self.offsets[start] if start < len(self.offsets) else self.original_length
+            pos = self._original(start) if start < len(self.text) else self.original_length
             return pos, pos
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return self._original(start), self._original(end - 1) + 1
+
+    def to_normalized(self, original: int) -> int:
+        """The normalised index of the last kept character at or before the original index `original`."""
+        if len(self.marks) == 1:
+            return original
+        k = bisect_right(self.original_marks, original) - 1
+        run_end = self.marks[k + 1] if k + 1 < len(self.marks) else len(self.text)
+        return max(0, min(original - self.shifts[k], run_end - 1))
+
+    @property
+    def original_marks(self) -> list[int]:
+        """The original index of each run's first character."""
+        return [mark + shift for mark, shift in zip(self.marks, self.shifts)]
 
 
 def fold_char_table() -> dict[int, str | None]:
@@ -87,13 +106,11 @@ def fold_document(text: str) -> tuple[str, list[int]]:
 def normalize(text: str) -> NormalizedText:
     """Normalises `text` for matching; the result's length may be shorter, never longer."""
     folded, deleted = fold_document(text)
-    if not deleted:
-        return NormalizedText(folded, None, len(text))
-    # Kept indexes are the runs between deleted characters, extended a run at a time.
-    offsets: list[int] = []
-    kept_from = 0
-    for index in deleted:
-        offsets.extend(range(kept_from, index))
-        kept_from = index + 1
-    offsets.extend(range(kept_from, len(text)))
-    return NormalizedText(folded, tuple(offsets), len(text))
+    marks, shifts = [0], [0]
+    for count, index in enumerate(deleted, 1):
+        if marks[-1] == index - count + 1 and len(marks) > 1:
+            shifts[-1] = count  # a run of deleted characters shifts the same place further
+        else:
+            marks.append(index - count + 1)  # the normalised index of the character after it
+            shifts.append(count)
+    return NormalizedText(folded, tuple(marks), tuple(shifts), len(text))
