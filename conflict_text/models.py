@@ -23,7 +23,7 @@ class CleanedDocument:
     furniture_lines_removed: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass pays object.__setattr__ per field, per mention
 class EntityMention:
     entity_id: str
     entity_type: str  # vocabularies()["entity_type"]

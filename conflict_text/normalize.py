@@ -82,7 +82,7 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
-def positions(text: str, char: str) -> list[int]:
+def _positions(text: str, char: str) -> list[int]:
     """Indexes of `char` in `text`."""
     out, i = [], text.find(char)
     while i >= 0:
@@ -98,7 +98,7 @@ def fold_document(text: str) -> tuple[str, list[int]]:
         if char in folded:
             folded = folded.replace(char, repl)
             if not repl:
-                deleted += positions(text, char)
+                deleted += _positions(text, char)
     deleted.sort()
     return folded, deleted
 
