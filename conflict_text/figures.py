@@ -728,9 +728,17 @@ def _munition_phrase(doc: "_Doc", head: _Tok, key: str, limit: int) -> tuple[str
 # ----------------------------------------------------------------------------- per-sentence analysis
 
 
+# A cue, a counted noun or a weapon inside the name of an entity is part of the name («كفر شمس», «حي
+# الشهداء», «منظمة حظر الأسلحة الكيميائية»), and so is a number («ناحية السبع بيار»).
+_NOT_IN_NAMES = ("cue", "noun", "material")
+
+
 class _Doc:
-    def __init__(self, text: str):
+    def __init__(self, text: str, names: list[tuple[int, int]]):
+        """`names`: the sorted (start, end) of the entity mentions in `text`."""
         self.text = text
+        self.name_starts = [a for a, _ in names]
+        self.name_ends = [b for _, b in names]
         lex = _lex()
         self.lex = lex
         self.spans = split_sentences(text)
@@ -742,8 +750,17 @@ class _Doc:
         self.cands: list[_Cand] = []
         self.consumed: list[tuple[int, int]] = []
         self.hits = lex.phrases.scan(text)
+        if names:
+            for name in _NOT_IN_NAMES:
+                if name in self.hits:
+                    self.hits[name] = [m for m in self.hits[name] if not self.in_name(m[0], m[3])]
         self._window_hits: dict[tuple[int, int], dict[str, list]] = {}  # scans of windows that cut a word
         self._by_sentence: dict[str, dict[int, list]] = {}  # list name -> sentence start -> its matches
+
+    def in_name(self, start: int, end: int) -> bool:
+        """Whether [start, end) lies within the name of an entity."""
+        i = bisect_right(self.name_starts, start) - 1
+        return i >= 0 and end <= self.name_ends[i]
 
     def _inside_word(self, pos: int) -> bool:
         """Whether `pos` falls between two letters (a window edge there cuts a word)."""
@@ -1560,7 +1577,7 @@ def extract_figures(body: str, mentions: Sequence[EntityMention], published_date
         return Figures()
     nt = normalize(body)
     text = nt.text
-    doc = _Doc(text)
+    doc = _Doc(text, sorted((nt.to_normalized(m.char_start), nt.to_normalized(m.char_end - 1) + 1) for m in mentions))
     numbers = scan_numbers(text)
     lex = doc.lex
     # only sentences holding a number, a counted noun or a weapon are analysed
@@ -1574,7 +1591,7 @@ def extract_figures(body: str, mentions: Sequence[EntityMention], published_date
             ni += 1
         j = ni
         while j < len(numbers) and numbers[j].start < sent.end:
-            if numbers[j].end <= sent.end:
+            if numbers[j].end <= sent.end and not doc.in_name(numbers[j].start, numbers[j].end):
                 doc.number_cand(si, numbers[j])
             j += 1
         doc.noun_cands(si)

@@ -39,6 +39,7 @@ class _Lexicon:
     words: dict[str, tuple[str, float | None]]  # folded word -> (class, value)
     # every written form (a word, or a prefix and a word) -> (prefix, word), found in one Aho-Corasick pass
     forms: ahocorasick.Automaton
+    percent_after: re.Pattern  # what makes the number before it a percentage («15 في المئة»)
 
 
 def _finditer_from(pattern: re.Pattern, first_char: re.Pattern, text: str) -> Iterator[re.Match]:
@@ -89,7 +90,8 @@ def _lexicon() -> _Lexicon:
             raise ValueError(f"number word {form!r}: only letters can be matched as a whole letter run")
         automaton.add_word(form, (len(form), *split))
     automaton.make_automaton()
-    return _Lexicon(words, automaton)
+    percent_after = re.compile(r"\s*(?:" + "|".join(re.escape(fold(w)) for w in data["percent_after"]) + ")")
+    return _Lexicon(words, automaton, percent_after)
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -117,7 +119,6 @@ def _word_matches(text: str) -> Iterator[tuple[int, int, str, str]]:
             yield start, end, prefix, word
 
 
-_PERCENT_AFTER = re.compile(r"\s*(?:%|٪|بالمئه|بالمائه|في المئه|في المائه)")
 _GAP = re.compile(r"\s*(و)?\s*")
 
 
@@ -277,7 +278,7 @@ def scan_numbers(ntext: str) -> list[NumberSpan]:
         if kind not in ("vague", "ordinal") and value is not None:
             if float(value).is_integer():
                 value = int(value)
-            m = _PERCENT_AFTER.match(ntext, end)
+            m = _lexicon().percent_after.match(ntext, end)
             if m and kind != "words":
                 spans.append(NumberSpan(value, start, m.end(), "percent", False, ntext[start:m.end()]))
                 group.clear()
@@ -294,6 +295,8 @@ def scan_numbers(ntext: str) -> list[NumberSpan]:
                 group.append(tok)
                 continue
             flush()
+            if spans and spans[-1].kind == "percent" and tok.start < spans[-1].end:
+                continue  # «المئة» of «15 في المئة» is part of the percentage
         group.append(tok)
     flush()
     spans.sort(key=lambda s: s.start)

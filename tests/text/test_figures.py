@@ -326,6 +326,23 @@ def test_double_bombing_and_families_displaced():
     assert cas(figs) == [("killed", "total", 20), ("displaced", "total", 300)]
 
 
+def test_cues_numbers_and_weapons_inside_names_are_part_of_the_names():
+    body = ("وقال أحد سكان كفر زيتا إن 40 عائلة عادت إلى منازلها. قتلى وجرحى بقصف على ناحية السبع بيار. "
+            "وأكدت منظمة حظر الأسلحة الكيميائية وصول بعثتها إلى حي الشهداء.")
+    names = [mention(body, "كفر زيتا", "location"), mention(body, "ناحية السبع بيار", "location"),
+             mention(body, "منظمة حظر الأسلحة الكيميائية", "organisation"), mention(body, "حي الشهداء", "location")]
+    figs = run(body, names)
+    assert figs.casualties == [] and figs.munitions == []
+    # the same words outside a name still count
+    figs = run("وفر خمسة آلاف مدني من القصف بالأسلحة الكيميائية.")
+    assert cas(figs) == [("displaced", "civilians", 5000)]
+    assert [m.munition_type for m in figs.munitions] == ["chemical_attack"]
+
+
+def test_a_percentage_is_not_a_count():
+    assert run("وقال مدير المشفى إن الجرحى يشغلون 80 في المئة من الأسرّة.").casualties == []
+
+
 # --- the phrase automaton reads the cue lists as the regexes it replaced did
 
 
@@ -389,7 +406,7 @@ def test_phrase_matches_equal_the_regexes_they_replace():
     regexes = {name: _reference_phrase_re(phrases, clitics) for name, (phrases, clitics) in lists.items()}
     rng = random.Random(11)
     for text in _tricky_texts():
-        doc = figures._Doc(text)
+        doc = figures._Doc(text, [])
         spans = [(0, len(text))] + doc.spans + [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(6)]
         for name, rx in regexes.items():
             for lo, hi in spans:

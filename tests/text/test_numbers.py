@@ -88,6 +88,11 @@ def test_ordinals_dates_times_percent():
     assert spans[3].value == 27
 
 
+def test_percent_written_in_words():
+    spans = find_numbers("تراجع الإنتاج 40 في المئة وارتفعت الأسعار 15 بالمائة")
+    assert [(s.value, s.kind, s.text) for s in spans] == [(40, "percent", "40 في المئة"), (15, "percent", "15 بالمائة")]
+
+
 def test_urls_and_handles_are_not_numbers():
     assert find_numbers("https://example.com/2375-abc و @user_05 و #tag12") == []
 
