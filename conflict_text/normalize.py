@@ -44,6 +44,7 @@ class NormalizedText:
     # the original index is the normalised one plus shifts[k] (the characters deleted before it).
     marks: tuple[int, ...]
     shifts: tuple[int, ...]
+    original_marks: tuple[int, ...]  # the original index of each run's first character
     original_length: int
 
     def _original(self, i: int) -> int:
@@ -65,11 +66,6 @@ class NormalizedText:
         k = bisect_right(self.original_marks, original) - 1
         run_end = self.marks[k + 1] if k + 1 < len(self.marks) else len(self.text)
         return max(0, min(original - self.shifts[k], run_end - 1))
-
-    @property
-    def original_marks(self) -> list[int]:
-        """The original index of each run's first character."""
-        return [mark + shift for mark, shift in zip(self.marks, self.shifts)]
 
 
 def fold_char_table() -> dict[int, str | None]:
@@ -113,4 +109,5 @@ def normalize(text: str) -> NormalizedText:
         else:
             marks.append(index - count + 1)  # the normalised index of the character after it
             shifts.append(count)
-    return NormalizedText(folded, tuple(marks), tuple(shifts), len(text))
+    original_marks = tuple(mark + shift for mark, shift in zip(marks, shifts))
+    return NormalizedText(folded, tuple(marks), tuple(shifts), original_marks, len(text))
