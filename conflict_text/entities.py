@@ -26,7 +26,7 @@ from operator import attrgetter
 
 from conflict_text.gazetteer import Gazetteer, load_gazetteer, match_key
 from conflict_text.models import EntityMention
-from conflict_text.normalize import fold_document
+from conflict_text.normalize import fold_document, index_shifts
 
 _CLITICS = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", "لل"})
 _LIL_CLITICS = frozenset({"", "و", "ف"})
@@ -80,17 +80,6 @@ def _tokens(text: str) -> tuple[list[int], list[int], list[str]]:
     return bounds[1:-1:2], bounds[2::2], pieces[1::2]
 
 
-def _index_shifts(deleted_runs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
-    """(marks, shifts) mapping indexes of a text without `deleted_runs` (sorted, disjoint [a, b)
-    spans of the original) to original indexes: i + shifts[k] for the last marks[k] <= i."""
-    marks, shifts, deleted = [0], [0], 0
-    for a, b in deleted_runs:
-        deleted += b - a
-        marks.append(b - deleted)  # the index, in the shortened text, of the character after the run
-        shifts.append(deleted)
-    return marks, shifts
-
-
 def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The [a, b) spans sorted, with overlapping ones joined."""
     out: list[tuple[int, int]] = []
@@ -115,7 +104,7 @@ class _Doc:
     def __init__(self, body: str):
         text, deleted_at = fold_document(body)
         deleted = [(i, i + 1) for i in deleted_at]
-        self.marks, self.shifts = _index_shifts(deleted)
+        self.marks, self.shifts = index_shifts(deleted)
         # Squeezing with str methods first: a regex over every character of the article cost as
         # much as the rest of this function, and runs of spaces are rare in cleaned bodies.
         for char in _OTHER_SPACES:  # one for one: the offsets do not move
@@ -125,7 +114,7 @@ class _Doc:
             squeezed = [(m.start() + 1, m.end()) for m in _SPACE_RUNS.finditer(text)]
             # the same runs in body coordinates, which may enclose folded-away characters
             deleted += [(self.to_body(a), self.to_body(b - 1) + 1) for a, b in squeezed]
-            self.marks, self.shifts = _index_shifts(_merged(deleted))
+            self.marks, self.shifts = index_shifts(_merged(deleted))
             text = _SPACE_RUNS.sub(" ", text)
         self.body, self.text = body, text
         self.starts, self.ends, self.words = _tokens(text)

@@ -41,7 +41,8 @@ assert not {repl for _, repl in _FOLD_STEPS} & {char for char, _ in _FOLD_STEPS}
 class NormalizedText:
     text: str
     # The offset map as runs rather than one entry per character: from normalised index marks[k] on,
-    # the original index is the normalised one plus shifts[k] (the characters deleted before it).
+    # the original index is the normalised one plus shifts[k] (the characters deleted before it; the last
+    # k with marks[k] <= i counts, as a run of deletions may repeat a mark).
     marks: tuple[int, ...]
     shifts: tuple[int, ...]
     original_marks: tuple[int, ...]  # the original index of each run's first character
@@ -99,15 +100,20 @@ def fold_document(text: str) -> tuple[str, list[int]]:
     return folded, deleted
 
 
+def index_shifts(deleted_runs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """(marks, shifts) mapping indexes of a text without `deleted_runs` (sorted, disjoint [a, b)
+    spans of the original) to original indexes: i + shifts[k] for the last marks[k] <= i."""
+    marks, shifts, deleted = [0], [0], 0
+    for a, b in deleted_runs:
+        deleted += b - a
+        marks.append(b - deleted)  # the index, in the shortened text, of the character after the run
+        shifts.append(deleted)
+    return marks, shifts
+
+
 def normalize(text: str) -> NormalizedText:
     """Normalises `text` for matching; the result's length may be shorter, never longer."""
     folded, deleted = fold_document(text)
-    marks, shifts = [0], [0]
-    for count, index in enumerate(deleted, 1):
-        if marks[-1] == index - count + 1 and len(marks) > 1:
-            shifts[-1] = count  # a run of deleted characters shifts the same place further
-        else:
-            marks.append(index - count + 1)  # the normalised index of the character after it
-            shifts.append(count)
+    marks, shifts = index_shifts([(i, i + 1) for i in deleted])
     original_marks = tuple(mark + shift for mark, shift in zip(marks, shifts))
     return NormalizedText(folded, tuple(marks), tuple(shifts), original_marks, len(text))
