@@ -440,3 +440,17 @@ def test_qualifier_before_is_searched_only_where_it_can_match():
         want = lex.qual_before_re.search(window)
         got = figures._search_qualifier_before(window)
         assert (got.span("q") if got else None) == (want.span("q") if want else None), window
+
+
+def test_token_memos_are_bounded_and_used():
+    """A run over a million articles meets millions of distinct tokens: the per-token memos keep a bounded
+    number of them (an unbounded @cache here grew with every article read)."""
+    memos = (figures._key, figures._roles, figures._bare)
+    assert all(memo.cache_info().maxsize == figures._TOKEN_CACHE_SIZE for memo in memos)
+    before = [memo.cache_info().currsize for memo in memos]
+    rng = random.Random(5)
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    fresh = ["".join(rng.choice(letters) for _ in range(7)) for _ in range(50)]
+    run(" ".join(f"قتل {i + 3} {word} وأصيب {i + 60} {word}ين." for i, word in enumerate(fresh)))
+    after = [memo.cache_info().currsize for memo in memos]
+    assert after[1] > before[1] or before[1] == figures._TOKEN_CACHE_SIZE  # the roles memo saw the new words
