@@ -6,7 +6,7 @@ import polars as pl
 
 from pipelines.inbox import known_sources, pending_batches, plan_batch
 from pipelines.tables import SOURCE_FILES
-from pipelines.warehouse import Warehouse
+from pipelines.warehouse import DUCKDB_MEMORY_LIMIT, Warehouse
 
 
 def _ledger_rows(batch: str, names: list[str]) -> pl.DataFrame:
@@ -28,6 +28,21 @@ def test_publications_accumulate_batches_and_swap_the_catalog(tmp_path):
     with warehouse.connect_read_only() as con:
         assert con.execute("SELECT count(*) FROM source_files").fetchone() == (3,)
     assert not warehouse.staged_path(SOURCE_FILES, "b2").exists()
+
+
+def test_the_projects_queries_spill_rather_than_grow_with_the_corpus(tmp_path):
+    """The report and the view counts aggregate over every published row: their connection is bounded, and
+    an aggregate needing more than the bound still completes (DuckDB spills beside the catalog)."""
+    warehouse = Warehouse(tmp_path)
+    warehouse.write_staged(SOURCE_FILES, "b1", _ledger_rows("b1", ["a.txt"]))
+    warehouse.publish("b1", [SOURCE_FILES])
+    with warehouse.connect_read_only() as con:
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        assert limit == duckdb.connect().execute(
+            f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'; SELECT current_setting('memory_limit')").fetchone()[0]
+        # 6 million distinct keys of about 38 characters: more than the limit held in memory at once
+        distinct = con.execute("SELECT count(DISTINCT md5(i::VARCHAR) || i::VARCHAR) FROM range(6000000) t(i)").fetchone()
+    assert distinct == (6000000,)
 
 
 def test_old_lake_files_are_collected_after_two_publications(tmp_path):
