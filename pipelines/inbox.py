@@ -68,9 +68,9 @@ def sha256_of(path: Path) -> str:
 def scan_inbox(inbox: Path) -> Iterator[InboxFile]:
     """Regular files below the inbox (hidden files and folders skipped), links reported, never followed.
 
-    Files in name order, each folder's own files before its subfolders'. With os.scandir and plain
-    strings: pathlib's parsing and a second lstat per file took 6 of the 7 s that planning spent over
-    100,000 files.
+    Files in name order, each folder's own files before its subfolders' (os.walk's order). os.scandir
+    and plain strings: with pathlib's parsing and a second lstat per file, listing 100,000 files took
+    1.8 s instead of 0.5 s.
     """
     yield from _scan_folder(str(inbox), "")
 
@@ -83,7 +83,7 @@ def _scan_folder(folder: str, prefix: str) -> Iterator[InboxFile]:
         return  # as os.walk: a folder that cannot be listed is passed over
     subfolders = []
     for entry in entries:
-        if entry.is_dir():  # as os.walk sorts them: a link to a folder is a folder, never entered
+        if entry.is_dir():  # a link to a folder counts as a folder, as in os.walk, and is never entered
             subfolders.append(entry)
             continue
         stat = entry.stat(follow_symlinks=False)
