@@ -59,40 +59,44 @@ def _acled_sub_event_types() -> str:
     return ", ".join(f"({rank}, {_literal(m)}, {_literal(t)})" for rank, (m, t) in enumerate(mapping["order"]))
 
 
+# Shared by the two views below: the date of the event a toll reports, and the tolls an analyst can add up.
+_EVENT_DATE = "coalesce(c.period_start, d.published_date, d.page_date)"
+_ADDABLE = "c.parent_figure_id IS NULL AND NOT c.superseded AND c.value IS NOT NULL"
+
 # Tolls an analyst can add up. A breakdown (women, children of a toll) is inside its parent and a
 # superseded toll was raised later in the same text: both are left out. Tolls of one event (same
 # outcome, victims, place and date) that compete, from different sources or articles, are kept as
 # a range (the highest and lowest stated) and never summed. A toll whose place or date is unknown
 # cannot be matched to other articles' tolls: it stays an event of its own article (article_scope).
-_CASUALTY_TOTALS = """
+_CASUALTY_TOTALS = f"""
 CREATE VIEW casualty_totals AS
 SELECT c.outcome, c.victim_group, c.location,
-       coalesce(c.period_start, d.published_date, d.page_date) AS event_date,
-       CASE WHEN c.location IS NULL OR coalesce(c.period_start, d.published_date, d.page_date) IS NULL
+       {_EVENT_DATE} AS event_date,
+       CASE WHEN c.location IS NULL OR {_EVENT_DATE} IS NULL
             THEN c.doc_id END AS article_scope,
        max(c.value) AS value, min(c.value) AS lowest_stated, count(*) AS tolls,
        count(DISTINCT c.doc_id) AS documents, bool_or(c.disputed) AS disputed,
        list(DISTINCT c.claimant) FILTER (WHERE c.claimant IS NOT NULL) AS claimants,
        list(c.figure_id) AS figure_ids
 FROM casualty_figures c JOIN documents d USING (doc_id)
-WHERE c.parent_figure_id IS NULL AND NOT c.superseded AND c.value IS NOT NULL
+WHERE {_ADDABLE}
 GROUP BY ALL
 """
 
 # One row per event in ACLED's column names: fatalities is the largest single stated toll of the
 # event (never a sum), sub_event_type comes from the munitions named in the same article and place.
-_ACLED_EXPORT = """
+_ACLED_EXPORT = f"""
 CREATE VIEW acled_export AS
 WITH killed AS (
-  SELECT c.doc_id, c.location, coalesce(c.period_start, d.published_date, d.page_date) AS event_date,
+  SELECT c.doc_id, c.location, {_EVENT_DATE} AS event_date,
          max(c.value) AS fatalities, any_value(c.perpetrator) AS perpetrator,
          arg_max(c.evidence, c.value) AS notes, any_value(coalesce(d.outlet, c.claimant)) AS source
   FROM casualty_figures c JOIN documents d USING (doc_id)
-  WHERE c.outcome = 'killed' AND c.parent_figure_id IS NULL AND NOT c.superseded AND c.value IS NOT NULL
+  WHERE c.outcome = 'killed' AND {_ADDABLE}
   GROUP BY ALL
 ), weapons AS (
   SELECT m.doc_id, m.location, arg_min(t.sub_event_type, t.rank) AS sub_event_type, any_value(m.perpetrator) AS perpetrator
-  FROM munitions_figures m JOIN (VALUES {sub_event_types}) AS t(rank, munition_type, sub_event_type) USING (munition_type)
+  FROM munitions_figures m JOIN (VALUES {{sub_event_types}}) AS t(rank, munition_type, sub_event_type) USING (munition_type)
   GROUP BY ALL
 )
 SELECT k.event_date, coalesce(w.sub_event_type, 'Attack') AS sub_event_type,
