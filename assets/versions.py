@@ -14,8 +14,8 @@ _TEXT = Path(__file__).resolve().parent.parent / "conflict_text"
 _SHARED = ["normalize.py", "models.py", "data/vocabularies.json"]
 _STAGE_FILES = {
     "documents": ["decode.py", "clean.py", "data/furniture.json", "data/gazetteer/media.csv"],
-    "entity_mentions": ["entities.py", "gazetteer.py"],
-    "figures": ["figures.py", "numbers.py", "sentences.py", "data/figure_lexicon.json", "data/number_words.json"],
+    "entity_mentions": ["entities.py", "gazetteer.py", "tokens.py"],
+    "figures": ["figures.py", "numbers.py", "sentences.py", "tokens.py", "data/figure_lexicon.json", "data/number_words.json"],
 }
 # Pipeline order: re-extracting a stage re-extracts every later one.
 STAGES = tuple(_STAGE_FILES)

@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from itertools import accumulate, compress, count
+from itertools import compress, count
 from operator import attrgetter
 
 from conflict_text.gazetteer import Gazetteer, load_gazetteer, match_key
 from conflict_text.models import EntityMention
 from conflict_text.normalize import fold_document, index_shifts
+from conflict_text.tokens import split_tokens
 
 _CLITICS = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", "لل"})
 _LIL_CLITICS = frozenset({"", "و", "ف"})
@@ -69,17 +70,6 @@ def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
 _NAME_JOINER_FORMS = _with_clitics(_NAME_JOINERS)
 
 
-def _tokens(text: str) -> tuple[list[int], list[int], list[str]]:
-    """The \\w+ runs of `text` as parallel lists (starts, ends, words).
-
-    One split rather than a match object per word: `pieces` alternates separator, word, ...,
-    separator, and their running lengths are the bounds.
-    """
-    pieces = _TOKEN_SPLIT.split(text)
-    bounds = list(accumulate(map(len, pieces), initial=0))
-    return bounds[1:-1:2], bounds[2::2], pieces[1::2]
-
-
 def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The [a, b) spans sorted, with overlapping ones joined."""
     out: list[tuple[int, int]] = []
@@ -117,7 +107,7 @@ class _Doc:
             self.marks, self.shifts = index_shifts(_merged(deleted))
             text = _SPACE_RUNS.sub(" ", text)
         self.body, self.text = body, text
-        self.starts, self.ends, self.words = _tokens(text)
+        self.starts, self.ends, self.words = split_tokens(_TOKEN_SPLIT, text)
 
     def to_body(self, i: int) -> int:
         return i + self.shifts[bisect_right(self.marks, i) - 1]

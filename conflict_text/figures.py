@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
-from itertools import accumulate, islice, product, repeat
+from itertools import islice, product, repeat
 from importlib import resources
 from typing import NamedTuple, Sequence
 
@@ -37,6 +37,7 @@ from conflict_text.models import CasualtyFigure, EntityMention, Figures, Munitio
 from conflict_text.normalize import fold, normalize
 from conflict_text.numbers import NumberSpan, extend_marks, scan_numbers
 from conflict_text.sentences import split_sentences
+from conflict_text.tokens import split_tokens
 
 _WORD_B = r"(?<![^\W\d_])"
 _WORD_E = r"(?![^\W\d_])"
@@ -600,13 +601,9 @@ class _Sent:
         return toks[i:j]  # the tokens are shared: nobody changes a _Tok
 
     def _read_tokens(self) -> None:
-        # Done in C, without a Python step per token: the split alternates gaps and tokens, so the running
-        # sum of the piece lengths alternates token starts and ends; tuple.__new__ skips _Tok.__new__.
-        pieces = _TOKEN_SPLIT.split(self.doc.text[self.start:self.end])
-        bounds = list(accumulate(map(len, pieces), initial=self.start))
-        texts = pieces[1::2]
-        self._token_starts = bounds[1:-1:2]
-        self._token_ends = bounds[2::2]
+        # tuple.__new__ skips _Tok.__new__: no Python step per token
+        self._token_starts, self._token_ends, texts = split_tokens(_TOKEN_SPLIT, self.doc.text[self.start:self.end],
+                                                                   self.start)
         self._tokens = list(map(tuple.__new__, repeat(_Tok), zip(texts, self._token_starts, self._token_ends)))
 
     @property
