@@ -33,10 +33,15 @@ def assets_from(stage: str) -> list[str]:
     return [name for s in STAGES[STAGES.index(stage):] for name in _STAGE_ASSETS[s]] + ["publication", "report"]
 
 
+def stage_files(stage: str) -> list[str]:
+    """The files under conflict_text/ that `stage`'s code version hashes."""
+    return sorted(_SHARED + _STAGE_FILES[stage])
+
+
 @cache
 def code_version(stage: str) -> str:
     digest = hashlib.sha256()
-    for name in sorted(_SHARED + _STAGE_FILES[stage]):
+    for name in stage_files(stage):
         digest.update(name.encode())
         digest.update((_TEXT / name).read_bytes())
     return digest.hexdigest()[:16]

@@ -1,0 +1,63 @@
+"""Each text stage's code version covers every module and data file the stage runs.
+
+A module or lexicon missing from it would change published figures without Dagster showing them
+stale and without `make run` re-extracting them. The modules are read from the import statements
+of the stage's asset module, followed through conflict_text; the data files from the names the
+modules' sources give.
+"""
+import ast
+from pathlib import Path
+
+import pytest
+
+from assets.versions import STAGES, stage_files
+from conflict_text.gazetteer import DATA_DIR as GAZETTEER_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXT = ROOT / "conflict_text"
+STAGE_MODULES = {"documents": "assets/documents.py", "entity_mentions": "assets/entities.py",
+                 "figures": "assets/figures.py"}
+
+
+def _text_imports(path: Path) -> set[str]:
+    """conflict_text/<module>.py files that `path` imports."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("conflict_text."):
+            names.add(node.module.removeprefix("conflict_text."))
+        elif isinstance(node, ast.Import):
+            names.update(a.name.removeprefix("conflict_text.") for a in node.names if a.name.startswith("conflict_text."))
+    return {f"{name}.py" for name in names}
+
+
+def _modules_run_by(stage: str) -> set[str]:
+    seen: set[str] = set()
+    todo = _text_imports(ROOT / STAGE_MODULES[stage])
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo |= _text_imports(TEXT / module)
+    return seen
+
+
+def _data_files_named_by(module: str) -> set[str]:
+    source = (TEXT / module).read_text("utf-8")
+    files = [p for p in (TEXT / "data").rglob("*") if p.is_file() and p.suffix in (".json", ".csv")]
+    return {p.relative_to(TEXT).as_posix() for p in files if p.name in source}
+
+
+def test_stage_modules_are_the_assets_of_every_stage():
+    assert set(STAGE_MODULES) == set(STAGES)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_stages_code_version_covers_what_it_runs(stage):
+    # A stage re-extracts every later one, so a file may count in an earlier stage's version instead.
+    covered = {name for earlier in STAGES[: STAGES.index(stage) + 1] for name in stage_files(earlier)}
+    if STAGES.index(stage) >= STAGES.index("entity_mentions"):  # which adds the gazetteer's version to its own
+        covered |= {p.relative_to(TEXT).as_posix() for p in GAZETTEER_DIR.iterdir() if p.suffix in (".json", ".csv")}
+    modules = _modules_run_by(stage)
+    data = {name for module in modules for name in _data_files_named_by(module)}
+    assert modules, "the stage's asset module imports no text logic"
+    assert modules | data <= covered, f"not in {stage}'s code version: {sorted((modules | data) - covered)}"
