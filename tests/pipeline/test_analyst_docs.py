@@ -1,6 +1,7 @@
 """docs/analysts.md stays true: every example query runs on a real warehouse, every view column is documented."""
 import re
 
+from pipelines.report import build_report
 from pipelines.resources import PROJECT_ROOT
 
 GUIDE = (PROJECT_ROOT / "docs" / "analysts.md").read_text("utf-8")
@@ -41,3 +42,16 @@ def test_the_report_is_written_after_publication(seeded):
                                                        "killed_by_month.png", "actors_most_mentioned.png", "places_map.png"}
     page = (report / "index.html").read_text("utf-8")
     assert "airstrike" in page and "جيش الإسلام" in page
+
+
+def test_the_reports_tables_agree_with_the_views(seeded):
+    report = build_report(seeded.storage.warehouse)
+    killed_by_place = dict(seeded.query(
+        "SELECT location, sum(value) FROM casualty_totals WHERE outcome = 'killed' AND location IS NOT NULL GROUP BY location"))
+    mentions = dict(seeded.query(
+        "SELECT name_ar, mentions FROM entities WHERE entity_type = 'location' AND latitude IS NOT NULL"))
+    places = {name_ar: (mentioned, killed) for name_ar, _, _, _, mentioned, killed in report.tables["places"]}
+    assert places and all(mentions[name] == mentioned for name, (mentioned, _) in places.items())
+    assert {name: killed for name, (_, killed) in places.items() if killed} == \
+        {name: killed for name, killed in killed_by_place.items() if name in places}
+    assert sum(killed for _, killed in report.tables["victims"]) == report.totals["killed"] == 1945 + 250
