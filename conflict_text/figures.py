@@ -233,7 +233,7 @@ _TOKEN_CACHE_SIZE = 1 << 16
 
 @lru_cache(maxsize=_TOKEN_CACHE_SIZE)
 def _key(text: str) -> str:
-    return re.sub(r"[\s\-–/]+", " ", text).strip()
+    return _JOINER_RUN.sub(" ", text).strip()
 
 
 @dataclass
