@@ -854,6 +854,10 @@ class _Doc:
     def refine_victim(self, group: str, tok: _Tok, limit: int, noun: str) -> str:
         lex = self.lex
         window = self.text[tok.end:min(limit, tok.end + 45)]
+        # the next count starts a phrase of its own: «30 مقاتلا من الفصائل و22 عنصرا من قوات النظام»
+        digit = _DIGIT.search(window)
+        if digit:
+            window = window[:digit.start()]
         window_end = tok.end + len(window)
         if group in ("fighters", "regime_forces", "total", "civil_defence") or _in(noun, lex.fighter_generic):
             for name, g in lex.refiners:

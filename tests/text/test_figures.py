@@ -95,6 +95,11 @@ def test_regime_and_fighter_groups():
     assert cas(figs) == [("killed", "regime_forces", 15), ("killed", "fighters", 9)]
 
 
+def test_a_group_named_after_the_next_count_refines_that_count_only():
+    figs = run("قتل 30 مقاتلاً من الفصائل و22 عنصراً من قوات النظام خلال المعارك.")
+    assert cas(figs) == [("killed", "fighters", 30), ("killed", "regime_forces", 22)]
+
+
 # --- duals and singular nouns
 
 
