@@ -249,6 +249,7 @@ class _Lex:
     qual_after_re: re.Pattern
     qual_after: dict[str, str]
     complement: frozenset
+    markers_after: frozenset
     coord_re: re.Pattern
     mods: dict[str, str]
     materials: dict[str, str]
@@ -391,6 +392,7 @@ def _lex() -> _Lex:
         qual_after_re=re.compile(rf"^[\s,،\"”»)]*(?P<q>{qa}){_WORD_E}"),
         qual_after=qual_after,
         complement=frozenset(f(w) for w in d["complement_words"]),
+        markers_after=frozenset(f(w) for w in d["breakdown_markers_after"]),
         coord_re=re.compile(r"^[\s\"”»]*(?:[,،][\s]*)?(?:" + "|".join(
             r"\s*".join(map(re.escape, f(w).split())) for w in sorted(d["coordination_gaps"], key=len, reverse=True)
         ) + r")?[\s\"“«]*$"),
@@ -534,6 +536,7 @@ class _Cand:
     disputed: bool = False
     in_breakdown: bool = False
     marker_child: bool = False
+    marker_after: bool = False  # «ستة منهم»: part of an earlier count, unless an outcome cue stands between
     from_context: bool = False
 
 
@@ -925,6 +928,11 @@ class _Doc:
         # head noun
         of = False
         hi = i
+        marker_after = nxt in lex.markers_after
+        if marker_after:  # «ستة منهم أطفال», «40 منهم من المدنيين»
+            hi = i + 1
+            nxt = after[hi].text if hi < len(after) else ""
+            i = hi
         if nxt == "من":
             of = True
             hi = i + 1
@@ -1045,7 +1053,7 @@ class _Doc:
         complement = bool(after and i < len(after) and _in(after[i].text, lex.complement))
         c = _Cand("cas", start, ns.end, value, q, si,
                   outcome=outcome, victim=victim, head_end=head_end, definite=ns.definite, complement=complement,
-                  from_context=cue is not None)
+                  from_context=cue is not None, marker_after=marker_after)
         self.cands.append(c)
         self.consumed.append((min(start, ns.start), head_end))
 
@@ -1234,7 +1242,8 @@ def _breakdowns(doc: _Doc, si: int, cands: list[_Cand]) -> None:
             prev.outcome is not None and c.outcome != prev.outcome
         if own_outcome:
             scope = None
-        elif prev is not None and (marker or c.marker_child):
+        elif prev is not None and (marker or c.marker_child or (c.marker_after and not any(
+                gap_start <= cs < c.start for cs, _, _ in sent.cues))):
             c.parent = prev
             scope = prev
             c.in_breakdown = True

@@ -95,6 +95,19 @@ def test_regime_and_fighter_groups():
     assert cas(figs) == [("killed", "regime_forces", 15), ("killed", "fighters", 9)]
 
 
+def test_a_marker_after_a_count_makes_it_part_of_the_count_before():
+    figs = run("قتل 14 مدنياً، ستة منهم أطفال. وأحصت مصادر طبية 75 قتيلاً، 40 منهم من المدنيين.")
+    assert cas(figs) == [("killed", "civilians", 14), ("killed", "children", 6),
+                         ("killed", "total", 75), ("killed", "civilians", 40)]
+    assert [c.parent_index for c in figs.casualties] == [None, 0, None, 2]
+
+
+def test_a_count_after_its_own_outcome_is_no_part_of_the_count_before():
+    figs = run("اعتقلت قوات النظام 20 شخصاً، وقتل 3 منهم تحت التعذيب.")
+    assert cas(figs) == [("detained", "total", 20), ("killed", "total", 3)]
+    assert [c.parent_index for c in figs.casualties] == [None, None]
+
+
 def test_a_group_named_after_the_next_count_refines_that_count_only():
     figs = run("قتل 30 مقاتلاً من الفصائل و22 عنصراً من قوات النظام خلال المعارك.")
     assert cas(figs) == [("killed", "fighters", 30), ("killed", "regime_forces", 22)]
