@@ -95,6 +95,11 @@ def test_regime_and_fighter_groups():
     assert cas(figs) == [("killed", "regime_forces", 15), ("killed", "fighters", 9)]
 
 
+def test_died_of_wounds_and_kidnapped():
+    figs = run("توفي 3 مدنيين متأثرين بجراحهم. وتوفي طفل متأثراً بجراحه. واختطف مسلحون 30 مدنياً على الطريق.")
+    assert cas(figs) == [("killed", "civilians", 3), ("killed", "children", 1), ("detained", "civilians", 30)]
+
+
 def test_a_marker_after_a_count_makes_it_part_of_the_count_before():
     figs = run("قتل 14 مدنياً، ستة منهم أطفال. وأحصت مصادر طبية 75 قتيلاً، 40 منهم من المدنيين.")
     assert cas(figs) == [("killed", "civilians", 14), ("killed", "children", 6),
