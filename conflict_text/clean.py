@@ -57,6 +57,7 @@ _INLINE_URL_RE = re.compile(r"(?:[…\.]{1,3}\s*)?(?:https?://|www\.|pic\.twitte
 _URL_LINE_RE = re.compile(r"[<(\[]?((?:https?://|www\.)[^\s<>\"«»]+?)[>)\]]?", re.I)
 _LIST_ITEM_RE = re.compile(r"(?:\d{1,2}[.)\-]|[•·*▪►◄\-–])\s")
 _SENTENCE_END = (".", "۔", "…")
+_DIGIT_RE = re.compile(r"\d")
 _EDGE_PUNCT = " :：.…»«\"'“”‘’-–—|•·*()[]،,؛;!؟?"
 _URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/\-_]([01]?\d)[/\-_]([0-3]?\d)(?:[/\-_.]|$)")
 _SOCIAL_HOSTS = ("twitter.com", "x.com", "t.co", "facebook.com", "fb.com", "youtube.com", "youtu.be",
@@ -84,6 +85,9 @@ class _Config:
     self_ref_context: tuple
     self_ref_excluded_ids: frozenset
     credit_other_words: int
+    item_sep_re: re.Pattern
+    menu_min_items: int
+    menu_item_max_words: int
 
 
 def _fold_pattern(pattern: str) -> str:
@@ -136,6 +140,9 @@ def _config() -> _Config:
         self_ref_context=tuple(fold(w) for w in raw["outlet_self_reference"]["context_before"]),
         self_ref_excluded_ids=frozenset(raw["outlet_self_reference"]["excluded_ids"]),
         credit_other_words=int(raw["credit_line"]["max_other_words"]),
+        item_sep_re=re.compile(raw["separated_items"]["separator"]),
+        menu_min_items=int(raw["separated_items"]["menu_min_items"]),
+        menu_item_max_words=int(raw["separated_items"]["menu_item_max_words"]),
     )
 
 
@@ -285,7 +292,25 @@ def _short_line_kind(text: str) -> tuple[str, str]:
     key = _key(text)
     if not key:  # only marks/diacritics/invisible characters
         return key, "invisible"
-    return key, _classify(key, _config()) or ""
+    cfg = _config()
+    return key, _classify(key, cfg) or _separated_kind(text, key, cfg) or ""
+
+
+def _separated_kind(text: str, key: str, cfg: _Config) -> str | None:
+    """The furniture kind of a short line of items set apart by separators (furniture.json separated_items):
+    "date" or "widgets" when every item is furniture, "menu" for a menu; None for article text."""
+    if len(key) > cfg.limits["max_furniture_chars"]:
+        return None
+    items = [item for item in cfg.item_sep_re.split(text) if item]
+    if len(items) < 2:
+        return None
+    kinds = [_short_line_kind(item)[1] for item in items]
+    if all(kinds):
+        return "date" if "date" in kinds else "widgets"
+    if (len(items) >= cfg.menu_min_items and any(kinds)
+            and all(_words(_key(item)) <= cfg.menu_item_max_words and not _DIGIT_RE.search(item) for item in items)):
+        return "menu"
+    return None
 
 
 def _classify(key: str, cfg: _Config) -> str | None:

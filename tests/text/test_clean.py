@@ -121,6 +121,22 @@ def test_comment_counters_most_read_and_emoji_headers():
     assert doc.furniture_lines_removed == 6
 
 
+def test_menus_and_lines_of_separated_widgets():
+    doc = clean(page("الرئيسية | العالم العربي | دوليات | اقتصاد | رأي | الأكثر قراءة",
+                     "الرئيسية  سياسة  رأي  ثقافة  رياضة  تلفزيون", "", TITLE, "",
+                     "منذ 6 ساعات | 27 - مايو - 2019 | 2,071 مشاهدة", "", P1, "", P2, "",
+                     "التعليقات (3) | طباعة | مشاركة"))
+    assert doc.title == TITLE
+    assert doc.published_date == date(2019, 5, 27)  # the date of a dateline of widgets
+    assert doc.body == page(TITLE, "", P1, "", P2)
+    assert doc.furniture_lines_removed == 4
+
+
+def test_a_list_of_places_set_apart_by_spaces_is_article_text():
+    places = "حلب  إدلب  حماة  حمص  دير الزور"
+    assert clean(page(TITLE, "", places, "", P1)).body == page(TITLE, "", places, "", P1)
+
+
 def test_photo_captions():
     doc = clean(page(
         TITLE, "صورة أرشيفية لمقاتلين في ريف حلب", "دمار في حي سكني بعد غارة - أرشيف",
@@ -217,6 +233,7 @@ def test_empty_and_furniture_only_input():
     ("الخميس 22 مارس/آذار 2018", date(2018, 3, 22)),
     ("12 تشرين الأول 2016", date(2016, 10, 12)),
     ("05-11-2017", date(2017, 11, 5)),
+    ("27 - مايو - 2019", date(2019, 5, 27)),
 ])
 def test_published_date_forms(line, expected):
     doc = clean(page(TITLE, line, "", P1, "", P2))
