@@ -462,6 +462,11 @@ def _pro(prefix: str) -> int:
     return len(prefix)
 
 
+def _definite(prefix: str) -> bool:
+    """Whether a clitic prefix carries the article («ال», «بال», and «لل», which is ل + ال)."""
+    return "ال" in prefix or prefix.endswith("لل")
+
+
 def _unknown_noun(token: str, start: int, sent: "_Sent") -> bool:
     """True for a bare content word that is neither a counted noun, a cue, a particle nor a clitic form."""
     lex = _lex()
@@ -558,11 +563,16 @@ class _Sent:
 
     @property
     def covid(self) -> bool:
+        """Whether the sentence reports COVID-19: it names it, or it counts cases («حالات», «شفاء») right after
+        text that does (in its paragraph or the sentence before): a COVID ticker elsewhere on the page
+        does not make «بينهم حالات حرجة» a COVID count."""
         if self._covid is None:
             # covid_doc is False when no COVID term occurs anywhere, so no sentence needs searching then
-            lex, text = self.doc.lex, self.doc.text
-            self._covid = self.doc.covid_doc and (bool(lex.covid_re.search(text, self.start, self.end)) or
-                                                  bool(self.doc.sentence_phrases("covid_aux", self)))
+            doc, covid_re, text = self.doc, self.doc.lex.covid_re, self.doc.text
+            self._covid = doc.covid_doc and (bool(covid_re.search(text, self.start, self.end)) or (
+                bool(doc.sentence_phrases("covid_aux", self)) and bool(
+                    covid_re.search(text, text.rfind("\n", 0, self.start) + 1, self.start)
+                    or covid_re.search(text, doc.sents[max(0, doc.sent_of(self.start) - 1)].start, self.start))))
         return self._covid
 
     @property
@@ -1079,7 +1089,7 @@ class _Doc:
             if not roles:
                 k += 1
                 continue
-            definite = "ال" in prefix
+            definite = _definite(prefix)
             v = _role(roles, "victim") or _role(roles, "outcome")
             mun = _role(roles, "munition")
             if mun and not sent.covid:
@@ -1190,7 +1200,7 @@ class _Doc:
         mtype, pend, mult, unit = _munition_phrase(self, tok, key, sent.end)
         if not mtype:
             return
-        definite = "ال" in prefix
+        definite = _definite(prefix)
         value = None
         if number == "dual" or (number == "construct_dual" and "ب" in prefix):
             value = 2

@@ -282,6 +282,18 @@ def test_covid_counts_are_not_figures():
     assert run(body).casualties == []
 
 
+def test_a_covid_ticker_elsewhere_on_the_page_does_not_silence_a_toll():
+    body = ("كورونا في شمال غرب سوريا: 21,436 إصابة | 647 وفاة\n\nمجزرة في سرمين\n\n"
+            "قتل 9 مدنيين بينهم 3 أطفال، وأصيب العشرات بينهم حالات حرجة.\n\n"
+            "وأعلنت الصحة تسجيل 30 إصابة بفيروس كورونا. وسجلت 5 حالات وفاة جديدة.")
+    assert cas(run(body)) == [("killed", "civilians", 9), ("killed", "children", 3), ("injured", "total", None)]
+
+
+def test_workers_and_volunteers_are_plurals_and_lil_is_definite():
+    figs = run("في استهداف متعمد للعاملين في المجال الإنساني. وقتل متطوعين في القصف.")
+    assert cas(figs) == []
+
+
 def test_threatened_displacement_is_not_a_figure():
     body = "حذر المجلس من محاولة النظام تهجير نحو 200 ألف مدني من المنطقة."
     assert run(body).casualties == []
