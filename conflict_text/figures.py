@@ -270,11 +270,13 @@ class _Lex:
     covid_cased_re: re.Pattern | None
     refiners: list[tuple[str, str]]  # (phrase list, victim group)
     fighter_generic: frozenset
+    foreign_forces: frozenset
     fillers: frozenset
     followers: frozenset
     fighter_refiner_re: re.Pattern
     others: frozenset
     toll_words: frozenset
+    toll_heads: frozenset
     function_words: frozenset
     date_re: re.Pattern
     range_re: re.Pattern
@@ -414,12 +416,14 @@ def _lex() -> _Lex:
         covid_cased_re=re.compile("|".join(map(re.escape, covid_cased)), re.I) if covid_cased else None,
         refiners=refiners,
         fighter_generic=frozenset(f(w) for w in d["fighter_generic"]),
+        foreign_forces=frozenset(f(w) for w in d["foreign_forces"]),
         fillers=frozenset(f(w) for w in d["munition_fillers"]),
         followers=frozenset(f(w) for w in d["head_followers"]),
         fighter_refiner_re=re.compile(r"\s*(?:من\s+)?(?:[\"“«]\s*)?(?:" + "|".join(
             re.escape(f(w)) for w in sorted(d["fighter_refiners"], key=len, reverse=True)) + ")"),
         others=frozenset(f(w) for w in d["others"]),
         toll_words=frozenset(f(w) for w in d["toll_words"]),
+        toll_heads=frozenset(_key(f(w)) for w in d["toll_heads"]),
         function_words=frozenset(f(w) for w in d["function_words"]),
         # a date starts with ب, ف, و or a digit: the look-ahead saves trying the look-behind everywhere
         date_re=re.compile(rf"(?=[بفو\d]){_WORD_B}(?:ب|في|و)?{date1}"),
@@ -883,6 +887,10 @@ class _Doc:
                         return "medical_staff"
             if group == "total" and _in(noun, lex.fighter_generic) and lex.fighter_refiner_re.match(window):
                 return "fighters"
+        if group == "regime_forces":
+            adjective = _next_tok(self.text, tok.end, limit)
+            if adjective is not None and adjective.text in lex.foreign_forces:
+                return "fighters"  # «جنديان تركيان», «3 جنود أتراك»: not the Syrian government's forces
         if group in ("women", "children") and _role(_roles(noun)[1], "victim") and _role(_roles(noun)[1], "victim")[2] == "plural":
             m = re.match(r"\s*(\S+)", window)
             if m:
@@ -951,6 +959,9 @@ class _Doc:
             while hi < len(after) and after[hi].text in _SKIP_PUNCT:
                 hi += 1
         head = after[hi] if hi < len(after) else None
+        if head is not None and hi + 1 < len(after) and _key(head.text) in lex.toll_heads:
+            hi += 1  # «ارتفع إلى 16 عدد المدنيين الذين استشهدوا»: the number counts the noun after «عدد»
+            head = after[hi]
         prefix, roles = _roles(head.text) if head else ("", ())
         if _pro(prefix):
             prefix, roles = "", ()  # «وإصابة», «بغارة»: a word with a proclitic is not what the number counts
@@ -1037,6 +1048,8 @@ class _Doc:
             outcome, cue = self.context_outcome(si, start, head_end)
             if cue is not None and cue[0] > ns.start and sent.population:
                 return
+            if cue is not None and cue[1] <= start and sent.population and self.has_phrase("population", cue[1], start):
+                return  # «... إلى النزوح، في وقت يعيش فيه قرابة مليون شخص»: the cue is another clause's
             if outcome is not None and sent.population and not roles:
                 return
             if outcome is not None and self.threatened(si, cue, start):

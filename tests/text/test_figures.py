@@ -95,6 +95,28 @@ def test_regime_and_fighter_groups():
     assert cas(figs) == [("killed", "regime_forces", 15), ("killed", "fighters", 9)]
 
 
+def test_a_count_of_the_noun_after_adad():
+    figs = run("وبذلك يرتفع إلى 16 عدد المدنيين الذين استشهدوا اليوم. كما يرتفع إلى ٣٩٧ تعداد المدنيين الذين "
+               "وثق المرصد استشهادهم منذ بدء التصعيد، بينهم 94 طفلاً و73 مواطنة.")
+    assert cas(figs) == [("killed", "civilians", 16), ("killed", "civilians", 397), ("killed", "children", 94),
+                         ("killed", "women", 73)]
+    assert [c.parent_index for c in figs.casualties] == [None, None, 1, 1]
+
+
+def test_foreign_soldiers_own_fighters_and_cadres():
+    figs = run("قتل جنديان تركيان وأصيب 3 جنود أتراك. وقتل فيها 6 من عناصرها. "
+               "ومن بين الضحايا 8 من الكوادر الطبية و3 من كوادر الدفاع المدني.")
+    assert cas(figs) == [("killed", "fighters", 2), ("injured", "fighters", 3), ("killed", "fighters", 6),
+                         ("killed", "medical_staff", 8), ("killed", "civil_defence", 3)]
+
+
+def test_strikes_carried_out_and_a_population_in_another_clause():
+    figs = run("وقال التحالف إنه نفذ 19 ضربة قرب الرقة. وقالت الأمم المتحدة إن المعارك أدت إلى نزوح 750 ألف شخص، "
+               "في وقت يعيش فيه قرابة مليون شخص في المحافظة.")
+    assert mun(figs) == [("airstrike", 19)]
+    assert cas(figs) == [("displaced", "total", 750000)]
+
+
 def test_died_of_wounds_and_kidnapped():
     figs = run("توفي 3 مدنيين متأثرين بجراحهم. وتوفي طفل متأثراً بجراحه. واختطف مسلحون 30 مدنياً على الطريق.")
     assert cas(figs) == [("killed", "civilians", 3), ("killed", "children", 1), ("detained", "civilians", 30)]
