@@ -717,7 +717,11 @@ def _munition_phrase(doc: "_Doc", head: _Tok, key: str, limit: int) -> tuple[str
         if not tm:
             break
         tok = tm.group()
-        if tok in ",،.;؛:" or tok.isdigit() or _role(_roles(tok)[1], "munition"):
+        if tok in ",،.;؛:" or tok.isdigit():
+            break
+        prefix, roles = _roles(tok)
+        if _role(roles, "munition") and not (entry.get("type") is None and prefix.startswith("ب")):
+            # another weapon; one named after ب types an untyped head («هجوما بالقنابل العنقودية»)
             break
         if tok.startswith("و") and _roles(tok)[1]:
             break

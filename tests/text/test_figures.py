@@ -117,6 +117,12 @@ def test_strikes_carried_out_and_a_population_in_another_clause():
     assert cas(figs) == [("displaced", "total", 750000)]
 
 
+def test_attacks_typed_by_the_weapon_they_use():
+    figs = run("وسجلت الشبكة 12 هجوماً بذخائر عنقودية و26 هجوماً بالقنابل العنقودية، و8 غارات بالبراميل المتفجرة.")
+    assert mun(figs) == [("cluster_munition", 12), ("cluster_munition", 26), ("airstrike", 8)]
+    assert [m.munition_type for m in figs.munitions if m.value is None] == ["barrel_bomb"]
+
+
 def test_died_of_wounds_and_kidnapped():
     figs = run("توفي 3 مدنيين متأثرين بجراحهم. وتوفي طفل متأثراً بجراحه. واختطف مسلحون 30 مدنياً على الطريق.")
     assert cas(figs) == [("killed", "civilians", 3), ("killed", "children", 1), ("detained", "civilians", 30)]
