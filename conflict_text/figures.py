@@ -755,12 +755,18 @@ def _munition_phrase(doc: "_Doc", head: _Tok, key: str, limit: int) -> tuple[str
 _NOT_IN_NAMES = ("cue", "noun", "material")
 
 
+_GROUP_MEMBERS = (("victim", "fighters", "plural"),)
+
+
 class _Doc:
-    def __init__(self, text: str, names: list[tuple[int, int]]):
-        """`names`: the sorted (start, end) of the entity mentions in `text`."""
+    def __init__(self, text: str, names: list[tuple[int, int]], group_starts: frozenset[int] = frozenset()):
+        """`names`: the sorted (start, end) of the entity mentions in `text`; `group_starts`: where the
+        armed groups among them start."""
         self.text = text
         self.name_starts = [a for a, _ in names]
         self.name_ends = [b for _, b in names]
+        self.name_end_set = frozenset(self.name_ends)
+        self.group_starts = group_starts
         lex = _lex()
         self.lex = lex
         self.spans = split_sentences(text)
@@ -969,6 +975,8 @@ class _Doc:
         prefix, roles = _roles(head.text) if head else ("", ())
         if _pro(prefix):
             prefix, roles = "", ()  # «وإصابة», «بغارة»: a word with a proclitic is not what the number counts
+        if of and not roles and head is not None and head.start in self.group_starts:
+            roles = _GROUP_MEMBERS  # «11 من هيئة تحرير الشام»: members of an armed group
         start = ns.start
         # «مدنيين اثنين», «شخص واحد»: the noun precedes one and two
         if not roles and value in (1, 2) and ns.kind == "words" and before:
@@ -979,6 +987,8 @@ class _Doc:
                 start = head.start
                 of = False
         head_end = head.end if (head and roles) else ns.end
+        if not roles and before and before[-1].end in self.name_end_set:
+            return  # «مؤتمر جنيف 2»: a number right after a name is part of it
         if prev and not (_role(roles, "victim") or _role(roles, "outcome") or _role(roles, "munition")) and \
                 _in(prev, lex.prefixes):
             return  # «اللواء 155», «عام 2012», «حي 8 آذار»
@@ -1618,7 +1628,8 @@ def extract_figures(body: str, mentions: Sequence[EntityMention], published_date
         return Figures()
     nt = normalize(body)
     text = nt.text
-    doc = _Doc(text, sorted((nt.to_normalized(m.char_start), nt.to_normalized(m.char_end - 1) + 1) for m in mentions))
+    spans = [(nt.to_normalized(m.char_start), nt.to_normalized(m.char_end - 1) + 1) for m in mentions]
+    doc = _Doc(text, sorted(spans), frozenset(a for (a, _), m in zip(spans, mentions) if m.entity_type == "armed_group"))
     numbers = scan_numbers(text)
     lex = doc.lex
     # only sentences holding a number, a counted noun or a weapon are analysed

@@ -123,6 +123,26 @@ def test_attacks_typed_by_the_weapon_they_use():
     assert [m.munition_type for m in figs.munitions if m.value is None] == ["barrel_bomb"]
 
 
+def test_members_of_a_named_group_and_forces():
+    body = "قتل 29 من مقاتلي الفصائل، بينهم 11 من هيئة تحرير الشام. وقتل 5 من قوات النظام و6 من المهاجمين."
+    figs = run(body, [mention(body, "هيئة تحرير الشام", "armed_group"), mention(body, "قوات النظام", "armed_group")])
+    assert cas(figs) == [("killed", "fighters", 29), ("killed", "fighters", 11), ("killed", "regime_forces", 5),
+                         ("killed", "fighters", 6)]
+    assert figs.casualties[1].parent_index == 0
+
+
+def test_a_number_right_after_a_name_is_part_of_it():
+    body = "قتل 3 مدنيين في القصف، وسط انشغال الوفود بمؤتمر جنيف 2."
+    assert [c.value for c in run(body, [mention(body, "جنيف", "location")]).casualties] == [3]
+
+
+def test_more_outcome_words():
+    figs = run("ارتفع عدد الذين فارقوا الحياة بسبب الجوع إلى 31 شخصاً. وأعلن التنظيم هلاك 40 عنصراً. "
+               "وأسروا 4 عناصر. ونفذت الطائرات 64 طلعة جوية وقصفت الحي بصاروخين فراغيين.")
+    assert cas(figs) == [("killed", "total", 31), ("killed", "fighters", 40), ("detained", "fighters", 4)]
+    assert mun(figs) == [("airstrike", 64), ("vacuum_missile", 2)]
+
+
 def test_died_of_wounds_and_kidnapped():
     figs = run("توفي 3 مدنيين متأثرين بجراحهم. وتوفي طفل متأثراً بجراحه. واختطف مسلحون 30 مدنياً على الطريق.")
     assert cas(figs) == [("killed", "civilians", 3), ("killed", "children", 1), ("detained", "civilians", 30)]
