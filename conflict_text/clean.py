@@ -304,11 +304,12 @@ def _separated_kind(text: str, key: str, cfg: _Config) -> str | None:
     items = [item for item in cfg.item_sep_re.split(text) if item]
     if len(items) < 2:
         return None
-    kinds = [_short_line_kind(item)[1] for item in items]
+    classified = [_short_line_kind(item) for item in items]  # (key, kind) of each item
+    kinds = [kind for _, kind in classified]
     if all(kinds):
         return "date" if "date" in kinds else "widgets"
     if (len(items) >= cfg.menu_min_items and any(kinds)
-            and all(_words(_key(item)) <= cfg.menu_item_max_words and not _DIGIT_RE.search(item) for item in items)):
+            and all(_words(key) <= cfg.menu_item_max_words and not _DIGIT_RE.search(key) for key, _ in classified)):
         return "menu"
     return None
 
