@@ -1,10 +1,14 @@
 """One blocking asset check per staged table, each running that table's GX suite.
 
-Blocking: a failing suite stops every downstream step of the run, so the publication step
-never promotes the batch; the previous publication stays as it was.
+Blocking: a batch-level failure (severity ERROR) stops every downstream step of the run, so the
+publication step never promotes the batch; the previous publication stays as it was. Rows that
+fail a row-level expectation quarantine their documents instead: the check fails with severity
+WARN, which does not block, records the documents in the stage's quarantine table, and the
+publication keeps them out of every view.
 """
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import dagster as dg
 import polars as pl
@@ -12,12 +16,17 @@ import polars as pl
 from pipelines.partitions import batches
 from pipelines.quality import load_suite, validate
 from pipelines.resources import LedgerStorage
-from pipelines.tables import Table
+from pipelines.tables import CLEANED_DOCUMENTS, QUARANTINE_TABLES, Table
 from pipelines.warehouse import Warehouse
 
 # Adds the columns a suite's expectations name but the table does not store (e.g. the text at
 # a record's offsets), given the staged frame, the warehouse and the batch.
 Derivation = Callable[[pl.DataFrame, Warehouse, "str | None"], pl.DataFrame]
+_EXAMPLES = 3  # quarantined documents shown in the check's metadata and the run summary
+
+
+def _quarantine_table(table: Table) -> Table | None:
+    return next((q for q in QUARANTINE_TABLES if q.name == f"quarantine_{table.name}"), None)
 
 
 def suite_check(
@@ -27,10 +36,14 @@ def suite_check(
     derive: Derivation | None = None,
     partitioned: bool = True,
 ) -> dg.AssetChecksDefinition:
+    quarantine = _quarantine_table(table)
+
     @dg.asset_check(
         asset=asset,
         name=f"{table.name}_expectations",
-        description=f"Great Expectations suite expectations/{table.name}.json on the staged {table.name}.",
+        description=f"Great Expectations suite expectations/{table.name}.json on the staged {table.name}."
+        + (" Rows failing a row-level expectation quarantine their documents (severity WARN);"
+           " any other failure blocks the batch." if quarantine else ""),
         blocking=True,
         partitions_def=batches if partitioned else None,
     )
@@ -39,15 +52,32 @@ def suite_check(
         frame = storage.warehouse.read_batch(table, batch)
         if derive is not None:
             frame = derive(frame, storage.warehouse, batch)
-        outcome = validate(frame, load_suite(storage.expectations, table.name), id_columns)
+        documents = None
+        if quarantine is not None:
+            documents = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "source_name"])
+        outcome = validate(frame, load_suite(storage.expectations, table.name), id_columns,
+                           documents=None if documents is None else documents.height,
+                           quarantine_max_share=storage.quarantine_max_share)
+        metadata = {
+            "rows": outcome.evaluated,
+            "expectations_evaluated": len(outcome.expectations),
+            "expectations_passed": sum(e["passed"] for e in outcome.expectations),
+            "expectations": dg.MetadataValue.json(outcome.expectations),
+            "expectations_failed": len(outcome.blocking),
+            "failures": dg.MetadataValue.json(outcome.blocking) if outcome.blocking else dg.MetadataValue.text("none"),
+        }
+        if quarantine is not None:
+            names = dict(documents.iter_rows())
+            records = [{**q, "source_name": names.get(q["doc_id"]), "stage": table.name,
+                        "quarantined_at": datetime.now(UTC), "batch": batch} for q in outcome.quarantined]
+            storage.warehouse.write_staged(quarantine, batch, quarantine.frame(records))
+            metadata["quarantined_documents"] = len(outcome.quarantined_documents)
+            metadata["quarantined_examples"] = dg.MetadataValue.json(
+                [{k: r[k] for k in ("source_name", "doc_id", "reason")} for r in records[:_EXAMPLES]])
         return dg.AssetCheckResult(
             passed=outcome.passed,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "rows": outcome.evaluated,
-                "expectations_failed": len(outcome.failed),
-                "failures": dg.MetadataValue.json(outcome.failed) if outcome.failed else dg.MetadataValue.text("none"),
-            },
+            severity=dg.AssetCheckSeverity.ERROR if outcome.blocking or not outcome.quarantined else dg.AssetCheckSeverity.WARN,
+            metadata=metadata,
         )
 
     return _check

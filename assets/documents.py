@@ -127,4 +127,4 @@ def _published_date_in_range(frame: pl.DataFrame, _warehouse: Warehouse, _batch:
     return frame.with_columns(published_date_in_range=date.is_null() | date.is_between(WAR_START, datetime.date.today()))
 
 
-documents_check = suite_check(CLEANED_DOCUMENTS, "documents", ["source_name"], derive=_published_date_in_range)
+documents_check = suite_check(CLEANED_DOCUMENTS, "documents", ["doc_id", "source_name"], derive=_published_date_in_range)

@@ -19,6 +19,7 @@ from pipelines.tables import (
     ENTITY_MENTIONS,
     GAZETTEER_ENTITIES,
     MUNITIONS_FIGURES,
+    QUARANTINE_TABLES,
     RAW_DOCUMENTS,
     SOURCE_FILES,
     Table,
@@ -50,6 +51,11 @@ def _scan(root: Path, table: Table, files: list[str]) -> str:
         return f"(SELECT {columns} WHERE false)"
     paths = ", ".join(_literal(str(root / f)) for f in files)
     return f"read_parquet([{paths}])"
+
+
+def _scan_all(root: Path, tables: tuple[Table, ...], publication: Publication) -> str:
+    """One relation over tables of the same columns (the stages' quarantine tables)."""
+    return " UNION ALL ".join(f"SELECT * FROM {_scan(root, t, publication.files(t.name))}" for t in tables)
 
 
 @cache
@@ -112,7 +118,9 @@ LEFT JOIN (SELECT name_ar, any_value(latitude) AS latitude, any_value(longitude)
 def view_statements(root: Path, publication: Publication) -> list[str]:
     scan = lambda table: _scan(root, table, publication.files(table.name))  # noqa: E731
     gazetteer_files = [publication.tables[GAZETTEER_ENTITIES.name]] if GAZETTEER_ENTITIES.name in publication.tables else []
-    current_docs = "(SELECT doc_id FROM current_source_files WHERE status IN ('document', 'duplicate'))"
+    current_files = "(SELECT doc_id FROM current_source_files WHERE status IN ('document', 'duplicate'))"
+    # A document is current when its file's latest version made it, and no suite quarantined it.
+    current_docs = "(SELECT doc_id FROM current_doc_ids)"
     return [
         # Which publication this catalog shows (the sequence is ours, an integer).
         f"CREATE VIEW publication AS SELECT {int(publication.sequence)} AS sequence,"
@@ -122,6 +130,16 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         " QUALIFY row_number() OVER (PARTITION BY source_name ORDER BY batch DESC) = 1",
         f"CREATE VIEW raw_documents AS SELECT * FROM {scan(RAW_DOCUMENTS)}",
         f"CREATE VIEW document_versions AS SELECT * FROM {scan(CLEANED_DOCUMENTS)}",
+        # Documents whose rows failed a row-level expectation, one row per stage and expectation; its
+        # document, mentions and figures are left out of every view below until a new version of the
+        # file, or of the failing stage's code, passes.
+        "CREATE VIEW quarantined_documents AS SELECT q.source_name, q.doc_id, q.batch, q.stage, q.expectation,"
+        " q.reason, f.seen_at, q.quarantined_at"
+        f" FROM ({_scan_all(root, QUARANTINE_TABLES, publication)}) q"
+        " JOIN (SELECT doc_id, max(seen_at) AS seen_at FROM current_source_files WHERE status = 'document' GROUP BY doc_id) f"
+        " USING (doc_id)",
+        f"CREATE VIEW current_doc_ids AS SELECT doc_id FROM {current_files}"
+        " WHERE doc_id NOT IN (SELECT doc_id FROM quarantined_documents)",
         f"CREATE VIEW documents AS SELECT * FROM document_versions WHERE doc_id IN {current_docs}",
         "CREATE VIEW rejected_documents AS SELECT source_name, sha256, reason, seen_at, batch"
         " FROM current_source_files WHERE status = 'rejected'",

@@ -4,12 +4,19 @@ A suite names its value sets as suite parameters ({"$PARAMETER": "outcome"}) fil
 text package's vocabularies, so a vocabulary is written down once. Columns that a built-in
 expectation cannot see directly (the text at a record's offsets, furniture markers left in a
 body) are derived here, before validation, and named in the suite's "derived_columns".
+
+Each expectation is row-level («"meta": {"scope": "row"}»: a failing row condemns its document
+alone, which is quarantined while the rest of the batch is published) or batch-level (the
+default: schema, uniqueness, anything not about one document; a failure blocks the batch). Two
+more batch-level rules come from the quarantine itself: a batch whose every document would be
+quarantined, or more than `quarantine_max_share` of them, is blocked as a whole.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,14 +29,35 @@ from conflict_text.vocabularies import vocabularies
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 _SAMPLE_ROWS = 10
+# A failing value shown in the UI, the summary or a quarantine reason is cut to this many characters:
+# a body that failed is a whole article, and once printed 1.9 MB to the terminal.
+VALUE_CHARS = 200
+ROW_SCOPE = "row"
+
+
+def cut(value: Any) -> str | None:
+    """A value as text of at most VALUE_CHARS characters, on one line."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
 
 
 @dataclass
 class SuiteOutcome:
     suite: str
-    passed: bool
     evaluated: int
-    failed: list[dict[str, Any]] = field(default_factory=list)  # one entry per failing expectation
+    blocking: list[dict[str, Any]] = field(default_factory=list)  # failures that hold the batch back
+    quarantined: list[dict[str, Any]] = field(default_factory=list)  # one per (document, expectation)
+    expectations: list[dict[str, Any]] = field(default_factory=list)  # every expectation run, and whether it passed
+
+    @property
+    def passed(self) -> bool:
+        return not self.blocking and not self.quarantined
+
+    @property
+    def quarantined_documents(self) -> list[str]:
+        return list(dict.fromkeys(q["doc_id"] for q in self.quarantined))
 
 
 def load_suite(expectations_dir: Path, name: str) -> dict:
@@ -47,20 +75,53 @@ def _context():
     return context
 
 
-def _describe(result) -> dict[str, Any]:
-    config = result.expectation_config
-    detail = result.result or {}
+def _name(config) -> str:
     column = config.kwargs.get("column") or f'{config.kwargs.get("column_A")}/{config.kwargs.get("column_B")}'
+    return f"{config.type}({column})"
+
+
+def _describe(result) -> dict[str, Any]:
+    detail = result.result or {}
     return {
-        "expectation": f"{config.type}({column})",
+        "expectation": _name(result.expectation_config),
         "unexpected_count": detail.get("unexpected_count"),
         "failing_rows": [
-            {k: (None if v is None else str(v)) for k, v in row.items()} if isinstance(row, dict) else str(row)
+            {k: cut(v) for k, v in row.items()} if isinstance(row, dict) else cut(row)
             for row in (detail.get("unexpected_index_list") or [])[:_SAMPLE_ROWS]
         ],
-        "observed": str(detail.get("observed_value")) if "observed_value" in detail else None,
+        "observed": cut(detail.get("observed_value")) if "observed_value" in detail else None,
         "error": _first_error(result.exception_info),
     }
+
+
+def _where_it_fails(config, value: Any) -> Any:
+    """For a pattern the value must not match, the part of the value that matches it (with a little
+    context): the start of a 2 MB body says nothing about why it failed."""
+    kwargs = config.kwargs
+    patterns = kwargs.get("regex_list") or ([kwargs["regex"]] if "regex" in kwargs else [])
+    if not config.type.startswith("expect_column_values_to_not_match") or not isinstance(value, str):
+        return value
+    for pattern in patterns:
+        if found := re.search(pattern, value):
+            return "…" + value[max(0, found.start() - 40):found.end() + 40] + "…"
+    return value
+
+
+def _quarantine(result, id_columns: list[str]) -> list[dict[str, Any]] | None:
+    """One record per document whose rows fail a row-level expectation; None when the failure
+    cannot be pinned on documents (the expectation raised, or rows lack a document id)."""
+    config = result.expectation_config
+    rows = (result.result or {}).get("unexpected_index_list")
+    if (config.meta or {}).get("scope") != ROW_SCOPE or "doc_id" not in id_columns or not rows \
+            or _first_error(result.exception_info) or any(not isinstance(r, dict) or r.get("doc_id") is None for r in rows):
+        return None
+    expectation, records = _name(config), {}
+    for row in rows:
+        shown = {k: _where_it_fails(config, v) for k, v in row.items() if k not in id_columns}
+        value = "; ".join(f"{k}={cut(v)}" for k, v in shown.items())
+        records.setdefault(row["doc_id"], {"doc_id": row["doc_id"], "expectation": expectation,
+                                           "reason": cut(f"{expectation} failed on {value}")})
+    return list(records.values())
 
 
 def _first_error(exception_info: dict | None) -> str | None:
@@ -71,8 +132,14 @@ def _first_error(exception_info: dict | None) -> str | None:
     return None
 
 
-def validate(frame: pl.DataFrame, suite_definition: dict, id_columns: list[str]) -> SuiteOutcome:
-    """Runs one suite on `frame`; failing expectations come back with sample failing rows by id."""
+def validate(frame: pl.DataFrame, suite_definition: dict, id_columns: list[str], documents: int | None = None,
+             quarantine_max_share: float = 0.0) -> SuiteOutcome:
+    """Runs one suite on `frame`; failing expectations come back with sample failing rows by id.
+
+    Rows failing a row-level expectation quarantine their documents (out of `documents` in the
+    batch), unless that would quarantine every document or more than `quarantine_max_share` of
+    them: then those failures block the batch, as batch-level ones always do.
+    """
     import great_expectations as gx
 
     context = _context()
@@ -91,5 +158,22 @@ def validate(frame: pl.DataFrame, suite_definition: dict, id_columns: list[str])
         expectation_parameters=parameters,
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": id_columns},
     )
-    failed = [_describe(r) for r in result.results if not r.success]
-    return SuiteOutcome(suite_definition["name"], bool(result.success), frame.height, failed)
+    outcome = SuiteOutcome(suite_definition["name"], frame.height)
+    row_failures = []
+    for r in result.results:
+        outcome.expectations.append({"expectation": _name(r.expectation_config), "passed": bool(r.success)})
+        if r.success:
+            continue
+        records = _quarantine(r, id_columns)
+        if records is None:
+            outcome.blocking.append(_describe(r))
+        else:
+            row_failures.append((_describe(r), records))
+    quarantined = [q for _, records in row_failures for q in records]
+    share = len({q["doc_id"] for q in quarantined}) / documents if documents else 1.0
+    if quarantined and (share >= 1.0 or share > quarantine_max_share):
+        limit = "every document" if share >= 1.0 else f"more than {quarantine_max_share:.0%} of the batch's {documents} documents"
+        outcome.blocking += [{**failure, "error": f"row-level, but would quarantine {limit}"} for failure, _ in row_failures]
+    else:
+        outcome.quarantined = quarantined
+    return outcome

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from conflict_text.gazetteer import Gazetteer, load_gazetteer
-from pipelines.settings import DEFAULT_SETTLE_SECONDS, PROJECT_ROOT, Settings
+from pipelines.settings import DEFAULT_QUARANTINE_MAX_SHARE, DEFAULT_SETTLE_SECONDS, PROJECT_ROOT, Settings
 from pipelines.warehouse import Warehouse
 
 
@@ -21,6 +21,7 @@ class LedgerStorage(dg.ConfigurableResource):
     # None: the gazetteer shipped in conflict_text/data/gazetteer (reviewed like code).
     gazetteer_dir: str | None = None
     settle_seconds: float = DEFAULT_SETTLE_SECONDS
+    quarantine_max_share: float = DEFAULT_QUARANTINE_MAX_SHARE
 
     @property
     def inbox(self) -> Path:

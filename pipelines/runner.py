@@ -11,7 +11,7 @@ from pipelines.definitions import build_definitions
 from pipelines.partitions import batches
 from pipelines.resources import LedgerStorage
 from pipelines.summary import BatchOutcome, RunSummary
-from pipelines.tables import SOURCE_FILES
+from pipelines.tables import QUARANTINE_TABLES, SOURCE_FILES
 from pipelines.work import Work, run_once
 
 # The run's own log goes to the Dagster instance (the UI); the terminal gets warnings and the summary.
@@ -24,6 +24,19 @@ def _statuses(storage: LedgerStorage, batch: str) -> dict[str, int]:
     except FileNotFoundError:
         return {}
     return dict(ledger.group_by("status").len().iter_rows())
+
+
+def _quarantined(storage: LedgerStorage, batch: str) -> list[dict]:
+    """The batch's quarantined documents (one record each, the earliest stage's), staged or published."""
+    records = {}
+    for table in QUARANTINE_TABLES:
+        try:
+            frame = storage.warehouse.read_batch(table, batch, columns=["doc_id", "source_name", "stage", "reason"])
+        except FileNotFoundError:
+            continue  # the stage did not run (an earlier check blocked the batch)
+        for row in frame.iter_rows(named=True):
+            records.setdefault(row["doc_id"], row)
+    return list(records.values())
 
 
 def _describe_failure(evaluation: dg.AssetCheckEvaluation) -> str:
@@ -43,12 +56,16 @@ def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, storage: Ledge
         instance=instance, partition_key=batch, raise_on_error=False, run_config=QUIET,
         asset_selection=[dg.AssetKey(name) for name in assets_from(from_stage)] if from_stage else None)
     evaluations = result.get_asset_check_evaluations()
-    failed = [_describe_failure(e) for e in evaluations if not e.passed]
+    # A check that failed with severity WARN quarantined documents; only ERROR blocks the batch.
+    failed = [_describe_failure(e) for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
+    quarantining = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.WARN]
     failed += [f"step {e.step_key} errored: {e.step_failure_data.error.message.strip()}" for e in result.all_events
                if e.is_step_failure and e.step_failure_data.error.cls_name != "DagsterAssetCheckFailedError"]
     published = any(e.asset_key == dg.AssetKey("publication") for e in result.get_asset_materialization_events())
     statuses = {} if from_stage else _statuses(storage, batch)
-    return BatchOutcome(batch, published, statuses, len(evaluations) - len(failed), failed, from_stage)
+    quarantined = _quarantined(storage, batch) if quarantining else []
+    return BatchOutcome(batch, published, statuses, len(evaluations) - len(failed) - len(quarantining), failed, from_stage,
+                        quarantined, len(quarantining))
 
 
 def execute(work: Work, storage: LedgerStorage, instance: dg.DagsterInstance) -> RunSummary:
@@ -60,7 +77,6 @@ def execute(work: Work, storage: LedgerStorage, instance: dg.DagsterInstance) ->
     summary.batches = [run_batch(defs, instance, storage, batch) for batch in work.pending]
     summary.reextracted = [run_batch(defs, instance, storage, batch, from_stage=stage)
                            for batch, stage in work.outdated.items()]
-    summary.current = storage.warehouse.view_counts()
     return summary
 
 

@@ -152,7 +152,29 @@ MUNITIONS_FIGURES = Table(
     },
 )
 
-BATCH_TABLES = (SOURCE_FILES, RAW_DOCUMENTS, CLEANED_DOCUMENTS, ENTITY_MENTIONS, CASUALTY_FIGURES, MUNITIONS_FIGURES)
+
+def quarantine_of(table: Table) -> Table:
+    """The documents whose rows of `table` failed a row-level expectation: kept out of every view."""
+    return Table(
+        f"quarantine_{table.name}",
+        f"Documents quarantined by the {table.name} suite, with the expectation and a one-line reason.",
+        {
+            "doc_id": (_S, "The quarantined document"),
+            "source_name": (_S, "Path of its file relative to the inbox"),
+            "stage": (_S, f"The table whose suite failed ({table.name})"),
+            "expectation": (_S, "The row-level expectation its rows failed"),
+            "reason": (_S, "What failed, with the failing value cut to 200 characters"),
+            "quarantined_at": (_T, "When the check quarantined it"),
+            "batch": (_S, "Batch (Dagster partition)"),
+        },
+    )
+
+
+# Tables whose suites have row-level expectations: a failing row quarantines its document.
+QUARANTINE_TABLES = tuple(quarantine_of(t) for t in (CLEANED_DOCUMENTS, ENTITY_MENTIONS, CASUALTY_FIGURES, MUNITIONS_FIGURES))
+
+BATCH_TABLES = (SOURCE_FILES, RAW_DOCUMENTS, CLEANED_DOCUMENTS, ENTITY_MENTIONS, CASUALTY_FIGURES, MUNITIONS_FIGURES,
+                *QUARANTINE_TABLES)
 
 GAZETTEER_ENTITIES = Table(
     "gazetteer_entities",

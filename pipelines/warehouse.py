@@ -216,6 +216,12 @@ class Warehouse:
         os.replace(tmp, self.catalog_path)
         return self.catalog_path
 
+    def ensure_catalog(self) -> Path:
+        """Every run leaves a catalog: before the first publication, its views exist and are empty."""
+        if not self.catalog_path.exists():
+            self.build_catalog()
+        return self.catalog_path
+
     def catalog_sequence(self) -> int | None:
         """The publication the catalog file shows (None when there is no catalog)."""
         if not self.catalog_path.exists():
@@ -255,5 +261,6 @@ class Warehouse:
             return {}
         with self.connect_read_only() as con:
             return {view: con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]  # names from a fixed list
-                    for view in ("documents", "rejected_documents", "casualty_figures", "munitions_figures", "entity_mentions")}
+                    for view in ("documents", "rejected_documents", "quarantined_documents", "casualty_figures",
+                                 "munitions_figures", "entity_mentions")}
 

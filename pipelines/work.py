@@ -48,9 +48,11 @@ def find_work(inbox: Path, warehouse: Warehouse, gazetteer: Gazetteer, reextract
 def run_once(inbox: Path, warehouse: Warehouse, gazetteer: Gazetteer, execute: Callable[[Work], RunSummary],
              reextract_from: str | None = None, settle_seconds: float = 0.0) -> RunSummary:
     """One run per warehouse at a time: finds the work and hands it to `execute` (Dagster), unless
-    there is none, in which case nothing heavier than the summary is loaded."""
+    there is none, in which case nothing heavier than the summary is loaded. Every run leaves a
+    catalog, even one whose only batch was blocked: its views are then empty."""
     with warehouse.lock("run"):
         work = find_work(inbox, warehouse, gazetteer, reextract_from, settle_seconds)
-        if work.idle:
-            return RunSummary(work.plan, current=warehouse.view_counts())
-        return execute(work)
+        summary = RunSummary(work.plan) if work.idle else execute(work)
+        warehouse.ensure_catalog()
+        summary.current = warehouse.view_counts()
+        return summary

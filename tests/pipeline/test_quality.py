@@ -29,10 +29,51 @@ def test_failing_rows_are_reported_by_id():
     })
     outcome = validate(frame, load_suite(PROJECT_ROOT / "expectations", "entity_mentions"), ["mention_id"])
     assert not outcome.passed
-    failed = {f["expectation"]: f for f in outcome.failed}
+    # Without a doc_id the failing rows cannot be pinned on documents: the failures block the batch.
+    failed = {f["expectation"]: f for f in outcome.blocking}
     assert set(failed) == {"expect_column_values_to_be_in_set(entity_type)", "expect_column_pair_values_to_be_equal(span_text/surface)"}
     assert [r["mention_id"] for r in failed["expect_column_values_to_be_in_set(entity_type)"]["failing_rows"]] == ["m2"]
     assert [r["mention_id"] for r in failed["expect_column_pair_values_to_be_equal(span_text/surface)"]["failing_rows"]] == ["m3"]
+
+
+def _mentions(doc_ids: list[str], entity_types: list[str]) -> pl.DataFrame:
+    n = len(doc_ids)
+    return pl.DataFrame({
+        "mention_id": [f"m{i}" for i in range(n)], "doc_id": doc_ids, "entity_id": ["e"] * n, "entity_type": entity_types,
+        "match_source": ["gazetteer"] * n, "name_ar": ["دوما"] * n, "char_start": [0] * n, "char_end": [4] * n,
+        "surface": ["دوما"] * n, "span_text": ["دوما"] * n,
+    })
+
+
+def test_rows_failing_a_row_level_expectation_quarantine_their_document():
+    suite = load_suite(PROJECT_ROOT / "expectations", "entity_mentions")
+    frame = _mentions(["d1", "d1", "d2", "d3", "d4", "d5"], ["weapon", "weapon", "location", "person", "location", "media"])
+
+    outcome = validate(frame, suite, ["mention_id", "doc_id"], documents=5, quarantine_max_share=0.2)
+
+    assert outcome.blocking == [] and not outcome.passed
+    assert outcome.quarantined_documents == ["d1"]
+    [record] = outcome.quarantined
+    assert record["expectation"] == "expect_column_values_to_be_in_set(entity_type)" and "weapon" in record["reason"]
+
+
+def test_quarantining_more_than_the_share_or_every_document_blocks_the_batch():
+    suite = load_suite(PROJECT_ROOT / "expectations", "entity_mentions")
+    two_of_five = _mentions(["d1", "d2", "d3", "d4", "d5"], ["weapon", "weapon", "location", "person", "media"])
+    outcome = validate(two_of_five, suite, ["mention_id", "doc_id"], documents=5, quarantine_max_share=0.2)
+    assert outcome.quarantined == [] and "more than 20% of the batch's 5 documents" in outcome.blocking[0]["error"]
+    only_one = _mentions(["d1"], ["weapon"])
+    outcome = validate(only_one, suite, ["mention_id", "doc_id"], documents=1, quarantine_max_share=1.0)
+    assert outcome.quarantined == [] and "every document" in outcome.blocking[0]["error"]
+
+
+def test_a_quarantine_reason_shows_the_failing_part_in_at_most_200_characters():
+    frame = pl.DataFrame({"doc_id": ["d1", "d2"], "body": ["نص سليم " * 50, "نص " * 5000 + "مشاهدة 48,213" + " نص" * 5000]})
+    suite = {"name": "bodies", "expectations": [{"type": "expect_column_values_to_not_match_regex_list",
+                                                 "kwargs": {"column": "body", "regex_list": [r"مشاهدة [\d,]+"]},
+                                                 "meta": {"scope": "row"}}]}
+    [record] = validate(frame, suite, ["doc_id"], documents=2, quarantine_max_share=0.5).quarantined
+    assert record["doc_id"] == "d2" and "مشاهدة 48,213" in record["reason"] and len(record["reason"]) <= 200
 
 
 def test_bounds_must_match_the_qualifier():
