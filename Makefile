@@ -2,7 +2,6 @@
 PYTHON        ?= python3
 INBOX_DIR     ?= seeds
 WAREHOUSE_DIR ?= warehouse
-DAGSTER_HOME  ?= $(CURDIR)/.dagster_home
 UI_PORT       ?= 3000
 UV_VERSION    := 0.13.9
 
@@ -10,7 +9,9 @@ VENV   := .venv
 UV     := .uv/bin/uv
 SYNCED := $(VENV)/.synced
 
-export INBOX_DIR WAREHOUSE_DIR DAGSTER_HOME
+# Dagster's state (runs, partitions, check results) lives in $(WAREHOUSE_DIR)/dagster_home unless
+# DAGSTER_HOME is set: `make run` and `make ui` of one warehouse see the same runs.
+export INBOX_DIR WAREHOUSE_DIR
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
@@ -30,16 +31,14 @@ $(SYNCED): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --compile-bytecode --python $(PYTHON)
 	touch $@
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
-	mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $@
-
-run: install $(DAGSTER_HOME)/dagster.yaml
+# Exit codes: 0 published (quarantined documents included) or nothing to do, 1 a batch was blocked,
+# 2 a usage or configuration error.
+run: install
 	$(VENV)/bin/python -m pipelines run
 
 # Re-extract every published batch from a stage on (documents, entity_mentions or figures), without
 # re-ingesting. `make run` already does this by itself for batches whose code or gazetteer changed.
-reextract: install $(DAGSTER_HOME)/dagster.yaml
+reextract: install
 	$(VENV)/bin/python -m pipelines run --reextract-from $(or $(FROM),documents)
 
 # The UI test drives a real headless Chromium: Debian's chromium and chromium-driver (needs root).
@@ -50,8 +49,8 @@ browser:
 test: install browser
 	$(VENV)/bin/python -m pytest
 
-ui: install $(DAGSTER_HOME)/dagster.yaml
-	$(VENV)/bin/dagster dev --host 127.0.0.1 --port $(UI_PORT) --workspace workspace.yaml
+ui: install
+	$(VENV)/bin/python -m pipelines ui --port $(UI_PORT)
 
 # Measure the extraction on your own annotated articles: make eval ARTICLES=dir/of/txt GOLD=dir/of/json
 eval: install
@@ -65,4 +64,4 @@ sql: install
 	@$(VENV)/bin/python -m pipelines sql "$$Q"
 
 clean-warehouse:
-	rm -rf $(WAREHOUSE_DIR) $(DAGSTER_HOME)
+	rm -rf $(WAREHOUSE_DIR)

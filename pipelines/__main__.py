@@ -1,13 +1,22 @@
 """Command line: `python -m pipelines run` processes the inbox once and prints a summary;
-`python -m pipelines eval` measures the extraction against gold annotations."""
+`python -m pipelines eval` measures the extraction against gold annotations; `python -m pipelines ui`
+serves the Dagster UI of the warehouse.
+
+Exit codes: 0 the run published (quarantined documents included) or had nothing to do; 1 a batch
+was blocked (the previous publication is kept); 2 a usage or configuration error.
+"""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
 import sys
 import time
 import warnings
+from collections.abc import Iterator
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assets.versions import STAGES
@@ -29,9 +38,54 @@ def main(argv: list[str] | None = None) -> int:
     query = sub.add_parser("sql", help="print a query's result over the catalog, read-only")
     query.add_argument("query", help="SQL over the views of WAREHOUSE_DIR/conflict.duckdb")
     query.add_argument("--max-rows", type=int, default=200)
+    ui = sub.add_parser("ui", help="serve the Dagster UI and daemon for WAREHOUSE_DIR's Dagster home")
+    ui.add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
-    commands = {"run": _run, "eval": _evaluate, "sql": _sql}
+    commands = {"run": _run, "eval": _evaluate, "sql": _sql, "ui": _ui}
     return commands[args.command](args)
+
+
+def _usage_error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _dagster_home(settings: Settings) -> Path:
+    """The warehouse's Dagster home (DAGSTER_HOME, by default inside WAREHOUSE_DIR), with the project's
+    instance settings, exported for Dagster: `run` and `ui` of one warehouse see the same runs."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    config = Path(__file__).resolve().parent.parent / "dagster.yaml"
+    if not (home / "dagster.yaml").exists() or (home / "dagster.yaml").read_bytes() != config.read_bytes():
+        shutil.copyfile(config, home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _ui(args: argparse.Namespace) -> int:
+    settings = Settings.from_environment()
+    home = _dagster_home(settings)
+    print(f"warehouse {settings.warehouse_dir}, Dagster home {home}: http://127.0.0.1:{args.port}", flush=True)
+    dagster = str(Path(sys.executable).parent / "dagster")
+    workspace = str(Path(__file__).resolve().parent.parent / "workspace.yaml")
+    os.execv(dagster, [dagster, "dev", "--host", "127.0.0.1", "--port", str(args.port), "--workspace", workspace])
+
+
+@contextlib.contextmanager
+def _stderr_into(log: Path) -> Iterator[None]:
+    """Sends everything written to standard error (Dagster's and GX's logs, warnings, stack traces)
+    to `log` while the block runs: the terminal gets the summary only."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log, "a", encoding="utf-8") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _sql(args: argparse.Namespace) -> int:
@@ -68,21 +122,34 @@ def _run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     settings = Settings.from_environment()
+    if not Path(settings.inbox_dir).is_dir():
+        return _usage_error(f"INBOX_DIR {settings.inbox_dir} is not a folder")
+    if not Path(settings.expectations_dir).is_dir():
+        return _usage_error(f"EXPECTATIONS_DIR {settings.expectations_dir} is not a folder")
+    if not 0 <= settings.quarantine_max_share <= 1:
+        return _usage_error(f"QUARANTINE_MAX_SHARE {settings.quarantine_max_share} is not between 0 and 1")
     warehouse = Warehouse(settings.warehouse_dir)
+    log = warehouse.root / "logs" / f"run-{datetime.now(UTC):%Y-%m-%dT%H%M%S}.log"
 
     def execute_with_dagster(work: Work):  # imported only when there is work: an idle run never pays for it
-        dg = _dagster()
-        from pipelines.resources import LedgerStorage
-        from pipelines.runner import execute
+        _dagster_home(settings)
+        with _stderr_into(log):
+            dg = _dagster()
+            from pipelines.resources import LedgerStorage
+            from pipelines.runner import execute
 
-        with dg.DagsterInstance.get() as instance:
-            return execute(work, LedgerStorage(**asdict(settings)), instance)
+            with dg.DagsterInstance.get() as instance:
+                return execute(work, LedgerStorage(**asdict(settings)), instance)
 
     summary = run_once(Path(settings.inbox_dir), warehouse, load_gazetteer(settings.gazetteer_dir),
                        execute_with_dagster, args.reextract_from, settings.settle_seconds)
     print(f"inbox {settings.inbox_dir} -> warehouse {warehouse.root}")
     for line in summary.lines():
         print(line)
+    if log.exists() and not log.stat().st_size:
+        log.unlink()  # nothing was said
+    if log.exists():
+        print(f"log: {log}  (Dagster's and the checks' messages; runs, checks and lineage: make ui)")
     print(f"catalog: {warehouse.catalog_path}  ({time.perf_counter() - started:.1f} s)")
     return 0 if summary.ok else 1
 
@@ -98,7 +165,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     shutil.rmtree(workdir, ignore_errors=True)
     (workdir / "dagster_home").mkdir(parents=True)
     storage = LedgerStorage(inbox_dir=str(args.articles.resolve()), warehouse_dir=str(workdir / "warehouse"),
-                            expectations_dir=Settings.from_environment().expectations_dir, settle_seconds=0)
+                            expectations_dir=Settings.from_environment().expectations_dir, settle_seconds=0,
+                            quarantine_max_share=Settings.from_environment().quarantine_max_share)
     with dg.DagsterInstance.local_temp(str(workdir / "dagster_home")) as instance:
         summary = run_inbox(storage, instance)
     for line in summary.lines():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,7 +51,8 @@ class InboxPlan:
     changed: int
     deleted: int
     unchanged: int
-    settling: int = 0  # modified too recently: picked up by a later run
+    settling: int = 0  # still changing after the settle wait: picked up by a later run
+    settle_seconds: float = 0.0
 
     @property
     def empty(self) -> bool:
@@ -114,7 +116,9 @@ def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None,
                max_files: int = MAX_BATCH_FILES, settle_seconds: float = 0.0) -> InboxPlan:
     """Compares the inbox with the ledger and writes the plans of new batches when anything changed.
 
-    A file modified less than `settle_seconds` ago may still be being written: it waits for a later run.
+    A file modified less than `settle_seconds` ago may still be being written. The run waits until
+    every such file is that old (at most `settle_seconds`) and looks again: a file whose size and
+    time have not moved is taken in this run, one still changing waits for the next run.
     """
     now = now or datetime.now(UTC)
     settled_before_ns = int((now.timestamp() - settle_seconds) * 1e9)
@@ -122,17 +126,22 @@ def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None,
     # name -> (change, size_bytes, mtime_ns, sha256): tuples from the columns, not a dict per row
     known = dict(zip(ledger["source_name"].to_list(),
                      zip(*(ledger[c].to_list() for c in ("change", "size_bytes", "mtime_ns", "sha256")))))
-    rows, unchanged, settling, seen = [], 0, 0, set()
+    candidates, unchanged, seen = [], 0, set()
     for f in scan_inbox(inbox):
         seen.add(f.source_name)
         before = known.get(f.source_name)
-        alive = before is not None and before[0] != "deleted"
-        if alive and before[1:3] == (f.size_bytes, f.mtime_ns):
+        if before is not None and before[0] != "deleted" and before[1:3] == (f.size_bytes, f.mtime_ns):
             unchanged += 1
+        else:
+            candidates.append(f)
+    fresh = [f for f in candidates if f.mtime_ns > settled_before_ns]
+    still_changing = _still_changing(inbox, fresh, settle_seconds) if fresh else set()
+    rows = []
+    for f in candidates:
+        if f.source_name in still_changing:
             continue
-        if f.mtime_ns > settled_before_ns:
-            settling += 1
-            continue
+        before = known.get(f.source_name)
+        alive = before is not None and before[0] != "deleted"
         sha = None if f.is_symlink else sha256_of(inbox / f.source_name)
         if alive and sha == before[3]:
             unchanged += 1  # touched, not changed
@@ -149,7 +158,24 @@ def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None,
     keys = new_batch_keys(warehouse, now, len(chunks)) if chunks else []
     for key, chunk in zip(keys, chunks):
         write_parquet_atomically(pl.DataFrame(chunk, schema=PLAN_SCHEMA, orient="row"), warehouse.plan_path(key))
-    return InboxPlan(keys, unchanged=unchanged, settling=settling, **counts)
+    return InboxPlan(keys, unchanged=unchanged, settling=len(still_changing), settle_seconds=settle_seconds, **counts)
+
+
+def _still_changing(inbox: Path, fresh: list[InboxFile], settle_seconds: float) -> set[str]:
+    """Waits until the youngest fresh file is `settle_seconds` old, then names those whose size or
+    modification time moved meanwhile (or that vanished)."""
+    youngest = max(f.mtime_ns for f in fresh) / 1e9
+    time.sleep(min(settle_seconds, max(0.0, youngest + settle_seconds - time.time())))
+    changing = set()
+    for f in fresh:
+        try:
+            stat = os.lstat(inbox / f.source_name)
+        except OSError:
+            changing.add(f.source_name)  # gone while we waited: the next run sees what became of it
+            continue
+        if (stat.st_size, stat.st_mtime_ns) != (f.size_bytes, f.mtime_ns):
+            changing.add(f.source_name)
+    return changing
 
 
 def read_plan(warehouse: Warehouse, batch: str) -> pl.DataFrame:

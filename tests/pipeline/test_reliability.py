@@ -1,16 +1,18 @@
 """Hostile input, killed runs, concurrent runs: every file ends up somewhere, nothing is lost or doubled."""
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.inbox import plan_batch
+from pipelines.inbox import plan_batch, read_plan
 from pipelines.resources import PROJECT_ROOT
 from pipelines.warehouse import Warehouse
 
@@ -79,17 +81,37 @@ def test_hostile_inbox_every_file_is_read_or_rejected_with_a_reason(ledger, tmp_
     assert ledger.query("SELECT status FROM current_source_files WHERE source_name = 'english.txt'") == [("document",)]
 
 
-def test_files_still_being_written_wait_for_a_later_run(tmp_path):
+def test_a_fresh_file_is_taken_once_settled_and_a_growing_one_waits(tmp_path):
     inbox, warehouse = tmp_path / "inbox", Warehouse(tmp_path / "warehouse")
     inbox.mkdir()
     (inbox / "settled.txt").write_text(ARABIC, encoding="utf-8")
     os.utime(inbox / "settled.txt", (time.time() - 60, time.time() - 60))
-    (inbox / "writing.txt").write_text(ARABIC[:20], encoding="utf-8")
-    first = plan_batch(inbox, warehouse, settle_seconds=30)
-    assert (first.new, first.settling) == (1, 1)
-    os.utime(inbox / "writing.txt", (time.time() - 60, time.time() - 60))
-    second = plan_batch(inbox, warehouse, settle_seconds=30)
-    assert (second.new, second.settling, second.unchanged) == (1, 0, 1)
+    (inbox / "copied_just_now.txt").write_text(ARABIC, encoding="utf-8")
+    growing = inbox / "growing.txt"
+    growing.write_text(ARABIC[:20], encoding="utf-8")
+    stop = threading.Event()
+
+    def keep_writing():  # a slow upload: a few bytes every 0.2 s until told to stop
+        while not stop.wait(0.2):
+            with open(growing, "a", encoding="utf-8") as handle:
+                handle.write(ARABIC[:10])
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        started = time.monotonic()
+        first = plan_batch(inbox, warehouse, settle_seconds=1.5)
+        waited = time.monotonic() - started
+    finally:
+        stop.set()
+        writer.join()
+    # The run waited for the window (and no longer), then took the file that had stopped changing.
+    assert 1.0 <= waited < 5
+    assert (first.new, first.settling) == (2, 1)
+    assert set(read_plan(warehouse, first.batches[0])["source_name"]) == {"settled.txt", "copied_just_now.txt"}
+    os.utime(growing, (time.time() - 60, time.time() - 60))
+    second = plan_batch(inbox, warehouse, settle_seconds=1.5)
+    assert (second.new, second.settling, second.unchanged) == (1, 0, 2)
 
 
 def _cli(inbox: Path, warehouse: Path, home: Path) -> subprocess.Popen:
@@ -178,3 +200,107 @@ def test_analysts_cannot_open_the_catalog_for_writing(ledger):
     else:
         with pytest.raises(duckdb.Error):
             duckdb.connect(str(ledger.storage.warehouse.catalog_path)).execute("CREATE TABLE t (x INT)")
+
+
+# A page of our own writing saved as one line, as a browser's "save as text" of a flattened page gives it:
+# menu, weather ticker, view counter, share line and a "most read" sidebar whose headlines carry numbers.
+ONE_LINE_PAGE = (
+    "الرئيسية | أخبار سوريا | تقارير | رأي | اتصل بنا   إدلب 31° | حلب 29° | دمشق 33°   "
+    "غارات روسية على ريف إدلب الجنوبي   14 مايو 2019   مشاهدة 48,213   "
+    "قتل 6 مدنيين بينهم طفلان وأصيب 9 آخرون في غارات جوية روسية استهدفت بلدة كفرنبل جنوب إدلب، بحسب الدفاع المدني. "
+    "وقال ناشطون إن الطائرات شنت 11 غارة على البلدة ومحيطها منذ الصباح.   "
+    "شارك المقال: فيسبوك تويتر واتساب   الأكثر قراءة   مقتل 250 عنصرا في معارك ريف حماة   "
+    "نزوح 3000 عائلة من ريف حلب   التعليقات (17)   جميع الحقوق محفوظة 2019"
+)
+QUARANTINE_MARK = "نص تجريبي معيب"  # a row-level expectation in the test's copy of the documents suite rejects it
+
+
+def _cli_run(inbox: Path, warehouse: Path, expectations: Path | None = None, settle: str = "0") -> subprocess.CompletedProcess:
+    """`python -m pipelines run` as `make run` calls it: Dagster's home left to its default, in the warehouse."""
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env.update(INBOX_DIR=str(inbox), WAREHOUSE_DIR=str(warehouse), INBOX_SETTLE_SECONDS=settle)
+    if expectations:
+        env["EXPECTATIONS_DIR"] = str(expectations)
+    return subprocess.run([sys.executable, "-m", "pipelines", "run"], env=env, cwd=PROJECT_ROOT, capture_output=True,
+                          timeout=600)
+
+
+def _suites_with(tmp_path: Path, suite: str, expectation: dict) -> Path:
+    expectations = tmp_path / "expectations"
+    shutil.copytree(PROJECT_ROOT / "expectations", expectations)
+    path = expectations / f"{suite}.json"
+    definition = json.loads(path.read_text("utf-8"))
+    definition["expectations"].append(expectation)
+    path.write_text(json.dumps(definition, ensure_ascii=False), encoding="utf-8")
+    return expectations
+
+
+def test_cli_over_a_hostile_inbox_quarantines_one_document_and_publishes_the_rest(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    inbox.mkdir()
+    expected = _hostile_inbox(inbox, tmp_path / "outside_secret.txt")
+    (inbox / "flattened_page.txt").write_text(ONE_LINE_PAGE, encoding="utf-8")
+    (inbox / "bad_row.txt").write_text(QUARANTINE_MARK + ". " + ARABIC, encoding="utf-8")
+    expectations = _suites_with(tmp_path, "documents", {
+        "type": "expect_column_values_to_not_match_regex", "kwargs": {"column": "body", "regex": QUARANTINE_MARK},
+        "meta": {"scope": "row"}})
+    for name in ("bad_row.txt", "flattened_page.txt"):
+        os.utime(inbox / name, (time.time() - 60, time.time() - 60))
+    # Copied a moment before the run, inside the settle window: taken by this run once it stopped changing.
+    (inbox / "just_copied.txt").write_text(ARABIC, encoding="utf-8")
+
+    run = _cli_run(inbox, warehouse, expectations, settle="1")
+
+    out = run.stdout.decode()
+    assert run.returncode == 0, (out, run.stderr.decode()[-3000:])
+    assert len(run.stdout) + len(run.stderr) < 4000, "the terminal gets the summary, not logs or bodies"
+    assert "quarantined: 1 document" in out and "bad_row.txt (documents)" in out
+    assert "still being written" not in out
+    log = next(line.split()[1] for line in out.splitlines() if line.startswith("log: "))
+    assert Path(log).is_file() and Path(log).parent.parent == warehouse
+    with duckdb.connect(str(warehouse / "conflict.duckdb"), read_only=True) as con:
+        fates = dict(con.execute("SELECT source_name, status FROM current_source_files").fetchall())
+        assert fates == {**expected, "flattened_page.txt": "document", "bad_row.txt": "document", "just_copied.txt": "document"}
+        [(source, stage, expectation, reason, seen_at)] = con.execute(
+            "SELECT source_name, stage, expectation, reason, seen_at FROM quarantined_documents").fetchall()
+        assert (source, stage) == ("bad_row.txt", "documents") and seen_at is not None
+        assert expectation == "expect_column_values_to_not_match_regex(body)" and QUARANTINE_MARK in reason and len(reason) <= 200
+        # Nothing derived from the quarantined document reaches a view; everything else is published.
+        published = {name for (name,) in con.execute("SELECT source_name FROM documents").fetchall()}
+        assert published == {n for n, fate in fates.items() if fate == "document"} - {"bad_row.txt"}
+        for view in ("entity_mentions", "casualty_figures", "munitions_figures"):
+            assert con.execute(f"SELECT count(*) FROM {view} JOIN document_versions d USING (doc_id)"
+                               " WHERE d.source_name = 'bad_row.txt'").fetchone() == (0,), view
+        # The flattened page is cleaned: its article's figures are there, its furniture is not.
+        [(body,)] = con.execute("SELECT body FROM documents WHERE source_name = 'flattened_page.txt'").fetchall()
+        assert "مشاهدة" not in body and "الأكثر قراءة" not in body and "250" not in body
+        of_page = " JOIN documents d USING (doc_id) WHERE d.source_name = 'flattened_page.txt'"
+        assert sorted(con.execute("SELECT outcome, value FROM casualty_figures" + of_page).fetchall()) == [
+            ("injured", 9), ("killed", 2), ("killed", 6)]
+        assert con.execute("SELECT value FROM munitions_figures" + of_page).fetchall() == [(11,)]
+
+
+def test_a_batch_blocked_on_the_first_run_leaves_an_empty_queryable_catalog(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    shutil.copytree(PROJECT_ROOT / "seeds", inbox)
+    expectations = _suites_with(tmp_path, "casualty_figures", {
+        "type": "expect_table_row_count_to_be_between", "kwargs": {"max_value": 1}})
+
+    run = _cli_run(inbox, warehouse, expectations)
+
+    out = run.stdout.decode()
+    assert run.returncode == 1, (out, run.stderr.decode()[-3000:])
+    assert "BLOCKED batch" in out and "expect_table_row_count_to_be_between" in out
+    assert len(run.stdout) + len(run.stderr) < 4000
+    named = [line.split()[1] for line in out.splitlines() if line.startswith(("log: ", "catalog: "))]
+    assert len(named) == 2 and all(Path(p).exists() for p in named)
+    with duckdb.connect(str(warehouse / "conflict.duckdb"), read_only=True) as con:
+        for view in ("documents", "entity_mentions", "entities", "casualty_figures", "munitions_figures",
+                     "rejected_documents", "quarantined_documents", "casualty_totals", "acled_export", "source_files"):
+            assert con.execute(f"SELECT count(*) FROM {view}").fetchone() == (0,), view
+
+
+def test_usage_errors_exit_2(tmp_path):
+    run = _cli_run(tmp_path / "no_such_inbox", tmp_path / "warehouse")
+    assert run.returncode == 2 and b"INBOX_DIR" in run.stderr
+    assert not (tmp_path / "warehouse" / "lake").exists()
