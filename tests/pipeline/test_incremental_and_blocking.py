@@ -111,3 +111,45 @@ def test_changed_file_supersedes_and_deleted_file_leaves_the_views(ledger):
     # History stays queryable.
     assert ledger.query("SELECT count(*) FROM document_versions WHERE source_name = 'report.txt'") == [(2,)]
     assert ledger.query("SELECT status FROM source_files WHERE source_name = '003_00b2aa93b7b7c10e.txt' ORDER BY batch") == [("document",), ("deleted",)]
+
+
+def test_a_quarantined_document_is_retried_when_its_file_or_the_failing_stage_changes(ledger):
+    from pipelines.definitions import build_definitions
+    from pipelines.runner import run_batch
+
+    # An analyst's row-level rule: no body may mention «تجريبي». One new article breaks it.
+    suite_path = ledger.storage.expectations / "documents.json"
+    suite = json.loads(suite_path.read_text("utf-8"))
+    suite["expectations"].append({"type": "expect_column_values_to_not_match_regex",
+                                  "kwargs": {"column": "body", "regex": "تجريبي"}, "meta": {"scope": "row"}})
+    suite_path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        (ledger.inbox / name).write_text(NEW_ARTICLE.replace("7 مدنيين", f"7 مدنيين ({name})"), encoding="utf-8")
+    (ledger.inbox / "new.txt").write_text(NEW_ARTICLE + "نص تجريبي.\n", encoding="utf-8")
+
+    first = ledger.run()
+
+    assert first.ok and [q["source_name"] for q in first.batches[0].quarantined] == ["new.txt"]
+    assert ledger.query("SELECT source_name, stage FROM quarantined_documents") == [("new.txt", "documents")]
+    assert ledger.query("SELECT count(*) FROM documents") == [(9,)]
+    assert ledger.query("SELECT count(*) FROM casualty_figures c JOIN document_versions d USING (doc_id)"
+                        " WHERE d.source_name = 'new.txt'") == [(0,)]
+
+    # The failing stage changes (here its suite, as a code change would re-extract it): the document passes.
+    shutil.copy(PROJECT_ROOT / "expectations" / "documents.json", suite_path)
+    again = run_batch(build_definitions(ledger.storage), ledger.instance, ledger.storage, first.batches[0].batch,
+                      from_stage="documents")
+    assert again.published and again.quarantined == []
+    assert ledger.query("SELECT count(*) FROM quarantined_documents") == [(0,)]
+    assert ledger.query("SELECT count(*) FROM casualty_figures c JOIN documents d USING (doc_id)"
+                        " WHERE d.source_name = 'new.txt' AND c.value = 7") == [(1,)]
+
+    # Quarantined again under the stricter suite, then the file is fixed: its new version is published.
+    suite_path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
+    assert run_batch(build_definitions(ledger.storage), ledger.instance, ledger.storage, first.batches[0].batch,
+                     from_stage="documents").quarantined
+    (ledger.inbox / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    fixed = ledger.run()
+    assert fixed.ok and fixed.plan.changed == 1 and fixed.batches[0].quarantined == []
+    assert ledger.query("SELECT count(*) FROM quarantined_documents") == [(0,)]
+    assert ledger.query("SELECT count(*) FROM documents WHERE source_name = 'new.txt'") == [(1,)]
