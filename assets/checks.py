@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
-from pipelines.partitions import batches
-from pipelines.quality import load_suite, validate
-from pipelines.resources import LedgerStorage
-from pipelines.tables import CLEANED_DOCUMENTS, QUARANTINE_TABLES, Table
-from pipelines.warehouse import Warehouse
+from assets.partitions import batches
+from ledger.quality import load_suite, validate
+from assets.resources import LedgerStorage
+from ledger.tables import CLEANED_DOCUMENTS, QUARANTINE_TABLES, Table
+from ledger.warehouse import Warehouse
 
 # Adds the columns a suite's expectations name but the table does not store (e.g. the text at
 # a record's offsets), given the staged frame, the warehouse and the batch.

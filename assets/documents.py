@@ -8,15 +8,15 @@ import dagster as dg
 import polars as pl
 
 from assets.checks import suite_check
-from assets.versions import code_version
+from ledger.stages import code_version
 from assets.reporting import output_metadata, table_asset_args
 from conflict_text.clean import clean_document
 from conflict_text.decode import decode_document, size_limit_reason
-from pipelines.inbox import read_plan
-from pipelines.partitions import batches
-from pipelines.resources import LedgerStorage
-from pipelines.tables import CLEANED_DOCUMENTS, RAW_DOCUMENTS, SOURCE_FILES
-from pipelines.warehouse import Warehouse
+from ledger.inbox import read_plan
+from assets.partitions import batches
+from assets.resources import LedgerStorage
+from ledger.tables import CLEANED_DOCUMENTS, RAW_DOCUMENTS, SOURCE_FILES
+from ledger.warehouse import Warehouse
 
 WAR_START = datetime.date(2011, 1, 1)
 

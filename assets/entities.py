@@ -6,14 +6,14 @@ import dagster as dg
 import polars as pl
 
 from assets.checks import suite_check
-from assets.versions import code_version
+from ledger.stages import code_version
 from assets.reporting import output_metadata, table_asset_args
 from conflict_text.entities import find_mentions
 from conflict_text.gazetteer import Gazetteer
-from pipelines.partitions import batches
-from pipelines.resources import LedgerStorage
-from pipelines.tables import CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES
-from pipelines.warehouse import Warehouse
+from assets.partitions import batches
+from assets.resources import LedgerStorage
+from ledger.tables import CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES
+from ledger.warehouse import Warehouse
 
 
 

@@ -9,14 +9,14 @@ import polars as pl
 
 from assets.checks import suite_check
 from assets.entities import with_span_text
-from assets.versions import code_version
+from ledger.stages import code_version
 from assets.reporting import output_metadata, table_asset_args
 from conflict_text.figures import extract_figures
 from conflict_text.models import EntityMention
-from pipelines.partitions import batches
-from pipelines.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, MUNITIONS_FIGURES
-from pipelines.resources import LedgerStorage
-from pipelines.warehouse import Warehouse
+from assets.partitions import batches
+from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, MUNITIONS_FIGURES
+from assets.resources import LedgerStorage
+from ledger.warehouse import Warehouse
 
 _MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
 

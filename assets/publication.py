@@ -7,10 +7,10 @@ and the analysts keep the previous publication, unchanged and queryable.
 import dagster as dg
 import polars as pl
 
-from assets.versions import STAGE_OF_TABLE, extraction_versions
-from pipelines.partitions import batches
-from pipelines.resources import LedgerStorage
-from pipelines.tables import BATCH_TABLES, GAZETTEER_ENTITIES
+from ledger.stages import STAGE_OF_TABLE, extraction_versions
+from assets.partitions import batches
+from assets.resources import LedgerStorage
+from ledger.tables import BATCH_TABLES, GAZETTEER_ENTITIES
 
 PUBLISHED_ASSETS = ["source_files", "raw_documents", "documents", "entity_mentions", "casualty_figures",
                     "munitions_figures", "gazetteer_entities"]

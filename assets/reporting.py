@@ -4,7 +4,7 @@ from __future__ import annotations
 import dagster as dg
 import polars as pl
 
-from pipelines.tables import Table
+from ledger.tables import Table
 
 KINDS = {"python", "parquet"}
 _PREVIEW_ROWS = 5

@@ -19,8 +19,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assets.versions import STAGES
-from pipelines.settings import Settings
+from ledger.stages import STAGES
+from ledger.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,7 +91,7 @@ def _stderr_into(log: Path) -> Iterator[None]:
 def _sql(args: argparse.Namespace) -> int:
     import duckdb
 
-    from pipelines.warehouse import Warehouse
+    from ledger.warehouse import Warehouse
 
     warehouse = Warehouse(Settings.from_environment().warehouse_dir)
     if not warehouse.catalog_path.exists():
@@ -117,8 +117,8 @@ def _dagster():
 
 def _run(args: argparse.Namespace) -> int:
     from conflict_text.gazetteer import load_gazetteer
-    from pipelines.warehouse import Warehouse
-    from pipelines.work import Work, run_once
+    from ledger.warehouse import Warehouse
+    from ledger.work import Work, run_once
 
     started = time.perf_counter()
     settings = Settings.from_environment()
@@ -135,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
         _dagster_home(settings)
         with _stderr_into(log):
             dg = _dagster()
-            from pipelines.resources import LedgerStorage
+            from assets.resources import LedgerStorage
             from pipelines.runner import execute
 
             with dg.DagsterInstance.get() as instance:
@@ -157,8 +157,8 @@ def _run(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     """Runs the real pipeline into a scratch warehouse, then scores the published catalog."""
     dg = _dagster()
-    from pipelines.evaluation import evaluate
-    from pipelines.resources import LedgerStorage
+    from analysis.evaluation import evaluate
+    from assets.resources import LedgerStorage
     from pipelines.runner import run_inbox
 
     workdir = args.workdir.resolve()

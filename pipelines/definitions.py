@@ -4,7 +4,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets import documents, entities, figures, publication, report
-from pipelines.resources import LedgerStorage
+from assets.resources import LedgerStorage
 from pipelines.schedules import nightly_ledger
 
 _asset_modules = [documents, entities, figures, publication, report]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.versions import assets_from
+from ledger.stages import assets_from
 from pipelines.definitions import build_definitions
-from pipelines.partitions import batches
-from pipelines.resources import LedgerStorage
-from pipelines.summary import BatchOutcome, RunSummary
-from pipelines.tables import QUARANTINE_TABLES, SOURCE_FILES
-from pipelines.work import Work, run_once
+from assets.partitions import batches
+from assets.resources import LedgerStorage
+from ledger.summary import BatchOutcome, RunSummary
+from ledger.tables import QUARANTINE_TABLES, SOURCE_FILES
+from ledger.work import Work, run_once
 
 # The run's own log goes to the Dagster instance (the UI); the terminal gets warnings and the summary.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}

@@ -1,10 +1,10 @@
 """The nightly schedule: at 02:00, plan batches from the inbox and run all pending work."""
 import dagster as dg
 
-from assets.versions import assets_from
-from pipelines.partitions import batches
-from pipelines.resources import LedgerStorage
-from pipelines.work import find_work
+from ledger.stages import assets_from
+from assets.partitions import batches
+from assets.resources import LedgerStorage
+from ledger.work import find_work
 
 
 @dg.schedule(

@@ -6,7 +6,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.resources import PROJECT_ROOT, LedgerStorage
+from assets.resources import LedgerStorage
+from ledger.settings import PROJECT_ROOT
 from pipelines.runner import RunSummary, run_inbox
 
 SEEDS = PROJECT_ROOT / "seeds"

@@ -1,8 +1,8 @@
 """docs/analysts.md stays true: every example query runs on a real warehouse, every view column is documented."""
 import re
 
-from pipelines.report import build_report
-from pipelines.resources import PROJECT_ROOT
+from analysis.report import build_report
+from ledger.settings import PROJECT_ROOT
 
 GUIDE = (PROJECT_ROOT / "docs" / "analysts.md").read_text("utf-8")
 QUERIES = re.findall(r"```sql\n(.*?)```", GUIDE, flags=re.S)

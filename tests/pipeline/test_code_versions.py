@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assets.versions import STAGES, stage_files
+from ledger.stages import STAGES, stage_files
 from conflict_text.gazetteer import DATA_DIR as GAZETTEER_DIR
 
 ROOT = Path(__file__).resolve().parents[2]

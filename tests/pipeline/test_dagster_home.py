@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from pipelines.resources import PROJECT_ROOT
+from ledger.settings import PROJECT_ROOT
 
 from .test_ui_browser import _free_port
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.__main__ import main
-from pipelines.evaluation import evaluate
+from analysis.evaluation import evaluate
 
 ARTICLE = (
     "غارات على ريف إدلب\n\n"

@@ -4,7 +4,7 @@ import shutil
 
 import duckdb
 
-from pipelines.resources import PROJECT_ROOT
+from ledger.settings import PROJECT_ROOT
 
 NEW_ARTICLE = (
     "قصف على ريف إدلب\n\n"

@@ -4,9 +4,9 @@ import shutil
 import dagster as dg
 
 from pipelines.definitions import ledger_batch_job
-from pipelines.inbox import plan_batch
-from pipelines.resources import PROJECT_ROOT
-from pipelines.warehouse import Warehouse
+from ledger.inbox import plan_batch
+from ledger.settings import PROJECT_ROOT
+from ledger.warehouse import Warehouse
 
 # Steps fork from a server that has imported the code location once, instead of each paying for it.
 MULTIPROCESS = {"execution": {"config": {"multiprocess": {

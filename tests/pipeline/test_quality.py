@@ -4,8 +4,8 @@ import json
 import polars as pl
 import pytest
 
-from pipelines.quality import load_suite, validate
-from pipelines.resources import PROJECT_ROOT
+from ledger.quality import load_suite, validate
+from ledger.settings import PROJECT_ROOT
 
 SUITES = sorted((PROJECT_ROOT / "expectations").glob("*.json"))
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.inbox import plan_batch, read_plan
-from pipelines.resources import PROJECT_ROOT
-from pipelines.warehouse import Warehouse
+from ledger.inbox import plan_batch, read_plan
+from ledger.settings import PROJECT_ROOT
+from ledger.warehouse import Warehouse
 
 ARABIC = ("قتل 3 مدنيين وأصيب 5 آخرون بجروح في قصف مدفعي استهدف بلدة كفرنبل جنوب إدلب، بحسب الدفاع المدني. "
           "وقال ناشطون إن القصف طال الأحياء السكنية والسوق الشعبي في البلدة.\n")

@@ -7,7 +7,7 @@ import sys
 import dagster as dg
 
 from pipelines.definitions import build_definitions
-from pipelines.resources import PROJECT_ROOT
+from ledger.settings import PROJECT_ROOT
 
 
 def test_nightly_schedule_requests_every_pending_batch(ledger):

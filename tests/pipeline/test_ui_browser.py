@@ -16,7 +16,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from pipelines.resources import PROJECT_ROOT
+from ledger.settings import PROJECT_ROOT
 
 SCREENSHOTS = PROJECT_ROOT / "build" / "ui"
 GROUPS = ["raw", "cleaned", "entities", "figures", "publication", "gazetteer"]

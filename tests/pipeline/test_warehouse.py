@@ -4,9 +4,9 @@ import os
 import duckdb
 import polars as pl
 
-from pipelines.inbox import known_sources, pending_batches, plan_batch
-from pipelines.tables import SOURCE_FILES
-from pipelines.warehouse import DUCKDB_MEMORY_LIMIT, Warehouse
+from ledger.inbox import known_sources, pending_batches, plan_batch
+from ledger.tables import SOURCE_FILES
+from ledger.warehouse import DUCKDB_MEMORY_LIMIT, Warehouse
 
 
 def _ledger_rows(batch: str, names: list[str]) -> pl.DataFrame:

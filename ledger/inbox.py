@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.warehouse import Warehouse, write_parquet_atomically
+from ledger.warehouse import Warehouse, write_parquet_atomically
 
 PLAN_SCHEMA = pl.Schema(
     {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.inbox import InboxPlan
+from ledger.inbox import InboxPlan
 
 
 @dataclass

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assets.versions import first_outdated_stage
+from ledger.stages import first_outdated_stage
 from conflict_text.gazetteer import Gazetteer
-from pipelines.inbox import InboxPlan, pending_batches, plan_batch
-from pipelines.summary import RunSummary
-from pipelines.tables import GAZETTEER_ENTITIES
-from pipelines.warehouse import Warehouse
+from ledger.inbox import InboxPlan, pending_batches, plan_batch
+from ledger.summary import RunSummary
+from ledger.tables import GAZETTEER_ENTITIES
+from ledger.warehouse import Warehouse
 
 
 @dataclass

@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
-from pipelines.warehouse import Warehouse  # noqa: E402
+from ledger.warehouse import Warehouse  # noqa: E402
 
 # The killed tolls of casualty_totals, read once per report: four of the queries below need them, and
 # the view aggregates every current toll each time it is read (0.2 s per read over 100,000 articles).

@@ -30,8 +30,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.catalog import view_statements
-from pipelines.tables import Table
+from ledger.catalog import view_statements
+from ledger.tables import Table
 
 CATALOG_NAME = "conflict.duckdb"
 _KEEP_PUBLICATIONS = 2  # the current one and the one before, for readers holding an old catalog

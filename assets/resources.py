@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 
 from conflict_text.gazetteer import Gazetteer, load_gazetteer
-from pipelines.settings import DEFAULT_QUARANTINE_MAX_SHARE, DEFAULT_SETTLE_SECONDS, PROJECT_ROOT, Settings
-from pipelines.warehouse import Warehouse
+from ledger.settings import DEFAULT_QUARANTINE_MAX_SHARE, DEFAULT_SETTLE_SECONDS, PROJECT_ROOT, Settings
+from ledger.warehouse import Warehouse
 
 
 class LedgerStorage(dg.ConfigurableResource):

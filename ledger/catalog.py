@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from pipelines.tables import (
+from ledger.tables import (
     CASUALTY_FIGURES,
     CLEANED_DOCUMENTS,
     ENTITY_MENTIONS,
@@ -26,7 +26,7 @@ from pipelines.tables import (
 )
 
 if TYPE_CHECKING:
-    from pipelines.warehouse import Publication
+    from ledger.warehouse import Publication
 
 _DUCKDB_TYPES = {
     pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN",
