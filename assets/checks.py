@@ -16,7 +16,8 @@ import polars as pl
 from assets.partitions import batches
 from ledger.quality import load_suite, validate
 from assets.resources import LedgerStorage
-from ledger.tables import CLEANED_DOCUMENTS, QUARANTINE_TABLES, Table
+from ledger.stages import QUARANTINE_TABLES
+from ledger.tables import CLEANED_DOCUMENTS, Table
 from ledger.warehouse import Warehouse
 
 # Adds the columns a suite's expectations name but the table does not store (e.g. the text at

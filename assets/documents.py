@@ -4,17 +4,14 @@ import dataclasses
 import datetime
 import hashlib
 
-import dagster as dg
 import polars as pl
 
-from assets.checks import suite_check
-from ledger.stages import code_version
-from assets.reporting import output_metadata, table_asset_args
+from assets.resources import LedgerStorage
+from assets.stage import Output, stage_asset
 from conflict_text.clean import clean_document
 from conflict_text.decode import decode_document, size_limit_reason
 from ledger.inbox import read_plan
-from assets.partitions import batches
-from assets.resources import LedgerStorage
+from ledger.stages import STAGE
 from ledger.tables import CLEANED_DOCUMENTS, RAW_DOCUMENTS, SOURCE_FILES
 from ledger.warehouse import Warehouse
 
@@ -74,57 +71,40 @@ def ingest_batch(storage: LedgerStorage, batch: str) -> tuple[pl.DataFrame, pl.D
     return SOURCE_FILES.frame(ledger), RAW_DOCUMENTS.frame(documents)
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(SOURCE_FILES.name, **table_asset_args(SOURCE_FILES, group="raw", owner="ingest")),
-        dg.AssetSpec(RAW_DOCUMENTS.name, **table_asset_args(RAW_DOCUMENTS, group="raw", owner="ingest")),
-    ],
-    partitions_def=batches,
-    can_subset=False,
-)
-def raw_documents(context: dg.AssetExecutionContext, storage: LedgerStorage):
-    """Decodes the batch's new and changed files; rejected files keep their reason in source_files."""
-    ledger, documents = ingest_batch(storage, context.partition_key)
-    storage.warehouse.write_staged(SOURCE_FILES, context.partition_key, ledger)
-    storage.warehouse.write_staged(RAW_DOCUMENTS, context.partition_key, documents)
-    statuses = dict(ledger.group_by("status").len().iter_rows())
-    yield dg.MaterializeResult(
-        asset_key="source_files",
-        metadata=output_metadata(ledger, ["source_name", "change", "status", "reason"],
-                                 **{f"files_{k}": v for k, v in sorted(statuses.items())}),
-    )
-    yield dg.MaterializeResult(asset_key="raw_documents", metadata=output_metadata(documents, ["source_name", "encoding", "size_bytes", "text"]))
+def _ingest(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
+    ledger, documents = ingest_batch(storage, batch)
+    return {SOURCE_FILES.name: ledger, RAW_DOCUMENTS.name: documents}
 
 
-def _clean_rows(raw: pl.DataFrame) -> pl.DataFrame:
+def _clean(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
+    raw = storage.warehouse.read_batch(RAW_DOCUMENTS, batch)
     rows = [{**dataclasses.asdict(clean_document(doc["text"])), "doc_id": doc["doc_id"],
              "source_name": doc["source_name"], "batch": doc["batch"]}
             for doc in raw.select("doc_id", "source_name", "text", "batch").iter_rows(named=True)]
-    return CLEANED_DOCUMENTS.frame(rows)
-
-
-@dg.asset(name=CLEANED_DOCUMENTS.name, partitions_def=batches, code_version=code_version("documents"),
-          **table_asset_args(CLEANED_DOCUMENTS, group="cleaned", owner="text", deps=["raw_documents"]))
-def documents(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg.MaterializeResult:
-    """Removes site furniture and reads title, outlet, URL and publication date."""
-    raw = storage.warehouse.read_batch(RAW_DOCUMENTS, context.partition_key)
-    cleaned = _clean_rows(raw)
-    storage.warehouse.write_staged(CLEANED_DOCUMENTS, context.partition_key, cleaned)
-    return dg.MaterializeResult(metadata=output_metadata(
-        cleaned, ["source_name", "title", "outlet", "published_date", "body"],
-        furniture_lines_removed=int(cleaned["furniture_lines_removed"].sum() or 0)))
+    return {CLEANED_DOCUMENTS.name: CLEANED_DOCUMENTS.frame(rows)}
 
 
 def _explain_ledger(frame: pl.DataFrame, _warehouse: Warehouse, _batch: str | None) -> pl.DataFrame:
     return frame.with_columns(explained=pl.col("status").is_in(["document", "deleted"]) | pl.col("reason").is_not_null())
 
 
-source_files_check = suite_check(SOURCE_FILES, "source_files", ["source_name"], derive=_explain_ledger)
-raw_documents_check = suite_check(RAW_DOCUMENTS, "raw_documents", ["source_name"])
 def _published_date_in_range(frame: pl.DataFrame, _warehouse: Warehouse, _batch: str | None) -> pl.DataFrame:
     """Reporting on the Syrian war starts in 2011; a date after today is misread."""
     date = pl.col("published_date")
     return frame.with_columns(published_date_in_range=date.is_null() | date.is_between(WAR_START, datetime.date.today()))
 
 
-documents_check = suite_check(CLEANED_DOCUMENTS, "documents", ["doc_id", "source_name"], derive=_published_date_in_range)
+def _file_statuses(ledger: pl.DataFrame) -> dict:
+    return {f"files_{k}": v for k, v in sorted(ledger.group_by("status").len().iter_rows())}
+
+
+raw_documents, raw_documents_checks = stage_asset(STAGE["ingest"], _ingest, {
+    SOURCE_FILES.name: Output(["source_name", "change", "status", "reason"], ["source_name"], _explain_ledger, _file_statuses),
+    RAW_DOCUMENTS.name: Output(["source_name", "encoding", "size_bytes", "text"], ["source_name"]),
+}, "Decodes the batch's new and changed files; rejected files keep their reason in source_files.")
+
+documents, documents_checks = stage_asset(STAGE["documents"], _clean, {
+    CLEANED_DOCUMENTS.name: Output(
+        ["source_name", "title", "outlet", "published_date", "body"], ["doc_id", "source_name"], _published_date_in_range,
+        lambda cleaned: {"furniture_lines_removed": int(cleaned["furniture_lines_removed"].sum() or 0)}),
+}, "Removes site furniture and reads title, outlet, URL and publication date.")

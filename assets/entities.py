@@ -6,12 +6,12 @@ import dagster as dg
 import polars as pl
 
 from assets.checks import suite_check
-from ledger.stages import code_version
 from assets.reporting import output_metadata, table_asset_args
+from assets.resources import LedgerStorage
+from assets.stage import Output, stage_asset
 from conflict_text.entities import find_mentions
 from conflict_text.gazetteer import Gazetteer
-from assets.partitions import batches
-from assets.resources import LedgerStorage
+from ledger.stages import STAGE
 from ledger.tables import CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES
 from ledger.warehouse import Warehouse
 
@@ -54,18 +54,15 @@ def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer) -> pl.
     return ENTITY_MENTIONS.frame(rows)
 
 
-@dg.asset(name=ENTITY_MENTIONS.name, partitions_def=batches, code_version=code_version("entity_mentions"),
-          **table_asset_args(ENTITY_MENTIONS, group="entities", owner="analysis", deps=["documents", "gazetteer_entities"]))
-def entity_mentions(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg.MaterializeResult:
-    """Gazetteer matches (Aho-Corasick over normalised aliases, clitics handled) and names found from context."""
-    cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, context.partition_key, columns=["doc_id", "body"])
-    mentions = mention_rows(cleaned, context.partition_key, storage.gazetteer)
-    storage.warehouse.write_staged(ENTITY_MENTIONS, context.partition_key, mentions)
+def _mentions(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
+    cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body"])
+    return {ENTITY_MENTIONS.name: mention_rows(cleaned, batch, storage.gazetteer)}
+
+
+def _mention_counts(mentions: pl.DataFrame) -> dict:
     by_type = dict(mentions.group_by("entity_type").len().iter_rows())
-    return dg.MaterializeResult(metadata=output_metadata(
-        mentions, ["entity_type", "surface", "name_en", "match_source"],
-        from_patterns=int((mentions["match_source"] == "pattern").sum()),
-        **{f"mentions_{k}": v for k, v in sorted(by_type.items())}))
+    return {"from_patterns": int((mentions["match_source"] == "pattern").sum()),
+            **{f"mentions_{k}": v for k, v in sorted(by_type.items())}}
 
 
 def with_span_text(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None, spans: dict[str, tuple[str, str]]) -> pl.DataFrame:
@@ -93,4 +90,8 @@ def _places_have_coordinates(frame: pl.DataFrame, _warehouse: Warehouse, _batch:
 
 
 gazetteer_check = suite_check(GAZETTEER_ENTITIES, "gazetteer_entities", ["entity_id"], derive=_places_have_coordinates, partitioned=False)
-entity_mentions_check = suite_check(ENTITY_MENTIONS, "entity_mentions", ["mention_id", "doc_id"], derive=_mention_spans)
+
+entity_mentions, entity_mentions_checks = stage_asset(STAGE["entity_mentions"], _mentions, {
+    ENTITY_MENTIONS.name: Output(["entity_type", "surface", "name_en", "match_source"], ["mention_id", "doc_id"],
+                                 _mention_spans, _mention_counts),
+}, "Gazetteer matches (Aho-Corasick over normalised aliases, clitics handled) and names found from context.")

@@ -4,18 +4,15 @@ import dataclasses
 import hashlib
 from collections import defaultdict
 
-import dagster as dg
 import polars as pl
 
-from assets.checks import suite_check
 from assets.entities import with_span_text
-from ledger.stages import code_version
-from assets.reporting import output_metadata, table_asset_args
+from assets.resources import LedgerStorage
+from assets.stage import Output, stage_asset
 from conflict_text.figures import extract_figures
 from conflict_text.models import EntityMention
-from assets.partitions import batches
+from ledger.stages import STAGE
 from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, MUNITIONS_FIGURES
-from assets.resources import LedgerStorage
 from ledger.warehouse import Warehouse
 
 _MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
@@ -48,28 +45,15 @@ def figure_rows(cleaned: pl.DataFrame, mentions: pl.DataFrame, batch: str) -> tu
     return CASUALTY_FIGURES.frame(casualties), MUNITIONS_FIGURES.frame(munitions)
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(table.name, code_version=code_version("figures"),
-                     **table_asset_args(table, group="figures", owner="analysis", deps=["documents", "entity_mentions"]))
-        for table in (CASUALTY_FIGURES, MUNITIONS_FIGURES)
-    ],
-    partitions_def=batches,
-    can_subset=False,
-)
-def figures(context: dg.AssetExecutionContext, storage: LedgerStorage):
-    """Numbers with what they count (outcome and victims, or munition type), qualifier, breakdowns and context."""
-    batch = context.partition_key
+def _figures(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"])
-    mentions = storage.warehouse.read_batch(ENTITY_MENTIONS, batch)
-    casualties, munitions = figure_rows(cleaned, mentions, batch)
-    storage.warehouse.write_staged(CASUALTY_FIGURES, batch, casualties)
-    storage.warehouse.write_staged(MUNITIONS_FIGURES, batch, munitions)
-    yield dg.MaterializeResult(asset_key="casualty_figures", metadata=output_metadata(
-        casualties, ["outcome", "victim_group", "value", "qualifier", "surface", "evidence"],
-        killed_total=int(casualties.filter((pl.col("outcome") == "killed") & pl.col("parent_figure_id").is_null())["value"].sum() or 0)))
-    yield dg.MaterializeResult(asset_key="munitions_figures", metadata=output_metadata(
-        munitions, ["munition_type", "value", "qualifier", "surface", "evidence"]))
+    casualties, munitions = figure_rows(cleaned, storage.warehouse.read_batch(ENTITY_MENTIONS, batch), batch)
+    return {CASUALTY_FIGURES.name: casualties, MUNITIONS_FIGURES.name: munitions}
+
+
+def _killed_total(casualties: pl.DataFrame) -> dict:
+    killed = casualties.filter((pl.col("outcome") == "killed") & pl.col("parent_figure_id").is_null())
+    return {"killed_total": int(killed["value"].sum() or 0)}
 
 
 _FIGURE_SPANS = {"span_text": ("char_start", "char_end"), "evidence_text": ("evidence_start", "evidence_end")}
@@ -101,5 +85,9 @@ def _munition_derived(frame: pl.DataFrame, warehouse: Warehouse, batch: str | No
     return with_span_text(frame, warehouse, batch, _FIGURE_SPANS).with_columns(_bounds_match_qualifier())
 
 
-casualty_figures_check = suite_check(CASUALTY_FIGURES, "casualty_figures", ["figure_id", "doc_id"], derive=_casualty_derived)
-munitions_figures_check = suite_check(MUNITIONS_FIGURES, "munitions_figures", ["figure_id", "doc_id"], derive=_munition_derived)
+figures, figures_checks = stage_asset(STAGE["figures"], _figures, {
+    CASUALTY_FIGURES.name: Output(["outcome", "victim_group", "value", "qualifier", "surface", "evidence"],
+                                  ["figure_id", "doc_id"], _casualty_derived, _killed_total),
+    MUNITIONS_FIGURES.name: Output(["munition_type", "value", "qualifier", "surface", "evidence"],
+                                   ["figure_id", "doc_id"], _munition_derived),
+}, "Numbers with what they count (outcome and victims, or munition type), qualifier, breakdowns and context.")

@@ -7,18 +7,15 @@ and the analysts keep the previous publication, unchanged and queryable.
 import dagster as dg
 import polars as pl
 
-from ledger.stages import STAGE_OF_TABLE, extraction_versions
 from assets.partitions import batches
 from assets.resources import LedgerStorage
-from ledger.tables import BATCH_TABLES, GAZETTEER_ENTITIES
-
-PUBLISHED_ASSETS = ["source_files", "raw_documents", "documents", "entity_mentions", "casualty_figures",
-                    "munitions_figures", "gazetteer_entities"]
+from ledger.stages import BATCH_TABLES, PIPELINE, STAGE_OF_TABLE, extraction_versions
+from ledger.tables import GAZETTEER_ENTITIES
 
 
 @dg.asset(
     name="publication",
-    deps=PUBLISHED_ASSETS,
+    deps=[t.name for stage in PIPELINE for t in stage.outputs] + [GAZETTEER_ENTITIES.name],
     group_name="publication",
     kinds={"duckdb", "parquet"},
     owners=["team:ingest"],

@@ -13,17 +13,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ledger.tables import (
-    CASUALTY_FIGURES,
-    CLEANED_DOCUMENTS,
-    ENTITY_MENTIONS,
-    GAZETTEER_ENTITIES,
-    MUNITIONS_FIGURES,
-    QUARANTINE_TABLES,
-    RAW_DOCUMENTS,
-    SOURCE_FILES,
-    Table,
-)
+from ledger.stages import DOCUMENT_TABLES, QUARANTINE_TABLES
+from ledger.tables import CLEANED_DOCUMENTS, GAZETTEER_ENTITIES, RAW_DOCUMENTS, SOURCE_FILES, Table
 
 if TYPE_CHECKING:
     from ledger.warehouse import Publication
@@ -143,9 +134,8 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         f"CREATE VIEW documents AS SELECT * FROM document_versions WHERE doc_id IN {current_docs}",
         "CREATE VIEW rejected_documents AS SELECT source_name, sha256, reason, seen_at, batch"
         " FROM current_source_files WHERE status = 'rejected'",
-        f"CREATE VIEW entity_mentions AS SELECT * FROM {scan(ENTITY_MENTIONS)} WHERE doc_id IN {current_docs}",
-        f"CREATE VIEW casualty_figures AS SELECT * FROM {scan(CASUALTY_FIGURES)} WHERE doc_id IN {current_docs}",
-        f"CREATE VIEW munitions_figures AS SELECT * FROM {scan(MUNITIONS_FIGURES)} WHERE doc_id IN {current_docs}",
+        # What the text stages read from current documents: entity mentions, casualty and munition figures.
+        *(f"CREATE VIEW {t.name} AS SELECT * FROM {scan(t)} WHERE doc_id IN {current_docs}" for t in DOCUMENT_TABLES),
         f"CREATE VIEW gazetteer_entities AS SELECT * FROM {_scan(root, GAZETTEER_ENTITIES, gazetteer_files)}",
         # One row per canonical entity mentioned in a current document; names found from context
         # (match_source = 'pattern') have no gazetteer row and no coordinates until promoted. An id

@@ -1,41 +1,139 @@
-"""Code versions of the text stages: a hash of the source and data files each stage runs.
+"""The stages of the pipeline, listed once: what each reads and writes, the text logic it runs, and
+the code version of that logic. Dagster's assets and checks, the catalog's views, the publication,
+the run summary and re-extraction all read this list; adding a stage is one entry here, its text
+function and its suite.
 
-Dagster shows an asset stale when its code_version changes; the ledger also records these
-versions per published batch, so `make run` re-extracts exactly the stages whose logic, data
-or gazetteer changed, from the earliest one on, without re-ingesting a file.
+A text stage's code version is a hash of every conflict_text module its entry modules import
+(followed through conflict_text) and of every data file those modules name. Dagster shows an
+asset stale when its code version changes; the ledger also records the versions per published
+batch, so `make run` re-extracts exactly the stages whose logic, data or gazetteer changed, from
+the earliest one on, without re-ingesting a file.
 """
+from __future__ import annotations
+
+import ast
 import hashlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from conflict_text.gazetteer import DATA_DIR as GAZETTEER_DIR
 from conflict_text.gazetteer import Gazetteer
+from ledger.tables import (
+    CASUALTY_FIGURES,
+    CLEANED_DOCUMENTS,
+    ENTITY_MENTIONS,
+    GAZETTEER_ENTITIES,
+    MUNITIONS_FIGURES,
+    RAW_DOCUMENTS,
+    SOURCE_FILES,
+    Table,
+    quarantine_of,
+)
 
 _TEXT = Path(__file__).resolve().parent.parent / "conflict_text"
-_SHARED = ["normalize.py", "models.py", "data/vocabularies.json"]
-_STAGE_FILES = {
-    "documents": ["decode.py", "clean.py", "data/furniture.json", "data/gazetteer/media.csv"],
-    "entity_mentions": ["entities.py", "gazetteer.py", "tokens.py"],
-    "figures": ["figures.py", "numbers.py", "sentences.py", "tokens.py", "data/figure_lexicon.json", "data/number_words.json"],
-}
-# Pipeline order: re-extracting a stage re-extracts every later one.
-STAGES = tuple(_STAGE_FILES)
-# The assets each stage materialises.
-_STAGE_ASSETS = {"documents": ["documents"], "entity_mentions": ["entity_mentions"],
-                 "figures": ["casualty_figures", "munitions_figures"]}
 
 
-# Which stage produces each table (the asset and table names are the same).
-STAGE_OF_TABLE = {asset: stage for stage, names in _STAGE_ASSETS.items() for asset in names}
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    group: str  # the Dagster asset group, one per stage
+    owner: str
+    inputs: tuple[Table, ...]
+    outputs: tuple[Table, ...]
+    # The conflict_text modules the stage's asset calls; empty for ingest, which is not re-extracted
+    # (a decoded file is re-read only when it changes).
+    text_modules: tuple[str, ...] = ()
+    # Its output depends on the gazetteer's data too, whose own version joins the stage's.
+    reads_gazetteer: bool = False
+
+    @property
+    def extracts(self) -> bool:
+        return bool(self.text_modules)
+
+
+PIPELINE = (
+    Stage("ingest", "raw", "ingest", (), (SOURCE_FILES, RAW_DOCUMENTS)),
+    # decode.py counts here: the ingest step that runs it has no version of its own.
+    Stage("documents", "cleaned", "text", (RAW_DOCUMENTS,), (CLEANED_DOCUMENTS,),
+          ("conflict_text.clean", "conflict_text.decode")),
+    Stage("entity_mentions", "entities", "analysis", (CLEANED_DOCUMENTS, GAZETTEER_ENTITIES), (ENTITY_MENTIONS,),
+          ("conflict_text.entities",), reads_gazetteer=True),
+    Stage("figures", "figures", "analysis", (CLEANED_DOCUMENTS, ENTITY_MENTIONS), (CASUALTY_FIGURES, MUNITIONS_FIGURES),
+          ("conflict_text.figures",)),
+)
+STAGE = {s.name: s for s in PIPELINE}
+# The stages a published batch can be re-extracted from, in pipeline order: re-extracting one
+# re-extracts every later one.
+STAGES = tuple(s.name for s in PIPELINE if s.extracts)
+# Which text stage produces each table (the asset and table names are the same): the publication
+# records that stage's version beside the table.
+STAGE_OF_TABLE = {t.name: s.name for s in PIPELINE if s.extracts for t in s.outputs}
+# Text stages' tables are about documents: a row failing a row-level expectation quarantines its document.
+QUARANTINE_TABLES = tuple(quarantine_of(t) for s in PIPELINE if s.extracts for t in s.outputs)
+# What one batch stages and the publication promotes.
+BATCH_TABLES = tuple(t for s in PIPELINE for t in s.outputs) + QUARANTINE_TABLES
+# Tables about documents that the catalog shows for current, unquarantined documents only.
+DOCUMENT_TABLES = tuple(t for s in PIPELINE if s.extracts for t in s.outputs if t is not CLEANED_DOCUMENTS)
 
 
 def assets_from(stage: str) -> list[str]:
     """The assets that re-extracting a published batch from `stage` re-materialises, publication and report last."""
-    return [name for s in STAGES[STAGES.index(stage):] for name in _STAGE_ASSETS[s]] + ["publication", "report"]
+    return [t.name for s in STAGES[STAGES.index(stage):] for t in STAGE[s].outputs] + ["publication", "report"]
 
 
-def stage_files(stage: str) -> list[str]:
-    """The files under conflict_text/ that `stage`'s code version hashes."""
-    return sorted(_SHARED + _STAGE_FILES[stage])
+def _module_file(module: str) -> Path | None:
+    """The source of a conflict_text module (a package's __init__.py), or None outside conflict_text."""
+    if module != "conflict_text" and not module.startswith("conflict_text."):
+        return None
+    path = _TEXT.parent.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _imports(path: Path) -> set[str]:
+    """The conflict_text modules a source file imports (absolute or relative, modules or their names)."""
+    package = ".".join(path.relative_to(_TEXT.parent).with_suffix("").parts)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}".rstrip(".")
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)  # `from package import module`
+    return {m for m in found if (f := _module_file(m)) and f.exists()}
+
+
+def _data_named_by(source: str, reads_gazetteer: bool) -> set[Path]:
+    """Data files whose names the source gives, and the files of data folders it names. The gazetteer's
+    folder is data with a version of its own, which joins the version of a stage that reads it."""
+    named = set()
+    for path in (_TEXT / "data").rglob("*"):
+        if path.name not in source or (path.is_dir() and path == GAZETTEER_DIR):
+            continue
+        if reads_gazetteer and path.is_relative_to(GAZETTEER_DIR):
+            continue
+        named.update(p for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file())
+    return named
+
+
+@cache
+def stage_files(stage: str) -> tuple[str, ...]:
+    """The files under conflict_text/ that `stage`'s code version hashes: the modules it runs and their data."""
+    spec = STAGE[stage]
+    modules, todo = set(), {_module_file(m) for m in spec.text_modules}
+    while todo:
+        path = todo.pop()
+        if path not in modules:
+            modules.add(path)
+            todo |= {_module_file(m) for m in _imports(path)}
+    data = set().union(*(_data_named_by(p.read_text("utf-8"), spec.reads_gazetteer) for p in modules))
+    return tuple(sorted(p.relative_to(_TEXT).as_posix() for p in modules | data))
 
 
 @cache
@@ -48,10 +146,9 @@ def code_version(stage: str) -> str:
 
 
 def extraction_versions(gazetteer: Gazetteer) -> dict[str, str]:
-    """What each stage's output depends on: its code, and for entities also the gazetteer's data."""
-    versions = {stage: code_version(stage) for stage in STAGES}
-    versions["entity_mentions"] += "+" + gazetteer.version[:16]
-    return versions
+    """What each stage's output depends on: its code, and for a stage that reads it the gazetteer's data."""
+    return {s.name: code_version(s.name) + (f"+{gazetteer.version[:16]}" if s.reads_gazetteer else "")
+            for s in PIPELINE if s.extracts}
 
 
 def first_outdated_stage(recorded: dict[str, str], gazetteer: Gazetteer) -> str | None:

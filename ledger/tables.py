@@ -170,11 +170,6 @@ def quarantine_of(table: Table) -> Table:
     )
 
 
-# Tables whose suites have row-level expectations: a failing row quarantines its document.
-QUARANTINE_TABLES = tuple(quarantine_of(t) for t in (CLEANED_DOCUMENTS, ENTITY_MENTIONS, CASUALTY_FIGURES, MUNITIONS_FIGURES))
-
-BATCH_TABLES = (SOURCE_FILES, RAW_DOCUMENTS, CLEANED_DOCUMENTS, ENTITY_MENTIONS, CASUALTY_FIGURES, MUNITIONS_FIGURES,
-                *QUARANTINE_TABLES)
 
 GAZETTEER_ENTITIES = Table(
     "gazetteer_entities",

@@ -31,6 +31,7 @@ import duckdb
 import polars as pl
 
 from ledger.catalog import view_statements
+from ledger.stages import DOCUMENT_TABLES
 from ledger.tables import Table
 
 CATALOG_NAME = "conflict.duckdb"
@@ -259,8 +260,7 @@ class Warehouse:
         """Rows in the analysts' main views now (empty before the first publication)."""
         if not self.catalog_path.exists():
             return {}
+        views = ["documents", "rejected_documents", "quarantined_documents", *(t.name for t in DOCUMENT_TABLES)]
         with self.connect_read_only() as con:
-            return {view: con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]  # names from a fixed list
-                    for view in ("documents", "rejected_documents", "quarantined_documents", "casualty_figures",
-                                 "munitions_figures", "entity_mentions")}
+            return {view: con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] for view in views}  # our own names
 

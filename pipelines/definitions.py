@@ -5,13 +5,14 @@ import dagster as dg
 
 from assets import documents, entities, figures, publication, report
 from assets.resources import LedgerStorage
+from ledger.stages import PIPELINE
 from pipelines.schedules import nightly_ledger
 
 _asset_modules = [documents, entities, figures, publication, report]
 
 ledger_job = dg.define_asset_job(
     "ledger_batch",
-    selection=dg.AssetSelection.groups("raw", "cleaned", "entities", "figures", "publication"),
+    selection=dg.AssetSelection.groups(*(stage.group for stage in PIPELINE), "publication"),
     description="Processes one inbox batch end to end and publishes it when every check passed.",
 )
 gazetteer_job = dg.define_asset_job(

@@ -11,7 +11,8 @@ from pipelines.definitions import build_definitions
 from assets.partitions import batches
 from assets.resources import LedgerStorage
 from ledger.summary import BatchOutcome, RunSummary
-from ledger.tables import QUARANTINE_TABLES, SOURCE_FILES
+from ledger.stages import QUARANTINE_TABLES
+from ledger.tables import SOURCE_FILES
 from ledger.work import Work, run_once
 
 # The run's own log goes to the Dagster instance (the UI); the terminal gets warnings and the summary.
