@@ -100,7 +100,7 @@ def _map(path: Path, places: list[tuple]) -> Path:
     if syria:
         ax.scatter([p[3] for p in syria], [p[2] for p in syria], s=[12 + 6 * (p[5] ** 0.75) for p in syria],
                    c=["#b30000" if p[5] else "#777777" for p in syria], alpha=0.55, edgecolors="black", linewidths=0.3)
-        for _, name, lat, lon, _, killed in syria[:12]:
+        for _, name, lat, lon, _, _ in syria[:12]:
             ax.annotate(name, (lon, lat), fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.set_xlim(35.5, 42.5)
     ax.set_ylim(32, 37.5)
@@ -151,7 +151,7 @@ def build_report(warehouse: Warehouse) -> Report:
          _html_table(["name_ar", "name", "latitude", "longitude", "mentions", "killed"], tables["places"][:30])),
     ]
     page = "\n".join(
-        [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Conflict Ledger report</title>"
+        ["<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Conflict Ledger report</title>"
          "<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}"
          "td,th{border:1px solid #ccc;padding:2px 8px}img{max-width:100%}</style></head><body>",
          "<h1>Conflict Ledger report</h1>",

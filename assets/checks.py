@@ -14,8 +14,8 @@ import dagster as dg
 import polars as pl
 
 from assets.partitions import batches
-from ledger.quality import load_suite, validate
 from assets.resources import LedgerStorage
+from ledger.quality import load_suite, validate
 from ledger.stages import QUARANTINE_TABLES
 from ledger.tables import CLEANED_DOCUMENTS, Table
 from ledger.warehouse import Warehouse

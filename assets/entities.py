@@ -16,7 +16,6 @@ from ledger.tables import CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES
 from ledger.warehouse import Warehouse
 
 
-
 @dg.observable_source_asset(
     name="gazetteer_files",
     group_name="gazetteer",

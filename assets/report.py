@@ -1,10 +1,10 @@
 """The analysts' report, rebuilt after each publication."""
 import dagster as dg
 
-from ledger.inbox import pending_batches
-from assets.partitions import batches
 from analysis.report import build_report
+from assets.partitions import batches
 from assets.resources import LedgerStorage
+from ledger.inbox import pending_batches
 
 
 @dg.asset(

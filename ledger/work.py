@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ledger.stages import first_outdated_stage
 from conflict_text.gazetteer import Gazetteer
 from ledger.inbox import InboxPlan, pending_batches, plan_batch
+from ledger.stages import first_outdated_stage
 from ledger.summary import RunSummary
 from ledger.tables import GAZETTEER_ENTITIES
 from ledger.warehouse import Warehouse

@@ -19,8 +19,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ledger.stages import STAGES
 from ledger.settings import Settings
+from ledger.stages import STAGES
 
 
 def main(argv: list[str] | None = None) -> int:

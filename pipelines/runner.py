@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from ledger.stages import assets_from
-from pipelines.definitions import build_definitions
 from assets.partitions import batches
 from assets.resources import LedgerStorage
+from ledger.stages import QUARANTINE_TABLES, assets_from
 from ledger.summary import BatchOutcome, RunSummary
-from ledger.stages import QUARANTINE_TABLES
 from ledger.tables import SOURCE_FILES
 from ledger.work import Work, run_once
+from pipelines.definitions import build_definitions
 
 # The run's own log goes to the Dagster instance (the UI); the terminal gets warnings and the summary.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}

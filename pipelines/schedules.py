@@ -1,9 +1,9 @@
 """The nightly schedule: at 02:00, plan batches from the inbox and run all pending work."""
 import dagster as dg
 
-from ledger.stages import assets_from
 from assets.partitions import batches
 from assets.resources import LedgerStorage
+from ledger.stages import assets_from
 from ledger.work import find_work
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.stages import STAGES, stage_files
 from conflict_text.gazetteer import DATA_DIR as GAZETTEER_DIR
+from ledger.stages import STAGES, stage_files
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = ROOT / "conflict_text"

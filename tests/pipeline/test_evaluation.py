@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.__main__ import main
 from analysis.evaluation import evaluate
+from pipelines.__main__ import main
 
 ARTICLE = (
     "غارات على ريف إدلب\n\n"

@@ -3,10 +3,10 @@ import shutil
 
 import dagster as dg
 
-from pipelines.definitions import ledger_batch_job
 from ledger.inbox import plan_batch
 from ledger.settings import PROJECT_ROOT
 from ledger.warehouse import Warehouse
+from pipelines.definitions import ledger_batch_job
 
 # Steps fork from a server that has imported the code location once, instead of each paying for it.
 MULTIPROCESS = {"execution": {"config": {"multiprocess": {

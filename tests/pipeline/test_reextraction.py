@@ -2,8 +2,8 @@
 import json
 import shutil
 
-from conflict_text.gazetteer import DATA_DIR
 from assets.resources import LedgerStorage
+from conflict_text.gazetteer import DATA_DIR
 
 ARTICLE = "قال المتطوع سليم الغزال إن القصف على مدينة دوما أدى إلى مقتل 4 مدنيين.\n"
 NEW_PERSON = "person:salim_al_ghazal,سليم الغزال,Salim al-Ghazal,,,Volunteer,\n"

@@ -6,8 +6,8 @@ import sys
 
 import dagster as dg
 
-from pipelines.definitions import build_definitions
 from ledger.settings import PROJECT_ROOT
+from pipelines.definitions import build_definitions
 
 
 def test_nightly_schedule_requests_every_pending_batch(ledger):

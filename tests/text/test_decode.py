@@ -66,14 +66,14 @@ def test_html_declared_charset_windows_1256():
 
 
 def test_crlf_and_lone_cr_are_normalised():
-    r = decode(ARTICLE.replace("\n", "\r\n").encode("utf-8") + "\rسطر أخير".encode("utf-8"))
+    r = decode(ARTICLE.replace("\n", "\r\n").encode("utf-8") + "\rسطر أخير".encode())
     assert "\r" not in r.text
     assert r.text.endswith("\nسطر أخير")
     assert r.text.count("\n") == 2
 
 
 def test_truncated_multibyte_sequence_at_end_keeps_the_rest():
-    data = ARTICLE.encode("utf-8") + "ب".encode("utf-8")[:1]
+    data = ARTICLE.encode("utf-8") + "ب".encode()[:1]
     r = decode(data)
     assert r.text == ARTICLE
     assert any("truncated" in w for w in r.warnings)
@@ -222,7 +222,7 @@ def test_megabytes_of_nothing_but_tags_is_rejected():
 @pytest.mark.timeout(20)
 def test_megabytes_of_tags_around_an_article_keep_the_article():
     noise = b"<div><span class=\"x\"></span></div>" * 30000
-    page = b"<html><body>" + noise + f"<h1>عنوان</h1><p>{ARTICLE}</p>".encode("utf-8") + noise + b"</body></html>"
+    page = b"<html><body>" + noise + f"<h1>عنوان</h1><p>{ARTICLE}</p>".encode() + noise + b"</body></html>"
     r = decode(page, "page.html")
     assert r.text == "عنوان\n\n" + ARTICLE
 
