@@ -72,9 +72,12 @@ def suite_check(
             records = [{**q, "source_name": names.get(q["doc_id"]), "stage": table.name,
                         "quarantined_at": datetime.now(UTC), "batch": batch} for q in outcome.quarantined]
             storage.warehouse.write_staged(quarantine, batch, quarantine.frame(records))
-            metadata["quarantined_documents"] = len(outcome.quarantined_documents)
+            first_per_document = {}
+            for r in records:
+                first_per_document.setdefault(r["doc_id"], r)
+            metadata["quarantined_documents"] = len(first_per_document)
             metadata["quarantined_examples"] = dg.MetadataValue.json(
-                [{k: r[k] for k in ("source_name", "doc_id", "reason")} for r in records[:_EXAMPLES]])
+                [{k: r[k] for k in ("source_name", "doc_id", "reason")} for r in list(first_per_document.values())[:_EXAMPLES]])
         return dg.AssetCheckResult(
             passed=outcome.passed,
             severity=dg.AssetCheckSeverity.ERROR if outcome.blocking or not outcome.quarantined else dg.AssetCheckSeverity.WARN,
