@@ -325,8 +325,10 @@ def _classify(key: str, cfg: _Config) -> str | None:
         return "block"
     m = cfg.furniture_re.fullmatch(key)
     if m:
-        return cfg.group_kind.get(m.lastgroup or "", "furniture")
-    if cfg.date_only_re.fullmatch(key) and parse_date(key):
+        kind = cfg.group_kind.get(m.lastgroup or "", "furniture")
+        # «الأربعاء 3 آذار 2021 - 14:20» ends like a ticker item, but it is the page's dateline.
+        return "date" if kind == "ticker_item" and _is_date_line(key, cfg) else kind
+    if _is_date_line(key, cfg):
         return "date"
     if not _ARABIC_LETTER_RE.search(key) and _words(key) <= cfg.limits["non_arabic_max_words"]:
         return "non_arabic"
@@ -334,6 +336,10 @@ def _classify(key: str, cfg: _Config) -> str | None:
             and cfg.caption_re.fullmatch(key)):
         return "caption"
     return None
+
+
+def _is_date_line(key: str, cfg: _Config) -> bool:
+    return bool(cfg.date_only_re.fullmatch(key) and parse_date(key))
 
 
 def _headline_like(line: _Line, cfg: _Config) -> bool:

@@ -132,6 +132,16 @@ def test_menus_and_lines_of_separated_widgets():
     assert doc.furniture_lines_removed == 4
 
 
+def test_weather_and_currency_quotes_view_counters_and_footers():
+    doc = clean(page("الطقس: دمشق 24° حلب 21° إدلب 22°", "الدولار: 13,250 ليرة | اليورو: 14,400 ليرة", "حلب 18° | إدلب 19°", "",
+                     TITLE, "مشاهدة 12,345", "", P1, "", P2, "",
+                     "من نحن | اتصل بنا | سياسة الخصوصية", "جميع الحقوق محفوظة © 2017 شبكة الأخبار",
+                     "© 2019 موقع الأخبار. جميع الحقوق محفوظة", "شبكة الأخبار 2020 - جميع الحقوق محفوظة"))
+    assert doc.title == TITLE
+    assert doc.body == TITLE + "\n\n" + P1 + "\n\n" + P2
+    assert doc.furniture_lines_removed == 8
+
+
 def test_a_list_of_places_set_apart_by_spaces_is_article_text():
     places = "حلب  إدلب  حماة  حمص  دير الزور"
     assert clean(page(TITLE, "", places, "", P1)).body == page(TITLE, "", places, "", P1)
@@ -234,6 +244,7 @@ def test_empty_and_furniture_only_input():
     ("12 تشرين الأول 2016", date(2016, 10, 12)),
     ("05-11-2017", date(2017, 11, 5)),
     ("27 - مايو - 2019", date(2019, 5, 27)),
+    ("الأربعاء 3 آذار 2021 - 14:20", date(2021, 3, 3)),  # a dateline, though it ends like a ticker item
 ])
 def test_published_date_forms(line, expected):
     doc = clean(page(TITLE, line, "", P1, "", P2))
