@@ -308,10 +308,19 @@ def _separated_kind(text: str, key: str, cfg: _Config) -> str | None:
     kinds = [kind for _, kind in classified]
     if all(kinds):
         return "date" if "date" in kinds else "widgets"
-    if (len(items) >= cfg.menu_min_items and any(kinds)
-            and all(_words(key) <= cfg.menu_item_max_words and not _DIGIT_RE.search(key) for key, _ in classified)):
-        return "menu"
-    return None
+    return "menu" if _is_menu(classified, cfg) else None
+
+
+def _is_menu(items: list[tuple[str, str]], cfg: _Config) -> bool:
+    """Whether items, as (key, furniture kind or ""), make a menu: at least menu_min_items of them, each a menu
+    item, one of them furniture on its own («الرئيسية | سياسة | رأي | ثقافة | الأكثر قراءة»)."""
+    return (len(items) >= cfg.menu_min_items and any(kind for _, kind in items)
+            and all(_menu_item(key, cfg) for key, _ in items))
+
+
+def _menu_item(key: str, cfg: _Config) -> bool:
+    """At most menu_item_max_words words and no digit."""
+    return _words(key) <= cfg.menu_item_max_words and not _DIGIT_RE.search(key)
 
 
 def _classify(key: str, cfg: _Config) -> str | None:
