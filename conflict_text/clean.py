@@ -14,6 +14,15 @@ The engine is a small line classifier over data (conflict_text/data/furniture.js
   these are dropped: a repeated number would otherwise be counted twice.
 * Everything else is article text. Patterns only ever look at short lines, so a long line that mentions
   a marker in passing ("... شارك في الهجوم ...") is always kept.
+* A page that lost its line breaks (pasted as one line, HTML flattened to text, blocks set apart only by runs
+  of spaces) is first cut back into blocks, which are then classified like lines (furniture.json flattened).
+  A long line of such a page is cut at runs of white space, tabs and item separators (| • ·), after ticker
+  stamps, and around the widgets that furniture.json names by phrases no sentence uses (view and comment
+  counters, share lines, «الأكثر قراءة», labelled dates, weather and currency tickers, footers), found in one
+  Aho-Corasick pass over the folded line. A run of spaces that a number touches inside a sentence is no cut
+  («قتل  7  مدنيين»); a date that ends a block is the page's dateline; short blocks in a row can be a menu;
+  after a block marker, headlines glued by single spaces go as one block. A line none of whose blocks is
+  furniture is kept whole, so article paragraphs that merely hold double spaces are read as before.
 
 Title: the first substantial line (not furniture, not a byline/dateline/outlet credit) when it looks like a
 headline (short, no final full stop) and more text follows; else the headline of the trailing teaser. The
@@ -28,8 +37,9 @@ short credit line naming a known outlet (media.csv), or, last, the outlet the ar
 interviewer («قال لـ"سمارت"»).
 
 Inline URLs are cut out of kept lines (their digits must not become figures). The body keeps paragraph
-breaks as "\\n\\n" (lines that were adjacent in the source stay joined by "\\n") and is stripped; all
-offsets refer to it.
+breaks as "\\n\\n" (lines that were adjacent in the source stay joined by "\\n", and so do the blocks of a
+flattened line) and is stripped; all offsets refer to it. furniture_lines_removed counts removed lines and
+removed blocks of flattened lines.
 """
 from __future__ import annotations
 
@@ -38,12 +48,15 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import ahocorasick
+
 from conflict_text.models import CleanedDocument
-from conflict_text.normalize import fold, fold_char_table
+from conflict_text.normalize import NormalizedText, fold, fold_char_table, normalize
 
 __all__ = ["clean_document", "parse_date", "KEEP_TITLE_IN_BODY"]
 
@@ -88,6 +101,18 @@ class _Config:
     item_sep_re: re.Pattern
     menu_min_items: int
     menu_item_max_words: int
+    flat_page_chars_per_line: int
+    flat_line_chars: int
+    widget_keys: ahocorasick.Automaton  # folded key -> (its length, the _Widgets it may begin)
+    date_tail_re: re.Pattern
+
+
+@dataclass(frozen=True)
+class _Widget:
+    """One entry of furniture.json flattened.widgets/openers, for one of its keys."""
+    before: re.Pattern | None  # must match right before the key (compiled with a final $)
+    after: re.Pattern | None  # must match right after it
+    opener: bool  # cut only before it: the widget runs to the next cut
 
 
 def _fold_pattern(pattern: str) -> str:
@@ -143,7 +168,41 @@ def _config() -> _Config:
         item_sep_re=re.compile(raw["separated_items"]["separator"]),
         menu_min_items=int(raw["separated_items"]["menu_min_items"]),
         menu_item_max_words=int(raw["separated_items"]["menu_item_max_words"]),
+        flat_page_chars_per_line=int(raw["flattened"]["page_chars_per_line"]),
+        flat_line_chars=int(raw["flattened"]["line_chars"]),
+        widget_keys=_widget_keys(raw),
+        date_tail_re=re.compile(f"(?:{_fold_pattern(raw['date_only']['pattern'])})$", re.I),
     )
+
+
+def _widget_keys(raw: dict) -> ahocorasick.Automaton:
+    """The keys of furniture.json flattened.widgets and openers, each with the entries it may begin."""
+    flat = raw["flattened"]
+    parts = {name: sorted({fold(p) for p in phrases}, key=len, reverse=True)
+             for name, phrases in flat["parts"].items() if not name.startswith("_")}
+    alternations = {f"<{name}>": "|".join(map(re.escape, phrases)) for name, phrases in parts.items()}
+    alternations["<date>"] = raw["date_only"]["pattern"]
+
+    def regex(pattern: str) -> str:
+        for name, alternation in alternations.items():
+            pattern = pattern.replace(name, alternation)
+        return _fold_pattern(pattern)
+
+    by_key: dict[str, list[_Widget]] = {}
+    for section, opener in (("widgets", False), ("openers", True)):
+        for why, entry in flat[section].items():
+            if why.startswith("_"):
+                continue
+            widget = _Widget(re.compile(f"(?:{regex(entry['before'])})$", re.I) if "before" in entry else None,
+                             re.compile(regex(entry["after"]), re.I) if "after" in entry else None, opener)
+            for key in entry["keys"]:
+                for phrase in parts[key[1:-1]] if key.startswith("<") else [fold(key)]:
+                    by_key.setdefault(phrase, []).append(widget)
+    automaton = ahocorasick.Automaton()
+    for phrase, widgets in by_key.items():
+        automaton.add_word(phrase, (len(phrase), tuple(widgets)))
+    automaton.make_automaton()
+    return automaton
 
 
 @dataclass(frozen=True)
@@ -236,14 +295,16 @@ _ARTICLE, _FURNITURE, _BLANK = 0, 1, 2
 
 
 class _Line:
-    __slots__ = ("text", "kind", "why", "long", "_key")
+    __slots__ = ("text", "kind", "why", "long", "recovered", "_key")
 
-    def __init__(self, text: str, key: str | None, kind: int, why: str = "", long: bool = False) -> None:
+    def __init__(self, text: str, key: str | None, kind: int, why: str = "", long: bool = False,
+                 recovered: bool = False) -> None:
         self.text = text  # stripped original
         self._key = key
         self.kind = kind
         self.why = why
         self.long = long
+        self.recovered = recovered  # a block of a line that had lost its line breaks
 
     @property
     def key(self) -> str:
@@ -308,10 +369,19 @@ def _separated_kind(text: str, key: str, cfg: _Config) -> str | None:
     kinds = [kind for _, kind in classified]
     if all(kinds):
         return "date" if "date" in kinds else "widgets"
-    if (len(items) >= cfg.menu_min_items and any(kinds)
-            and all(_words(key) <= cfg.menu_item_max_words and not _DIGIT_RE.search(key) for key, _ in classified)):
-        return "menu"
-    return None
+    return "menu" if _is_menu(classified, cfg) else None
+
+
+def _is_menu(items: list[tuple[str, str]], cfg: _Config) -> bool:
+    """Whether items, as (key, furniture kind or ""), make a menu: at least menu_min_items of them, each a menu
+    item, one of them furniture on its own («الرئيسية | سياسة | رأي | ثقافة | الأكثر قراءة»)."""
+    return (len(items) >= cfg.menu_min_items and any(kind for _, kind in items)
+            and all(_menu_item(key, cfg) for key, _ in items))
+
+
+def _menu_item(key: str, cfg: _Config) -> bool:
+    """At most menu_item_max_words words and no digit."""
+    return _words(key) <= cfg.menu_item_max_words and not _DIGIT_RE.search(key)
 
 
 def _classify(key: str, cfg: _Config) -> str | None:
@@ -325,8 +395,10 @@ def _classify(key: str, cfg: _Config) -> str | None:
         return "block"
     m = cfg.furniture_re.fullmatch(key)
     if m:
-        return cfg.group_kind.get(m.lastgroup or "", "furniture")
-    if cfg.date_only_re.fullmatch(key) and parse_date(key):
+        kind = cfg.group_kind.get(m.lastgroup or "", "furniture")
+        # «الأربعاء 3 آذار 2021 - 14:20» ends like a ticker item, but it is the page's dateline.
+        return "date" if kind == "ticker_item" and _is_date_line(key, cfg) else kind
+    if _is_date_line(key, cfg):
         return "date"
     if not _ARABIC_LETTER_RE.search(key) and _words(key) <= cfg.limits["non_arabic_max_words"]:
         return "non_arabic"
@@ -336,12 +408,27 @@ def _classify(key: str, cfg: _Config) -> str | None:
     return None
 
 
+def _is_date_line(key: str, cfg: _Config) -> bool:
+    return bool(cfg.date_only_re.fullmatch(key) and parse_date(key))
+
+
 def _headline_like(line: _Line, cfg: _Config) -> bool:
     if line.kind == _BLANK or len(line.text) > cfg.limits["headline_max_chars"] + _RAW_SLACK:
         return False
     if len(line.key) > cfg.limits["headline_max_chars"]:
         return False
     return not (line.key.endswith(_SENTENCE_END) and _words(line.key) >= 12)
+
+
+# A sentence ends inside a text: an end mark (not one of a «..» pair, which headlines use), a closing quote, a space.
+_SENTENCE_INSIDE_RE = re.compile(r"(?<!\.)[.!?؟…](?!\.)[\"'”»)]?\s")
+
+
+def _headline_run(line: _Line, cfg: _Config) -> bool:
+    """A block recovered from a flattened page that is several headlines glued by single spaces (a sidebar's
+    list): too long for one headline, but not a single sentence ends in it."""
+    return (len(line.text) <= cfg.limits["max_block_lines"] * cfg.limits["headline_max_chars"]
+            and not line.text.endswith(_SENTENCE_END) and not _SENTENCE_INSIDE_RE.search(line.text))
 
 
 def _next_nonblank(lines: list[_Line], i: int) -> int:
@@ -355,6 +442,7 @@ def _drop_block(lines: list[_Line], start: int, cfg: _Config) -> None:
     limit = cfg.limits["max_block_lines"]
     i = _next_nonblank(lines, start + 1)
     taken = 0
+    passed_ticker = False
     while i < len(lines) and taken < limit:
         line = lines[i]
         if line.kind == _BLANK:
@@ -366,13 +454,181 @@ def _drop_block(lines: list[_Line], start: int, cfg: _Config) -> None:
         if line.kind == _FURNITURE:
             if line.why == "block":
                 return  # the next marker handles its own block
+            passed_ticker = passed_ticker or line.why in ("ticker", "ticker_item")
             i += 1
             continue
-        if not _headline_like(line, cfg):
+        if passed_ticker and not taken:
+            return  # the marker's block was its ticker («الأخبار العاجلة» and its stamped items)
+        if not (_headline_like(line, cfg) or (line.recovered and _headline_run(line, cfg))):
             return
         line.kind, line.why = _FURNITURE, "block item"
         taken += 1
         i += 1
+
+
+def _classified_line(text: str, cfg: _Config, recovered: bool = False) -> _Line:
+    """A stripped line (or a block recovered from one), classified: short ones by the patterns, long ones as
+    article text unless they are a ticker."""
+    if len(text) > cfg.limits["max_furniture_chars"] + _RAW_SLACK:
+        ticker = _is_ticker(text, cfg)
+        return _Line(text, None, _FURNITURE if ticker else _ARTICLE, "ticker" if ticker else "", len(text) > _LONG_LINE,
+                     recovered)
+    key, why = _short_line_kind(text)
+    return _Line(text, key, _FURNITURE if why else _ARTICLE, why, False, recovered)
+
+
+# ------------------------------------------------------------------------------------------ flattened pages
+
+# White space other than " " and tabs that flattened HTML leaves between blocks (nbsp and the typographic
+# spaces); each is made a space to find the runs.
+_OTHER_SPACES = "\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_SPACE_RUN_RE = re.compile(" {2,}")
+_TAB_RE = re.compile("\t")
+_ITEM_SEPARATOR_RE = re.compile("[|•·]")
+# A run of spaces after these (folded) marks is inside a sentence: the clause goes on.
+_CLAUSE_GOES_ON = ",;؛"
+# A dateline ending a block is at most this long (weekday, day, month in two calendars, year, time).
+_DATE_TAIL_CHARS = 80
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+# How far before its key a widget's 'before' part is looked for (a count: «12,345 مشاهدة»).
+_BEFORE_KEY_CHARS = 64
+
+
+def _recovered_blocks(line: str, cfg: _Config) -> list[_Line] | None:
+    """The blocks of a line that lost its line breaks (furniture.json flattened), each classified like a line.
+
+    None when no block is furniture (the line is read whole, as it would have been), and when the line is a
+    ticker whose stamps cut it into headlines only (it stays one ticker line).
+    """
+    nt = normalize(line)
+    cuts, space_runs = _cut_points(nt.text, cfg)
+    blocks: list[tuple[_Line, int, int]] = []  # (block, start, end in the folded line)
+    for a, b in zip(cuts, cuts[1:]):
+        text = _block_text(line, nt, a, b)
+        if not text:
+            continue
+        block = _classified_line(text, cfg, True)
+        if a in space_runs and blocks and blocks[-1][2] == a and _number_across(blocks[-1][0], block):
+            a = blocks.pop()[1]
+            block = _classified_line(_block_text(line, nt, a, b), cfg, True)
+        blocks.append((block, a, b))
+    if not any(block.kind == _FURNITURE for block, _, _ in blocks):
+        return None
+    out: list[_Line] = []
+    for n, (block, a, b) in enumerate(blocks):
+        # Only before a cut: a date that ends the line may end an article sentence.
+        if block.why != "date" and n + 1 < len(blocks):
+            out += _split_date_tail(block, line, nt, a, b, cfg) or [block]
+        else:
+            out.append(block)
+    if _is_ticker(line, cfg) and all(block.kind == _FURNITURE or _headline_like(block, cfg) for block in out):
+        return None
+    _drop_menus(out, cfg)
+    return out
+
+
+def _drop_menus(blocks: list[_Line], cfg: _Config) -> None:
+    """Runs of blocks that make a menu (_is_menu: the items of a menu set apart by runs of spaces)."""
+    run: list[_Line] = []
+    for block in [*blocks, None]:
+        if block is not None and not block.long and _menu_item(block.key, cfg):
+            run.append(block)
+            continue
+        if len(run) >= cfg.menu_min_items and _is_menu([(item.key, item.why) for item in run], cfg):
+            for item in run:
+                item.kind, item.why = _FURNITURE, "menu"
+        run = []
+
+
+def _number_across(left: _Line, right: _Line) -> bool:
+    """Whether the run of spaces between two blocks cuts a number off its sentence («قتل  7  مدنيين»): neither
+    is furniture, unless a lone number, the left one ends no sentence, and a digit touches the run."""
+    return (all(block.kind == _ARTICLE or block.why == "lone_number" for block in (left, right))
+            and not left.text.endswith(_SENTENCE_END) and (left.text[-1].isdigit() or right.text[0].isdigit()))
+
+
+def _block_text(line: str, nt: NormalizedText, a: int, b: int) -> str:
+    """The original text of the folded span [a, b), without the white space and item separators around it."""
+    oa, ob = nt.to_original(a, b)
+    return line[oa:ob].strip().strip("|•·").strip()
+
+
+def _has_block_gap(line: str) -> bool:
+    """Whether a line holds what sets blocks apart in flattened pages: a run of spaces, a nbsp, a tab, an item
+    separator. (Written as `in` tests: they run at memchr speed, several times faster than a regex.)"""
+    return "  " in line or "\xa0" in line or "\t" in line or "|" in line or "•" in line or "·" in line
+
+
+def _cut_points(folded: str, cfg: _Config) -> tuple[list[int], set[int]]:
+    """Where the blocks of a flattened line begin and end (indexes into its folded text), in order, and which
+    of them are only a run of spaces."""
+    # Each search runs only when an `in` test (memchr speed) finds what it looks for: most lines of a flat page
+    # are article text that holds none of it.
+    spaced = folded
+    for space in _OTHER_SPACES:
+        if space in spaced:
+            spaced = spaced.replace(space, " ")
+    space_runs = {m.start() for m in _SPACE_RUN_RE.finditer(spaced)
+                  if m.start() and spaced[m.start() - 1] not in _CLAUSE_GOES_ON} if "  " in spaced else set()
+    cuts = {0, len(folded)}
+    if "\t" in folded:
+        cuts.update(m.start() for m in _TAB_RE.finditer(folded))  # a sentence never holds a tab: it sets blocks apart
+    stamps = [m.span() for m in cfg.ticker_sep_re.finditer(folded)] if ":" in folded else []
+    cuts.update(end for _, end in stamps)
+    if "|" in folded or "•" in folded or "·" in folded:
+        # Items set apart by |, • or ·; a "| 09:33" stamp stays with the ticker item it ends.
+        stamp_starts = {start for start, _ in stamps}
+        cuts.update(m.start() for m in _ITEM_SEPARATOR_RE.finditer(folded) if m.start() not in stamp_starts)
+    end = 0  # of overlapping widgets only the leftmost (then the longest) is cut out: the others would cut it apart
+    for start, stop, opener in sorted(_widgets(folded, cfg), key=lambda w: (w[0], -w[1])):
+        if opener:
+            cuts.add(start)
+        elif start >= end:
+            cuts.update((start, stop))
+            end = stop
+    return sorted(cuts | space_runs), space_runs - cuts
+
+
+def _widgets(folded: str, cfg: _Config) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, opener) of every furniture.json flattened widget and opener in a folded line."""
+    for last, (length, widgets) in cfg.widget_keys.iter(folded):
+        key_start, key_end = last + 1 - length, last + 1
+        for widget in widgets:
+            start, end = key_start, key_end
+            if widget.before:
+                m = widget.before.search(folded, max(0, key_start - _BEFORE_KEY_CHARS), key_start)
+                if not m:
+                    continue
+                start = m.start()
+            if widget.after:
+                m = widget.after.match(folded, key_end)
+                if not m:
+                    continue
+                end = m.end()
+            if _word_edge(folded, start) and _word_edge(folded, end):
+                yield start, end, widget.opener
+
+
+def _word_edge(text: str, i: int) -> bool:
+    return i <= 0 or i >= len(text) or not (text[i - 1].isalnum() and text[i].isalnum())
+
+
+def _split_date_tail(block: _Line, line: str, nt: NormalizedText, a: int, b: int, cfg: _Config) -> list[_Line] | None:
+    """A block (the folded span [a, b) of `line`) that ends with a date («... بحث الأربعاء 3 آذار 2021 - 14:20»):
+    the date is the page's dateline, a block of its own. None when the block does not end with a date, or is a
+    labelled date («تاريخ النشر: 14 آذار 2017», which _find_date reads whole)."""
+    start = max(a, b - _DATE_TAIL_CHARS)
+    # Every date has a year: most blocks are turned down by this quick look, not by the date pattern.
+    m = _YEAR_RE.search(nt.text, start, b) and cfg.date_tail_re.search(nt.text, start, b)
+    if not m:
+        return None
+    date_start = b - len(nt.text[m.start():b].lstrip())
+    head = _block_text(line, nt, a, date_start)
+    if (not head or not _word_edge(nt.text, date_start)
+            or any(_labelled_date(label_re, block.key, cfg) for label_re in (cfg.pub_label_re, cfg.upd_label_re))):
+        return None
+    dateline = _classified_line(_block_text(line, nt, date_start, b), cfg, True)
+    return [_classified_line(head, cfg, True), dateline] if dateline.why == "date" else None
 
 
 # ------------------------------------------------------------------------------------------ main
@@ -384,6 +640,7 @@ def clean_document(text: str) -> CleanedDocument:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     lines: list[_Line] = []
     short = cfg.limits["max_furniture_chars"] + _RAW_SLACK
+    flat_page = len(text) > cfg.flat_page_chars_per_line * (text.count("\n") + 1)
     for raw in text.split("\n"):
         s = raw.strip()
         if not s:
@@ -391,12 +648,12 @@ def clean_document(text: str) -> CleanedDocument:
             if not lines or lines[-1].kind != _BLANK:
                 lines.append(_Line("", "", _BLANK))
             continue
-        if len(s) > short:
-            ticker = _is_ticker(s, cfg)
-            lines.append(_Line(s, None, _FURNITURE if ticker else _ARTICLE, "ticker" if ticker else "", len(s) > _LONG_LINE))
-            continue
-        key, why = _short_line_kind(s)
-        lines.append(_Line(s, key, _FURNITURE if why else _ARTICLE, why))
+        if len(s) > short and (flat_page or len(s) >= cfg.flat_line_chars or _has_block_gap(s)):
+            blocks = _recovered_blocks(s, cfg)
+            if blocks:
+                lines += blocks
+                continue
+        lines.append(_classified_line(s, cfg))
 
     for i, line in enumerate(lines):
         if line.why == "block":

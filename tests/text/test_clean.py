@@ -11,6 +11,7 @@ import pytest
 
 from conflict_text.clean import clean_document, parse_date
 from conflict_text.models import CleanedDocument
+from conflict_text.normalize import fold
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 FURNITURE = Path(__file__).resolve().parents[2] / "conflict_text" / "data" / "furniture.json"
@@ -132,6 +133,16 @@ def test_menus_and_lines_of_separated_widgets():
     assert doc.furniture_lines_removed == 4
 
 
+def test_weather_and_currency_quotes_view_counters_and_footers():
+    doc = clean(page("الطقس: دمشق 24° حلب 21° إدلب 22°", "الدولار: 13,250 ليرة | اليورو: 14,400 ليرة", "حلب 18° | إدلب 19°", "",
+                     TITLE, "مشاهدة 12,345", "", P1, "", P2, "",
+                     "من نحن | اتصل بنا | سياسة الخصوصية", "جميع الحقوق محفوظة © 2017 شبكة الأخبار",
+                     "© 2019 موقع الأخبار. جميع الحقوق محفوظة", "شبكة الأخبار 2020 - جميع الحقوق محفوظة"))
+    assert doc.title == TITLE
+    assert doc.body == TITLE + "\n\n" + P1 + "\n\n" + P2
+    assert doc.furniture_lines_removed == 8
+
+
 def test_a_list_of_places_set_apart_by_spaces_is_article_text():
     places = "حلب  إدلب  حماة  حمص  دير الزور"
     assert clean(page(TITLE, "", places, "", P1)).body == page(TITLE, "", places, "", P1)
@@ -234,6 +245,7 @@ def test_empty_and_furniture_only_input():
     ("12 تشرين الأول 2016", date(2016, 10, 12)),
     ("05-11-2017", date(2017, 11, 5)),
     ("27 - مايو - 2019", date(2019, 5, 27)),
+    ("الأربعاء 3 آذار 2021 - 14:20", date(2021, 3, 3)),  # a dateline, though it ends like a ticker item
 ])
 def test_published_date_forms(line, expected):
     doc = clean(page(TITLE, line, "", P1, "", P2))
@@ -477,3 +489,121 @@ def test_two_megabyte_single_line_of_arabic_through_decode_and_clean():
     decoded = decode_document(text.encode("utf-8"), "one-line.txt")
     assert decoded.ok and decoded.text == text
     assert clean(decoded.text).body == text
+
+# ----------------------------------------------------------------------------------------- flattened pages
+# tests/data/flattened: three pages of our own, each as a multi-line control and as three forms that lost
+# their line breaks. Every form must lose the furniture the control loses, and give the control's figures.
+
+FLATTENED = Path(__file__).resolve().parents[1] / "data" / "flattened"
+EXPECTED = {name: page for name, page in json.loads((FLATTENED / "expected.json").read_text("utf-8")).items()
+            if not name.startswith("_")}
+FLAT_FORMS = ("one_line", "space_runs", "html_text")
+DOCUMENTS_SUITE = Path(__file__).resolve().parents[2] / "expectations" / "documents.json"
+
+
+def flattened(name: str, form: str) -> CleanedDocument:
+    return clean((FLATTENED / f"{name}_{form}.txt").read_text("utf-8"))
+
+
+def furniture_regexes() -> list[str]:
+    """The documents suite's furniture markers (expect_column_values_to_not_match_regex_list on body)."""
+    suite = json.loads(DOCUMENTS_SUITE.read_text("utf-8"))
+    return next(e["kwargs"]["regex_list"] for e in suite["expectations"]
+                if e["type"] == "expect_column_values_to_not_match_regex_list" and e["kwargs"]["column"] == "body")
+
+
+def figures_of(doc: CleanedDocument):
+    from conflict_text.entities import find_mentions
+    from conflict_text.figures import extract_figures
+
+    return extract_figures(doc.body, find_mentions(doc.body), doc.published_date)
+
+
+def figure_signature(figs) -> list[tuple]:
+    return sorted([(c.value, c.outcome, c.victim_group) for c in figs.casualties]
+                  + [(m.value, m.munition_type, m.unit) for m in figs.munitions], key=repr)
+
+
+@pytest.mark.parametrize("form", ("multiline", *FLAT_FORMS))
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_flattened_page_keeps_its_article_and_loses_its_furniture(name, form):
+    page, doc = EXPECTED[name], flattened(name, form)
+    assert_article_intact(doc, page["title"], *page["article"])
+    assert [f for f in page["furniture"] if f in doc.body] == []
+
+
+@pytest.mark.parametrize("form", ("multiline", *FLAT_FORMS))
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_flattened_page_body_passes_the_documents_suite_furniture_markers(name, form):
+    body = flattened(name, form).body
+    # As GX applies the list: re.search over the whole body, so the (?m) markers are matched line by line.
+    assert [r for r in furniture_regexes() if re.search(r, body)] == []
+
+
+@pytest.mark.parametrize("form", ("multiline", *FLAT_FORMS))
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_no_figure_of_a_flattened_page_comes_from_its_furniture(name, form):
+    page = EXPECTED[name]
+    figs = figures_of(flattened(name, form))
+    article = " ".join([page["title"], *page["article"]])
+    for figure in figs.casualties + figs.munitions:
+        assert figure.evidence in article, figure.evidence
+        assert figure.value not in page["furniture_numbers"], (figure.value, figure.evidence)
+    assert figure_signature(figs) == figure_signature(figures_of(flattened(name, "multiline")))
+
+
+@pytest.mark.parametrize("form", FLAT_FORMS)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_flattened_page_has_the_title_and_date_of_its_control(name, form):
+    control, doc = flattened(name, "multiline"), flattened(name, form)
+    assert (control.title, str(control.published_date)) == (EXPECTED[name]["title"], EXPECTED[name]["published_date"])
+    assert (doc.title, doc.published_date) == (control.title, control.published_date)
+
+
+def test_flattened_page_keeps_the_paragraphs_its_blocks_were():
+    # Blocks set apart by wide white space become lines; single-spaced text stays one paragraph.
+    page = EXPECTED["p1"]
+    assert flattened("p1", "space_runs").body == page["title"] + "\n\n" + "\n".join(page["article"])
+    assert flattened("p1", "one_line").body == page["title"] + "\n\n" + " ".join(page["article"])
+
+
+def test_a_long_line_without_furniture_is_read_whole_whatever_its_spacing():
+    # Wide spaces and separators inside article text (typing slips, a list of places) cut nothing when no
+    # block is furniture; after a comma a run of spaces does not even cut.
+    line = P1 + "  " + P2.replace("، ", "،   ") + " | " + P3 + "\t" + P1.replace(" ", "\u00a0 ", 3)
+    assert clean(page(TITLE, "", line)).body == page(TITLE, "", line)
+    assert clean(line * 3).body == (line * 3).strip()
+
+
+def test_widget_words_inside_article_words_cut_nothing():
+    # «والأكثر قراءة» and «مشاهدتها» only contain a widget's key; «المزيد» is no inline marker at all.
+    line = ("وقال إن الصحيفة الأقدم والأكثر قراءة في المدينة نشرت صوراً يصعب مشاهدتها 12 مرة، وإن المزيد من "
+            "الضحايا سقطوا في القصف الذي استهدف 3 أحياء.  ") * 12
+    assert clean(line).body == line.strip()
+
+
+def test_a_flattened_sidebar_glued_by_single_spaces_goes_with_its_marker():
+    line = (P1 + " " + P2 + " الأكثر قراءة مقتل 14 عنصراً في كمين بالبادية غارات على 11 قرية في جبل الزاوية "
+            "ارتفاع الحصيلة إلى 23 قتيلاً في الباب التعليقات (3)")
+    doc = clean(line)
+    assert doc.body == P1 + " " + P2
+    assert doc.furniture_lines_removed == 3
+
+
+def test_a_ticker_after_its_marker_ends_where_the_page_goes_on():
+    ticker = "اعتقال 30 شاباً في دير الزور - 11:52 سقوط 4 قذائف على أحياء دمشق - 08:50"
+    doc = clean(" ".join(["الأخبار العاجلة", ticker, TITLE, "مشاهدة 1,210", P1, P2]))
+    assert doc.title == TITLE
+    assert doc.body == TITLE + "\n\n" + P1 + " " + P2
+
+
+def test_flattened_widget_phrases_are_data():
+    data = json.loads(FURNITURE.read_text("utf-8"))
+    flat = data["flattened"]
+    folded_markers = {fold(m) for m in data["block_markers"]["headlines"]}
+    # An inline block marker starts a block of headlines only if the line classifier knows it as one.
+    assert {fold(m) for m in flat["parts"]["block_markers"]} <= folded_markers
+    for section in ("widgets", "openers"):
+        for why, entry in flat[section].items():
+            if not why.startswith("_"):
+                assert entry["keys"], why
