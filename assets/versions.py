@@ -15,7 +15,10 @@ _SHARED = ["normalize.py", "models.py", "data/vocabularies.json"]
 _STAGE_FILES = {
     "documents": ["decode.py", "clean.py", "data/furniture.json", "data/gazetteer/media.csv"],
     "entity_mentions": ["entities.py", "gazetteer.py", "tokens.py"],
-    "figures": ["figures.py", "numbers.py", "sentences.py", "tokens.py", "data/figure_lexicon.json", "data/number_words.json"],
+    "figures": [*(f"figures/{name}.py" for name in (
+                    "__init__", "attribution", "document", "lexicon", "munitions", "noun_candidates", "number_candidates",
+                    "periods", "phrases", "qualifiers", "sentence", "structure", "words")),
+                "numbers.py", "sentences.py", "tokens.py", "data/figure_lexicon.json", "data/number_words.json"],
 }
 # Pipeline order: re-extracting a stage re-extracts every later one.
 STAGES = tuple(_STAGE_FILES)

@@ -19,15 +19,21 @@ STAGE_MODULES = {"documents": "assets/documents.py", "entity_mentions": "assets/
                  "figures": "assets/figures.py"}
 
 
+def _source_file(module: str) -> str:
+    """The file under conflict_text/ of a dotted module name below it: a module, or a package's __init__.py."""
+    path = module.replace(".", "/")
+    return f"{path}/__init__.py" if (TEXT / path).is_dir() else f"{path}.py"
+
+
 def _text_imports(path: Path) -> set[str]:
-    """conflict_text/<module>.py files that `path` imports."""
+    """conflict_text/ source files that `path` imports."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("conflict_text."):
             names.add(node.module.removeprefix("conflict_text."))
         elif isinstance(node, ast.Import):
             names.update(a.name.removeprefix("conflict_text.") for a in node.names if a.name.startswith("conflict_text."))
-    return {f"{name}.py" for name in names}
+    return {_source_file(name) for name in names}
 
 
 def _modules_run_by(stage: str) -> set[str]:

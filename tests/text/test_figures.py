@@ -4,8 +4,12 @@ import re
 import sys
 from datetime import date
 
-from conflict_text import figures
 from conflict_text.figures import extract_figures
+from conflict_text.figures.document import Document
+from conflict_text.figures.lexicon import bare_forms, lexicon, noun_roles
+from conflict_text.figures.phrases import JOINER_CHARS, TOKEN_CACHE_SIZE, phrase_key
+from conflict_text.figures.qualifiers import search_qualifier_before
+from conflict_text.figures.words import TOKEN_RE, TOKEN_SPLIT
 from conflict_text.models import EntityMention
 from conflict_text.normalize import fold
 
@@ -451,7 +455,7 @@ def _reference_phrase_re(phrases, clitics):
 
 
 def _phrase_lists():
-    matcher = figures._lex().phrases
+    matcher = lexicon().phrases
     return {name: ({" ".join(part for part in re.split(r"[\s\-–/]+", p) if part) for p in phrases if p}, clitics)
             for name, (phrases, clitics) in matcher.lists.items()}
 
@@ -481,7 +485,7 @@ def _tricky_texts(seed: int = 7, count: int = 150) -> list[str]:
 
 
 def test_joiner_characters_are_those_of_the_regex_class():
-    assert figures._JOINER_CHARS == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() or c in "-–/"}
+    assert JOINER_CHARS == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() or c in "-–/"}
 
 
 def test_phrase_matches_equal_the_regexes_they_replace():
@@ -489,11 +493,11 @@ def test_phrase_matches_equal_the_regexes_they_replace():
     regexes = {name: _reference_phrase_re(phrases, clitics) for name, (phrases, clitics) in lists.items()}
     rng = random.Random(11)
     for text in _tricky_texts():
-        doc = figures._Doc(text, [])
+        doc = Document(text, [])
         spans = [(0, len(text))] + doc.spans + [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(6)]
         for name, rx in regexes.items():
             for lo, hi in spans:
-                # finditer(text, lo, hi): what _Doc.phrases returns, with the start of the phrase after its clitic
+                # finditer(text, lo, hi): what Document.phrases returns, with the start of the phrase after its clitic
                 want = [(m.start(), m.start("w"), m.end()) for m in rx.finditer(text, lo, hi)]
                 got = [(s, s - clitic, e) for s, clitic, _, e in doc.phrases(name, lo, hi)]
                 assert got == want, (name, text[lo:hi])
@@ -511,29 +515,29 @@ def test_phrase_matches_equal_the_regexes_they_replace():
 
 def test_sentence_tokens_split_as_the_token_regex_reads_them():
     for text in _tricky_texts(count=40) + ["abcعربيdef عربيabc 12,5.3 ²³ x_y «قال»: ١٢ ـمقتل"]:
-        assert figures._TOKEN_SPLIT.split(text)[1::2] == figures._TOKEN_RE.findall(text)
+        assert TOKEN_SPLIT.split(text)[1::2] == TOKEN_RE.findall(text)
 
 
 def test_qualifier_before_is_searched_only_where_it_can_match():
-    lex = figures._lex()
+    lex = lexicon()
     windows = [t[i:i + 34] for t in _tricky_texts(count=20) for i in range(0, len(t), 7)]
     windows += ["قتل " + clitic + phrase + tail for phrase in lex.qual_before for clitic in ("", "و", "ب")
                 for tail in ("", " ", ' "', " «", "\n", " \n", "x", " 5", "ال")]
     for window in windows:
         want = lex.qual_before_re.search(window)
-        got = figures._search_qualifier_before(window)
+        got = search_qualifier_before(window)
         assert (got.span("q") if got else None) == (want.span("q") if want else None), window
 
 
 def test_token_memos_are_bounded_and_used():
     """A run over a million articles meets millions of distinct tokens: the per-token memos keep a bounded
     number of them (an unbounded @cache here grew with every article read)."""
-    memos = (figures._key, figures._roles, figures._bare)
-    assert all(memo.cache_info().maxsize == figures._TOKEN_CACHE_SIZE for memo in memos)
+    memos = (phrase_key, noun_roles, bare_forms)
+    assert all(memo.cache_info().maxsize == TOKEN_CACHE_SIZE for memo in memos)
     before = [memo.cache_info().currsize for memo in memos]
     rng = random.Random(5)
     letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
     fresh = ["".join(rng.choice(letters) for _ in range(7)) for _ in range(50)]
     run(" ".join(f"قتل {i + 3} {word} وأصيب {i + 60} {word}ين." for i, word in enumerate(fresh)))
     after = [memo.cache_info().currsize for memo in memos]
-    assert after[1] > before[1] or before[1] == figures._TOKEN_CACHE_SIZE  # the roles memo saw the new words
+    assert after[1] > before[1] or before[1] == TOKEN_CACHE_SIZE  # the roles memo saw the new words

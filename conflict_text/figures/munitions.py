@@ -1,0 +1,108 @@
+"""Weapon noun phrases: the munition type a noun and its modifiers name, and weapons named without a count."""
+
+from __future__ import annotations
+
+from conflict_text.figures.document import Document
+from conflict_text.figures.lexicon import noun_roles, role_of
+from conflict_text.figures.phrases import phrase_key
+from conflict_text.figures.sentence import Candidate
+from conflict_text.figures.words import SPACES, TOKEN_RE, Tok, is_definite, proclitic_length
+
+
+def munition_phrase(doc: "Document", head: Tok, key: str, limit: int) -> tuple[str | None, int, int, str | None]:
+    """(type, phrase end, multiplicity, unit) of the weapon noun phrase starting at `head`."""
+    lex = doc.lex
+    text = doc.text
+    entry = lex.munitions[key]
+    found: list[str] = []
+    mult = 1
+    end = head.end
+    pos = head.end
+    for _ in range(3):
+        m = SPACES.match(text, pos)
+        pos = m.end()
+        if pos >= limit:
+            break
+        mm = doc.phrase_at("mod", pos)
+        if mm and mm[3] <= limit and not text.startswith("و", pos):
+            t = lex.mods[phrase_key(text[pos - mm[1]:mm[3]])]
+            if t.startswith("x"):
+                mult = int(t[1:])
+            else:
+                found.append(t)
+            end = pos = mm[3]
+            continue
+        tm = TOKEN_RE.match(text, pos)
+        if not tm:
+            break
+        tok = tm.group()
+        if tok in ",،.;؛:" or tok.isdigit():
+            break
+        prefix, roles = noun_roles(tok)
+        if role_of(roles, "munition") and not (entry.get("type") is None and prefix.startswith("ب")):
+            # another weapon; one named after ب types an untyped head («هجوما بالقنابل العنقودية»)
+            break
+        if tok.startswith("و") and noun_roles(tok)[1]:
+            break
+        if not (tok in lex.fillers or (tok.startswith("ب") and len(tok) > 3)):
+            break
+        pos = tm.end()
+    base = entry.get("type")
+    only = entry.get("only_types")
+    mtype = base
+    if found:
+        best = min(found, key=lambda t: lex.precedence.get(t, 99))
+        if base is None:
+            mtype = best if (not only or best in only) else None
+        else:
+            allowed = [t for t in found if t in lex.overrides.get(base, set())]
+            if allowed:
+                mtype = min(allowed, key=lambda t: lex.precedence.get(t, 99))
+    elif entry.get("needs_modifier"):
+        mtype = None
+    unit = None
+    if mtype in ("chlorine_attack", "chemical_attack") and key in lex.carrier_units:
+        unit = lex.carrier_units[key]
+    return mtype, end, mult, unit
+
+
+def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> None:
+    lex = doc.lex
+    text = doc.text
+    sent = doc.sents[si]
+    _, key, number = mun
+    entry = lex.munitions[key]
+    mtype, pend, mult, unit = munition_phrase(doc, tok, key, sent.end)
+    if not mtype:
+        return
+    definite = is_definite(prefix)
+    value = None
+    if number == "dual" or (number == "construct_dual" and "ب" in prefix):
+        value = 2
+    elif number == "singular" and entry.get("count_singular") and not definite:
+        value = 1
+    if mult > 1 and value in (None, 1):
+        value = mult
+    if value is None and number == "singular" and (definite or not entry.get("count_singular")) and \
+            mtype == entry.get("type") and pend == tok.end:
+        return  # «القذيفة», «انفجار»: a bare singular names an event already counted or none at all
+    if value is None:
+        doc.cands.append(Candidate("mun", tok.start + proclitic_length(prefix), pend, None, "unspecified", si, mtype=mtype,
+                                unit=unit, head_end=pend))
+    else:
+        doc.cands.append(Candidate("mun", tok.start + proclitic_length(prefix), pend, value, "exact", si, mtype=mtype, unit=unit,
+                                head_end=pend))
+    doc.consumed.append((tok.start, pend))
+
+
+def material_candidates(doc: Document, si: int) -> None:
+    lex = doc.lex
+    sent = doc.sents[si]
+    if sent.covid:
+        return
+    for start, clitic, _, end in doc.sentence_phrases("material", sent):
+        if doc.is_consumed(start, end):
+            continue
+        doc.cands.append(Candidate("mun", start - clitic, end, None, "unspecified", si,
+                                mtype=lex.materials[phrase_key(doc.text[start - clitic:end])], head_end=end))
+        doc.consumed.append((start, end))

@@ -1,0 +1,214 @@
+"""Document-level structure of the candidates: breakdowns and their parents, anaphora, restatements merged,
+superseded (revised) tolls and disputed (denied) ones."""
+
+from __future__ import annotations
+
+import re
+
+from conflict_text.figures.document import Document
+from conflict_text.figures.sentence import Candidate
+
+
+SUBGROUPS = {
+    "total": None,  # anything
+    "civilians": {"civilians", "children", "women", "women_and_children", "medical_staff", "civil_defence"},
+    "fighters": {"fighters"},
+    "regime_forces": {"regime_forces"},
+    "children": {"children"},
+    "women": {"women"},
+    "women_and_children": {"women", "children", "women_and_children"},
+    "medical_staff": {"medical_staff"},
+    "civil_defence": {"civil_defence"},
+}
+
+
+def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
+    lex = doc.lex
+    text = doc.text
+    sent = doc.sents[si]
+    markers = sent.markers
+    prev: Candidate | None = None
+    scope: Candidate | None = None
+    for c in cands:
+        if c.parent is not None:  # pair members
+            prev = c if c.parent is None else prev
+            continue
+        gap_start = prev.head_end if prev else sent.start
+        marker = any(gap_start <= ms and me <= c.start for ms, me in markers) if prev else False
+        own_outcome = c.outcome is not None and not c.from_context and prev is not None and \
+            prev.outcome is not None and c.outcome != prev.outcome
+        if own_outcome:
+            scope = None
+        elif prev is not None and (marker or c.marker_child or (c.marker_after and not any(
+                gap_start <= cs < c.start for cs, _, _ in sent.cues))):
+            c.parent = prev
+            scope = prev
+            c.in_breakdown = True
+        elif c.complement and scope is not None:
+            target = scope
+            for p in [x for x in cands if x is not c]:
+                kids = [k for k in cands if k.parent is p and k.value is not None]
+                if p.value is not None and c.value is not None and any(k.value + c.value == p.value for k in kids):
+                    target = p
+            c.parent = target
+            c.in_breakdown = True
+        elif scope is not None and prev is not None and lex.coord_re.match(text[gap_start:c.start]) and \
+                (c.outcome is None or c.outcome == scope.outcome or scope.outcome is None) and \
+                (c.victim is None or SUBGROUPS.get(scope.victim or "total") is None or c.victim in SUBGROUPS[scope.victim]) \
+                and not (c.outcome is not None and not c.from_context and c.victim == "total" and c.outcome != scope.outcome):
+            if "," in text[gap_start:c.start] or "،" in text[gap_start:c.start]:
+                if not re.search(r"\S", text[gap_start:c.start].replace(",", "").replace("،", "").replace("و", "")):
+                    scope = None
+            if scope is not None:
+                c.parent = scope
+                c.in_breakdown = True
+        else:
+            scope = None
+        if c.parent is not None and c.parent.outcome is not None and c.outcome != c.parent.outcome:
+            c.outcome = c.parent.outcome
+        prev = c
+
+
+def _root(c: Candidate) -> Candidate:
+    while c.alias is not None:
+        c = c.alias
+    return c
+
+
+def _compatible_q(a: str, b: str) -> bool:
+    return a == b or {a, b} in ({"exact", "at_least"}, {"exact", "about"})
+
+
+def _victim_ok(a: str | None, b: str | None) -> bool:
+    return a == b or a in (None, "total") or b in (None, "total")
+
+
+def structure(doc: Document) -> list[Candidate]:
+    cands = sorted(doc.cands, key=lambda c: (c.start, c.end))
+    by_sent: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.kind == "cas":
+            by_sent.setdefault(c.sent, []).append(c)
+    for si, cs in by_sent.items():
+        _breakdowns(doc, si, cs)
+    # parents first: inherit outcome and victim
+    cas = [c for c in cands if c.kind == "cas"]
+    kept: list[Candidate] = []
+    for c in cas:
+        if c.parent is not None:
+            p = _root(c.parent)
+            if p.outcome is not None:
+                c.outcome = p.outcome
+            if c.victim is None:
+                c.victim = p.victim
+        if c.outcome is None and c.definite and c.value is not None:
+            for g in reversed(kept):
+                if g.value == c.value and g.sent < c.sent:
+                    c.alias = g
+                    break
+            if c.alias is None:
+                continue
+            continue
+        if c.outcome is None:
+            continue
+        if c.victim is None:
+            c.victim = "total"
+        # the same fact stated again in another sentence
+        dup = None
+        if c.value is not None:
+            cp = _root(c.parent) if c.parent is not None else None
+            for g in kept:
+                gp = _root(g.parent) if g.parent is not None else None
+                if g.sent != c.sent and g.outcome == c.outcome and g.value == c.value and gp is cp and \
+                        _victim_ok(g.victim, c.victim) and _compatible_q(g.qualifier, c.qualifier):
+                    dup = g
+                    break
+        if dup is not None:
+            c.alias = dup
+            if dup.qualifier == "exact" and c.qualifier != "exact":
+                dup.qualifier = c.qualifier
+            if dup.victim == "total" and c.victim != "total":
+                dup.victim = c.victim
+            continue
+        kept.append(c)
+    keep_set = set(map(id, kept))
+    for c in kept:
+        if c.parent is not None:
+            p = _root(c.parent)
+            c.parent = p if id(p) in keep_set else None
+    # munitions: merge a repeated count of the same weapon; one unspecified mention per sentence and type
+    muns: list[Candidate] = []
+    seen_unspec = set()
+    counted = {(c.sent, c.mtype) for c in cands if c.kind == "mun" and c.value is not None}
+    for c in (c for c in cands if c.kind == "mun"):
+        if c.value is None:
+            key = (c.sent, c.mtype)
+            if key in seen_unspec or key in counted:
+                continue
+            seen_unspec.add(key)
+            muns.append(c)
+            continue
+        if any(m.value == c.value and m.mtype == c.mtype and m.sent != c.sent and _compatible_q(m.qualifier, c.qualifier)
+               for m in muns):
+            continue
+        muns.append(c)
+    _revisions(doc, kept)
+    _denials(doc, kept)
+    return kept + muns
+
+
+def _revisions(doc: Document, cas: list[Candidate]) -> None:
+    lex = doc.lex
+    text = doc.text
+    for c in cas:
+        sent = doc.sents[c.sent]
+        rev = doc.phrases("revision", c.head_end, sent.end)
+        if not rev:
+            continue
+        later = [x for x in cas if x.sent == c.sent and x.start > rev[0][0]]
+        earlier = doc.has_phrase("earlier", sent.start, c.start)
+        contrast = re.search(r"(?:الا|لكن|غير)\s+(?:ان|انه)", text[c.head_end:rev[0][0]])
+        if not later and (earlier or contrast):
+            c.superseded = True
+    # «وكان المرصد وثق في وقت سابق مقتل 9»: a toll the text calls earlier, when a larger one is reported
+    for c in cas:
+        sent = doc.sents[c.sent]
+        if c.value is None or c.parent is not None or c.superseded:
+            continue
+        if doc.has_phrase("strong_earlier", sent.start, c.start) and any(
+                n is not c and n.outcome == c.outcome and n.value is not None and n.value > c.value and
+                n.parent is None for n in cas):
+            c.superseded = True
+    # «ارتفعت حصيلة القتلى إلى 15»: an earlier, smaller toll of the same people is superseded, unless the
+    # new figure is a cumulative total over a longer period («منذ بدء الحملة», «خلال أسبوع»)
+    for n in cas:
+        sent = doc.sents[n.sent]
+        if n.value is None or n.parent is not None:
+            continue
+        if not doc.has_phrase("revision", max(sent.start, n.start - 60), n.start) or \
+                doc.sentence_phrases("cumulative", sent):
+            continue
+        for c in cas:
+            if c.sent < n.sent and c.parent is None and c.value is not None and c.value < n.value and \
+                    c.outcome == n.outcome and c.victim == n.victim and not c.superseded:
+                c.superseded = True
+
+
+def _denials(doc: Document, cas: list[Candidate]) -> None:
+    lex = doc.lex
+    text = doc.text
+    denied = [i for i, s in enumerate(doc.sents) if doc.sentence_phrases("denial", s)]
+    if not denied:
+        return
+    with_figs = sorted({c.sent for c in cas})
+    for si in denied:
+        if si in with_figs:
+            targets = {si}
+        elif not doc.sentence_phrases("denial_topic", doc.sents[si]):
+            continue  # a denial of something else (an agreement, a withdrawal)
+        else:
+            before = [s for s in with_figs if s < si]
+            targets = {before[-1]} if before and si - before[-1] <= 2 else set()
+        for c in cas:
+            if c.sent in targets:
+                c.disputed = True
