@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install browser run reextract test ui eval sql clean-warehouse
+.PHONY: install browser run reextract test ui eval sql explain clean-warehouse
 
 install: $(SYNCED)
 
@@ -52,6 +52,11 @@ test: install browser
 
 ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev --host 127.0.0.1 --port $(UI_PORT) --workspace workspace.yaml
+
+# Which rules made, typed or rejected each number of a sentence: make explain TEXT="قتل 12 مدنيا بينهم 4 أطفال"
+explain: install
+	@test -n "$(TEXT)" || { echo 'usage: make explain TEXT="…sentence…"'; exit 2; }
+	$(VENV)/bin/python -m pipelines explain "$(TEXT)"
 
 # Measure the extraction on your own annotated articles: make eval ARTICLES=dir/of/txt GOLD=dir/of/json
 eval: install

@@ -16,8 +16,10 @@ _STAGE_FILES = {
     "documents": ["decode.py", "clean.py", "data/furniture.json", "data/gazetteer/media.csv"],
     "entity_mentions": ["entities.py", "gazetteer.py", "tokens.py"],
     "figures": [*(f"figures/{name}.py" for name in (
-                    "__init__", "attribution", "document", "lexicon", "munitions", "noun_candidates", "number_candidates",
-                    "periods", "phrases", "qualifiers", "sentence", "structure", "words")),
+                    "__init__", "attribution", "document", "explain", "lexicon", "munitions", "noun_candidates",
+                    "number_candidates", "periods", "phrases", "predicates", "qualifiers", "rules", "sentence",
+                    "structure", "words")),
+                *sorted(p.relative_to(_TEXT).as_posix() for p in (_TEXT / "data" / "figure_rules").glob("*.json")),
                 "numbers.py", "sentences.py", "tokens.py", "data/figure_lexicon.json", "data/number_words.json"],
 }
 # Pipeline order: re-extracting a stage re-extracts every later one.

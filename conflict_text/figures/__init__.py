@@ -49,13 +49,22 @@ from conflict_text.numbers import extend_marks, scan_numbers
 
 
 def extract_figures(body: str, mentions: Sequence[EntityMention], published_date: date | None) -> Figures:
-    """Casualty and munition figures stated in `body`, with offsets into `body`."""
+    """Casualty and munition figures stated in `body`, with offsets into `body`; each names the rules that made it."""
+    return read_figures(body, mentions, published_date, None)
+
+
+def read_figures(body: str, mentions: Sequence[EntityMention], published_date: date | None,
+                 rejections: list[tuple[int, int, str]] | None) -> Figures:
+    """`extract_figures`; when `rejections` is a list, also adds to it (start, end, rule id) in `body` of each
+    number or noun a rule rejected."""
     if not body:
         return Figures()
     nt = normalize(body)
     text = nt.text
     spans = [(nt.to_normalized(m.char_start), nt.to_normalized(m.char_end - 1) + 1) for m in mentions]
     doc = Document(text, sorted(spans), frozenset(a for (a, _), m in zip(spans, mentions) if m.entity_type == "armed_group"))
+    if rejections is not None:
+        doc.rejections = []
     numbers = scan_numbers(text)
     lex = doc.lex
     # only sentences holding a number, a counted noun or a weapon are analysed
@@ -69,8 +78,11 @@ def extract_figures(body: str, mentions: Sequence[EntityMention], published_date
             ni += 1
         j = ni
         while j < len(numbers) and numbers[j].start < sent.end:
-            if numbers[j].end <= sent.end and not doc.in_name(numbers[j].start, numbers[j].end):
-                number_candidate(doc, si, numbers[j])
+            if numbers[j].end <= sent.end:
+                if doc.in_name(numbers[j].start, numbers[j].end):
+                    doc.reject("number-in-name", numbers[j].start, numbers[j].end)
+                else:
+                    number_candidate(doc, si, numbers[j])
             j += 1
         noun_candidates(doc, si)
         material_candidates(doc, si)
@@ -90,6 +102,8 @@ def extract_figures(body: str, mentions: Sequence[EntityMention], published_date
     for c in final:
         if c.kind == "mun":
             out.munitions.append(_record(doc, nt, body, c, attribution, periods))
+    if rejections is not None:
+        rejections.extend((*nt.to_original(start, end), rule) for start, end, rule in doc.rejections)
     return out
 
 
@@ -101,9 +115,13 @@ def _record(doc: Document, nt, body: str, c: Candidate, attribution: Attribution
     low, high = value_bounds(c.value, c.qualifier)
     location, perpetrator, claimant = attribution.of(c)
     p0, p1 = periods.of(c)
+    found = (location, "location-nearest-place"), (perpetrator, "perpetrator-near-attack-word"), \
+        (claimant, "claimant-after-attribution-cue"), (p0, "period-from-stated-dates")
+    rules = list(dict.fromkeys([*c.rules, *(rule for value, rule in found if value is not None)]))
     common = dict(value=c.value, value_low=low, value_high=high, qualifier=c.qualifier, surface=body[s:e],
                   char_start=s, char_end=e, evidence=body[es:ee], evidence_start=es, evidence_end=ee,
-                  location=location, perpetrator=perpetrator, claimant=claimant, period_start=p0, period_end=p1)
+                  location=location, perpetrator=perpetrator, claimant=claimant, period_start=p0, period_end=p1,
+                  rules=rules)
     if c.kind == "cas":
         return CasualtyFigure(outcome=c.outcome, victim_group=c.victim or "total", disputed=c.disputed,
                               superseded=c.superseded, **common)

@@ -42,6 +42,8 @@ class Document:
             for name in _NOT_IN_NAMES:
                 if name in self.hits:
                     self.hits[name] = [m for m in self.hits[name] if not self.in_name(m[0], m[3])]
+        # (start, end, rule id) of each number or noun a rule rejected, kept only when explaining (see `trace`)
+        self.rejections: list[tuple[int, int, str]] | None = None
         self._window_hits: dict[tuple[int, int], dict[str, list]] = {}  # scans of windows that cut a word
         self._by_sentence: dict[str, dict[int, list]] = {}  # list name -> sentence start -> its matches
 
@@ -102,6 +104,11 @@ class Document:
         i = bisect_left(matches, (pos,))
         return matches[i] if i < len(matches) and matches[i][0] == pos else None
 
+    def reject(self, rule: str, start: int, end: int) -> None:
+        """Notes that `rule` rejected the number or noun at [start, end) of the text, when rejections are kept."""
+        if self.rejections is not None:
+            self.rejections.append((start, end, rule))
+
     def sent_of(self, pos: int) -> int:
         return max(0, bisect_right(self.starts, pos) - 1)
 
@@ -138,7 +145,9 @@ class Document:
             lo += cut + 1
         return self.has_phrase("threat", lo, start, substring=True)
 
-    def refine_victim(self, group: str, tok: Tok, limit: int, noun: str) -> str:
+    def refine_victim(self, group: str, tok: Tok, limit: int, noun: str, fired: list[str]) -> str:
+        """The victim group of `noun` at `tok` (group `group` in the lexicon) as the words after it refine it; the
+        rule that refined it is added to `fired`."""
         lex = self.lex
         window = self.text[tok.end:min(limit, tok.end + 45)]
         # the next count starts a phrase of its own: «30 مقاتلا من الفصائل و22 عنصرا من قوات النظام»
@@ -150,26 +159,32 @@ class Document:
             for name, g in lex.refiners:
                 if self.has_phrase(name, tok.end, window_end, substring=True):
                     if g == "regime_forces" and group in ("fighters", "total", "regime_forces") and in_vocab(noun, lex.fighter_generic | frozenset({"جنود", "جندي"})):
+                        fired.append("refined-regime-forces")
                         return "regime_forces"
                     if g == "civil_defence" and in_vocab(noun, lex.fighter_generic | frozenset({"متطوعين", "متطوع"})):
+                        fired.append("refined-civil-defence")
                         return "civil_defence"
                     if g == "medical_staff" and in_vocab(noun, lex.fighter_generic):
+                        fired.append("refined-medical-staff")
                         return "medical_staff"
             if group == "total" and in_vocab(noun, lex.fighter_generic) and lex.fighter_refiner_re.match(window):
+                fired.append("refined-fighters")
                 return "fighters"
         if group == "regime_forces":
             adjective = next_token(self.text, tok.end, limit)
             if adjective is not None and adjective.text in lex.foreign_forces:
+                fired.append("foreign-soldiers")
                 return "fighters"  # «جنديان تركيان», «3 جنود أتراك»: not the Syrian government's forces
         if group in ("women", "children") and role_of(noun_roles(noun)[1], "victim") and role_of(noun_roles(noun)[1], "victim")[2] == "plural":
             m = re.match(r"\s*(\S+)", window)
             if m:
                 r = role_of(noun_roles(m.group(1))[1], "victim")
                 if r and r[2] == "plural" and {r[1], group} == {"women", "children"} and m.group(1).startswith("و"):
+                    fired.append("women-and-children")
                     return "women_and_children"
         return group
 
-    def victim_after(self, si: int, pos: int) -> str | None:
+    def victim_after(self, si: int, pos: int, fired: list[str]) -> str | None:
         """A victim noun right after an outcome noun («جرحى مدنيون», «قتيلا من المدنيين») of sentence `si`."""
         limit = self.sents[si].end
         toks = self.sents[si].tokens(pos, min(limit, pos + 40), 3)
@@ -181,5 +196,6 @@ class Document:
         if i < len(toks):
             r = role_of(noun_roles(toks[i].text)[1], "victim")
             if r:
-                return self.refine_victim(r[1], toks[i], limit, toks[i].text)
+                fired.append("victims-after-outcome-noun")
+                return self.refine_victim(r[1], toks[i], limit, toks[i].text, fired)
         return None

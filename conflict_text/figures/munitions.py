@@ -9,8 +9,8 @@ from conflict_text.figures.sentence import Candidate
 from conflict_text.figures.words import SPACES, TOKEN_RE, Tok, is_definite, proclitic_length
 
 
-def munition_phrase(doc: "Document", head: Tok, key: str, limit: int) -> tuple[str | None, int, int, str | None]:
-    """(type, phrase end, multiplicity, unit) of the weapon noun phrase starting at `head`."""
+def munition_phrase(doc: Document, head: Tok, key: str, limit: int) -> tuple[str | None, int, int, str | None, list[str]]:
+    """(type, phrase end, multiplicity, unit, the rules that typed it) of the weapon noun phrase starting at `head`."""
     lex = doc.lex
     text = doc.text
     entry = lex.munitions[key]
@@ -50,20 +50,24 @@ def munition_phrase(doc: "Document", head: Tok, key: str, limit: int) -> tuple[s
     base = entry.get("type")
     only = entry.get("only_types")
     mtype = base
+    fired = []
     if found:
         best = min(found, key=lambda t: lex.precedence.get(t, 99))
         if base is None:
             mtype = best if (not only or best in only) else None
+            fired.append("weapon-typed-by-modifier")
         else:
             allowed = [t for t in found if t in lex.overrides.get(base, set())]
             if allowed:
                 mtype = min(allowed, key=lambda t: lex.precedence.get(t, 99))
+                fired.append("weapon-modifier-overrides-noun")
     elif entry.get("needs_modifier"):
         mtype = None
     unit = None
     if mtype in ("chlorine_attack", "chemical_attack") and key in lex.carrier_units:
         unit = lex.carrier_units[key]
-    return mtype, end, mult, unit
+        fired.append("chemical-carrier-unit")
+    return mtype, end, mult, unit, fired
 
 
 def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> None:
@@ -72,26 +76,29 @@ def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> 
     sent = doc.sents[si]
     _, key, number = mun
     entry = lex.munitions[key]
-    mtype, pend, mult, unit = munition_phrase(doc, tok, key, sent.end)
+    mtype, pend, mult, unit, fired = munition_phrase(doc, tok, key, sent.end)
     if not mtype:
-        return
+        return doc.reject("weapon-without-type", tok.start, tok.end)
     definite = is_definite(prefix)
     value = None
     if number == "dual" or (number == "construct_dual" and "ب" in prefix):
         value = 2
+        fired.insert(0, "dual-weapon")
     elif number == "singular" and entry.get("count_singular") and not definite:
         value = 1
+        fired.insert(0, "singular-weapon-counts-one")
     if mult > 1 and value in (None, 1):
         value = mult
+        fired.append("weapon-multiplicity")
     if value is None and number == "singular" and (definite or not entry.get("count_singular")) and \
             mtype == entry.get("type") and pend == tok.end:
-        return  # «القذيفة», «انفجار»: a bare singular names an event already counted or none at all
+        return doc.reject("bare-singular-weapon", tok.start, tok.end)
     if value is None:
         doc.cands.append(Candidate("mun", tok.start + proclitic_length(prefix), pend, None, "unspecified", si, mtype=mtype,
-                                unit=unit, head_end=pend))
+                                   unit=unit, head_end=pend, rules=["weapon-named", *fired]))
     else:
         doc.cands.append(Candidate("mun", tok.start + proclitic_length(prefix), pend, value, "exact", si, mtype=mtype, unit=unit,
-                                head_end=pend))
+                                   head_end=pend, rules=fired))
     doc.consumed.append((tok.start, pend))
 
 
@@ -104,5 +111,6 @@ def material_candidates(doc: Document, si: int) -> None:
         if doc.is_consumed(start, end):
             continue
         doc.cands.append(Candidate("mun", start - clitic, end, None, "unspecified", si,
-                                mtype=lex.materials[phrase_key(doc.text[start - clitic:end])], head_end=end))
+                                   mtype=lex.materials[phrase_key(doc.text[start - clitic:end])], head_end=end,
+                                   rules=["weapon-material-named"]))
         doc.consumed.append((start, end))

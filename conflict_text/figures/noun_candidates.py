@@ -20,45 +20,47 @@ def noun_candidates(doc: Document, si: int) -> None:
     cue_start = {c[0]: c for c in sent.cues}
     markers_end = {end for _, end in sent.markers}
     one_of = {end: start for start, _, _, end in doc.sentence_phrases("one_of", sent)}
-    k = 0
-    while k < len(toks):
-        tok = toks[k]
+    for tok in toks:
         if doc.is_consumed(tok.start, tok.end):
-            k += 1
             continue
         prefix, roles = noun_roles(tok.text)
         if not roles:
-            k += 1
             continue
         definite = is_definite(prefix)
         v = role_of(roles, "victim") or role_of(roles, "outcome")
         mun = role_of(roles, "munition")
         if mun and not sent.covid:
             munition_noun(doc, si, tok, prefix, mun)
-            k += 1
             continue
-        if v is None or sent.covid or definite:
-            k += 1
+        if v is None:
+            continue
+        if sent.covid:
+            doc.reject("noun-in-covid-sentence", tok.start, tok.end)
+            continue
+        if definite:
+            doc.reject("definite-noun", tok.start, tok.end)
             continue
         kind, group, number = v
         prev_end = end_before(text, tok.start, sent.start)
         nxt = next_token(text, tok.end, sent.end)
+        fired = []
         if number == "dual":
+            fired.append("dual-outcome-noun" if kind == "outcome" else "dual-victim-noun")
             outcome = group if kind == "outcome" else None
-            victim = "total" if kind == "outcome" else doc.refine_victim(group, tok, sent.end, tok.text)
+            victim = "total" if kind == "outcome" else doc.refine_victim(group, tok, sent.end, tok.text, fired)
             if outcome is None:
                 outcome, cue = doc.context_outcome(si, tok.start, tok.end)
                 if outcome is not None and doc.threatened(si, cue, tok.start):
-                    k += 1
+                    doc.reject("noun-under-threat", tok.start, tok.end)
                     continue
-            c = Candidate("cas", tok.start + proclitic_length(prefix), tok.end, 2, "exact", si, outcome=outcome, victim=victim,
-                      head_end=tok.end)
+                if cue is not None:
+                    fired.append("outcome-cue-after" if cue[0] >= tok.end else "outcome-cue-before")
+            c = Candidate("cas", tok.start + proclitic_length(prefix), tok.end, 2, "exact", si, outcome=outcome,
+                          victim=victim, head_end=tok.end, rules=fired)
             doc.cands.append(c)
             doc.consumed.append((tok.start, tok.end))
-            k += 1
             continue
         if number != "singular" or kind != "victim":
-            k += 1
             continue
         # a singular noun counts one next to an outcome cue, after «أحدهم», or in a breakdown pair
         adjacent_cue = None
@@ -91,43 +93,44 @@ def noun_candidates(doc: Document, si: int) -> None:
                 coordinated = x.in_breakdown or any(
                     me <= x.start and x.start - me <= 40 and not any(me <= o.start < x.start for o in doc.cands)
                     for me in markers_end)
-        victim = doc.refine_victim(group, tok, sent.end, tok.text)
+        victim = doc.refine_victim(group, tok, sent.end, tok.text, fired)
         if pair:
             v2, tok2, verb = pair
             outcome = verb[2][0][0]
             total = Candidate("cas", tok.start + proclitic_length(prefix), tok2.end, 2, "exact", si, outcome=outcome,
-                          victim="total", head_end=tok2.end)
+                              victim="total", head_end=tok2.end, rules=["singular-pair-with-dual-verb"])
             doc.cands.append(total)
             for g, t, p in ((group, tok, prefix), (v2[1], tok2, "و")):
                 if g not in ("total", "civilians"):
                     sub = Candidate("cas", t.start + len(p), t.end, 1, "exact", si, outcome=outcome, victim=g,
-                                head_end=t.end)
+                                    head_end=t.end, rules=["singular-pair-member"])
                     sub.parent = total
                     doc.cands.append(sub)
             doc.consumed.append((tok.start, verb[1]))
-            k += 1
             continue
         if one_of_start is not None:
-            c = Candidate("cas", one_of_start, tok.end, 1, "exact", si, victim=victim, head_end=tok.end)
+            c = Candidate("cas", one_of_start, tok.end, 1, "exact", si, victim=victim, head_end=tok.end,
+                          rules=["one-of-them", *fired])
             c.marker_child = True
         elif marker_before or coordinated:
             if group == "total" or (group == "civilians" and not coordinated):
-                k += 1
+                doc.reject("singular-person-in-breakdown", tok.start, tok.end)
                 continue
-            c = Candidate("cas", tok.start + proclitic_length(prefix), tok.end, 1, "exact", si, victim=victim, head_end=tok.end)
+            c = Candidate("cas", tok.start + proclitic_length(prefix), tok.end, 1, "exact", si, victim=victim,
+                          head_end=tok.end, rules=["singular-in-breakdown", *fired])
             c.marker_child = marker_before
             c.in_breakdown = True
         elif adjacent_cue or after_cue:
             cue = adjacent_cue or after_cue
             outcome = [i for i in cue[2] if (i[1] if cue is adjacent_cue else i[2])][0][0]
             if adjacent_cue and doc.threatened(si, adjacent_cue, tok.start):
-                k += 1
+                doc.reject("noun-under-threat", tok.start, tok.end)
                 continue
-            c = Candidate("cas", tok.start + proclitic_length(prefix), tok.end, 1, "exact", si, outcome=outcome, victim=victim,
-                      head_end=tok.end)
+            c = Candidate("cas", tok.start + proclitic_length(prefix), tok.end, 1, "exact", si, outcome=outcome,
+                          victim=victim, head_end=tok.end,
+                          rules=["singular-next-to-cue" if cue is adjacent_cue else "singular-before-cue", *fired])
         else:
-            k += 1
+            doc.reject("singular-without-cue", tok.start, tok.end)
             continue
         doc.cands.append(c)
         doc.consumed.append((c.start, c.end))
-        k += 1

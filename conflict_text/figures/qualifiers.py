@@ -44,6 +44,13 @@ def qualifier_after(text: str, pos: int, ceil: int) -> str | None:
     return lex.qual_after[phrase_key(m.group("q"))] if m else None
 
 
+def qualifier_rules(qualifier: str) -> tuple[str, ...]:
+    """The rule that set a qualifier other than the default «exact»."""
+    if qualifier == "vague":
+        return ("vague-quantity",)
+    return () if qualifier == "exact" else ("qualifier-phrase",)
+
+
 def value_bounds(value: int | None, qualifier: str) -> tuple[int | None, int | None]:
     if value is None:
         return None, None

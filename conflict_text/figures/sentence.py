@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 
 from conflict_text.figures.phrases import phrase_key
@@ -34,6 +34,7 @@ class Candidate:
     marker_child: bool = False
     marker_after: bool = False  # «ستة منهم»: part of an earlier count, unless an outcome cue stands between
     from_context: bool = False
+    rules: list[str] = field(default_factory=list)  # ids of the rules that accepted and typed it, in order
 
 
 @dataclass(slots=True)

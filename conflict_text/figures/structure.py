@@ -44,6 +44,7 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
             c.parent = prev
             scope = prev
             c.in_breakdown = True
+            c.rules.append("breakdown-marker")
         elif c.complement and scope is not None:
             target = scope
             for p in [x for x in cands if x is not c]:
@@ -52,6 +53,7 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
                     target = p
             c.parent = target
             c.in_breakdown = True
+            c.rules.append("breakdown-complement")
         elif scope is not None and prev is not None and lex.coord_re.match(text[gap_start:c.start]) and \
                 (c.outcome is None or c.outcome == scope.outcome or scope.outcome is None) and \
                 (c.victim is None or SUBGROUPS.get(scope.victim or "total") is None or c.victim in SUBGROUPS[scope.victim]) \
@@ -62,6 +64,7 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
             if scope is not None:
                 c.parent = scope
                 c.in_breakdown = True
+                c.rules.append("breakdown-coordination")
         else:
             scope = None
         if c.parent is not None and c.parent.outcome is not None and c.outcome != c.parent.outcome:
@@ -106,10 +109,10 @@ def structure(doc: Document) -> list[Candidate]:
                 if g.value == c.value and g.sent < c.sent:
                     c.alias = g
                     break
-            if c.alias is None:
-                continue
+            doc.reject("definite-number-refers-back" if c.alias else "no-outcome", c.start, c.end)
             continue
         if c.outcome is None:
+            doc.reject("no-outcome", c.start, c.end)
             continue
         if c.victim is None:
             c.victim = "total"
@@ -125,6 +128,9 @@ def structure(doc: Document) -> list[Candidate]:
                     break
         if dup is not None:
             c.alias = dup
+            doc.reject("restated-toll", c.start, c.end)
+            if "restatement-merged" not in dup.rules:
+                dup.rules.append("restatement-merged")
             if dup.qualifier == "exact" and c.qualifier != "exact":
                 dup.qualifier = c.qualifier
             if dup.victim == "total" and c.victim != "total":
@@ -144,12 +150,14 @@ def structure(doc: Document) -> list[Candidate]:
         if c.value is None:
             key = (c.sent, c.mtype)
             if key in seen_unspec or key in counted:
+                doc.reject("weapon-named-again", c.start, c.end)
                 continue
             seen_unspec.add(key)
             muns.append(c)
             continue
         if any(m.value == c.value and m.mtype == c.mtype and m.sent != c.sent and _compatible_q(m.qualifier, c.qualifier)
                for m in muns):
+            doc.reject("weapon-count-restated", c.start, c.end)
             continue
         muns.append(c)
     _revisions(doc, kept)
@@ -170,6 +178,7 @@ def _revisions(doc: Document, cas: list[Candidate]) -> None:
         contrast = re.search(r"(?:الا|لكن|غير)\s+(?:ان|انه)", text[c.head_end:rev[0][0]])
         if not later and (earlier or contrast):
             c.superseded = True
+            c.rules.append("revised-later-in-sentence")
     # «وكان المرصد وثق في وقت سابق مقتل 9»: a toll the text calls earlier, when a larger one is reported
     for c in cas:
         sent = doc.sents[c.sent]
@@ -179,6 +188,7 @@ def _revisions(doc: Document, cas: list[Candidate]) -> None:
                 n is not c and n.outcome == c.outcome and n.value is not None and n.value > c.value and
                 n.parent is None for n in cas):
             c.superseded = True
+            c.rules.append("earlier-toll-with-larger-one")
     # «ارتفعت حصيلة القتلى إلى 15»: an earlier, smaller toll of the same people is superseded, unless the
     # new figure is a cumulative total over a longer period («منذ بدء الحملة», «خلال أسبوع»)
     for n in cas:
@@ -192,6 +202,7 @@ def _revisions(doc: Document, cas: list[Candidate]) -> None:
             if c.sent < n.sent and c.parent is None and c.value is not None and c.value < n.value and \
                     c.outcome == n.outcome and c.victim == n.victim and not c.superseded:
                 c.superseded = True
+                c.rules.append("raised-toll-supersedes-earlier")
 
 
 def _denials(doc: Document, cas: list[Candidate]) -> None:
@@ -203,12 +214,13 @@ def _denials(doc: Document, cas: list[Candidate]) -> None:
     with_figs = sorted({c.sent for c in cas})
     for si in denied:
         if si in with_figs:
-            targets = {si}
+            targets, rule = {si}, "denied-in-sentence"
         elif not doc.sentence_phrases("denial_topic", doc.sents[si]):
             continue  # a denial of something else (an agreement, a withdrawal)
         else:
             before = [s for s in with_figs if s < si]
-            targets = {before[-1]} if before and si - before[-1] <= 2 else set()
+            targets, rule = ({before[-1]} if before and si - before[-1] <= 2 else set()), "toll-denied-after"
         for c in cas:
-            if c.sent in targets:
+            if c.sent in targets and not c.disputed:
                 c.disputed = True
+                c.rules.append(rule)

@@ -48,9 +48,11 @@ def _modules_run_by(stage: str) -> set[str]:
 
 
 def _data_files_named_by(module: str) -> set[str]:
+    """The data files whose name, or whose folder under conflict_text/ (data/figure_rules), the module names."""
     source = (TEXT / module).read_text("utf-8")
     files = [p for p in (TEXT / "data").rglob("*") if p.is_file() and p.suffix in (".json", ".csv")]
-    return {p.relative_to(TEXT).as_posix() for p in files if p.name in source}
+    return {p.relative_to(TEXT).as_posix() for p in files
+            if p.name in source or (p.parent != TEXT / "data" and p.parent.relative_to(TEXT).as_posix() in source)}
 
 
 def test_stage_modules_are_the_assets_of_every_stage():

@@ -1,0 +1,296 @@
+"""The rule table: every decision the engine makes about a number or a noun, as named rules in data.
+
+One JSON file per phenomenon under data/figure_rules/ holds {"about": ..., "rules": [...]}; a rule is
+
+    {"id": "day-before-month",           unique over all the files; figures name it in their `rules` column
+     "applies_to": "number.form",        where the engine applies it (APPLIES_TO)
+     "when": {...},                      the pattern below, or {"in_code": "<module>"}
+     "sets": {"figure": false},          what it decides (keys of SETS)
+     "why": "...",
+     "examples": [{"text": ..., "expect": [...]}],          sentences of our own where the rule applies,
+     "counterexamples": [{"text": ..., "expect": [...]}]}   and near misses where it does not
+
+An example's `expect` lists every figure of its text: "killed civilians 12", "injured total -" (no value),
+with " superseded", " disputed", " of N" (a breakdown of casualty figure N) when so; "munition mortar 2".
+`mentions` (optional) gives entity mentions: [{"text": ..., "type": "armed_group"}].
+
+Rules applied by the engine to a number (applies_to "number.<phase>") reject it when their pattern matches,
+the first matching rule of a phase naming the rejection. The phases come in the order the engine reads a
+number: number (the number alone), form (with its neighbours), named (once what it counts is read),
+untyped_weapon (a weapon noun of no known type), counted (after weapons and strikes are taken), typed (after
+the counted noun typed it), outcome (after the outcome cue is read). Rules whose condition is still engine code say
+{"in_code": "<module of conflict_text.figures>"}: that module records their id where it applies them.
+
+The pattern language. A pattern is a dict of conditions that must all hold (a list of patterns too):
+    {"word": REL, "in": LIST}         the word at REL is in word list LIST: REL -1, -2 count back from the
+                                      number, 1, 2 forward from it past quotes, brackets and dashes
+                                      (from phase "named" on, also past a breakdown marker: «5 منهم»);
+                                      "counted" is the noun the number counts (after «من», «عدد» ...)
+      + "bare": true                  ... or is once a clitic is taken off it
+    {"word": REL, "is": [...]}        the word is written so
+    {"word": REL, "ends_name": true}  the word ends the name of an entity mention
+    {"words": [REL, REL], "in": LIST} the two words, as one phrase, are in LIST
+    {"number_kind": [...]}            digits, words, mixed, vague (numbers.scan_numbers); date, time ... otherwise
+    {"fraction": true}                the value is not a whole number
+    {"value_between": [LOW, HIGH]}    the value, inclusive
+    {"counted_role": [...]}           the counted noun is a victim, outcome, munition or others noun
+    {"sentence": "covid" | "population"}  the sentence reports COVID-19 / a population (data/figure_lexicon.json)
+    {"sentence_has": LIST}            a phrase of LIST occurs in the sentence
+    {"outcome": [...]}                the outcome read so far (null for none)
+    {"outcome_from": "cue_before" | "cue_after"}  the outcome was read from a cue before / after the number
+    {"victim_read": true}             a victim group was read from the counted noun
+    {"value_known": true}             the number has a value (it is not «عشرات», «مئات» ...)
+    {"definite": true}                the number carries the article («الـ13»)
+    {"predicate": NAME}               a named predicate of conflict_text.figures.predicates
+    {"not": PATTERN}, {"any": [PATTERN, ...]}
+LIST is a section of data/figure_lexicon.json that holds words (a list, or a table keyed by words).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import SimpleNamespace
+from typing import Callable
+
+from conflict_text.figures.lexicon import in_vocab
+from conflict_text.figures.phrases import phrase_key
+from conflict_text.normalize import fold
+
+FILE_KEYS = {"about", "rules"}
+RULE_KEYS = {"id", "applies_to", "when", "sets", "why", "examples", "counterexamples"}
+REQUIRED_KEYS = RULE_KEYS - {"counterexamples"}
+EXAMPLE_KEYS = {"text", "expect", "mentions", "published"}
+NUMBER_PHASES = ("number", "form", "named", "untyped_weapon", "counted", "typed", "outcome")
+APPLIES_TO = {*(f"number.{p}" for p in NUMBER_PHASES), "number", "noun", "weapon", "structure", "attributes"}
+SETS = {"figure", "kind", "outcome", "victim_group", "munition_type", "value", "qualifier", "unit", "parent",
+        "superseded", "disputed", "merged_into", "location", "perpetrator", "claimant", "period"}
+ENGINE_MODULES = {"number_candidates", "noun_candidates", "munitions", "document", "structure", "qualifiers",
+                  "figures"}
+ATOMS = {"word", "words", "in", "is", "bare", "ends_name", "number_kind", "fraction", "value_between", "counted_role",
+         "sentence", "sentence_has", "outcome", "outcome_from", "victim_read", "value_known", "definite", "predicate",
+         "not", "any", "in_code"}
+
+
+class RuleError(ValueError):
+    """A rule file that breaks the schema; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    file: str
+    applies_to: str
+    when: dict
+    sets: dict
+    why: str
+    examples: tuple[dict, ...]
+    counterexamples: tuple[dict, ...]
+    test: str | None  # the pattern as a Python expression over `ctx` (None for a rule whose condition is engine code)
+
+
+@dataclass(frozen=True)
+class RuleTable:
+    rules: dict[str, Rule]
+    # number phase -> the compiled test of its rules, in file order: phase.form(ctx) is the id of the first
+    # rule of phase "form" that rejects the number of `ctx`, or None (attributes: called for every number)
+    phase: SimpleNamespace
+
+
+def _word_lists() -> dict[str, frozenset[str]]:
+    """The sections of the figure lexicon that hold words, as folded phrase keys."""
+    d = json.loads(resources.files("conflict_text").joinpath("data/figure_lexicon.json").read_text("utf-8"))
+    lists = {}
+    for name, section in d.items():
+        words = list(section) if isinstance(section, dict) else section
+        if name != "_doc" and isinstance(words, list) and words and all(isinstance(w, str) for w in words):
+            lists[name] = frozenset(phrase_key(fold(w)) for w in words)
+    return lists
+
+
+_ALL_ROLES = frozenset({"victim", "outcome", "munition", "others"})  # the kinds of role in the noun lexicon
+
+
+class _Compiler:
+    """Compiles a pattern into a Python expression over `ctx`, a number's context
+    (conflict_text.figures.number_candidates.NumberContext); the constants it needs go to `self.names`.
+    A phase's rules become one function of such expressions: no call per rule or condition at run time."""
+
+    def __init__(self, lists: dict[str, frozenset[str]], phrase_lists: frozenset[str],
+                 predicates: dict[str, Callable]):
+        self.lists, self.phrase_lists, self.predicates = lists, phrase_lists, predicates
+        self.names: dict[str, object] = {"phrase_key": phrase_key, "in_vocab": in_vocab}
+        self.where = ""
+
+    def fail(self, message: str):
+        raise RuleError(f"{self.where}: {message}")
+
+    def constant(self, value) -> str:
+        name = f"_c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def expression(self, pattern) -> str:
+        if isinstance(pattern, list):
+            return "(" + " and ".join(self.expression(p) for p in pattern) + ")"
+        if not isinstance(pattern, dict) or not pattern:
+            self.fail(f"a pattern is a non-empty object or list, not {pattern!r}")
+        unknown = set(pattern) - ATOMS
+        if unknown:
+            self.fail(f"unknown pattern keys {sorted(unknown)}")
+        if "word" in pattern or "words" in pattern:
+            return self._word(pattern)
+        if len(pattern) > 1:
+            return self.expression([{k: v} for k, v in pattern.items()])
+        (key, arg), = pattern.items()
+        if key == "not":
+            return f"(not {self.expression(arg)})"
+        if key == "any":
+            return "(" + " or ".join(self.expression(p) for p in arg) + ")"
+        if key == "number_kind":
+            return f"(ctx.ns.kind in {self.constant(frozenset(arg))})"
+        if key == "fraction":
+            fraction = "(ctx.ns.value is not None and not float(ctx.ns.value).is_integer())"
+            return fraction if arg else f"(not {fraction})"
+        if key == "value_between":
+            low, high = (int(v) for v in arg)
+            return f"(ctx.value is not None and {low} <= ctx.value <= {high})"
+        if key == "counted_role":
+            if set(arg) - _ALL_ROLES:
+                self.fail(f"unknown roles {sorted(set(arg) - _ALL_ROLES)}")
+            if set(arg) == _ALL_ROLES:
+                return "bool(ctx.roles)"
+            return f"any(r[0] in {self.constant(frozenset(arg))} for r in ctx.roles)"
+        if key == "sentence":
+            if arg not in ("covid", "population"):
+                self.fail(f"unknown sentence property {arg!r}")
+            return f"ctx.sent.{arg}"
+        if key == "sentence_has":
+            if arg not in self.phrase_lists:
+                self.fail(f"unknown phrase list {arg!r}")
+            return f"bool(ctx.doc.sentence_phrases({arg!r}, ctx.sent))"
+        if key == "outcome":
+            return f"(ctx.outcome in {self.constant(frozenset(arg))})"
+        if key == "outcome_from":
+            if arg not in ("cue_before", "cue_after"):
+                self.fail(f"outcome_from is cue_before or cue_after, not {arg!r}")
+            return f"(ctx.cue is not None and ctx.cue[0] {'>' if arg == 'cue_after' else '<='} ctx.ns.start)"
+        if key in ("victim_read", "value_known"):
+            attribute = "victim" if key == "victim_read" else "value"
+            return f"(ctx.{attribute} is {'not ' if arg else ''}None)"
+        if key == "definite":
+            return f"(ctx.ns.definite is {bool(arg)})"
+        if key == "predicate":
+            if arg not in self.predicates:
+                self.fail(f"unknown predicate {arg!r}")
+            return f"{self.constant(self.predicates[arg])}(ctx)"
+        self.fail(f"{key!r} is only valid next to 'word' or 'words'")
+
+    def _token(self, rel) -> tuple[str, str]:
+        """(the condition that the word at `rel` exists, the expression of its token)."""
+        if rel == "counted":
+            return "ctx.head is not None", "ctx.head"
+        if isinstance(rel, int) and -3 <= rel <= -1:
+            return f"len(ctx.before) >= {-rel}", f"ctx.before[{rel}]"
+        if isinstance(rel, int) and 1 <= rel <= 3:
+            return f"ctx.i + {rel - 1} < len(ctx.after)", f"ctx.after[ctx.i + {rel - 1}]"
+        self.fail(f"a word position is -3..-1, 1..3 or 'counted', not {rel!r}")
+
+    def _word(self, pattern: dict) -> str:
+        rest = {k: v for k, v in pattern.items() if k not in ("word", "words", "in", "is", "bare", "ends_name")}
+        if "words" in pattern:
+            (exists1, first), (exists2, second) = (self._token(r) for r in pattern["words"])
+            test = f"({exists1} and {exists2} and phrase_key({first}.text + ' ' + {second}.text) in {self._list(pattern.get('in'))})"
+        else:
+            exists, token = self._token(pattern["word"])
+            if "in" in pattern:
+                words = self._list(pattern["in"])
+                # a token is one letter run (or digit run, or mark): its phrase key is itself, or empty for a joiner
+                found = f"in_vocab({token}.text, {words})" if pattern.get("bare") else f"{token}.text in {words}"
+            elif "is" in pattern:
+                found = f"{token}.text in {self.constant(frozenset(pattern['is']))}"
+            elif pattern.get("ends_name"):
+                found = f"{token}.end in ctx.doc.name_end_set"
+            else:
+                self.fail("a 'word' condition needs 'in', 'is' or 'ends_name'")
+            test = f"({exists} and {found})"
+        return f"({test} and {self.expression(rest)})" if rest else test
+
+    def _list(self, name) -> str:
+        if name not in self.lists:
+            self.fail(f"unknown word list {name!r}")
+        return self.constant(self.lists[name])
+
+    def phase(self, rules: list[tuple[str, str]]) -> Callable:
+        """One function of a phase's (rule id, expression) pairs: the id of the first rule that holds, or None."""
+        lines = ["def phase(ctx):"] + [f"    if {test}:\n        return {rule_id!r}" for rule_id, test in rules]
+        namespace = dict(self.names)
+        exec("\n".join(lines + ["    return None"]), namespace)
+        return namespace["phase"]
+
+
+def _check_examples(where: str, rule: dict, key: str) -> tuple[dict, ...]:
+    examples = rule.get(key, [])
+    if not isinstance(examples, list):
+        raise RuleError(f"{where}: {key} must be a list")
+    for example in examples:
+        if not isinstance(example, dict) or not {"text", "expect"} <= set(example) or set(example) - EXAMPLE_KEYS:
+            raise RuleError(f"{where}: each of {key} has text and expect (and optionally mentions, published), "
+                            f"not {sorted(example) if isinstance(example, dict) else example!r}")
+    return tuple(examples)
+
+
+def load_rules(files: dict[str, str], phrase_lists: frozenset[str], predicates: dict[str, Callable]) -> RuleTable:
+    """The table of the rule files given as name -> JSON text; raises RuleError naming the file and rule."""
+    compiler = _Compiler(_word_lists(), phrase_lists, predicates)
+    rules: dict[str, Rule] = {}
+    for name, text in sorted(files.items()):
+        data = json.loads(text)
+        if not isinstance(data, dict) or set(data) - FILE_KEYS or "rules" not in data:
+            raise RuleError(f"{name}: a rule file is an object with 'rules' (and 'about') only")
+        for raw in data["rules"]:
+            rule_id = raw.get("id") if isinstance(raw, dict) else None
+            where = f"{name}: rule {rule_id or '(no id)'}"
+            if not isinstance(raw, dict) or set(raw) - RULE_KEYS:
+                raise RuleError(f"{where}: unknown keys {sorted(set(raw) - RULE_KEYS)}")
+            if REQUIRED_KEYS - set(raw):
+                raise RuleError(f"{where}: missing {sorted(REQUIRED_KEYS - set(raw))}")
+            if rule_id in rules:
+                raise RuleError(f"{where}: the id is also used in {rules[rule_id].file}")
+            if raw["applies_to"] not in APPLIES_TO:
+                raise RuleError(f"{where}: applies_to {raw['applies_to']!r} is not one of {sorted(APPLIES_TO)}")
+            if not isinstance(raw["sets"], dict) or set(raw["sets"]) - SETS:
+                raise RuleError(f"{where}: sets may only name {sorted(SETS)}")
+            examples = _check_examples(where, raw, "examples")
+            if not examples:
+                raise RuleError(f"{where}: a rule needs at least one example")
+            when = raw["when"]
+            if isinstance(when, dict) and set(when) == {"in_code"}:
+                if when["in_code"] not in ENGINE_MODULES:
+                    raise RuleError(f"{where}: in_code names no module of the engine: {when['in_code']!r}")
+                test = None
+            elif raw["applies_to"].startswith("number."):
+                compiler.where = where
+                test = compiler.expression(when)
+            else:
+                raise RuleError(f"{where}: only number rules have patterns yet; the others say {{\"in_code\": module}}")
+            rules[rule_id] = Rule(rule_id, name, raw["applies_to"], when, raw["sets"], raw["why"], examples,
+                                  _check_examples(where, raw, "counterexamples"), test)
+    phases = {p: compiler.phase([(r.id, r.test) for r in rules.values() if r.applies_to == f"number.{p}" and r.test])
+              for p in NUMBER_PHASES}
+    return RuleTable(rules, SimpleNamespace(**phases))
+
+
+def rule_files() -> dict[str, str]:
+    folder = resources.files("conflict_text").joinpath("data/figure_rules")
+    return {f.name: f.read_text("utf-8") for f in folder.iterdir() if f.name.endswith(".json")}
+
+
+@cache
+def rule_table() -> RuleTable:
+    """The rule table of data/figure_rules/, loaded and validated once."""
+    from conflict_text.figures.lexicon import lexicon
+    from conflict_text.figures.predicates import PREDICATES
+
+    return load_rules(rule_files(), frozenset(lexicon().phrases.lists), PREDICATES)
