@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Sequence
 
 from conflict_text.figures.document import Document
+from conflict_text.figures.lexicon import grammar
 from conflict_text.figures.sentence import Candidate
 from conflict_text.models import EntityMention
 
@@ -37,6 +37,7 @@ class Attribution:
         if si in self._sents:
             return self._sents[si]
         doc, nt, lex, text = self.doc, self.nt, self.doc.lex, self.doc.text
+        victim_side = grammar().victim_side_re
         sent = doc.sents[si]
         s0, s1 = nt.to_original(sent.start, sent.end)
         within = self._by_start[bisect_left(self._starts, s0):bisect_right(self._starts, s1)]
@@ -53,7 +54,7 @@ class Attribution:
             if g.entity_type != "armed_group":
                 continue
             pre = text[max(0, nt.to_normalized(g.char_start) - 14):nt.to_normalized(g.char_start)]
-            if _VICTIM_SIDE.search(pre):
+            if victim_side.search(pre):
                 continue
             if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
                 attackers.append(g)
@@ -79,7 +80,6 @@ class Attribution:
         return location, perpetrator, _name(claim_mention) if claim_mention is not None else None
 
 
-_VICTIM_SIDE = re.compile(r"(?:عناصر|مقاتلي|افراد|عنصر|مقاتلين|من)\s*$")
 
 
 def _name(m: EntityMention) -> str:

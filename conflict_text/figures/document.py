@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from conflict_text.figures.lexicon import in_vocab, lexicon, noun_roles, role_of
+from conflict_text.figures.lexicon import grammar, in_vocab, lexicon, noun_roles, role_of
 from conflict_text.figures.phrases import PhraseMatch, one_after_another
 from conflict_text.figures.sentence import Candidate, Sentence
 from conflict_text.figures.words import DIGIT, Tok, next_token
@@ -29,6 +29,7 @@ class Document:
         self.group_starts = group_starts
         lex = lexicon()
         self.lex = lex
+        self.grammar = grammar()
         self.spans = split_sentences(text)
         self.starts = [s for s, _ in self.spans]
         # bool(lex.covid_re.search(text)), without trying its alternation at every position
@@ -158,10 +159,10 @@ class Document:
         if group in ("fighters", "regime_forces", "total", "civil_defence") or in_vocab(noun, lex.fighter_generic):
             for name, g in lex.refiners:
                 if self.has_phrase(name, tok.end, window_end, substring=True):
-                    if g == "regime_forces" and group in ("fighters", "total", "regime_forces") and in_vocab(noun, lex.fighter_generic | frozenset({"جنود", "جندي"})):
+                    if g == "regime_forces" and group in ("fighters", "total", "regime_forces") and in_vocab(noun, lex.soldier_nouns):
                         fired.append("refined-regime-forces")
                         return "regime_forces"
-                    if g == "civil_defence" and in_vocab(noun, lex.fighter_generic | frozenset({"متطوعين", "متطوع"})):
+                    if g == "civil_defence" and in_vocab(noun, lex.volunteer_nouns):
                         fired.append("refined-civil-defence")
                         return "civil_defence"
                     if g == "medical_staff" and in_vocab(noun, lex.fighter_generic):
@@ -179,7 +180,8 @@ class Document:
             m = re.match(r"\s*(\S+)", window)
             if m:
                 r = role_of(noun_roles(m.group(1))[1], "victim")
-                if r and r[2] == "plural" and {r[1], group} == {"women", "children"} and m.group(1).startswith("و"):
+                if r and r[2] == "plural" and {r[1], group} == {"women", "children"} and \
+                        m.group(1).startswith(self.grammar.conjunction):
                     fired.append("women-and-children")
                     return "women_and_children"
         return group
@@ -189,9 +191,9 @@ class Document:
         limit = self.sents[si].end
         toks = self.sents[si].tokens(pos, min(limit, pos + 40), 3)
         i = 0
-        if i < len(toks) and toks[i].text in ("من", "بين"):
+        if i < len(toks) and toks[i].text in (self.grammar.of, self.grammar.between):
             i += 1
-            if i < len(toks) and toks[i].text == "بين":
+            if i < len(toks) and toks[i].text == self.grammar.between:
                 i += 1
         if i < len(toks):
             r = role_of(noun_roles(toks[i].text)[1], "victim")

@@ -52,6 +52,8 @@ class Lexicon:
     covid_cased_re: re.Pattern | None
     refiners: list[tuple[str, str]]  # (phrase list, victim group)
     fighter_generic: frozenset
+    soldier_nouns: frozenset  # who may be regime forces when the words after them say so
+    volunteer_nouns: frozenset  # who may be civil defence when the words after them say so
     foreign_forces: frozenset
     fillers: frozenset
     followers: frozenset
@@ -65,9 +67,55 @@ class Lexicon:
 
 
 @cache
+def lexicon_data() -> dict:
+    """data/figure_lexicon.json as written."""
+    return json.loads(resources.files("conflict_text").joinpath("data/figure_lexicon.json").read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The function words, clitics and endings the engine's code reads (section "grammar"), folded."""
+    conjunction: str  # «و»
+    with_particle: str  # «ب»
+    of: str  # «من»
+    between: str  # «بين»
+    article: str  # «ال»
+    article_after_li: str  # «لل»: ل + ال
+    proclitic_letters: frozenset[str]
+    plural_verb_ending: str
+    dual_verb_ending: str
+    one_or_and: tuple[str, ...]
+    case_nouns: frozenset[str]
+    soldier_nouns: frozenset[str]
+    volunteer_nouns: frozenset[str]
+    victim_side_re: re.Pattern  # an armed group named after one of these words is the victim side
+    toll_words: tuple[str, ...]  # «تجاوز عدد القتلى 500»: the qualifier stands before the toll word
+    contrast_re: re.Pattern  # «إلا أن», «لكن»: what follows revises what precedes
+
+
+@cache
+def grammar() -> Grammar:
+    g = {k: (fold(v) if isinstance(v, str) else [fold(w) for w in v]) for k, v in lexicon_data()["grammar"].items()}
+    return Grammar(
+        conjunction=g["and"], with_particle=g["with"], of=g["of"], between=g["between"], article=g["article"],
+        article_after_li=g["article_after_li"], proclitic_letters=frozenset(g["proclitic_letters"]),
+        plural_verb_ending=g["plural_verb_ending"], dual_verb_ending=g["dual_verb_ending"],
+        one_or_and=tuple(g["one_or_and"]), case_nouns=frozenset(g["case_nouns"]),
+        soldier_nouns=frozenset(g["soldier_nouns"]), volunteer_nouns=frozenset(g["volunteer_nouns"]),
+        victim_side_re=re.compile(r"(?:" + "|".join(map(re.escape, g["victim_side_words"])) + r")\s*$"),
+        toll_words=tuple(g["toll_words_before_number"]),
+        contrast_re=re.compile(r"(?:" + "|".join(map(re.escape, g["contrast_words"])) + r")\s+(?:"
+                               + "|".join(map(re.escape, g["that_words"])) + ")"),
+    )
+
+
+@cache
 def lexicon() -> Lexicon:
-    d = json.loads(resources.files("conflict_text").joinpath("data/figure_lexicon.json").read_text("utf-8"))
+    d = lexicon_data()
     f = fold
+    # the words of dates, each entry as a regex alternation of its folded words
+    dates = {k: "|".join(re.escape(f(w)) for w in ([v] if isinstance(v, str) else v)) for k, v in d["dates"].items()}
+    day_prefix_letters = "".join(sorted({f(w)[0] for w in d["dates"]["day_prefixes"]}))
     clitics = tuple(sorted({f(c) for c in d["clitics"]}, key=len, reverse=True))
     clitic_alt = "|".join(re.escape(c) for c in clitics)
 
@@ -123,8 +171,9 @@ def lexicon() -> Lexicon:
     months = {phrase_key(f(w)): n for w, n in d["months"].items()}
     month_alt = "|".join(r"\s*".join(map(re.escape, k.split())) for k in sorted(months, key=len, reverse=True))
     day = r"(?P<{0}>\d{{1,2}})"
-    one_date = (r"{d}\s*(?:من\s+)?(?:شهر\s+)?(?P<{m}>" + month_alt + r")(?:\s*[/(]?\s*(?:" + month_alt +
-                r")\s*\)?)?(?:\s*[,،]?\s*(?:من\s+)?(?:عام\s+)?(?P<{y}>(?:19|20)\d\d))?")
+    one_date = (r"{d}\s*(?:(?:" + dates["of"] + r")\s+)?(?:(?:" + dates["month_word"] + r")\s+)?(?P<{m}>" + month_alt
+                + r")(?:\s*[/(]?\s*(?:" + month_alt + r")\s*\)?)?(?:\s*[,،]?\s*(?:(?:" + dates["of"] + r")\s+)?(?:(?:"
+                + dates["year_word"] + r")\s+)?(?P<{y}>(?:19|20)\d\d))?")
     month_first_words = ahocorasick.Automaton()
     for first in {k.split()[0] for k in months}:
         month_first_words.add_word(first, len(first))
@@ -135,7 +184,8 @@ def lexicon() -> Lexicon:
     covid_uncased = tuple(w for w in covid_terms if w.lower() == w == w.upper())
     covid_cased = [w for w in covid_terms if w not in covid_uncased]
     refiners = [(f"refiner {group}", group) for group in d["victim_refiners"]]
-    one_or_and = ("و", "ف")
+    one_or_and = grammar().one_or_and
+    fighter_generic = frozenset(f(w) for w in d["fighter_generic"])
     phrases = PhraseMatcher({
         "cue": (list(cues), clitics),
         "marker": ([f(w) for w in d["breakdown_markers"]], ()),
@@ -197,19 +247,23 @@ def lexicon() -> Lexicon:
         covid_uncased=covid_uncased,
         covid_cased_re=re.compile("|".join(map(re.escape, covid_cased)), re.I) if covid_cased else None,
         refiners=refiners,
-        fighter_generic=frozenset(f(w) for w in d["fighter_generic"]),
+        fighter_generic=fighter_generic,
+        soldier_nouns=fighter_generic | grammar().soldier_nouns,
+        volunteer_nouns=fighter_generic | grammar().volunteer_nouns,
         foreign_forces=frozenset(f(w) for w in d["foreign_forces"]),
         fillers=frozenset(f(w) for w in d["munition_fillers"]),
         followers=frozenset(f(w) for w in d["head_followers"]),
-        fighter_refiner_re=re.compile(r"\s*(?:من\s+)?(?:[\"“«]\s*)?(?:" + "|".join(
+        fighter_refiner_re=re.compile(r"\s*(?:" + grammar().of + r"\s+)?(?:[\"“«]\s*)?(?:" + "|".join(
             re.escape(f(w)) for w in sorted(d["fighter_refiners"], key=len, reverse=True)) + ")"),
         others=frozenset(f(w) for w in d["others"]),
         toll_words=frozenset(f(w) for w in d["toll_words"]),
         toll_heads=frozenset(phrase_key(f(w)) for w in d["toll_heads"]),
         function_words=frozenset(f(w) for w in d["function_words"]),
         # a date starts with ب, ف, و or a digit: the look-ahead saves trying the look-behind everywhere
-        date_re=re.compile(rf"(?=[بفو\d]){_WORD_B}(?:ب|في|و)?{date1}"),
-        range_re=re.compile(rf"(?:من|منذ|بين)\s+(?:يوم\s+)?(?:\w+\s+)?{date1}[\s)]*(?:و?\s*(?:حتى|حتي|الى|الي|لغايه|ولغايه)|و)\s+(?:يوم\s+)?(?:\w+\s+)?{date2}"),
+        date_re=re.compile(rf"(?=[{day_prefix_letters}\d]){_WORD_B}(?:{dates['day_prefixes']})?{date1}"),
+        range_re=re.compile(rf"(?:{dates['range_from']})\s+(?:(?:{dates['day_word']})\s+)?(?:\w+\s+)?{date1}[\s)]*"
+                            rf"(?:(?:{dates['and']})?\s*(?:{dates['range_to']})|(?:{dates['and']}))\s+"
+                            rf"(?:(?:{dates['day_word']})\s+)?(?:\w+\s+)?{date2}"),
     )
 
 

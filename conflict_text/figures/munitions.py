@@ -13,6 +13,7 @@ def munition_phrase(doc: Document, head: Tok, key: str, limit: int) -> tuple[str
     """(type, phrase end, multiplicity, unit, the rules that typed it) of the weapon noun phrase starting at `head`."""
     lex = doc.lex
     text = doc.text
+    conjunction, with_particle = doc.grammar.conjunction, doc.grammar.with_particle
     entry = lex.munitions[key]
     found: list[str] = []
     mult = 1
@@ -24,7 +25,7 @@ def munition_phrase(doc: Document, head: Tok, key: str, limit: int) -> tuple[str
         if pos >= limit:
             break
         mm = doc.phrase_at("mod", pos)
-        if mm and mm[3] <= limit and not text.startswith("و", pos):
+        if mm and mm[3] <= limit and not text.startswith(conjunction, pos):
             t = lex.mods[phrase_key(text[pos - mm[1]:mm[3]])]
             if t.startswith("x"):
                 mult = int(t[1:])
@@ -39,12 +40,12 @@ def munition_phrase(doc: Document, head: Tok, key: str, limit: int) -> tuple[str
         if tok in ",،.;؛:" or tok.isdigit():
             break
         prefix, roles = noun_roles(tok)
-        if role_of(roles, "munition") and not (entry.get("type") is None and prefix.startswith("ب")):
+        if role_of(roles, "munition") and not (entry.get("type") is None and prefix.startswith(with_particle)):
             # another weapon; one named after ب types an untyped head («هجوما بالقنابل العنقودية»)
             break
-        if tok.startswith("و") and noun_roles(tok)[1]:
+        if tok.startswith(conjunction) and noun_roles(tok)[1]:
             break
-        if not (tok in lex.fillers or (tok.startswith("ب") and len(tok) > 3)):
+        if not (tok in lex.fillers or (tok.startswith(with_particle) and len(tok) > 3)):
             break
         pos = tm.end()
     base = entry.get("type")
@@ -81,7 +82,7 @@ def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> 
         return doc.reject("weapon-without-type", tok.start, tok.end)
     definite = is_definite(prefix)
     value = None
-    if number == "dual" or (number == "construct_dual" and "ب" in prefix):
+    if number == "dual" or (number == "construct_dual" and doc.grammar.with_particle in prefix):
         value = 2
         fired.insert(0, "dual-weapon")
     elif number == "singular" and entry.get("count_singular") and not definite:

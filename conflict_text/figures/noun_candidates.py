@@ -10,8 +10,8 @@ from conflict_text.figures.words import Tok, end_before, is_definite, next_token
 
 
 def noun_candidates(doc: Document, si: int) -> None:
-    lex = doc.lex
     text = doc.text
+    g = doc.grammar
     sent = doc.sents[si]
     toks = [Tok(text[start:end], start, end) for start, _, _, end in doc.sentence_phrases("noun", sent)]
     if not toks:
@@ -71,21 +71,21 @@ def noun_candidates(doc: Document, si: int) -> None:
         after_cue = None
         if nxt is not None and nxt.start in cue_start:
             c = cue_start[nxt.start]
-            if any(i[2] and not i[3] for i in c[2]) and not nxt.text.endswith("وا"):
+            if any(i[2] and not i[3] for i in c[2]) and not nxt.text.endswith(g.plural_verb_ending):
                 after_cue = c
         # pair «مواطنة وطفل استشهدا»
         pair = None
-        if nxt is not None and nxt.text.startswith("و"):
+        if nxt is not None and nxt.text.startswith(g.conjunction):
             p2, r2 = noun_roles(nxt.text)
             v2 = role_of(r2, "victim")
             verb = next_token(text, nxt.end, sent.end) if v2 else None
-            if v2 and v2[2] == "singular" and p2 == "و" and verb is not None:
-                if verb.start in cue_start and verb.text.endswith("ا"):
+            if v2 and v2[2] == "singular" and p2 == g.conjunction and verb is not None:
+                if verb.start in cue_start and verb.text.endswith(g.dual_verb_ending):
                     pair = (v2, nxt, cue_start[verb.start])
         marker_before = prev_end in markers_end or prev_end in one_of
         one_of_start = one_of.get(prev_end)
         coordinated = False
-        if tok.text.startswith("و") and prefix == "و":
+        if tok.text.startswith(g.conjunction) and prefix == g.conjunction:
             left = [c for c in doc.cands if c.kind == "cas" and c.sent == si and c.head_end <= tok.start
                     and not text[c.head_end:tok.start].strip()]
             if left:
@@ -100,9 +100,9 @@ def noun_candidates(doc: Document, si: int) -> None:
             total = Candidate("cas", tok.start + proclitic_length(prefix), tok2.end, 2, "exact", si, outcome=outcome,
                               victim="total", head_end=tok2.end, rules=["singular-pair-with-dual-verb"])
             doc.cands.append(total)
-            for g, t, p in ((group, tok, prefix), (v2[1], tok2, "و")):
-                if g not in ("total", "civilians"):
-                    sub = Candidate("cas", t.start + len(p), t.end, 1, "exact", si, outcome=outcome, victim=g,
+            for member, t, p in ((group, tok, prefix), (v2[1], tok2, g.conjunction)):
+                if member not in ("total", "civilians"):
+                    sub = Candidate("cas", t.start + len(p), t.end, 1, "exact", si, outcome=outcome, victim=member,
                                     head_end=t.end, rules=["singular-pair-member"])
                     sub.parent = total
                     doc.cands.append(sub)

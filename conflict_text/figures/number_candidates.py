@@ -41,6 +41,7 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
     """Adds the candidate a number expression makes, naming in it the rules that typed it; or records the
     rule that rejected it (data/figure_rules/ describes each rule by its id)."""
     lex = doc.lex
+    g = doc.grammar
     text = doc.text
     sent = doc.sents[si]
     phase = rule_table().phase
@@ -69,10 +70,10 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
         hi = i + 1
         nxt = after[hi].text if hi < len(after) else ""
         i = hi
-    if nxt == "من":
+    if nxt == g.of:
         of = True
         hi = i + 1
-        if hi < len(after) and after[hi].text == "بين":
+        if hi < len(after) and after[hi].text == g.between:
             hi += 1
         while hi < len(after) and after[hi].text in SKIP_PUNCT:
             hi += 1
@@ -91,7 +92,7 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
     # «مدنيين اثنين», «شخص واحد»: the noun precedes one and two
     if not roles and value in (1, 2) and ns.kind == "words" and before:
         p_prefix, p_roles = noun_roles(before[-1].text)
-        after_of = len(before) >= 2 and before[-2].text == "من"
+        after_of = len(before) >= 2 and before[-2].text == g.of
         if not after_of and (role_of(p_roles, "victim") or role_of(p_roles, "munition")):
             head, prefix, roles = before[-1], p_prefix, p_roles
             start = head.start
@@ -145,7 +146,7 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
         elif oth:
             fired.append("number-counts-others")
             victim = "total"
-    elif head and head.text in ("حاله", "حالات") and hi + 1 < len(after):
+    elif head and head.text in g.case_nouns and hi + 1 < len(after):
         c_out = [c for c in sent.cues if c[0] >= head.end and c[0] - head.end <= 3]
         if not c_out:
             return doc.reject("cases-without-outcome", ns.start, ns.end)

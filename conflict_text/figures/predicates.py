@@ -28,9 +28,10 @@ def counts_unknown_noun(ctx) -> bool:
     token, start = head.text, head.start
     if not token[:1].isalpha() or token.isdigit():
         return False
-    if token in ("حاله", "حالات") or token in lex.followers or in_vocab(token, lex.followers) or in_vocab(token, lex.complement):
+    grammar = sent.doc.grammar
+    if token in grammar.case_nouns or token in lex.followers or in_vocab(token, lex.followers) or in_vocab(token, lex.complement):
         return False
-    if token[0] in "وفبلك" and len(token) > 3:
+    if token[0] in grammar.proclitic_letters and len(token) > 3:
         return False  # «بقصف», «وجرح», «لقوا»: a proclitic form, not the counted noun
     if any(c[0] == start for c in sent.cues):
         return False
@@ -56,7 +57,7 @@ def after_definite_name_word(ctx) -> bool:
         return False
     lex = lexicon()
     prev = ctx.before[-1]
-    return prev.text.startswith("ال") and len(prev.text) > 3 and not noun_roles(prev.text)[1] \
+    return prev.text.startswith(ctx.doc.grammar.article) and len(prev.text) > 3 and not noun_roles(prev.text)[1] \
         and not in_vocab(prev.text, lex.toll_words) and not in_vocab(prev.text, lex.function_words) \
         and not any(c[1] == prev.end for c in ctx.sent.cues)
 

@@ -54,7 +54,7 @@ from importlib import resources
 from types import SimpleNamespace
 from typing import Callable
 
-from conflict_text.figures.lexicon import in_vocab
+from conflict_text.figures.lexicon import in_vocab, lexicon_data
 from conflict_text.figures.phrases import phrase_key
 from conflict_text.normalize import fold
 
@@ -100,11 +100,15 @@ class RuleTable:
 
 def _word_lists() -> dict[str, frozenset[str]]:
     """The sections of the figure lexicon that hold words, as folded phrase keys."""
-    d = json.loads(resources.files("conflict_text").joinpath("data/figure_lexicon.json").read_text("utf-8"))
     lists = {}
-    for name, section in d.items():
-        words = list(section) if isinstance(section, dict) else section
-        if name != "_doc" and isinstance(words, list) and words and all(isinstance(w, str) for w in words):
+    for name, section in lexicon_data().items():
+        if isinstance(section, dict) and all(isinstance(v, (int, str)) for v in section.values()):
+            words = list(section)  # a table keyed by words: months -> number, carrier nouns -> unit ...
+        elif isinstance(section, list) and all(isinstance(w, str) for w in section):
+            words = section
+        else:
+            continue
+        if name != "_doc" and words:
             lists[name] = frozenset(phrase_key(fold(w)) for w in words)
     return lists
 

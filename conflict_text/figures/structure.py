@@ -59,7 +59,7 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
                 (c.victim is None or SUBGROUPS.get(scope.victim or "total") is None or c.victim in SUBGROUPS[scope.victim]) \
                 and not (c.outcome is not None and not c.from_context and c.victim == "total" and c.outcome != scope.outcome):
             if "," in text[gap_start:c.start] or "،" in text[gap_start:c.start]:
-                if not re.search(r"\S", text[gap_start:c.start].replace(",", "").replace("،", "").replace("و", "")):
+                if not re.search(r"\S", text[gap_start:c.start].replace(",", "").replace("،", "").replace(doc.grammar.conjunction, "")):
                     scope = None
             if scope is not None:
                 c.parent = scope
@@ -175,7 +175,7 @@ def _revisions(doc: Document, cas: list[Candidate]) -> None:
             continue
         later = [x for x in cas if x.sent == c.sent and x.start > rev[0][0]]
         earlier = doc.has_phrase("earlier", sent.start, c.start)
-        contrast = re.search(r"(?:الا|لكن|غير)\s+(?:ان|انه)", text[c.head_end:rev[0][0]])
+        contrast = doc.grammar.contrast_re.search(text[c.head_end:rev[0][0]])
         if not later and (earlier or contrast):
             c.superseded = True
             c.rules.append("revised-later-in-sentence")

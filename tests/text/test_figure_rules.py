@@ -41,6 +41,14 @@ def test_every_rule_the_engine_names_is_in_the_table_and_back():
     assert {r.id for r in table.values() if r.test is None} - named == set()
 
 
+def test_the_engine_knows_no_arabic_word_outside_its_comments():
+    for path in ENGINE.glob("*.py"):
+        code = "\n".join(line.split("#")[0] for line in path.read_text("utf-8").splitlines())
+        code = re.sub(r'"""(?:.|\n)*?"""', "", code)
+        words = sorted(set(re.findall(r"[\u0621-\u064a]+", code)))
+        assert words == [], f"{path.name}: {words}"
+
+
 def _load(rules: list[dict]):
     return load_rules({"test.json": json.dumps({"about": "a test", "rules": rules})},
                       frozenset(lexicon().phrases.lists), PREDICATES)
