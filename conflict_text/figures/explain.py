@@ -19,9 +19,12 @@ class Decision:
     rules: tuple[str, ...]
 
 
-def describe_figure(figure, casualties: list) -> str:
-    """A figure in the form of the rule examples: "killed civilians 12 of 0", "munition mortar -"."""
+def describe_figure(figure) -> str:
+    """A figure in the form of the rule examples: "killed civilians 12 of 0", "injured total 30 about",
+    "munition mortar -"."""
     value = "-" if figure.value is None else str(figure.value)
+    if figure.qualifier not in ("exact", "vague", "unspecified"):
+        value += f" {figure.qualifier}"
     if not isinstance(figure, CasualtyFigure):
         return f"munition {figure.munition_type} {value}"
     flags = [f"of {figure.parent_index}"] if figure.parent_index is not None else []
@@ -30,14 +33,14 @@ def describe_figure(figure, casualties: list) -> str:
 
 
 def describe(figures: Figures) -> list[str]:
-    return [describe_figure(f, figures.casualties) for f in figures.casualties + figures.munitions]
+    return [describe_figure(f) for f in figures.casualties + figures.munitions]
 
 
 def explain(body: str, mentions: Sequence[EntityMention], published_date: date | None) -> list[Decision]:
     """Every figure of `body` with the rules that made it, and every number or noun a rule rejected, in text order."""
     rejections: list[tuple[int, int, str]] = []
     figures = read_figures(body, mentions, published_date, rejections)
-    decisions = [Decision(f.surface, f.char_start, f.char_end, describe_figure(f, figures.casualties), tuple(f.rules))
+    decisions = [Decision(f.surface, f.char_start, f.char_end, describe_figure(f), tuple(f.rules))
                  for f in figures.casualties + figures.munitions]
     decisions += [Decision(body[s:e], s, e, "rejected", (rule,)) for s, e, rule in rejections]
     return sorted(decisions, key=lambda d: (d.char_start, d.verdict == "rejected"))

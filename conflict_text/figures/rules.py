@@ -11,7 +11,8 @@ One JSON file per phenomenon under data/figure_rules/ holds {"about": ..., "rule
      "counterexamples": [{"text": ..., "expect": [...]}]}   and near misses where it does not
 
 An example's `expect` lists every figure of its text: "killed civilians 12", "injured total -" (no value),
-with " superseded", " disputed", " of N" (a breakdown of casualty figure N) when so; "munition mortar 2".
+"killed total 30 about" (a qualifier other than exact), with " of N" (a breakdown of casualty figure N),
+" superseded", " disputed" when so; "munition mortar 2".
 `mentions` (optional) gives entity mentions: [{"text": ..., "type": "armed_group"}].
 
 Rules applied by the engine to a number (applies_to "number.<phase>") reject it when their pattern matches,
