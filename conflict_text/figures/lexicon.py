@@ -40,7 +40,6 @@ class Lexicon:
     overrides: dict[str, set]
     carrier_units: dict[str, str]
     multiplicity: dict[str, int]
-    strike_nouns: frozenset
     units: frozenset
     prefixes: frozenset
     months: dict[str, int]
@@ -237,7 +236,6 @@ def lexicon() -> Lexicon:
         overrides={k: set(v) for k, v in d["modifier_overrides_noun"].items()},
         carrier_units={f(k): v for k, v in d["carrier_units"].items()},
         multiplicity={phrase_key(f(w)): n for w, n in d["multiplicity_modifiers"].items()},
-        strike_nouns=frozenset(f(w) for w in d["strike_times"]["nouns"]),
         units=units,
         prefixes=frozenset(f(w) for w in d["nonfigure_prefixes"]),
         months=months,

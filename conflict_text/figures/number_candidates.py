@@ -44,7 +44,8 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
     g = doc.grammar
     text = doc.text
     sent = doc.sents[si]
-    phase = rule_table().phase
+    table = rule_table()
+    phase = table.phase
     ctx = NumberContext(doc, si, ns)
     if rejected := phase.number(ctx):
         return doc.reject(rejected, ns.start, ns.end)
@@ -115,13 +116,14 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
             return
         if rejected := phase.untyped_weapon(ctx):
             return doc.reject(rejected, ns.start, ns.end)
-    if head and in_vocab(head.text, lex.strike_nouns):
-        if value is not None and doc.has_phrase("strike_verb", max(sent.start, ns.start - 60), ns.start):
-            doc.cands.append(Candidate("mun", ns.start, head.end, value, "exact", si, mtype="airstrike",
-                                       head_end=head.end, rules=[*fired, "strikes-after-strike-verb"]))
-            doc.consumed.append((ns.start, head.end))
-            return
-        return doc.reject("strikes-without-strike-verb", ns.start, ns.end)
+    if decided := phase.strike(ctx):
+        mtype = table.rules[decided].sets.get("munition_type")
+        if mtype is None:
+            return doc.reject(decided, ns.start, ns.end)
+        doc.cands.append(Candidate("mun", ns.start, head.end, value, "exact", si, mtype=mtype,
+                                   head_end=head.end, rules=[*fired, decided]))
+        doc.consumed.append((ns.start, head.end))
+        return
     if rejected := phase.counted(ctx):
         return doc.reject(rejected, ns.start, ns.end)
     victim = None
@@ -165,13 +167,10 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
     ctx.outcome, ctx.cue = outcome, cue
     if rejected := phase.outcome(ctx):
         return doc.reject(rejected, ns.start, ns.end)
-    if outcome == "killed" and victim == "total" and doc.sentence_phrases("losses", sent):
-        if any(doc.sentence_phrases(name, sent) for name, g in lex.refiners if g == "regime_forces"):
-            fired.append("losses-of-regime-forces")
-            victim = "regime_forces"
-        else:
-            fired.append("losses-of-fighters")
-            victim = "fighters"
+    ctx.victim = victim
+    if decided := phase.victim(ctx):
+        fired.append(decided)
+        victim = table.rules[decided].sets["victim_group"]
     q = "vague" if value is None else (qualifier_before(text, ns.start, sent.start)
                                       or qualifier_after(text, head_end, sent.end)
                                       or qualifier_after(text, ns.end, sent.end) or "exact")

@@ -15,11 +15,13 @@ An example's `expect` lists every figure of its text: "killed civilians 12", "in
 " superseded", " disputed" when so; "munition mortar 2".
 `mentions` (optional) gives entity mentions: [{"text": ..., "type": "armed_group"}].
 
-Rules applied by the engine to a number (applies_to "number.<phase>") reject it when their pattern matches,
-the first matching rule of a phase naming the rejection. The phases come in the order the engine reads a
-number: number (the number alone), form (with its neighbours), named (once what it counts is read),
-untyped_weapon (a weapon noun of no known type), counted (after weapons and strikes are taken), typed (after
-the counted noun typed it), outcome (after the outcome cue is read). Rules whose condition is still engine code say
+Rules applied by the engine to a number (applies_to "number.<phase>") decide when their pattern matches, the
+first matching rule of a phase deciding: most reject the number ({"figure": false}); those of phase strike
+may instead make it a munition figure ({"munition_type": ...}), those of phase victim set its victim group.
+The phases come in the order the engine reads a number: number (the number alone), form (with its
+neighbours), named (once what it counts is read), untyped_weapon (a weapon noun of no known type), strike
+(strikes and sorties), counted (after weapons and strikes are taken), typed (after the counted noun typed
+it), outcome (after the outcome cue is read), victim (last). Rules whose condition is still engine code say
 {"in_code": "<module of conflict_text.figures>"}: that module records their id where it applies them.
 
 The pattern language. A pattern is a dict of conditions that must all hold (a list of patterns too):
@@ -30,6 +32,7 @@ The pattern language. A pattern is a dict of conditions that must all hold (a li
       + "bare": true                  ... or is once a clitic is taken off it
     {"word": REL, "is": [...]}        the word is written so
     {"word": REL, "ends_name": true}  the word ends the name of an entity mention
+    {"phrase_before": LIST, "within": N}  a phrase of LIST lies in the N characters before the number
     {"words": [REL, REL], "in": LIST} the two words, as one phrase, are in LIST
     {"number_kind": [...]}            digits, words, mixed, vague (numbers.scan_numbers); date, time ... otherwise
     {"fraction": true}                the value is not a whole number
@@ -37,14 +40,16 @@ The pattern language. A pattern is a dict of conditions that must all hold (a li
     {"counted_role": [...]}           the counted noun is a victim, outcome, munition or others noun
     {"sentence": "covid" | "population"}  the sentence reports COVID-19 / a population (data/figure_lexicon.json)
     {"sentence_has": LIST}            a phrase of LIST occurs in the sentence
-    {"outcome": [...]}                the outcome read so far (null for none)
+    {"outcome": [...]}, {"victim": [...]}  the outcome, the victim group read so far (null for none)
     {"outcome_from": "cue_before" | "cue_after"}  the outcome was read from a cue before / after the number
     {"victim_read": true}             a victim group was read from the counted noun
     {"value_known": true}             the number has a value (it is not «عشرات», «مئات» ...)
     {"definite": true}                the number carries the article («الـ13»)
     {"predicate": NAME}               a named predicate of conflict_text.figures.predicates
     {"not": PATTERN}, {"any": [PATTERN, ...]}
-LIST is a section of data/figure_lexicon.json that holds words (a list, or a table keyed by words).
+LIST is a section of data/figure_lexicon.json that holds words (a list, or a table keyed by words), or a
+list inside a section ("strike_times.nouns"); a phrase LIST is one of the lists the phrase matcher reads
+(conflict_text.figures.lexicon: "strike_verb", "losses", "refiner regime_forces" ...).
 """
 from __future__ import annotations
 
@@ -63,13 +68,16 @@ FILE_KEYS = {"about", "rules"}
 RULE_KEYS = {"id", "applies_to", "when", "sets", "why", "examples", "counterexamples"}
 REQUIRED_KEYS = RULE_KEYS - {"counterexamples"}
 EXAMPLE_KEYS = {"text", "expect", "mentions", "published"}
-NUMBER_PHASES = ("number", "form", "named", "untyped_weapon", "counted", "typed", "outcome")
+NUMBER_PHASES = ("number", "form", "named", "untyped_weapon", "strike", "counted", "typed", "outcome", "victim")
+# what the rules of a phase decide: a phase not named here only rejects ({"figure": false})
+PHASE_DECISIONS = {"strike": {"figure", "munition_type"}, "victim": {"victim_group"}}
 APPLIES_TO = {*(f"number.{p}" for p in NUMBER_PHASES), "number", "noun", "weapon", "structure", "attributes"}
 SETS = {"figure", "kind", "outcome", "victim_group", "munition_type", "value", "qualifier", "unit", "parent",
         "superseded", "disputed", "merged_into", "location", "perpetrator", "claimant", "period"}
 ENGINE_MODULES = {"number_candidates", "noun_candidates", "munitions", "document", "structure", "qualifiers",
                   "figures"}
-ATOMS = {"word", "words", "in", "is", "bare", "ends_name", "number_kind", "fraction", "value_between", "counted_role",
+ATOMS = {"word", "words", "in", "is", "bare", "ends_name", "phrase_before", "within", "victim", "number_kind",
+         "fraction", "value_between", "counted_role",
          "sentence", "sentence_has", "outcome", "outcome_from", "victim_read", "value_known", "definite", "predicate",
          "not", "any", "in_code"}
 
@@ -104,14 +112,13 @@ def _word_lists() -> dict[str, frozenset[str]]:
     lists = {}
     for name, section in lexicon_data().items():
         if isinstance(section, dict) and all(isinstance(v, (int, str)) for v in section.values()):
-            words = list(section)  # a table keyed by words: months -> number, carrier nouns -> unit ...
+            lists[name] = list(section)  # a table keyed by words: months -> number, carrier nouns -> unit ...
         elif isinstance(section, list) and all(isinstance(w, str) for w in section):
-            words = section
-        else:
-            continue
-        if name != "_doc" and words:
-            lists[name] = frozenset(phrase_key(fold(w)) for w in words)
-    return lists
+            lists[name] = section
+        elif isinstance(section, dict):  # lists inside a section: "strike_times.nouns"
+            lists.update((f"{name}.{key}", words) for key, words in section.items()
+                         if isinstance(words, list) and all(isinstance(w, str) for w in words))
+    return {name: frozenset(phrase_key(fold(w)) for w in words) for name, words in lists.items() if name != "_doc" and words}
 
 
 _ALL_ROLES = frozenset({"victim", "outcome", "munition", "others"})  # the kinds of role in the noun lexicon
@@ -146,6 +153,8 @@ class _Compiler:
             self.fail(f"unknown pattern keys {sorted(unknown)}")
         if "word" in pattern or "words" in pattern:
             return self._word(pattern)
+        if "phrase_before" in pattern:
+            return self._phrase_before(pattern)
         if len(pattern) > 1:
             return self.expression([{k: v} for k, v in pattern.items()])
         (key, arg), = pattern.items()
@@ -175,8 +184,8 @@ class _Compiler:
             if arg not in self.phrase_lists:
                 self.fail(f"unknown phrase list {arg!r}")
             return f"bool(ctx.doc.sentence_phrases({arg!r}, ctx.sent))"
-        if key == "outcome":
-            return f"(ctx.outcome in {self.constant(frozenset(arg))})"
+        if key in ("outcome", "victim"):
+            return f"(ctx.{key} in {self.constant(frozenset(arg))})"
         if key == "outcome_from":
             if arg not in ("cue_before", "cue_after"):
                 self.fail(f"outcome_from is cue_before or cue_after, not {arg!r}")
@@ -220,6 +229,16 @@ class _Compiler:
             else:
                 self.fail("a 'word' condition needs 'in', 'is' or 'ends_name'")
             test = f"({exists} and {found})"
+        return f"({test} and {self.expression(rest)})" if rest else test
+
+    def _phrase_before(self, pattern: dict) -> str:
+        name, within = pattern["phrase_before"], pattern.get("within")
+        if name not in self.phrase_lists:
+            self.fail(f"unknown phrase list {name!r}")
+        if not isinstance(within, int) or within <= 0:
+            self.fail("'phrase_before' needs 'within': a number of characters")
+        rest = {k: v for k, v in pattern.items() if k not in ("phrase_before", "within")}
+        test = f"ctx.doc.has_phrase({name!r}, max(ctx.sent.start, ctx.ns.start - {within}), ctx.ns.start)"
         return f"({test} and {self.expression(rest)})" if rest else test
 
     def _list(self, name) -> str:
@@ -276,6 +295,10 @@ def load_rules(files: dict[str, str], phrase_lists: frozenset[str], predicates: 
                     raise RuleError(f"{where}: in_code names no module of the engine: {when['in_code']!r}")
                 test = None
             elif raw["applies_to"].startswith("number."):
+                decides = PHASE_DECISIONS.get(raw["applies_to"].removeprefix("number."), {"figure"})
+                if not raw["sets"] or set(raw["sets"]) - decides or raw["sets"].get("figure", False) is not False:
+                    raise RuleError(f"{where}: a rule of {raw['applies_to']} sets one of {sorted(decides)}"
+                                    f"{' (figure: false)' if 'figure' in decides else ''}")
                 compiler.where = where
                 test = compiler.expression(when)
             else:

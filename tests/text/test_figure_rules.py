@@ -72,6 +72,9 @@ def _rule(**changes) -> dict:
     (_rule(sets={"colour": "red"}), r"test.json: rule a-rule: sets may only name"),
     (_rule(applies_to="number.later"), r"test.json: rule a-rule: applies_to 'number.later'"),
     (_rule(when={"in_code": "nowhere"}), r"test.json: rule a-rule: in_code names no module"),
+    (_rule(sets={"victim_group": "fighters"}), r"test.json: rule a-rule: a rule of number.form sets one of \['figure'\]"),
+    (_rule(applies_to="number.victim"), r"test.json: rule a-rule: a rule of number.victim sets one of \['victim_group'\]"),
+    (_rule(when={"phrase_before": "strike_verb"}), r"test.json: rule a-rule: 'phrase_before' needs 'within'"),
 ])
 def test_a_broken_rule_fails_the_load_naming_file_and_rule(rule, message):
     with pytest.raises(RuleError, match=message):
