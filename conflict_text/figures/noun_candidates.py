@@ -5,13 +5,28 @@ from __future__ import annotations
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import noun_roles, role_of
 from conflict_text.figures.munitions import munition_noun
+from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
 from conflict_text.figures.words import Tok, end_before, is_definite, next_token, proclitic_length
+
+
+class NounContext:
+    """What the rules of phases noun.* (data/figure_rules/) read about a dual or singular noun."""
+
+    __slots__ = ("doc", "si", "sent", "at", "start", "definite", "outcome", "victim", "cue")
+
+    def __init__(self, doc: Document, si: int, tok: Tok, definite: bool):
+        self.doc, self.si, self.sent, self.definite = doc, si, doc.sents[si], definite
+        self.at = self.start = tok.start
+        self.outcome: str | None = None
+        self.victim: str | None = None
+        self.cue: tuple | None = None  # the outcome cue the outcome was read from
 
 
 def noun_candidates(doc: Document, si: int) -> None:
     text = doc.text
     g = doc.grammar
+    phase = rule_table().phase
     sent = doc.sents[si]
     toks = [Tok(text[start:end], start, end) for start, _, _, end in doc.sentence_phrases("noun", sent)]
     if not toks:
@@ -34,11 +49,9 @@ def noun_candidates(doc: Document, si: int) -> None:
             continue
         if v is None:
             continue
-        if sent.covid:
-            doc.reject("noun-in-covid-sentence", tok.start, tok.end)
-            continue
-        if definite:
-            doc.reject("definite-noun", tok.start, tok.end)
+        ctx = NounContext(doc, si, tok, definite)
+        if rejected := phase.noun_read(ctx):
+            doc.reject(rejected, tok.start, tok.end)
             continue
         kind, group, number = v
         prev_end = end_before(text, tok.start, sent.start)
@@ -50,8 +63,9 @@ def noun_candidates(doc: Document, si: int) -> None:
             victim = "total" if kind == "outcome" else doc.refine_victim(group, tok, sent.end, tok.text, fired)
             if outcome is None:
                 outcome, cue = doc.context_outcome(si, tok.start, tok.end)
-                if outcome is not None and doc.threatened(si, cue, tok.start):
-                    doc.reject("noun-under-threat", tok.start, tok.end)
+                ctx.outcome, ctx.cue, ctx.victim = outcome, cue, victim
+                if rejected := phase.noun_outcome(ctx):
+                    doc.reject(rejected, tok.start, tok.end)
                     continue
                 if cue is not None:
                     fired.append("outcome-cue-after" if cue[0] >= tok.end else "outcome-cue-before")
@@ -123,8 +137,9 @@ def noun_candidates(doc: Document, si: int) -> None:
         elif adjacent_cue or after_cue:
             cue = adjacent_cue or after_cue
             outcome = [i for i in cue[2] if (i[1] if cue is adjacent_cue else i[2])][0][0]
-            if adjacent_cue and doc.threatened(si, adjacent_cue, tok.start):
-                doc.reject("noun-under-threat", tok.start, tok.end)
+            ctx.outcome, ctx.cue, ctx.victim = outcome, cue, victim
+            if rejected := phase.noun_outcome(ctx):
+                doc.reject(rejected, tok.start, tok.end)
                 continue
             c = Candidate("cas", tok.start + proclitic_length(prefix), tok.end, 1, "exact", si, outcome=outcome,
                           victim=victim, head_end=tok.end,

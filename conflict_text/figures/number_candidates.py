@@ -19,11 +19,12 @@ _GROUP_MEMBERS = (("victim", "fighters", "plural"),)
 class NumberContext:
     """What the rules of data/figure_rules/ read about a number: filled in as the engine reads it."""
 
-    __slots__ = ("doc", "si", "sent", "ns", "value", "before", "after", "i", "head", "roles", "start", "outcome",
-                 "victim", "cue")
+    __slots__ = ("doc", "si", "sent", "ns", "kind", "at", "definite", "value", "before", "after", "i", "head", "roles",
+                 "start", "outcome", "victim", "cue")
 
     def __init__(self, doc: Document, si: int, ns: NumberSpan):
         self.doc, self.si, self.sent, self.ns = doc, si, doc.sents[si], ns
+        self.kind, self.at, self.definite = ns.kind, ns.start, ns.definite
         # the words around the number, read once the number itself passed the rules of phase "number"
         self.before: list[Tok] = []
         self.after: list[Tok] = []
@@ -51,6 +52,7 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
         return doc.reject(rejected, ns.start, ns.end)
     if ns.definite and qualifier_before(text, ns.start, sent.start):
         ns = ctx.ns = NumberSpan(ns.value, ns.start, ns.end, ns.kind, False, ns.text)  # «نحو الـ20» is not anaphoric
+        ctx.definite = False
     before = ctx.before = sent.tokens(max(sent.start, ns.start - 40), ns.start, last=3)
     after = ctx.after = sent.tokens(ns.end, min(sent.end, ns.end + 100), 8)
     i = 0

@@ -21,8 +21,11 @@ may instead make it a munition figure ({"munition_type": ...}), those of phase v
 The phases come in the order the engine reads a number: number (the number alone), form (with its
 neighbours), named (once what it counts is read), untyped_weapon (a weapon noun of no known type), strike
 (strikes and sorties), counted (after weapons and strikes are taken), typed (after the counted noun typed
-it), outcome (after the outcome cue is read), victim (last). Rules whose condition is still engine code say
-{"in_code": "<module of conflict_text.figures>"}: that module records their id where it applies them.
+it), outcome (after the outcome cue is read), victim (last). Rules of a dual or singular noun (applies_to
+"noun.read", "noun.outcome") reject it before anything else is read / once its outcome is read; they read
+only the sentence, the outcome, the victim group and whether the noun is definite (NOUN_ATOMS). Rules whose
+condition is still engine code say {"in_code": "<module of conflict_text.figures>"}: that module records
+their id where it applies them.
 
 The pattern language. A pattern is a dict of conditions that must all hold (a list of patterns too):
     {"word": REL, "in": LIST}         the word at REL is in word list LIST: REL -1, -2 count back from the
@@ -69,9 +72,14 @@ RULE_KEYS = {"id", "applies_to", "when", "sets", "why", "examples", "counterexam
 REQUIRED_KEYS = RULE_KEYS - {"counterexamples"}
 EXAMPLE_KEYS = {"text", "expect", "mentions", "published"}
 NUMBER_PHASES = ("number", "form", "named", "untyped_weapon", "strike", "counted", "typed", "outcome", "victim")
+NOUN_PHASES = ("read", "outcome")
+# phase (applies_to) -> its attribute in RuleTable.phase
+PHASES = {**{f"number.{p}": p for p in NUMBER_PHASES}, **{f"noun.{p}": f"noun_{p}" for p in NOUN_PHASES}}
 # what the rules of a phase decide: a phase not named here only rejects ({"figure": false})
-PHASE_DECISIONS = {"strike": {"figure", "munition_type"}, "victim": {"victim_group"}}
-APPLIES_TO = {*(f"number.{p}" for p in NUMBER_PHASES), "number", "noun", "weapon", "structure", "attributes"}
+PHASE_DECISIONS = {"number.strike": {"figure", "munition_type"}, "number.victim": {"victim_group"}}
+# what the rules of noun phases may read: a noun has no neighbouring words or number form
+NOUN_ATOMS = {"sentence", "sentence_has", "outcome", "outcome_from", "victim", "definite", "predicate", "not", "any"}
+APPLIES_TO = {*PHASES, "number", "noun", "weapon", "structure", "attributes"}
 SETS = {"figure", "kind", "outcome", "victim_group", "munition_type", "value", "qualifier", "unit", "parent",
         "superseded", "disputed", "merged_into", "location", "perpetrator", "claimant", "period"}
 ENGINE_MODULES = {"number_candidates", "noun_candidates", "munitions", "document", "structure", "qualifiers",
@@ -134,6 +142,7 @@ class _Compiler:
         self.lists, self.phrase_lists, self.predicates = lists, phrase_lists, predicates
         self.names: dict[str, object] = {"phrase_key": phrase_key, "in_vocab": in_vocab}
         self.where = ""
+        self.atoms = ATOMS  # what the patterns of the rule being compiled may read
 
     def fail(self, message: str):
         raise RuleError(f"{self.where}: {message}")
@@ -148,9 +157,10 @@ class _Compiler:
             return "(" + " and ".join(self.expression(p) for p in pattern) + ")"
         if not isinstance(pattern, dict) or not pattern:
             self.fail(f"a pattern is a non-empty object or list, not {pattern!r}")
-        unknown = set(pattern) - ATOMS
+        unknown = set(pattern) - self.atoms
         if unknown:
-            self.fail(f"unknown pattern keys {sorted(unknown)}")
+            self.fail(f"unknown pattern keys {sorted(unknown)}" if set(pattern) - ATOMS else
+                      f"a rule of nouns may not read {sorted(unknown)}")
         if "word" in pattern or "words" in pattern:
             return self._word(pattern)
         if "phrase_before" in pattern:
@@ -163,7 +173,7 @@ class _Compiler:
         if key == "any":
             return "(" + " or ".join(self.expression(p) for p in arg) + ")"
         if key == "number_kind":
-            return f"(ctx.ns.kind in {self.constant(frozenset(arg))})"
+            return f"(ctx.kind in {self.constant(frozenset(arg))})"
         if key == "fraction":
             fraction = "(ctx.ns.value is not None and not float(ctx.ns.value).is_integer())"
             return fraction if arg else f"(not {fraction})"
@@ -189,12 +199,12 @@ class _Compiler:
         if key == "outcome_from":
             if arg not in ("cue_before", "cue_after"):
                 self.fail(f"outcome_from is cue_before or cue_after, not {arg!r}")
-            return f"(ctx.cue is not None and ctx.cue[0] {'>' if arg == 'cue_after' else '<='} ctx.ns.start)"
+            return f"(ctx.cue is not None and ctx.cue[0] {'>' if arg == 'cue_after' else '<='} ctx.at)"
         if key in ("victim_read", "value_known"):
             attribute = "victim" if key == "victim_read" else "value"
             return f"(ctx.{attribute} is {'not ' if arg else ''}None)"
         if key == "definite":
-            return f"(ctx.ns.definite is {bool(arg)})"
+            return f"(ctx.definite is {bool(arg)})"
         if key == "predicate":
             if arg not in self.predicates:
                 self.fail(f"unknown predicate {arg!r}")
@@ -238,7 +248,7 @@ class _Compiler:
         if not isinstance(within, int) or within <= 0:
             self.fail("'phrase_before' needs 'within': a number of characters")
         rest = {k: v for k, v in pattern.items() if k not in ("phrase_before", "within")}
-        test = f"ctx.doc.has_phrase({name!r}, max(ctx.sent.start, ctx.ns.start - {within}), ctx.ns.start)"
+        test = f"ctx.doc.has_phrase({name!r}, max(ctx.sent.start, ctx.at - {within}), ctx.at)"
         return f"({test} and {self.expression(rest)})" if rest else test
 
     def _list(self, name) -> str:
@@ -294,19 +304,21 @@ def load_rules(files: dict[str, str], phrase_lists: frozenset[str], predicates: 
                 if when["in_code"] not in ENGINE_MODULES:
                     raise RuleError(f"{where}: in_code names no module of the engine: {when['in_code']!r}")
                 test = None
-            elif raw["applies_to"].startswith("number."):
-                decides = PHASE_DECISIONS.get(raw["applies_to"].removeprefix("number."), {"figure"})
+            elif raw["applies_to"] in PHASES:
+                decides = PHASE_DECISIONS.get(raw["applies_to"], {"figure"})
                 if not raw["sets"] or set(raw["sets"]) - decides or raw["sets"].get("figure", False) is not False:
                     raise RuleError(f"{where}: a rule of {raw['applies_to']} sets one of {sorted(decides)}"
                                     f"{' (figure: false)' if 'figure' in decides else ''}")
                 compiler.where = where
+                compiler.atoms = NOUN_ATOMS if raw["applies_to"].startswith("noun.") else ATOMS
                 test = compiler.expression(when)
             else:
-                raise RuleError(f"{where}: only number rules have patterns yet; the others say {{\"in_code\": module}}")
+                raise RuleError(f"{where}: only rules of a phase ({', '.join(PHASES)}) have patterns yet; "
+                                f"the others say {{\"in_code\": module}}")
             rules[rule_id] = Rule(rule_id, name, raw["applies_to"], when, raw["sets"], raw["why"], examples,
                                   _check_examples(where, raw, "counterexamples"), test)
-    phases = {p: compiler.phase([(r.id, r.test) for r in rules.values() if r.applies_to == f"number.{p}" and r.test])
-              for p in NUMBER_PHASES}
+    phases = {attribute: compiler.phase([(r.id, r.test) for r in rules.values() if r.applies_to == phase and r.test])
+              for phase, attribute in PHASES.items()}
     return RuleTable(rules, SimpleNamespace(**phases))
 
 
