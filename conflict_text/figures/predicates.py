@@ -79,3 +79,17 @@ def outcome_cue_right_before(ctx) -> bool:
     """An outcome cue read before numbers ends right before the number («مقتل العشرات»)."""
     text, ns = ctx.doc.text, ctx.ns
     return any(c[1] <= ns.start and not text[c[1]:ns.start].strip() and any(i[1] for i in c[2]) for c in ctx.sent.cues)
+
+
+@predicate
+def toll_denied_in_next_sentences(ctx) -> bool:
+    """One of the two sentences after the figure's, with no casualty figure of its own or between, denies
+    attacks or tolls («ونفت الوزارة تنفيذ الغارات»): a denial of something else (an agreement) does not count."""
+    doc = ctx.doc
+    for si in range(ctx.si + 1, min(ctx.si + 3, len(doc.sents))):
+        if si in ctx.figure_sentences:
+            return False  # the denial is that figure's
+        sent = doc.sents[si]
+        if doc.sentence_phrases("denial", sent) and doc.sentence_phrases("denial_topic", sent):
+            return True
+    return False

@@ -23,7 +23,9 @@ neighbours), named (once what it counts is read), untyped_weapon (a weapon noun 
 (strikes and sorties), counted (after weapons and strikes are taken), typed (after the counted noun typed
 it), outcome (after the outcome cue is read), victim (last). Rules of a dual or singular noun (applies_to
 "noun.read", "noun.outcome") reject it before anything else is read / once its outcome is read; they read
-only the sentence, the outcome, the victim group and whether the noun is definite (NOUN_ATOMS). Rules whose
+only the sentence, the outcome, the victim group and whether the noun is definite (NOUN_ATOMS). Rules of
+phase figure.dispute mark a casualty figure disputed ({"disputed": true}) once the document's figures are
+read; they read its sentence, outcome, victim group and value (FIGURE_ATOMS). Rules whose
 condition is still engine code say {"in_code": "<module of conflict_text.figures>"}: that module records
 their id where it applies them.
 
@@ -73,12 +75,17 @@ REQUIRED_KEYS = RULE_KEYS - {"counterexamples"}
 EXAMPLE_KEYS = {"text", "expect", "mentions", "published"}
 NUMBER_PHASES = ("number", "form", "named", "untyped_weapon", "strike", "counted", "typed", "outcome", "victim")
 NOUN_PHASES = ("read", "outcome")
+FIGURE_PHASES = ("dispute",)
 # phase (applies_to) -> its attribute in RuleTable.phase
-PHASES = {**{f"number.{p}": p for p in NUMBER_PHASES}, **{f"noun.{p}": f"noun_{p}" for p in NOUN_PHASES}}
+PHASES = {**{f"number.{p}": p for p in NUMBER_PHASES}, **{f"noun.{p}": f"noun_{p}" for p in NOUN_PHASES},
+          **{f"figure.{p}": f"figure_{p}" for p in FIGURE_PHASES}}
 # what the rules of a phase decide: a phase not named here only rejects ({"figure": false})
-PHASE_DECISIONS = {"number.strike": {"figure", "munition_type"}, "number.victim": {"victim_group"}}
+PHASE_DECISIONS = {"number.strike": {"figure", "munition_type"}, "number.victim": {"victim_group"},
+                   "figure.dispute": {"disputed"}}
 # what the rules of noun phases may read: a noun has no neighbouring words or number form
 NOUN_ATOMS = {"sentence", "sentence_has", "outcome", "outcome_from", "victim", "definite", "predicate", "not", "any"}
+# ... and of figure phases, which see a casualty figure once the document's figures are read
+FIGURE_ATOMS = {"sentence", "sentence_has", "outcome", "victim", "value_known", "predicate", "not", "any"}
 APPLIES_TO = {*PHASES, "number", "noun", "weapon", "structure", "attributes"}
 SETS = {"figure", "kind", "outcome", "victim_group", "munition_type", "value", "qualifier", "unit", "parent",
         "superseded", "disputed", "merged_into", "location", "perpetrator", "claimant", "period"}
@@ -160,7 +167,7 @@ class _Compiler:
         unknown = set(pattern) - self.atoms
         if unknown:
             self.fail(f"unknown pattern keys {sorted(unknown)}" if set(pattern) - ATOMS else
-                      f"a rule of nouns may not read {sorted(unknown)}")
+                      f"a rule of its phase may not read {sorted(unknown)}")
         if "word" in pattern or "words" in pattern:
             return self._word(pattern)
         if "phrase_before" in pattern:
@@ -306,11 +313,12 @@ def load_rules(files: dict[str, str], phrase_lists: frozenset[str], predicates: 
                 test = None
             elif raw["applies_to"] in PHASES:
                 decides = PHASE_DECISIONS.get(raw["applies_to"], {"figure"})
-                if not raw["sets"] or set(raw["sets"]) - decides or raw["sets"].get("figure", False) is not False:
+                if not raw["sets"] or set(raw["sets"]) - decides or raw["sets"].get("figure", False) is not False \
+                        or raw["sets"].get("disputed", True) is not True:
                     raise RuleError(f"{where}: a rule of {raw['applies_to']} sets one of {sorted(decides)}"
                                     f"{' (figure: false)' if 'figure' in decides else ''}")
                 compiler.where = where
-                compiler.atoms = NOUN_ATOMS if raw["applies_to"].startswith("noun.") else ATOMS
+                compiler.atoms = {"noun": NOUN_ATOMS, "figure": FIGURE_ATOMS}.get(raw["applies_to"].split(".")[0], ATOMS)
                 test = compiler.expression(when)
             else:
                 raise RuleError(f"{where}: only rules of a phase ({', '.join(PHASES)}) have patterns yet; "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from conflict_text.figures.document import Document
+from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
 
 
@@ -205,22 +206,24 @@ def _revisions(doc: Document, cas: list[Candidate]) -> None:
                 c.rules.append("raised-toll-supersedes-earlier")
 
 
+class FigureContext:
+    """What the rules of phases figure.* (data/figure_rules/) read about a casualty figure of the document."""
+
+    __slots__ = ("doc", "si", "sent", "outcome", "victim", "value", "figure_sentences")
+
+    def __init__(self, doc: Document, c: Candidate, figure_sentences: frozenset[int]):
+        self.doc, self.si, self.sent = doc, c.sent, doc.sents[c.sent]
+        self.outcome, self.victim, self.value = c.outcome, c.victim, c.value
+        self.figure_sentences = figure_sentences  # the sentences that hold a casualty figure
+
+
 def _denials(doc: Document, cas: list[Candidate]) -> None:
-    lex = doc.lex
-    text = doc.text
-    denied = [i for i, s in enumerate(doc.sents) if doc.sentence_phrases("denial", s)]
-    if not denied:
+    """Marks the figures a denial disputes (phase figure.dispute)."""
+    if not any(doc.sentence_phrases("denial", s) for s in doc.sents):
         return
-    with_figs = sorted({c.sent for c in cas})
-    for si in denied:
-        if si in with_figs:
-            targets, rule = {si}, "denied-in-sentence"
-        elif not doc.sentence_phrases("denial_topic", doc.sents[si]):
-            continue  # a denial of something else (an agreement, a withdrawal)
-        else:
-            before = [s for s in with_figs if s < si]
-            targets, rule = ({before[-1]} if before and si - before[-1] <= 2 else set()), "toll-denied-after"
-        for c in cas:
-            if c.sent in targets and not c.disputed:
-                c.disputed = True
-                c.rules.append(rule)
+    phase = rule_table().phase
+    figure_sentences = frozenset(c.sent for c in cas)
+    for c in cas:
+        if decided := phase.figure_dispute(FigureContext(doc, c, figure_sentences)):
+            c.disputed = True
+            c.rules.append(decided)

@@ -75,7 +75,7 @@ def _rule(**changes) -> dict:
     (_rule(sets={"victim_group": "fighters"}), r"test.json: rule a-rule: a rule of number.form sets one of \['figure'\]"),
     (_rule(applies_to="number.victim"), r"test.json: rule a-rule: a rule of number.victim sets one of \['victim_group'\]"),
     (_rule(when={"phrase_before": "strike_verb"}), r"test.json: rule a-rule: 'phrase_before' needs 'within'"),
-    (_rule(applies_to="noun.read"), r"test.json: rule a-rule: a rule of nouns may not read \['in', 'word'\]"),
+    (_rule(applies_to="noun.read"), r"test.json: rule a-rule: a rule of its phase may not read \['in', 'word'\]"),
 ])
 def test_a_broken_rule_fails_the_load_naming_file_and_rule(rule, message):
     with pytest.raises(RuleError, match=message):
