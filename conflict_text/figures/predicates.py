@@ -93,3 +93,33 @@ def toll_denied_in_next_sentences(ctx) -> bool:
         if doc.sentence_phrases("denial", sent) and doc.sentence_phrases("denial_topic", sent):
             return True
     return False
+
+
+@predicate
+def revised_later_in_its_sentence(ctx) -> bool:
+    """A revision word follows the figure in its sentence, no figure after it, and the figure is called
+    earlier or contrasted («وثقوا في وقت سابق مقتل خمسة، إلا أن الحصيلة ارتفعت»)."""
+    doc, c, sent = ctx.doc, ctx.figure, ctx.sent
+    revision = doc.phrases("revision", c.head_end, sent.end)
+    if not revision:
+        return False
+    if any(x.sent == c.sent and x.start > revision[0][0] for x in ctx.figures):
+        return False
+    return doc.has_phrase("earlier", sent.start, c.start) or \
+        doc.grammar.contrast_re.search(doc.text[c.head_end:revision[0][0]]) is not None
+
+
+@predicate
+def larger_toll_of_same_outcome(ctx) -> bool:
+    """The document states a larger total of the same outcome."""
+    c = ctx.figure
+    return any(n is not c and n.outcome == c.outcome and n.value is not None and n.value > c.value and n.parent is None
+               for n in ctx.figures)
+
+
+@predicate
+def raised_to_a_larger_toll_later(ctx) -> bool:
+    """A later sentence raises the toll of the same outcome and victims to a larger number."""
+    c = ctx.figure
+    return any(c.sent < n.sent and c.value < n.value and c.outcome == n.outcome and c.victim == n.victim
+               for n in ctx.raised_tolls)

@@ -38,6 +38,7 @@ The pattern language. A pattern is a dict of conditions that must all hold (a li
     {"word": REL, "is": [...]}        the word is written so
     {"word": REL, "ends_name": true}  the word ends the name of an entity mention
     {"phrase_before": LIST, "within": N}  a phrase of LIST lies in the N characters before the number
+                                      (or figure), or anywhere before it in its sentence: "within": "sentence"
     {"words": [REL, REL], "in": LIST} the two words, as one phrase, are in LIST
     {"number_kind": [...]}            digits, words, mixed, vague (numbers.scan_numbers); date, time ... otherwise
     {"fraction": true}                the value is not a whole number
@@ -49,6 +50,7 @@ The pattern language. A pattern is a dict of conditions that must all hold (a li
     {"outcome_from": "cue_before" | "cue_after"}  the outcome was read from a cue before / after the number
     {"victim_read": true}             a victim group was read from the counted noun
     {"value_known": true}             the number has a value (it is not «عشرات», «مئات» ...)
+    {"breakdown": true}               (figure phases) the figure is a breakdown of another
     {"definite": true}                the number carries the article («الـ13»)
     {"predicate": NAME}               a named predicate of conflict_text.figures.predicates
     {"not": PATTERN}, {"any": [PATTERN, ...]}
@@ -75,26 +77,28 @@ REQUIRED_KEYS = RULE_KEYS - {"counterexamples"}
 EXAMPLE_KEYS = {"text", "expect", "mentions", "published"}
 NUMBER_PHASES = ("number", "form", "named", "untyped_weapon", "strike", "counted", "typed", "outcome", "victim")
 NOUN_PHASES = ("read", "outcome")
-FIGURE_PHASES = ("dispute",)
+FIGURE_PHASES = ("supersede", "dispute")
 # phase (applies_to) -> its attribute in RuleTable.phase
 PHASES = {**{f"number.{p}": p for p in NUMBER_PHASES}, **{f"noun.{p}": f"noun_{p}" for p in NOUN_PHASES},
           **{f"figure.{p}": f"figure_{p}" for p in FIGURE_PHASES}}
 # what the rules of a phase decide: a phase not named here only rejects ({"figure": false})
 PHASE_DECISIONS = {"number.strike": {"figure", "munition_type"}, "number.victim": {"victim_group"},
-                   "figure.dispute": {"disputed"}}
+                   "figure.supersede": {"superseded"}, "figure.dispute": {"disputed"}}
 # what the rules of noun phases may read: a noun has no neighbouring words or number form
 NOUN_ATOMS = {"sentence", "sentence_has", "outcome", "outcome_from", "victim", "definite", "predicate", "not", "any"}
 # ... and of figure phases, which see a casualty figure once the document's figures are read
-FIGURE_ATOMS = {"sentence", "sentence_has", "outcome", "victim", "value_known", "predicate", "not", "any"}
+FIGURE_ATOMS = {"sentence", "sentence_has", "phrase_before", "within", "outcome", "victim", "value_known", "breakdown",
+                "predicate", "not", "any"}
 APPLIES_TO = {*PHASES, "number", "noun", "weapon", "structure", "attributes"}
 SETS = {"figure", "kind", "outcome", "victim_group", "munition_type", "value", "qualifier", "unit", "parent",
         "superseded", "disputed", "merged_into", "location", "perpetrator", "claimant", "period"}
 ENGINE_MODULES = {"number_candidates", "noun_candidates", "munitions", "document", "structure", "qualifiers",
                   "figures"}
 ATOMS = {"word", "words", "in", "is", "bare", "ends_name", "phrase_before", "within", "victim", "number_kind",
-         "fraction", "value_between", "counted_role",
+         "fraction", "value_between", "counted_role", "breakdown",
          "sentence", "sentence_has", "outcome", "outcome_from", "victim_read", "value_known", "definite", "predicate",
          "not", "any", "in_code"}
+NUMBER_ATOMS = ATOMS - {"breakdown"}  # what the rules of number phases may read
 
 
 class RuleError(ValueError):
@@ -207,6 +211,8 @@ class _Compiler:
             if arg not in ("cue_before", "cue_after"):
                 self.fail(f"outcome_from is cue_before or cue_after, not {arg!r}")
             return f"(ctx.cue is not None and ctx.cue[0] {'>' if arg == 'cue_after' else '<='} ctx.at)"
+        if key == "breakdown":
+            return f"(ctx.breakdown is {bool(arg)})"
         if key in ("victim_read", "value_known"):
             attribute = "victim" if key == "victim_read" else "value"
             return f"(ctx.{attribute} is {'not ' if arg else ''}None)"
@@ -252,10 +258,14 @@ class _Compiler:
         name, within = pattern["phrase_before"], pattern.get("within")
         if name not in self.phrase_lists:
             self.fail(f"unknown phrase list {name!r}")
-        if not isinstance(within, int) or within <= 0:
-            self.fail("'phrase_before' needs 'within': a number of characters")
+        if within == "sentence":
+            start = "ctx.sent.start"
+        elif isinstance(within, int) and within > 0:
+            start = f"max(ctx.sent.start, ctx.at - {within})"
+        else:
+            self.fail("'phrase_before' needs 'within': a number of characters, or \"sentence\"")
         rest = {k: v for k, v in pattern.items() if k not in ("phrase_before", "within")}
-        test = f"ctx.doc.has_phrase({name!r}, max(ctx.sent.start, ctx.at - {within}), ctx.at)"
+        test = f"ctx.doc.has_phrase({name!r}, {start}, ctx.at)"
         return f"({test} and {self.expression(rest)})" if rest else test
 
     def _list(self, name) -> str:
@@ -314,11 +324,12 @@ def load_rules(files: dict[str, str], phrase_lists: frozenset[str], predicates: 
             elif raw["applies_to"] in PHASES:
                 decides = PHASE_DECISIONS.get(raw["applies_to"], {"figure"})
                 if not raw["sets"] or set(raw["sets"]) - decides or raw["sets"].get("figure", False) is not False \
-                        or raw["sets"].get("disputed", True) is not True:
+                        or any(raw["sets"].get(flag, True) is not True for flag in ("superseded", "disputed")):
                     raise RuleError(f"{where}: a rule of {raw['applies_to']} sets one of {sorted(decides)}"
                                     f"{' (figure: false)' if 'figure' in decides else ''}")
                 compiler.where = where
-                compiler.atoms = {"noun": NOUN_ATOMS, "figure": FIGURE_ATOMS}.get(raw["applies_to"].split(".")[0], ATOMS)
+                compiler.atoms = {"noun": NOUN_ATOMS, "figure": FIGURE_ATOMS}.get(raw["applies_to"].split(".")[0],
+                                                                                 NUMBER_ATOMS)
                 test = compiler.expression(when)
             else:
                 raise RuleError(f"{where}: only rules of a phase ({', '.join(PHASES)}) have patterns yet; "

@@ -161,69 +161,49 @@ def structure(doc: Document) -> list[Candidate]:
             doc.reject("weapon-count-restated", c.start, c.end)
             continue
         muns.append(c)
-    _revisions(doc, kept)
-    _denials(doc, kept)
+    _superseded_and_disputed(doc, kept)
     return kept + muns
-
-
-def _revisions(doc: Document, cas: list[Candidate]) -> None:
-    lex = doc.lex
-    text = doc.text
-    for c in cas:
-        sent = doc.sents[c.sent]
-        rev = doc.phrases("revision", c.head_end, sent.end)
-        if not rev:
-            continue
-        later = [x for x in cas if x.sent == c.sent and x.start > rev[0][0]]
-        earlier = doc.has_phrase("earlier", sent.start, c.start)
-        contrast = doc.grammar.contrast_re.search(text[c.head_end:rev[0][0]])
-        if not later and (earlier or contrast):
-            c.superseded = True
-            c.rules.append("revised-later-in-sentence")
-    # «وكان المرصد وثق في وقت سابق مقتل 9»: a toll the text calls earlier, when a larger one is reported
-    for c in cas:
-        sent = doc.sents[c.sent]
-        if c.value is None or c.parent is not None or c.superseded:
-            continue
-        if doc.has_phrase("strong_earlier", sent.start, c.start) and any(
-                n is not c and n.outcome == c.outcome and n.value is not None and n.value > c.value and
-                n.parent is None for n in cas):
-            c.superseded = True
-            c.rules.append("earlier-toll-with-larger-one")
-    # «ارتفعت حصيلة القتلى إلى 15»: an earlier, smaller toll of the same people is superseded, unless the
-    # new figure is a cumulative total over a longer period («منذ بدء الحملة», «خلال أسبوع»)
-    for n in cas:
-        sent = doc.sents[n.sent]
-        if n.value is None or n.parent is not None:
-            continue
-        if not doc.has_phrase("revision", max(sent.start, n.start - 60), n.start) or \
-                doc.sentence_phrases("cumulative", sent):
-            continue
-        for c in cas:
-            if c.sent < n.sent and c.parent is None and c.value is not None and c.value < n.value and \
-                    c.outcome == n.outcome and c.victim == n.victim and not c.superseded:
-                c.superseded = True
-                c.rules.append("raised-toll-supersedes-earlier")
 
 
 class FigureContext:
     """What the rules of phases figure.* (data/figure_rules/) read about a casualty figure of the document."""
 
-    __slots__ = ("doc", "si", "sent", "outcome", "victim", "value", "figure_sentences")
+    __slots__ = ("doc", "figure", "si", "sent", "at", "outcome", "victim", "value", "breakdown", "figures",
+                 "figure_sentences", "raised_tolls")
 
-    def __init__(self, doc: Document, c: Candidate, figure_sentences: frozenset[int]):
-        self.doc, self.si, self.sent = doc, c.sent, doc.sents[c.sent]
-        self.outcome, self.victim, self.value = c.outcome, c.victim, c.value
-        self.figure_sentences = figure_sentences  # the sentences that hold a casualty figure
+    def __init__(self, doc: Document, c: Candidate, figures: list[Candidate], figure_sentences: frozenset[int],
+                 raised_tolls: list[Candidate]):
+        self.doc, self.figure, self.si, self.sent, self.at = doc, c, c.sent, doc.sents[c.sent], c.start
+        self.outcome, self.victim, self.value, self.breakdown = c.outcome, c.victim, c.value, c.parent is not None
+        self.figures = figures  # the document's casualty figures
+        self.figure_sentences = figure_sentences  # the sentences that hold one
+        self.raised_tolls = raised_tolls  # the figures a revision word introduces («ارتفعت الحصيلة إلى 15»)
 
 
-def _denials(doc: Document, cas: list[Candidate]) -> None:
-    """Marks the figures a denial disputes (phase figure.dispute)."""
-    if not any(doc.sentence_phrases("denial", s) for s in doc.sents):
-        return
+def _raised_tolls(doc: Document, cas: list[Candidate]) -> list[Candidate]:
+    """Totals right after a revision word («ارتفعت الحصيلة إلى 15»), unless cumulative over a longer period
+    («منذ بدء الحملة», «خلال أسبوع»)."""
+    raised = []
+    for n in cas:
+        sent = doc.sents[n.sent]
+        if n.value is not None and n.parent is None and \
+                doc.has_phrase("revision", max(sent.start, n.start - 60), n.start) and \
+                not doc.sentence_phrases("cumulative", sent):
+            raised.append(n)
+    return raised
+
+
+def _superseded_and_disputed(doc: Document, cas: list[Candidate]) -> None:
+    """Marks the figures the text revises (phase figure.supersede) and those a denial disputes (figure.dispute)."""
     phase = rule_table().phase
+    denials = any(doc.sentence_phrases("denial", s) for s in doc.sents)
+    raised = _raised_tolls(doc, cas)
     figure_sentences = frozenset(c.sent for c in cas)
     for c in cas:
-        if decided := phase.figure_dispute(FigureContext(doc, c, figure_sentences)):
+        ctx = FigureContext(doc, c, cas, figure_sentences, raised)
+        if decided := phase.figure_supersede(ctx):
+            c.superseded = True
+            c.rules.append(decided)
+        if denials and (decided := phase.figure_dispute(ctx)):
             c.disputed = True
             c.rules.append(decided)
