@@ -2,8 +2,10 @@
 
     extract_figures(body, mentions, published_date) -> Figures
 
-Pure functions, no I/O beyond reading the data files once. The rules are data: number words in
-data/number_words.json, cue words in data/figure_lexicon.json. The engine:
+Pure functions, no I/O beyond reading the data files once. The words are data: number words in
+data/number_words.json, cue and function words in data/figure_lexicon.json; and so are the rules: every
+decision on a number or noun is a named rule in data/figure_rules/ (see rules.py), and each figure lists
+the ids of the rules that made it. The engine:
 
 1. normalise the body (offset map back to the original), split sentences; find the phrases of every cue
    list in one pass of one Aho-Corasick automaton (each later «does list X occur here» is a bisect);
@@ -27,6 +29,8 @@ Modules, one responsibility each:
     noun_candidates    dual and singular nouns (step 2); munitions: weapon noun phrases
     structure          breakdowns, anaphora, restatements, revisions, denials (step 4)
     periods, attribution  step 5
+    rules, predicates  the rule table: loaded, validated, its patterns compiled; the named predicates it uses
+    explain            which rules made, typed or rejected each number and noun of a text
 """
 
 from __future__ import annotations
@@ -66,7 +70,6 @@ def read_figures(body: str, mentions: Sequence[EntityMention], published_date: d
     if rejections is not None:
         doc.rejections = []
     numbers = scan_numbers(text)
-    lex = doc.lex
     # only sentences holding a number, a counted noun or a weapon are analysed
     busy = {doc.sent_of(n.start) for n in numbers}
     busy.update(doc.sent_of(m[0]) for m in doc.phrases("noun", 0, len(text)))

@@ -36,7 +36,7 @@ class Attribution:
     def _sentence(self, si: int) -> _SentenceMentions:
         if si in self._sents:
             return self._sents[si]
-        doc, nt, lex, text = self.doc, self.nt, self.doc.lex, self.doc.text
+        doc, nt, text = self.doc, self.nt, self.doc.text
         victim_side = grammar().victim_side_re
         sent = doc.sents[si]
         s0, s1 = nt.to_original(sent.start, sent.end)

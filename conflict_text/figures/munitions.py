@@ -73,7 +73,6 @@ def munition_phrase(doc: Document, head: Tok, key: str, limit: int) -> tuple[str
 
 def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> None:
     lex = doc.lex
-    text = doc.text
     sent = doc.sents[si]
     _, key, number = mun
     entry = lex.munitions[key]

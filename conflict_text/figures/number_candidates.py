@@ -107,7 +107,7 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
         return doc.reject(rejected, ns.start, ns.end)
     mun = role_of(roles, "munition") if head else None
     if mun:
-        mtype, pend, mult, unit, mrules = munition_phrase(doc, head, mun[1], sent.end)
+        mtype, pend, _, unit, mrules = munition_phrase(doc, head, mun[1], sent.end)
         if mtype:
             q = "vague" if value is None else (qualifier_before(text, ns.start, sent.start)
                                               or qualifier_after(text, pend, sent.end) or "exact")
