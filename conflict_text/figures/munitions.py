@@ -5,6 +5,7 @@ from __future__ import annotations
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import noun_roles, role_of
 from conflict_text.figures.phrases import phrase_key
+from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
 from conflict_text.figures.words import SPACES, TOKEN_RE, Tok, is_definite, proclitic_length
 
@@ -71,14 +72,27 @@ def munition_phrase(doc: Document, head: Tok, key: str, limit: int) -> tuple[str
     return mtype, end, mult, unit, fired
 
 
+class WeaponContext:
+    """What the rules of phase weapon.read (data/figure_rules/) read about a weapon noun named without a number."""
+
+    __slots__ = ("doc", "si", "sent", "at", "munition_type", "noun_form", "definite", "counts_singly", "modified",
+                 "value")
+
+    def __init__(self, doc: Document, si: int, tok: Tok, munition_type: str | None, noun_form: str, definite: bool,
+                 entry: dict, phrase_end: int, value: int | None):
+        self.doc, self.si, self.sent, self.at = doc, si, doc.sents[si], tok.start
+        self.munition_type, self.noun_form, self.definite, self.value = munition_type, noun_form, definite, value
+        self.counts_singly = bool(entry.get("count_singular"))  # an indefinite singular counts one («بغارة»)
+        # modifiers after the noun extended its phrase or changed its type («قذيفة هاون», «صواريخ عنقودية»)
+        self.modified = munition_type != entry.get("type") or phrase_end != tok.end
+
+
 def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> None:
     lex = doc.lex
     sent = doc.sents[si]
     _, key, number = mun
     entry = lex.munitions[key]
     mtype, pend, mult, unit, fired = munition_phrase(doc, tok, key, sent.end)
-    if not mtype:
-        return doc.reject("weapon-without-type", tok.start, tok.end)
     definite = is_definite(prefix)
     value = None
     if number == "dual" or (number == "construct_dual" and doc.grammar.with_particle in prefix):
@@ -90,9 +104,8 @@ def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> 
     if mult > 1 and value in (None, 1):
         value = mult
         fired.append("weapon-multiplicity")
-    if value is None and number == "singular" and (definite or not entry.get("count_singular")) and \
-            mtype == entry.get("type") and pend == tok.end:
-        return doc.reject("bare-singular-weapon", tok.start, tok.end)
+    if rejected := rule_table().phase.weapon_read(WeaponContext(doc, si, tok, mtype, number, definite, entry, pend, value)):
+        return doc.reject(rejected, tok.start, tok.end)
     if value is None:
         doc.cands.append(Candidate("mun", tok.start + proclitic_length(prefix), pend, None, "unspecified", si, mtype=mtype,
                                    unit=unit, head_end=pend, rules=["weapon-named", *fired]))

@@ -25,7 +25,8 @@ it), outcome (after the outcome cue is read), victim (last). Rules of a dual or 
 "noun.read", "noun.outcome") reject it before anything else is read / once its outcome is read; they read
 only the sentence, the outcome, the victim group and whether the noun is definite (NOUN_ATOMS). Rules of
 phase figure.dispute mark a casualty figure disputed ({"disputed": true}) once the document's figures are
-read; they read its sentence, outcome, victim group and value (FIGURE_ATOMS). Rules whose
+read; they read its sentence, outcome, victim group and value (FIGURE_ATOMS). Rules of phase weapon.read
+reject a weapon noun named without a number (WEAPON_ATOMS). Rules whose
 condition is still engine code say {"in_code": "<module of conflict_text.figures>"}: that module records
 their id where it applies them.
 
@@ -51,6 +52,10 @@ The pattern language. A pattern is a dict of conditions that must all hold (a li
     {"victim_read": true}             a victim group was read from the counted noun
     {"value_known": true}             the number has a value (it is not «عشرات», «مئات» ...)
     {"breakdown": true}               (figure phases) the figure is a breakdown of another
+    {"weapon_typed": true}            (weapon phases) the weapon phrase names a munition type
+    {"noun_form": [...]}              (weapon phases) singular, dual, construct_dual or plural
+    {"counts_singly": true}           (weapon phases) the lexicon counts an indefinite singular as one
+    {"modified": true}                (weapon phases) words after the noun extended its phrase or type
     {"definite": true}                the number carries the article («الـ13»)
     {"predicate": NAME}               a named predicate of conflict_text.figures.predicates
     {"not": PATTERN}, {"any": [PATTERN, ...]}
@@ -77,28 +82,34 @@ REQUIRED_KEYS = RULE_KEYS - {"counterexamples"}
 EXAMPLE_KEYS = {"text", "expect", "mentions", "published"}
 NUMBER_PHASES = ("number", "form", "named", "untyped_weapon", "strike", "counted", "typed", "outcome", "victim")
 NOUN_PHASES = ("read", "outcome")
+WEAPON_PHASES = ("read",)
 FIGURE_PHASES = ("supersede", "dispute")
 # phase (applies_to) -> its attribute in RuleTable.phase
 PHASES = {**{f"number.{p}": p for p in NUMBER_PHASES}, **{f"noun.{p}": f"noun_{p}" for p in NOUN_PHASES},
-          **{f"figure.{p}": f"figure_{p}" for p in FIGURE_PHASES}}
+          **{f"weapon.{p}": f"weapon_{p}" for p in WEAPON_PHASES}, **{f"figure.{p}": f"figure_{p}" for p in FIGURE_PHASES}}
 # what the rules of a phase decide: a phase not named here only rejects ({"figure": false})
 PHASE_DECISIONS = {"number.strike": {"figure", "munition_type"}, "number.victim": {"victim_group"},
                    "figure.supersede": {"superseded"}, "figure.dispute": {"disputed"}}
-# what the rules of noun phases may read: a noun has no neighbouring words or number form
-NOUN_ATOMS = {"sentence", "sentence_has", "outcome", "outcome_from", "victim", "definite", "predicate", "not", "any"}
-# ... and of figure phases, which see a casualty figure once the document's figures are read
-FIGURE_ATOMS = {"sentence", "sentence_has", "phrase_before", "within", "outcome", "victim", "value_known", "breakdown",
-                "predicate", "not", "any"}
 APPLIES_TO = {*PHASES, "number", "noun", "weapon", "structure", "attributes"}
 SETS = {"figure", "kind", "outcome", "victim_group", "munition_type", "value", "qualifier", "unit", "parent",
         "superseded", "disputed", "merged_into", "location", "perpetrator", "claimant", "period"}
 ENGINE_MODULES = {"number_candidates", "noun_candidates", "munitions", "document", "structure", "qualifiers",
                   "figures"}
+# every key of the pattern language
 ATOMS = {"word", "words", "in", "is", "bare", "ends_name", "phrase_before", "within", "victim", "number_kind",
-         "fraction", "value_between", "counted_role", "breakdown",
-         "sentence", "sentence_has", "outcome", "outcome_from", "victim_read", "value_known", "definite", "predicate",
-         "not", "any", "in_code"}
-NUMBER_ATOMS = ATOMS - {"breakdown"}  # what the rules of number phases may read
+         "fraction", "value_between", "counted_role", "breakdown", "weapon_typed", "noun_form", "counts_singly",
+         "modified", "sentence", "sentence_has", "outcome", "outcome_from", "victim_read", "value_known", "definite",
+         "predicate", "not", "any", "in_code"}
+# what the rules of noun phases may read: a noun has no neighbouring words or number form
+NOUN_ATOMS = {"sentence", "sentence_has", "outcome", "outcome_from", "victim", "definite", "predicate", "not", "any"}
+# ... of weapon phases, which see a weapon noun named without a number
+WEAPON_ATOMS = {"sentence", "sentence_has", "definite", "value_known", "weapon_typed", "noun_form", "counts_singly",
+                "modified", "predicate", "not", "any"}
+# ... of figure phases, which see a casualty figure once the document's figures are read
+FIGURE_ATOMS = {"sentence", "sentence_has", "phrase_before", "within", "outcome", "victim", "value_known", "breakdown",
+                "predicate", "not", "any"}
+# ... and of number phases
+NUMBER_ATOMS = ATOMS - {"breakdown", "weapon_typed", "noun_form", "counts_singly", "modified"}
 
 
 class RuleError(ValueError):
@@ -141,6 +152,7 @@ def _word_lists() -> dict[str, frozenset[str]]:
 
 
 _ALL_ROLES = frozenset({"victim", "outcome", "munition", "others"})  # the kinds of role in the noun lexicon
+_NOUN_FORMS = frozenset({"singular", "dual", "construct_dual", "plural"})  # the forms of a noun in the lexicon
 
 
 class _Compiler:
@@ -211,8 +223,14 @@ class _Compiler:
             if arg not in ("cue_before", "cue_after"):
                 self.fail(f"outcome_from is cue_before or cue_after, not {arg!r}")
             return f"(ctx.cue is not None and ctx.cue[0] {'>' if arg == 'cue_after' else '<='} ctx.at)"
-        if key == "breakdown":
-            return f"(ctx.breakdown is {bool(arg)})"
+        if key in ("breakdown", "counts_singly", "modified"):
+            return f"(ctx.{key} is {bool(arg)})"
+        if key == "weapon_typed":
+            return f"(ctx.munition_type is {'not ' if arg else ''}None)"
+        if key == "noun_form":
+            if set(arg) - _NOUN_FORMS:
+                self.fail(f"unknown noun forms {sorted(set(arg) - _NOUN_FORMS)}")
+            return f"(ctx.noun_form in {self.constant(frozenset(arg))})"
         if key in ("victim_read", "value_known"):
             attribute = "victim" if key == "victim_read" else "value"
             return f"(ctx.{attribute} is {'not ' if arg else ''}None)"
@@ -328,8 +346,8 @@ def load_rules(files: dict[str, str], phrase_lists: frozenset[str], predicates: 
                     raise RuleError(f"{where}: a rule of {raw['applies_to']} sets one of {sorted(decides)}"
                                     f"{' (figure: false)' if 'figure' in decides else ''}")
                 compiler.where = where
-                compiler.atoms = {"noun": NOUN_ATOMS, "figure": FIGURE_ATOMS}.get(raw["applies_to"].split(".")[0],
-                                                                                 NUMBER_ATOMS)
+                compiler.atoms = {"noun": NOUN_ATOMS, "weapon": WEAPON_ATOMS,
+                                  "figure": FIGURE_ATOMS}.get(raw["applies_to"].split(".")[0], NUMBER_ATOMS)
                 test = compiler.expression(when)
             else:
                 raise RuleError(f"{where}: only rules of a phase ({', '.join(PHASES)}) have patterns yet; "
