@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install browser run reextract test ui eval sql clean-warehouse
+.PHONY: install browser run reextract test ui eval sql explain clean-warehouse
 
 install: $(SYNCED)
 
@@ -51,6 +51,11 @@ test: install browser
 
 ui: install
 	$(VENV)/bin/python -m pipelines ui --port $(UI_PORT)
+
+# Which rules made, typed or rejected each number of a sentence: make explain TEXT="قتل 12 مدنيا بينهم 4 أطفال"
+explain: install
+	@test -n "$(TEXT)" || { echo 'usage: make explain TEXT="…sentence…"'; exit 2; }
+	$(VENV)/bin/python -m pipelines explain "$(TEXT)"
 
 # Measure the extraction on your own annotated articles: make eval ARTICLES=dir/of/txt GOLD=dir/of/json
 eval: install

@@ -57,6 +57,7 @@ class CasualtyFigure:
     period_end: date | None = None
     disputed: bool = False
     superseded: bool = False
+    rules: list[str] = field(default_factory=list)  # ids of the rules that made it, in the order they applied (figures.rules)
 
 
 @dataclass(slots=True)
@@ -78,6 +79,7 @@ class MunitionFigure:
     claimant: str | None = None
     period_start: date | None = None
     period_end: date | None = None
+    rules: list[str] = field(default_factory=list)  # ids of the rules that made it, in the order they applied (figures.rules)
 
 
 @dataclass(slots=True)

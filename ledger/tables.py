@@ -117,6 +117,7 @@ _FIGURE_CONTEXT = {
     "claimant": (_S, "Who states the number"),
     "period_start": (_D, "Start of the period covered, where stated"),
     "period_end": (_D, "End of the period covered, where stated"),
+    "rules": (pl.List(_S), "Ids of the extraction rules that made the figure (conflict_text/data/figure_rules/)"),
 }
 
 CASUALTY_FIGURES = Table(

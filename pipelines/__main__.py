@@ -1,6 +1,7 @@
 """Command line: `python -m pipelines run` processes the inbox once and prints a summary;
-`python -m pipelines eval` measures the extraction against gold annotations; `python -m pipelines ui`
-serves the Dagster UI of the warehouse.
+`python -m pipelines eval` measures the extraction against gold annotations; `python -m pipelines explain
+"…"` prints each number and noun of a text with the rules that made, typed or rejected it; `python -m
+pipelines ui` serves the Dagster UI of the warehouse.
 
 Exit codes: 0 the run published (quarantined documents included) or had nothing to do; 1 a batch
 was blocked (the previous publication is kept); 2 a usage or configuration error.
@@ -38,10 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     query = sub.add_parser("sql", help="print a query's result over the catalog, read-only")
     query.add_argument("query", help="SQL over the views of WAREHOUSE_DIR/conflict.duckdb")
     query.add_argument("--max-rows", type=int, default=200)
+    explain = sub.add_parser("explain", help="print each number and noun of a text with the rules that made, typed or rejected it")
+    explain.add_argument("text", help="a sentence or more of Arabic news text (entities from the shipped gazetteer)")
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon for WAREHOUSE_DIR's Dagster home")
     ui.add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
-    commands = {"run": _run, "eval": _evaluate, "sql": _sql, "ui": _ui}
+    commands = {"run": _run, "eval": _evaluate, "sql": _sql, "explain": _explain, "ui": _ui}
     return commands[args.command](args)
 
 
@@ -103,6 +106,18 @@ def _sql(args: argparse.Namespace) -> int:
         except duckdb.Error as exc:
             print(f"query failed: {exc}", file=sys.stderr)
             return 1
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from conflict_text.entities import find_mentions
+    from conflict_text.figures.explain import explain
+
+    decisions = explain(args.text, find_mentions(args.text), None)
+    for d in decisions:
+        print(f"«{d.surface}» [{d.char_start}:{d.char_end}] {d.verdict}: {', '.join(d.rules)}")
+    if not decisions:
+        print("no number or counted noun")
     return 0
 
 

@@ -19,15 +19,21 @@ STAGE_MODULES = {"documents": "assets/documents.py", "entity_mentions": "assets/
                  "figures": "assets/figures.py"}
 
 
+def _source_file(module: str) -> str:
+    """The file under conflict_text/ of a dotted module name below it: a module, or a package's __init__.py."""
+    path = module.replace(".", "/")
+    return f"{path}/__init__.py" if (TEXT / path).is_dir() else f"{path}.py"
+
+
 def _text_imports(path: Path) -> set[str]:
-    """conflict_text/<module>.py files that `path` imports."""
+    """conflict_text/ source files that `path` imports."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("conflict_text."):
             names.add(node.module.removeprefix("conflict_text."))
         elif isinstance(node, ast.Import):
             names.update(a.name.removeprefix("conflict_text.") for a in node.names if a.name.startswith("conflict_text."))
-    return {f"{name}.py" for name in names}
+    return {_source_file(name) for name in names}
 
 
 def _modules_run_by(stage: str) -> set[str]:
@@ -42,9 +48,11 @@ def _modules_run_by(stage: str) -> set[str]:
 
 
 def _data_files_named_by(module: str) -> set[str]:
+    """The data files whose name, or whose folder under conflict_text/ (data/figure_rules), the module names."""
     source = (TEXT / module).read_text("utf-8")
     files = [p for p in (TEXT / "data").rglob("*") if p.is_file() and p.suffix in (".json", ".csv")]
-    return {p.relative_to(TEXT).as_posix() for p in files if p.name in source}
+    return {p.relative_to(TEXT).as_posix() for p in files
+            if p.name in source or (p.parent != TEXT / "data" and p.parent.relative_to(TEXT).as_posix() in source)}
 
 
 def test_stage_modules_are_the_assets_of_every_stage():

@@ -1,0 +1,129 @@
+"""Weapon noun phrases: the munition type a noun and its modifiers name, and weapons named without a count."""
+
+from __future__ import annotations
+
+from conflict_text.figures.document import Document
+from conflict_text.figures.lexicon import noun_roles, role_of
+from conflict_text.figures.phrases import phrase_key
+from conflict_text.figures.rules import rule_table
+from conflict_text.figures.sentence import Candidate
+from conflict_text.figures.words import SPACES, TOKEN_RE, Tok, is_definite, proclitic_length
+
+
+def munition_phrase(doc: Document, head: Tok, key: str, limit: int) -> tuple[str | None, int, int, str | None, list[str]]:
+    """(type, phrase end, multiplicity, unit, the rules that typed it) of the weapon noun phrase starting at `head`."""
+    lex = doc.lex
+    text = doc.text
+    conjunction, with_particle = doc.grammar.conjunction, doc.grammar.with_particle
+    entry = lex.munitions[key]
+    found: list[str] = []
+    mult = 1
+    end = head.end
+    pos = head.end
+    for _ in range(3):
+        m = SPACES.match(text, pos)
+        pos = m.end()
+        if pos >= limit:
+            break
+        mm = doc.phrase_at("mod", pos)
+        if mm and mm[3] <= limit and not text.startswith(conjunction, pos):
+            t = lex.mods[phrase_key(text[pos - mm[1]:mm[3]])]
+            if t.startswith("x"):
+                mult = int(t[1:])
+            else:
+                found.append(t)
+            end = pos = mm[3]
+            continue
+        tm = TOKEN_RE.match(text, pos)
+        if not tm:
+            break
+        tok = tm.group()
+        if tok in ",،.;؛:" or tok.isdigit():
+            break
+        prefix, roles = noun_roles(tok)
+        if role_of(roles, "munition") and not (entry.get("type") is None and prefix.startswith(with_particle)):
+            # another weapon; one named after ب types an untyped head («هجوما بالقنابل العنقودية»)
+            break
+        if tok.startswith(conjunction) and noun_roles(tok)[1]:
+            break
+        if not (tok in lex.fillers or (tok.startswith(with_particle) and len(tok) > 3)):
+            break
+        pos = tm.end()
+    base = entry.get("type")
+    only = entry.get("only_types")
+    mtype = base
+    fired = []
+    if found:
+        best = min(found, key=lambda t: lex.precedence.get(t, 99))
+        if base is None:
+            mtype = best if (not only or best in only) else None
+            fired.append("weapon-typed-by-modifier")
+        else:
+            allowed = [t for t in found if t in lex.overrides.get(base, set())]
+            if allowed:
+                mtype = min(allowed, key=lambda t: lex.precedence.get(t, 99))
+                fired.append("weapon-modifier-overrides-noun")
+    elif entry.get("needs_modifier"):
+        mtype = None
+    unit = None
+    if mtype in ("chlorine_attack", "chemical_attack") and key in lex.carrier_units:
+        unit = lex.carrier_units[key]
+        fired.append("chemical-carrier-unit")
+    return mtype, end, mult, unit, fired
+
+
+class WeaponContext:
+    """What the rules of phase weapon.read (data/figure_rules/) read about a weapon noun named without a number."""
+
+    __slots__ = ("doc", "si", "sent", "at", "munition_type", "noun_form", "definite", "counts_singly", "modified",
+                 "value")
+
+    def __init__(self, doc: Document, si: int, tok: Tok, munition_type: str | None, noun_form: str, definite: bool,
+                 entry: dict, phrase_end: int, value: int | None):
+        self.doc, self.si, self.sent, self.at = doc, si, doc.sents[si], tok.start
+        self.munition_type, self.noun_form, self.definite, self.value = munition_type, noun_form, definite, value
+        self.counts_singly = bool(entry.get("count_singular"))  # an indefinite singular counts one («بغارة»)
+        # modifiers after the noun extended its phrase or changed its type («قذيفة هاون», «صواريخ عنقودية»)
+        self.modified = munition_type != entry.get("type") or phrase_end != tok.end
+
+
+def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> None:
+    lex = doc.lex
+    sent = doc.sents[si]
+    _, key, number = mun
+    entry = lex.munitions[key]
+    mtype, pend, mult, unit, fired = munition_phrase(doc, tok, key, sent.end)
+    definite = is_definite(prefix)
+    value = None
+    if number == "dual" or (number == "construct_dual" and doc.grammar.with_particle in prefix):
+        value = 2
+        fired.insert(0, "dual-weapon")
+    elif number == "singular" and entry.get("count_singular") and not definite:
+        value = 1
+        fired.insert(0, "singular-weapon-counts-one")
+    if mult > 1 and value in (None, 1):
+        value = mult
+        fired.append("weapon-multiplicity")
+    if rejected := rule_table().phase.weapon_read(WeaponContext(doc, si, tok, mtype, number, definite, entry, pend, value)):
+        return doc.reject(rejected, tok.start, tok.end)
+    if value is None:
+        doc.cands.append(Candidate("mun", tok.start + proclitic_length(prefix), pend, None, "unspecified", si, mtype=mtype,
+                                   unit=unit, head_end=pend, rules=["weapon-named", *fired]))
+    else:
+        doc.cands.append(Candidate("mun", tok.start + proclitic_length(prefix), pend, value, "exact", si, mtype=mtype, unit=unit,
+                                   head_end=pend, rules=fired))
+    doc.consumed.append((tok.start, pend))
+
+
+def material_candidates(doc: Document, si: int) -> None:
+    lex = doc.lex
+    sent = doc.sents[si]
+    if sent.covid:
+        return
+    for start, clitic, _, end in doc.sentence_phrases("material", sent):
+        if doc.is_consumed(start, end):
+            continue
+        doc.cands.append(Candidate("mun", start - clitic, end, None, "unspecified", si,
+                                   mtype=lex.materials[phrase_key(doc.text[start - clitic:end])], head_end=end,
+                                   rules=["weapon-material-named"]))
+        doc.consumed.append((start, end))
