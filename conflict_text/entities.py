@@ -159,7 +159,10 @@ class _Matcher:
         self.suffixes = c.get("place_name_suffixes", frozenset())
         self.roles = c.get("person_roles", frozenset())
         self.verbs = c.get("saying_verbs", frozenset())
-        self.first = c.get("first_names", frozenset())
+        self.given = c.get("given_names", frozenset())  # from Wikidata, common words filtered out
+        self.family = c.get("family_names", frozenset())
+        self.first = c.get("first_names", frozenset()) | self.given
+        self.person_names = self.given | self.family
         self.stop = c.get("stop_tokens", frozenset())
         self.media_cues = c.get("media_cues", frozenset())
         self.media_name_cues = c.get("media_name_cues", frozenset())
@@ -366,13 +369,15 @@ class _Matcher:
             if base == _ALI and doc.body[doc.to_body(e - 1)] == "ى":
                 base = None  # the preposition «على», folded like the name «علي»
             if base is not None:
+                ps = s + (len(t) - len(base))
                 j = self._person_end(doc, i, plain)
-                if j is not None:
-                    ps = s + (len(t) - len(base))
-                    if free(ps, ends[j]) and self._person_context(doc, i, j):
-                        claim(ps, ends[j], "person")
-                        resume = j + 1
-                        continue
+                if j is None or not free(ps, ends[j]) or not self._person_context(doc, i, j):
+                    # no cue: a known given name followed by known names is a person by itself
+                    j = self._known_name_end(doc, i, plain) if base in self.given else None
+                if j is not None and free(ps, ends[j]):
+                    claim(ps, ends[j], "person")
+                    resume = j + 1
+                    continue
         return out
 
     def _list_items(self, doc: _Doc, j, plural, place_name, free, claim) -> int:
@@ -464,6 +469,20 @@ class _Matcher:
         if nxt in _NAME_JOINERS and plain(j + 1) and words[j + 1] not in self.blocking:
             j += 1
         return j
+
+    def _known_name_end(self, doc: _Doc, i: int, plain) -> int | None:
+        """Index of the last token of the run of known given or family names after token i (None
+        when there is none); a joiner («بن», «أبو» …) counts when a known name follows it."""
+        words, names = doc.words, self.person_names
+        j = i
+        while plain(j + 1):
+            if words[j + 1] in names:
+                j += 1
+            elif words[j + 1] in _NAME_JOINERS and plain(j + 2) and words[j + 2] in names:
+                j += 2
+            else:
+                break
+        return j if j > i else None
 
     def _verb_before(self, doc: _Doc, i: int, window: int) -> bool:
         return not self.verb_forms.keys().isdisjoint(doc.words[max(0, i - window):i])

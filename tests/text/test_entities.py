@@ -116,3 +116,17 @@ def test_actors_and_places_across_the_war():
 def test_new_ambiguous_names_need_a_cue():
     ms = find_mentions("حضر الاجتماع وزير الخارجية، وقال إن الركبان عادوا إلى المدن الكبرى بعد صلاة الخلفاء الراشدين.")
     assert ms == []
+
+
+def test_known_given_and_family_names_are_a_person_without_a_cue():
+    got = _by_surface("ونعى الأهالي محمود العلي وخالد بن سعيد الذين قضوا تحت الأنقاض.")
+    assert got["محمود العلي"].entity_type == "person" and got["محمود العلي"].match_source == "pattern"
+    assert got["خالد بن سعيد"].entity_type == "person"
+
+
+def test_names_that_are_common_words_or_stand_alone_are_not_people():
+    # «سعيد» is a known given name, but not followed by a name; «سلام» and «جميل» are common words
+    # filtered out of the names list; «علي» (folded like «على») needs a cue.
+    for body in ("وقال إنه سعيد بالاتفاق، وإن السلام دائم، وإن عملهم جميل جداً.",
+                 "وصلت المساعدات على شاحنات إلى المدينة."):
+        assert not [m for m in find_mentions(body) if m.entity_type == "person"], body
