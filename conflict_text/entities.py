@@ -37,20 +37,7 @@ _SPACE_RUNS = re.compile("  +")
 _TOKEN_SPLIT = re.compile(r"(\w+)")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")
 _SENTENCE_END = re.compile(r"[.!?؟:\n]")
-_GROUP_CUES = frozenset(match_key(w) for w in (
-    "لواء", "ألوية", "كتيبة", "كتائب", "فرقة", "سرايا", "تجمع", "جيش", "فيلق", "حركة", "جبهة", "غرفة", "قوات",
-    "فصيل", "هيئة", "جماعة", "تنظيم", "ميليشيا", "مجلس", "مكتب", "وزارة", "منظمة", "الشبكة", "المرصد", "مركز"))
-_WEAK_MEDIA_CUES = frozenset(match_key(w) for w in ("موقع", "شبكة", "تلفزيون", "مراسل", "مراسلة", "لمراسل"))
-_NAME_JOINERS = frozenset(match_key(w) for w in ("أبو", "عبد", "بن", "ابن", "أم", "بني", "دي", "فان", "ولد", "آل", "أبي"))
-_SURNAME_TITLES = frozenset(match_key(w) for w in ("الشيخ", "الحاج", "الأمير", "الأب", "أمير", "الأستاذ", "شيخ"))
-_REGION_PREFIXES = tuple(match_key(w) + " " for w in ("ريف", "محافظة", "غوطة", "شمال", "جنوب", "شرق", "غرب"))
-_STREETS = frozenset(match_key(w) for w in ("شارع", "ساحة", "دوار", "مستشفى", "مشفى", "سجن", "جسر", "سوق", "حارة"))
-_AREA_CUES = frozenset(match_key(w) for w in ("منطقة", "مناطق"))
-_NOT_FIRST_NAMES = frozenset(match_key(w) for w in ("بان", "يان", "باسم"))
-_DESCRIPTORS = frozenset(match_key(w) for w in ("العسكري", "العسكرية"))
-_ORG_STRONG = frozenset(match_key(w) for w in ("وزارة", "منظمة", "مديرية", "مفوضية"))
-_HAI, _MUHAFAZA, _WIKALA, _WIZARA, _ALI = (match_key(w) for w in ("حي", "محافظة", "وكالة", "وزارة", "علي"))
-_ANBAA = frozenset(match_key(w) for w in ("أنباء", "الأنباء"))
+
 
 
 def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
@@ -65,9 +52,6 @@ def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
             if not clitic or len(word) > 1:
                 forms[clitic + word] = word
     return forms
-
-
-_NAME_JOINER_FORMS = _with_clitics(_NAME_JOINERS)
 
 
 def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -168,21 +152,35 @@ class _Matcher:
         self.media_name_cues = c.get("media_name_cues", frozenset())
         self.media_tails = c.get("media_name_tails", frozenset())
         self.nationality = c.get("nationality_adjectives", frozenset())
-        self.blocking = self.stop | self.verbs | (self.roles - _SURNAME_TITLES) | self.place_cues
-        self.media_all = self.media_name_cues | _WEAK_MEDIA_CUES
+        self.group_heads = c.get("group_heads", frozenset())
+        self.weak_media = c.get("weak_media_cues", frozenset())
+        self.joiners = c.get("name_joiners", frozenset())
+        self.joiner_forms = _with_clitics(self.joiners)
+        self.region_prefixes = tuple(w + " " for w in c.get("region_prefixes", ()))
+        self.streets = c.get("street_cues", frozenset())
+        self.area_cues = c.get("area_cues", frozenset())
+        self.descriptors = c.get("place_descriptors", frozenset())
+        self.news_words = c.get("news_words", frozenset())
+        self.second_suffixes = c.get("place_name_second_suffixes", frozenset())
+        # single words that rules name
+        self.hai, self.muhafaza, self.wikala, self.wizara, self.ali = (
+            next(iter(c.get(key, ())), None) for key in ("neighbourhood_cue", "governorate_word", "agency_cue",
+                                                           "ministry_cue", "name_spelt_like_a_preposition"))
+        self.blocking = self.stop | self.verbs | (self.roles - c.get("surname_titles", frozenset())) | self.place_cues
+        self.media_all = self.media_name_cues | self.weak_media
         # Token -> the cue word it is with its proclitics stripped (see _with_clitics).
         self.place_cue_forms = _with_clitics(self.place_cues)
         self.place_incl_forms = _with_clitics(self.place_incl)
         self.media_cue_forms = _with_clitics(self.media_cues)
         self.media_all_forms = _with_clitics(self.media_all)
-        self.org_forms = _with_clitics(_ORG_STRONG)
+        self.org_forms = _with_clitics(c.get("org_strong_cues", frozenset()))
         self.role_forms = _with_clitics(self.roles)
         self.verb_forms = _with_clitics(self.verbs)
         self.not_place_name_forms = _with_clitics(self.stop | self.place_cues | self.verbs | self.roles)
         # A first name starts a person only alone or after «و»/«ف», and not when it is a common word.
         self.first_name_forms = {
             t: name for t, name in _with_clitics(self.first).items()
-            if len(t) > 2 and name not in _NOT_FIRST_NAMES and len(t) - len(name) <= 1 and (t == name or t[0] in "وف")}
+            if len(t) > 2 and name not in c.get("not_first_names", frozenset()) and len(t) - len(name) <= 1 and (t == name or t[0] in "وف")}
         self.by_id = {r["entity_id"]: r for r in gaz.rows}
         self.entity_types = [r["entity_type"] for r in gaz.rows]
         self.mention_fields = [(r["entity_id"], r["entity_type"], r["name_ar"], r["name_en"]) for r in gaz.rows]
@@ -233,7 +231,7 @@ class _Matcher:
                 continue
             occupied[s:e] = b"\x01" * (e - s)
             out.append((s, e, idx, "gazetteer"))
-            if key.text.startswith(_REGION_PREFIXES):
+            if key.text.startswith(self.region_prefixes):
                 regions.append((s, e))
         return out, occupied
 
@@ -282,20 +280,20 @@ class _Matcher:
             if t in self.not_place_name_forms or len(t) < 2 or t.isdigit() \
                     or t.startswith(("لل", "بال")):
                 return None
-            if (len(t) > 4 and t.endswith(("ها", "هم"))) or t == _MUHAFAZA:
+            if (len(t) > 4 and t.endswith(("ها", "هم"))) or t == self.muhafaza:
                 return None
             if t in self.prefixes and not plain(i + 1):
                 return None
             j = i
             if t in self.prefixes and plain(i + 1) and words[i + 1] not in self.stop:
                 j = i + 1
-                if words[j] in _NAME_JOINERS and plain(j + 1):
+                if words[j] in self.joiners and plain(j + 1):
                     j += 1
             elif plain(i + 1) and words[i + 1].isdigit() and len(words[i + 1]) <= 3 and t in self.prefixes:
                 j = i + 1
             if plain(j + 1) and words[j + 1] in self.suffixes:
                 j += 1
-                if plain(j + 1) and words[j + 1] in ("الغربي", "الشرقي"):
+                if plain(j + 1) and words[j + 1] in self.second_suffixes:
                     j += 1
             return j
 
@@ -318,7 +316,7 @@ class _Matcher:
                     j += 1
                 resume = self._list_items(doc, j, cue in self.place_plural, place_name, free, claim)
                 continue
-            if cue is not None and plain(i + 1) and occupied[starts[i + 1]] == 0 and cue not in _AREA_CUES:
+            if cue is not None and plain(i + 1) and occupied[starts[i + 1]] == 0 and cue not in self.area_cues:
                 j = place_name(i + 1)
                 if j is not None:
                     if cue in self.place_incl and cue not in self.place_excl:
@@ -335,10 +333,10 @@ class _Matcher:
             # ---- media after «وكالة/صحيفة/قناة …» or quoted after «لـ»
             mcue = self.media_all_forms.get(t)
             if mcue is not None and i + 1 < ntok:
-                span = self._media_name(doc, i + 1, weak=mcue in _WEAK_MEDIA_CUES)
+                span = self._media_name(doc, i + 1, weak=mcue in self.weak_media)
                 if span is not None:
                     a, b = span
-                    start = s + (len(t) - len(mcue)) if mcue == _WIKALA and not any(
+                    start = s + (len(t) - len(mcue)) if mcue == self.wikala and not any(
                         q in sep(i + 1) for q in _QUOTES) else starts[a]
                     if free(start, ends[b]):
                         claim(start, ends[b], "media")
@@ -346,7 +344,7 @@ class _Matcher:
                     continue
             if t == "ل" and i + 1 < ntok and any(q in sep(i + 1) for q in _QUOTES):
                 b = self._quoted_end(doc, i + 1)
-                if b is not None and words[i + 1] not in _GROUP_CUES and self._verb_before(doc, i, 12) \
+                if b is not None and words[i + 1] not in self.group_heads and self._verb_before(doc, i, 12) \
                         and free(starts[i + 1], ends[b]):
                     claim(starts[i + 1], ends[b], "media")
                     resume = b + 1
@@ -355,7 +353,7 @@ class _Matcher:
             ocue = self.org_forms.get(t)
             if ocue is not None and plain(i + 1) and words[i + 1] not in self.stop and not occupied[starts[i + 1]]:
                 b = i + 1
-                if ocue != _WIZARA and plain(b + 1) and words[b + 1] not in self.blocking:
+                if ocue != self.wizara and plain(b + 1) and words[b + 1] not in self.blocking:
                     b += 1
                 if plain(b + 1) and words[b + 1] in self.nationality:
                     b += 1
@@ -366,7 +364,7 @@ class _Matcher:
                 continue
             # ---- people
             base = self.first_name_forms.get(t)
-            if base == _ALI and doc.body[doc.to_body(e - 1)] == "ى":
+            if base == self.ali and doc.body[doc.to_body(e - 1)] == "ى":
                 base = None  # the preposition «على», folded like the name «علي»
             if base is not None:
                 ps = s + (len(t) - len(base))
@@ -430,14 +428,14 @@ class _Matcher:
         between = text[ends[a - 1]:starts[a]]
         if any(q in between for q in _QUOTES):
             b = self._quoted_end(doc, a)
-            if b is None or words[a] in _GROUP_CUES:
+            if b is None or words[a] in self.group_heads:
                 return None
             return a, b
         if between != " ":
             return None
         t = words[a]
         b = a
-        if t in _ANBAA and a + 1 < len(words) and \
+        if t in self.news_words and a + 1 < len(words) and \
                 text[ends[a]:starts[a + 1]] == " ":
             b = a + 1
             t = words[b]
@@ -456,7 +454,7 @@ class _Matcher:
         words = doc.words
         t = words[i]
         j = i
-        if t in _NAME_JOINER_FORMS:  # «عبد الجبار …», «أبو محمد …»
+        if t in self.joiner_forms:  # «عبد الجبار …», «أبو محمد …»
             if not plain(j + 1):
                 return None
             j += 1
@@ -466,7 +464,7 @@ class _Matcher:
         if nxt in self.blocking or nxt.isdigit() or len(nxt) < 2:
             return None if j == i else j
         j += 1
-        if nxt in _NAME_JOINERS and plain(j + 1) and words[j + 1] not in self.blocking:
+        if nxt in self.joiners and plain(j + 1) and words[j + 1] not in self.blocking:
             j += 1
         return j
 
@@ -478,7 +476,7 @@ class _Matcher:
         while plain(j + 1):
             if words[j + 1] in names:
                 j += 1
-            elif words[j + 1] in _NAME_JOINERS and plain(j + 2) and words[j + 2] in names:
+            elif words[j + 1] in self.joiners and plain(j + 2) and words[j + 2] in names:
                 j += 2
             else:
                 break
@@ -536,7 +534,7 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
             prev, between = doc.prev_token(s)
             ps = s - len(between) - len(prev)
             cue = m.place_incl_forms.get(prev) if between == " " and ps >= 0 else None
-            if cue == _HAI:  # «حي X» with X a known place: the neighbourhood's surface keeps the cue
+            if cue == m.hai:  # «حي X» with X a known place: the neighbourhood's surface keeps the cue
                 s = ps + (len(prev) - len(cue))
                 occupied[s:e] = b"\x01" * (e - s)
             elif cue is not None and not text[s:e].startswith(cue + " "):
@@ -545,7 +543,7 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                 mentions.append(EntityMention(_pattern_id("location", text[cs:e]), "location", body[a:b],
                                               " ".join(body[a:b].split()), None, a, b, "pattern"))
                 occupied[cs:e] = b"\x01" * (e - cs)
-                if cue in _STREETS or gaz.stoplist.get(match_key(name_ar)) == "cue" or \
+                if cue in m.streets or gaz.stoplist.get(match_key(name_ar)) == "cue" or \
                         gaz.stoplist.get(text[s:e]) == "cue":
                     continue
         a, b = doc.span(s, e)
@@ -560,7 +558,7 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                                           "gazetteer"))
         else:
             words = surface.split()
-            if etype == "location" and len(words) > 2 and match_key(words[-1]) in _DESCRIPTORS:
+            if etype == "location" and len(words) > 2 and match_key(words[-1]) in m.descriptors:
                 words = words[:-1]  # «قاعدة حميميم العسكرية» -> «قاعدة حميميم»
             name_ar = " ".join(words)
             mentions.append(EntityMention(_pattern_id(etype, name), etype, surface, name_ar, None, a, b, "pattern"))
