@@ -31,8 +31,9 @@ from conflict_text.tokens import split_tokens
 
 _CLITICS = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", "لل"})
 _LIL_CLITICS = frozenset({"", "و", "ف"})
-# Other horizontal spaces become a space, and runs of spaces one space.
-_OTHER_SPACES = "\t\u00a0\u2009\u202f"
+# Other horizontal spaces become a space, and runs of spaces one space. So does «_», which joins the
+# words of a hashtag («#الدفاع_المدني»): the words are matched as written with spaces.
+_OTHER_SPACES = "\t\u00a0\u2009\u202f_"
 _SPACE_RUNS = re.compile("  +")
 _TOKEN_SPLIT = re.compile(r"(\w+)")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")

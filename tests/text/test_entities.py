@@ -130,3 +130,12 @@ def test_names_that_are_common_words_or_stand_alone_are_not_people():
     for body in ("وقال إنه سعيد بالاتفاق، وإن السلام دائم، وإن عملهم جميل جداً.",
                  "وصلت المساعدات على شاحنات إلى المدينة."):
         assert not [m for m in find_mentions(body) if m.entity_type == "person"], body
+
+
+def test_hashtag_words_joined_by_underscores_are_matched():
+    body = "وتعمل فرق #الدفاع_المدني في #ريف_حمص_الشمالي منذ الصباح، #سوريا"
+    got = _by_surface(body)
+    assert got["الدفاع_المدني"].entity_id == "org:syria_civil_defence"
+    assert got["ريف_حمص_الشمالي"].entity_type == "location" and got["سوريا"].entity_type == "location"
+    # an underscore inside a word that is no name leaves nothing behind
+    assert not find_mentions("رابط الصفحة: news_item_2019_final")
