@@ -171,6 +171,8 @@ class _Matcher:
         self.media_all = self.media_name_cues | self.weak_media
         # Token -> the cue word it is with its proclitics stripped (see _with_clitics).
         self.place_cue_forms = _with_clitics(self.place_cues)
+        facilities = c.get("facility_cues", frozenset())
+        self.facility_forms = _with_clitics(facilities)
         self.place_incl_forms = _with_clitics(self.place_incl)
         self.media_cue_forms = _with_clitics(self.media_cues)
         self.media_all_forms = _with_clitics(self.media_all)
@@ -188,6 +190,7 @@ class _Matcher:
         # Tokens that can start a discovery (cue words with their proclitics, first names, «لـ»):
         # one set lookup per token decides whether the token needs a closer look.
         self.triggers = frozenset(self.place_cue_forms.keys() | self.media_all_forms.keys() | self.org_forms.keys()
+                                  | self.facility_forms.keys()
                                   | self.first_name_forms.keys() | {"ل"})
 
     # ---------------------------------------------------------------- gazetteer
@@ -305,6 +308,15 @@ class _Matcher:
             s, e, t = starts[i], ends[i], words[i]
             if i < resume or occupied[s]:
                 continue
+            # ---- facilities: «مسجد X», «مدرسة الشهيد X Y», «مشفى “X”»
+            fcue = self.facility_forms.get(t)
+            if fcue is not None and i + 1 < ntok and not occupied[starts[i + 1]]:
+                j = self._facility_end(doc, i + 1)
+                fs = s + (len(t) - len(fcue))
+                if j is not None and free(fs, ends[j]):
+                    claim(fs, ends[j], "location")
+                    resume = j + 1
+                    continue
             # ---- places after a cue word
             cue = self.place_cue_forms.get(t)
             if cue is not None and plain(i + 1) and occupied[starts[i + 1]] and (
@@ -469,6 +481,43 @@ class _Matcher:
             j += 1
         return j
 
+    def _name_part(self, t: str) -> bool:
+        """Whether token t can be a word of a place's or a facility's name."""
+        return len(t) > 1 and not t.isdigit() and t not in self.not_place_name_forms \
+            and not t.startswith(("لل", "بال")) and not (len(t) > 4 and t.endswith(("ها", "هم")))
+
+    def _name_tail(self, doc: _Doc, j: int, limit: int = 3) -> int:
+        """Index of the last token of a name ending at token j or continued after it by definite
+        words («الهلالية», «الميداني») or a joiner and a word («عبد الرحمن»), at most `limit` more."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        last = min(len(words) - 1, j + limit)
+        while j < last and text[ends[j]:starts[j + 1]] == " ":
+            u = words[j + 1]
+            if u in self.joiners and j + 1 < last and text[ends[j + 1]:starts[j + 2]] == " " \
+                    and self._name_part(words[j + 2]):
+                j += 2
+            elif u.startswith("ال") and self._name_part(u):
+                j += 1
+            else:
+                break
+        return j
+
+    def _facility_end(self, doc: _Doc, a: int) -> int | None:
+        """Index of the last token of a facility's name starting at token a (after the facility noun),
+        None when the words there are no name: a quoted name, or a name part followed by name words
+        or itself definite, a joiner or a known name («مدرسة ابتدائية» is no name)."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        between = text[ends[a - 1]:starts[a]]
+        if any(q in between for q in _QUOTES):
+            return self._quoted_end(doc, a)
+        t = words[a]
+        if between != " " or not self._name_part(t):
+            return None
+        j = self._name_tail(doc, a)
+        if j == a and not (t.startswith("ال") or t in self.person_names or self.g.lookup(t)):
+            return None
+        return j
+
     def _known_name_end(self, doc: _Doc, i: int, plain) -> int | None:
         """Index of the last token of the run of known given or family names after token i (None
         when there is none); a joiner («بن», «أبو» …) counts when a known name follows it."""
@@ -516,8 +565,12 @@ def _matcher(gaz: Gazetteer) -> _Matcher:
     return m
 
 
+def _unquoted(name: str) -> str:
+    return "".join(ch for ch in name if ch not in _QUOTES)
+
+
 def _pattern_id(etype: str, name: str) -> str:
-    return f"pattern:{etype}:{match_key(name).replace(' ', '_')}"
+    return f"pattern:{etype}:{match_key(_unquoted(name)).replace(' ', '_')}"
 
 
 def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityMention]:
@@ -534,17 +587,19 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
         if etype == "location" and how == "gazetteer" and text[s - 1:s] in (" ", "\n"):
             prev, between = doc.prev_token(s)
             ps = s - len(between) - len(prev)
-            cue = m.place_incl_forms.get(prev) if between == " " and ps >= 0 else None
+            cue = (m.place_incl_forms.get(prev) or m.facility_forms.get(prev)) if between == " " and ps >= 0 else None
             if cue == m.hai:  # «حي X» with X a known place: the neighbourhood's surface keeps the cue
                 s = ps + (len(prev) - len(cue))
                 occupied[s:e] = b"\x01" * (e - s)
             elif cue is not None and not text[s:e].startswith(cue + " "):
                 cs = ps + (len(prev) - len(cue))
+                if cue in m.facility_forms:  # «مشفى أريحا الجراحي»
+                    e = doc.ends[m._name_tail(doc, bisect_left(doc.ends, e))]
                 a, b = doc.span(cs, e)
                 mentions.append(EntityMention(_pattern_id("location", text[cs:e]), "location", body[a:b],
                                               " ".join(body[a:b].split()), None, a, b, "pattern"))
                 occupied[cs:e] = b"\x01" * (e - cs)
-                if cue in m.streets or gaz.stoplist.get(match_key(name_ar)) == "cue" or \
+                if cue in m.streets or cue in m.facility_forms or gaz.stoplist.get(match_key(name_ar)) == "cue" or \
                         gaz.stoplist.get(text[s:e]) == "cue":
                     continue
         a, b = doc.span(s, e)
@@ -561,7 +616,7 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
             words = surface.split()
             if etype == "location" and len(words) > 2 and match_key(words[-1]) in m.descriptors:
                 words = words[:-1]  # «قاعدة حميميم العسكرية» -> «قاعدة حميميم»
-            name_ar = " ".join(words)
+            name_ar = _unquoted(" ".join(words))  # «جامع “عبد الله بن عمر”» -> «جامع عبد الله بن عمر»
             mentions.append(EntityMention(_pattern_id(etype, name), etype, surface, name_ar, None, a, b, "pattern"))
     mentions.sort(key=attrgetter("char_start", "char_end"))
     return mentions

@@ -139,3 +139,19 @@ def test_hashtag_words_joined_by_underscores_are_matched():
     assert got["ريف_حمص_الشمالي"].entity_type == "location" and got["سوريا"].entity_type == "location"
     # an underscore inside a word that is no name leaves nothing behind
     assert not find_mentions("رابط الصفحة: news_item_2019_final")
+
+
+def test_facilities_are_named_with_their_noun():
+    body = ("سقطت قذيفة قرب مسجد عبد الحميد الزهراوي، وأخرى على مدرسة نسيبة المازنية، ونقل الجرحى إلى "
+            "مشفى الرحمة التخصصي ثم إلى مشفى كفرنبل الجراحي، فيما تضرر جامع «خالد بن الوليد» وحديقة التجارة.")
+    got = _by_surface(body)
+    for name in ("مسجد عبد الحميد الزهراوي", "مدرسة نسيبة المازنية", "مشفى الرحمة التخصصي",
+                 "مشفى كفرنبل الجراحي", "حديقة التجارة"):
+        assert got[name].entity_type == "location" and got[name].match_source == "pattern", name
+    quoted = next(m for m in find_mentions(body) if m.surface.startswith("جامع"))
+    assert quoted.name_ar == "جامع خالد بن الوليد"
+
+
+def test_a_facility_noun_without_a_name_is_not_a_place():
+    body = "افتتحت مدرسة ابتدائية ومسجد صغير، وقصف مشفى ميداني، وعملت معلمة مدرسة جراء الحصار دون أجر."
+    assert not [m for m in find_mentions(body) if m.entity_type == "location"]
