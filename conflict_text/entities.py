@@ -37,6 +37,8 @@ _OTHER_SPACES = "\t\u00a0\u2009\u202f_"
 _SPACE_RUNS = re.compile("  +")
 _TOKEN_SPLIT = re.compile(r"(\w+)")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")
+_OPENERS = frozenset("(«\"“[")
+_CLOSERS = frozenset(")»\"”]")
 _SENTENCE_END = re.compile(r"[.!?؟:\n]")
 
 
@@ -319,7 +321,9 @@ class _Matcher:
                     continue
             # ---- places after a cue word
             cue = self.place_cue_forms.get(t)
-            if cue is not None and plain(i + 1) and occupied[starts[i + 1]] and (
+            # a name or list in brackets or quotes: «بلدة "X"», «قرى (X، Y، وZ)»
+            opened = cue is not None and i + 1 < ntok and sep(i + 1).strip(" ") in _OPENERS
+            if cue is not None and (plain(i + 1) or opened) and occupied[starts[i + 1]] and (
                     cue in self.place_plural or cue in self.place_excl):
                 r = starts[i + 1]
                 while occupied[r]:
@@ -327,19 +331,24 @@ class _Matcher:
                 j = i + 1
                 while j + 1 < ntok and ends[j + 1] <= r:
                     j += 1
-                resume = self._list_items(doc, j, cue in self.place_plural, place_name, free, claim)
+                resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name, free, claim)
                 continue
-            if cue is not None and plain(i + 1) and occupied[starts[i + 1]] == 0 and cue not in self.area_cues:
+            if cue is not None and (plain(i + 1) or opened) and occupied[starts[i + 1]] == 0 and (
+                    cue not in self.area_cues or opened):
                 j = place_name(i + 1)
+                if j is not None and opened:
+                    j = self._bracketed_end(doc, j)
+                    if cue not in self.place_plural and text[ends[j]:ends[j] + 1] not in _CLOSERS:
+                        j = None  # a quoted name after a singular cue is the whole quote
                 if j is not None:
-                    if cue in self.place_incl and cue not in self.place_excl:
+                    if cue in self.place_incl and cue not in self.place_excl and not opened:
                         cs = s + (len(t) - len(cue))
                         if free(cs, ends[j]):
                             claim(cs, ends[j], "location")
                     elif free(starts[i + 1], ends[j]):
                         claim(starts[i + 1], ends[j], "location")
                     if cue in self.place_plural or cue in self.place_excl:
-                        resume = self._list_items(doc, j, cue in self.place_plural, place_name, free, claim)
+                        resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name, free, claim)
                     else:
                         resume = j + 1
                     continue
@@ -391,10 +400,13 @@ class _Matcher:
                     continue
         return out
 
-    def _list_items(self, doc: _Doc, j, plural, place_name, free, claim) -> int:
-        """Continues a list of places after a cue: «بلدات X وY، وZ»; returns the next token index."""
+    def _list_items(self, doc: _Doc, j, plural, opened, place_name, free, claim) -> int:
+        """Continues a list of places after a cue: «بلدات X وY، وZ», «قرى (X، Y، وZ)»; returns the next
+        token index. After a plural cue an item may follow a bare comma («قرى X، Y، وZ»): such items
+        are kept once an item with «و», or the list's closing bracket, comes after them."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         k = j + 1
+        pending: list[tuple[int, int]] = []
         for _ in range(8):
             if k >= len(words):
                 break
@@ -403,28 +415,45 @@ class _Matcher:
             if between.strip(" ") not in ("", "،", ","):
                 break
             comma = "،" in between or "," in between
-            if not t.startswith("و") or len(t) < 4:
+            waw = t.startswith("و") and len(t) >= 4
+            if not (plural or comma) or not (waw or (plural and comma)):
                 break
-            if not (plural or comma):
-                break
-            if t[1:] in self.place_cue_forms:
+            name = t[1:] if waw else t
+            if name in self.place_cue_forms:
                 break  # a new cue: the main loop takes it
-            words[k] = t[1:]  # the name without «و», for place_name
+            words[k] = name  # the name without «و», for place_name
             end = place_name(k)
             words[k] = t
             if end is None:
                 break
-            name_start = starts[k] + 1
+            if opened:
+                end = self._bracketed_end(doc, end)
+            name_start = starts[k] + waw
             nxt = text[ends[end]:ends[end] + 2]
             if not plural and not (nxt == "" or nxt[0] in "،,.”\"'»)\n" or nxt.startswith(" و")):
                 break
             if not plural and not any(self.g.rows[x]["entity_type"] == "location"
                                       for x in self.g.lookup(text[name_start:ends[end]])):
                 break
-            if free(name_start, ends[end]):
-                claim(name_start, ends[end], "location")
+            pending.append((name_start, ends[end]))
+            if waw or text[ends[end]:ends[end] + 1] in _CLOSERS:
+                for a, b in pending:
+                    if free(a, b):
+                        claim(a, b, "location")
+                pending = []
             k = end + 1
         return k
+
+    def _bracketed_end(self, doc: _Doc, j: int) -> int:
+        """In a bracketed list a name runs on to the next separator: «(… والسبع بحرات)». The last token
+        of the item ending at token j or at most two words later, when a separator follows them."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        k = j
+        while k < min(j + 2, len(words) - 1) and text[ends[k]:starts[k + 1]] == " " \
+                and not words[k + 1].startswith("و") and self._name_part(words[k + 1]):
+            k += 1
+        after = text[ends[k]:ends[k] + 2]
+        return k if k == j or after[:1] in _CLOSERS or after[:1] in "،," or after == " و" else j
 
     def _quoted_end(self, doc: _Doc, a: int, limit: int = 4) -> int | None:
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words

@@ -155,3 +155,17 @@ def test_facilities_are_named_with_their_noun():
 def test_a_facility_noun_without_a_name_is_not_a_place():
     body = "افتتحت مدرسة ابتدائية ومسجد صغير، وقصف مشفى ميداني، وعملت معلمة مدرسة جراء الحصار دون أجر."
     assert not [m for m in find_mentions(body) if m.entity_type == "location"]
+
+
+def test_places_in_brackets_quotes_and_comma_lists_after_a_cue():
+    got = _by_surface("قصفت المدفعية قرى (تل مرق، والعوينات، وخربة الشيح) وبلدات الصفيرة، الرويسة، والحمرات "
+                      "ومناطق (السهلة، أم الزيتون) وبلدة «الكرمة الشرقية» وأحياء «الجورة والخمس بيوت».")
+    for name in ("تل مرق", "العوينات", "خربة الشيح", "الصفيرة", "الرويسة", "الحمرات", "السهلة", "أم الزيتون",
+                 "الكرمة الشرقية", "الجورة", "الخمس بيوت"):
+        assert got[name].entity_type == "location", name
+
+
+def test_a_comma_after_a_listed_place_does_not_make_the_next_words_places():
+    # a bare comma continues a list only when an item with «و» or the closing bracket follows
+    got = _by_surface("قصفت الطائرات قرى الصفيرة، أسفر القصف عن دمار واسع، وبلدة «الكرمة» في الريف.")
+    assert "الصفيرة" in got and "أسفر" not in got and "أسفر القصف" not in got
