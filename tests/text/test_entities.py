@@ -169,3 +169,14 @@ def test_a_comma_after_a_listed_place_does_not_make_the_next_words_places():
     # a bare comma continues a list only when an item with «و» or the closing bracket follows
     got = _by_surface("قصفت الطائرات قرى الصفيرة، أسفر القصف عن دمار واسع، وبلدة «الكرمة» في الريف.")
     assert "الصفيرة" in got and "أسفر" not in got and "أسفر القصف" not in got
+
+
+def test_rivers_and_their_regions():
+    got = _by_surface("تقدمت القوات على الضفة الشرقية لنهر الفرات، وتراجعت فصائل درع الفرات شرق الفرات، "
+                      "وفاض نهر العاصي قرب جسر الشغور.")
+    assert got["نهر الفرات"].entity_id == "place:river:euphrates"
+    assert got["فصائل درع الفرات"].entity_type == "armed_group" and got["شرق الفرات"].entity_type == "location"
+    assert got["نهر العاصي"].entity_id == "place:river:orontes"
+    # «العاصي» alone is also a family name: it needs the river's noun
+    ms = find_mentions("وقال المهندس سامر العاصي إن الجسر تضرر.")
+    assert not [m for m in ms if m.entity_type == "location"]
