@@ -333,9 +333,12 @@ class _Matcher:
                     j += 1
                 resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name, free, claim)
                 continue
-            if cue is not None and (plain(i + 1) or opened) and occupied[starts[i + 1]] == 0 and (
-                    cue not in self.area_cues or opened):
+            if cue is not None and (plain(i + 1) or opened) and occupied[starts[i + 1]] == 0:
                 j = place_name(i + 1)
+                if j is not None and cue in self.area_cues and not opened:
+                    # «منطقة» names a place only with a definite name («منطقة السكن الشبابي»), not
+                    # with an adjective («منطقة مكتظة»)
+                    j = self._name_tail(doc, j) if words[i + 1].startswith("ال") else None
                 if j is not None and opened:
                     j = self._bracketed_end(doc, j)
                     if cue not in self.place_plural and text[ends[j]:ends[j] + 1] not in _CLOSERS:

@@ -180,3 +180,10 @@ def test_rivers_and_their_regions():
     # «العاصي» alone is also a family name: it needs the river's noun
     ms = find_mentions("وقال المهندس سامر العاصي إن الجسر تضرر.")
     assert not [m for m in ms if m.entity_type == "location"]
+
+
+def test_an_area_cue_names_a_place_only_with_a_definite_name():
+    got = _by_surface("سقطت قذيفتان في منطقة المعامل الجديدة وأخرى في منطقة الكراجات، وهي منطقة مكتظة بالسكان.")
+    assert got["المعامل الجديدة"].entity_type == "location" and got["الكراجات"].entity_type == "location"
+    assert not [m for m in find_mentions("نزحت العائلات من منطقة مكتظة إلى منطقة آمنة نسبياً.")
+                if m.entity_type == "location"]
