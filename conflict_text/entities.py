@@ -173,6 +173,11 @@ class _Matcher:
         self.media_all = self.media_name_cues | self.weak_media
         # Token -> the cue word it is with its proclitics stripped (see _with_clitics).
         self.place_cue_forms = _with_clitics(self.place_cues)
+        # armed groups: a unit's head and its number («اللواء 155»), a head opening a quoted name
+        # («"تجمع العزة"») or followed by one («وحدات "حماية الشعب"»), an army and its nationality
+        self.unit_forms = _with_clitics(c.get("numbered_unit_heads", frozenset()))
+        self.group_head_forms = _with_clitics(c.get("armed_group_heads", frozenset()))
+        self.army_forms = _with_clitics(c.get("army_heads", frozenset()))
         facilities = c.get("facility_cues", frozenset())
         self.facility_forms = _with_clitics(facilities)
         self.place_incl_forms = _with_clitics(self.place_incl)
@@ -192,7 +197,8 @@ class _Matcher:
         # Tokens that can start a discovery (cue words with their proclitics, first names, «لـ»):
         # one set lookup per token decides whether the token needs a closer look.
         self.triggers = frozenset(self.place_cue_forms.keys() | self.media_all_forms.keys() | self.org_forms.keys()
-                                  | self.facility_forms.keys()
+                                  | self.facility_forms.keys() | self.unit_forms.keys() | self.group_head_forms.keys()
+                                  | self.army_forms.keys()
                                   | self.first_name_forms.keys() | {"ل"})
 
     # ---------------------------------------------------------------- gazetteer
@@ -265,7 +271,7 @@ class _Matcher:
         def claim(s: int, e: int, etype: str) -> None:
             name = text[s:e]
             entity_id = None
-            for idx in self.g.lookup(name):
+            for idx in self.g.lookup(_unquoted(name)):
                 if self.g.rows[idx]["entity_type"] == etype:
                     entity_id = self.g.rows[idx]["entity_id"]
                     break
@@ -310,6 +316,14 @@ class _Matcher:
             s, e, t = starts[i], ends[i], words[i]
             if i < resume or occupied[s]:
                 continue
+            # ---- armed groups
+            span = self._group_span(doc, i)
+            if span is not None:
+                gs = s + (len(t) - len(self.group_head_forms.get(t) or self.unit_forms.get(t) or self.army_forms[t]))
+                if free(gs, ends[span]):
+                    claim(gs, ends[span], "armed_group")
+                    resume = span + 1
+                    continue
             # ---- facilities: «مسجد X», «مدرسة الشهيد X Y», «مشفى “X”»
             fcue = self.facility_forms.get(t)
             if fcue is not None and i + 1 < ntok and not occupied[starts[i + 1]]:
@@ -512,6 +526,24 @@ class _Matcher:
         if nxt in self.joiners and plain(j + 1) and words[j + 1] not in self.blocking:
             j += 1
         return j
+
+    def _group_span(self, doc: _Doc, i: int) -> int | None:
+        """Index of the last token of an armed group starting at the head word i, or None."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        t = words[i]
+        if i + 1 >= len(words):
+            return None
+        after = text[ends[i]:starts[i + 1]]
+        if t in self.unit_forms and after == " " and words[i + 1].isdigit() and len(words[i + 1]) <= 3:
+            return i + 1
+        if t in self.army_forms and after == " " and words[i + 1] in self.nationality:
+            return i + 1
+        if t in self.group_head_forms:
+            if any(q in after for q in _OPENERS):  # the head before a quoted name
+                return self._quoted_end(doc, i + 1, 5)
+            if i > 0 and any(q in text[ends[i - 1]:starts[i]] for q in _OPENERS):  # a quoted name opening with it
+                return self._quoted_end(doc, i, 5)
+        return None
 
     def _name_part(self, t: str) -> bool:
         """Whether token t can be a word of a place's or a facility's name."""

@@ -187,3 +187,19 @@ def test_an_area_cue_names_a_place_only_with_a_definite_name():
     assert got["المعامل الجديدة"].entity_type == "location" and got["الكراجات"].entity_type == "location"
     assert not [m for m in find_mentions("نزحت العائلات من منطقة مكتظة إلى منطقة آمنة نسبياً.")
                 if m.entity_type == "location"]
+
+
+def test_armed_groups_from_their_heads():
+    body = ("قصفت مدفعية الفوج 46 مواقع «كتائب أنصار الحق»، وقال الناطق باسم \"تجمع أحرار الجبل\" إن "
+            "الجيش العراقي أغلق الحدود، فيما انسحبت وحدات \"حماية الشعب الكردية\" من القرية.")
+    got = _by_surface(body)
+    for name in ("الفوج 46", "كتائب أنصار الحق", "تجمع أحرار الجبل", "الجيش العراقي"):
+        assert got[name].entity_type == "armed_group", name
+    ypg = next(m for m in find_mentions(body) if m.surface.startswith("وحدات"))
+    assert ypg.entity_id == "group:ypg"
+
+
+def test_a_rank_a_long_quote_or_an_adjective_after_a_head_is_no_group():
+    body = ("وقال اللواء سمير الحداد إن \"قوات الحكومة لن تنسحب من المدينة مهما كلف الأمر\"، "
+            "وإن الجيش الكبير يحتاج إلى وقت.")
+    assert not [m for m in find_mentions(body) if m.entity_type == "armed_group" and m.match_source == "pattern"]
