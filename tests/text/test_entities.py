@@ -203,3 +203,9 @@ def test_a_rank_a_long_quote_or_an_adjective_after_a_head_is_no_group():
     body = ("وقال اللواء سمير الحداد إن \"قوات الحكومة لن تنسحب من المدينة مهما كلف الأمر\"، "
             "وإن الجيش الكبير يحتاج إلى وقت.")
     assert not [m for m in find_mentions(body) if m.entity_type == "armed_group" and m.match_source == "pattern"]
+
+
+def test_a_crew_word_before_the_civil_defence_is_not_part_of_its_name():
+    got = _by_surface("وعملت فرق الدفاع المدني على انتشال الضحايا، وأصيب اثنان من متطوعي الدفاع المدني.")
+    assert got["الدفاع المدني"].entity_id == "org:syria_civil_defence"
+    assert not [s for s in got if s.startswith(("فرق", "متطوعي"))]
