@@ -155,6 +155,8 @@ class _Matcher:
         self.media_name_cues = c.get("media_name_cues", frozenset())
         self.media_tails = c.get("media_name_tails", frozenset())
         self.nationality = c.get("nationality_adjectives", frozenset())
+        self.org_tails = self.nationality | c.get("org_name_tails", frozenset())
+        self.name_tails = {"organisation": self.org_tails, "armed_group": self.nationality}
         self.group_heads = c.get("group_heads", frozenset())
         self.weak_media = c.get("weak_media_cues", frozenset())
         self.joiners = c.get("name_joiners", frozenset())
@@ -260,8 +262,9 @@ class _Matcher:
         return prev in self.role_forms
 
     # ---------------------------------------------------------------- discovery
-    def discover(self, doc: _Doc, occupied: bytearray) -> list[tuple[int, int, str, str, str | None]]:
-        """(start, end, entity_type, name_ar, gazetteer entity_id or None), folded coordinates."""
+    def discover(self, doc: _Doc, occupied: bytearray, places: bytearray) -> list[tuple[int, int, str, str, str | None]]:
+        """(start, end, entity_type, name_ar, gazetteer entity_id or None), folded coordinates; `places`
+        is 1 where a gazetteer place lies."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         out: list[tuple[int, int, str, str, str | None]] = []
 
@@ -396,8 +399,11 @@ class _Matcher:
                     b += 1
                 if plain(b + 1) and words[b + 1] in self.nationality:
                     b += 1
+                while plain(b + 1) and words[b + 1] in self.org_tails:
+                    b += 1
                 start = s + (len(t) - len(ocue))
-                if free(start, ends[b]):
+                # a known place may be part of the name («مديرية صحة إدلب الحرة»): it stays a mention too
+                if occupied[start:ends[b]] == places[start:ends[b]]:
                     claim(start, ends[b], "organisation")
                 resume = b + 1
                 continue
@@ -545,6 +551,16 @@ class _Matcher:
                 return self._quoted_end(doc, i, 5)
         return None
 
+    def tail_end(self, doc: _Doc, e: int, tails: frozenset[str], occupied: bytearray) -> int:
+        """The end of a name ending at e, continued by free words of `tails` after single spaces."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        k = bisect_left(starts, e)
+        while k < len(words) and starts[k] == e + 1 and text[e] == " " and words[k] in tails and not occupied[starts[k]]:
+            occupied[e:ends[k]] = b"\x01" * (ends[k] - e)
+            e = ends[k]
+            k += 1
+        return e
+
     def _name_part(self, t: str) -> bool:
         """Whether token t can be a word of a place's or a facility's name."""
         return len(t) > 1 and not t.isdigit() and t not in self.not_place_name_forms \
@@ -666,10 +682,16 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                 if cue in m.streets or cue in m.facility_forms or gaz.stoplist.get(match_key(name_ar)) == "cue" or \
                         gaz.stoplist.get(text[s:e]) == "cue":
                     continue
+        elif etype in m.name_tails:  # «مديرية صحة إدلب» + «الحرة», «وحدات حماية المرأة» + «الكردية»
+            e = m.tail_end(doc, e, m.name_tails[etype], occupied)
         a, b = doc.span(s, e)
         mentions.append(EntityMention(entity_id, etype, body[a:b], name_ar, name_en, a, b, "gazetteer"))
     by_id = m.by_id
-    for s, e, etype, name, entity_id in m.discover(doc, occupied):
+    places = bytearray(len(occupied))
+    for s, e, idx, how in hits:
+        if m.entity_types[idx] == "location" and how == "gazetteer":
+            places[s:e] = b"\x01" * (e - s)
+    for s, e, etype, name, entity_id in m.discover(doc, occupied, places):
         a, b = doc.span(s, e)
         surface = body[a:b]
         if entity_id is not None:

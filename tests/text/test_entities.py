@@ -209,3 +209,15 @@ def test_a_crew_word_before_the_civil_defence_is_not_part_of_its_name():
     got = _by_surface("وعملت فرق الدفاع المدني على انتشال الضحايا، وأصيب اثنان من متطوعي الدفاع المدني.")
     assert got["الدفاع المدني"].entity_id == "org:syria_civil_defence"
     assert not [s for s in got if s.startswith(("فرق", "متطوعي"))]
+
+
+def test_organisation_names_may_hold_a_place_and_names_run_on_over_their_tails():
+    body = ("وقالت مديرية صحة حمص الحرة إن المصابين نقلوا، بحسب مديرية صحة إدلب الحرة، وانسحبت "
+            "وحدات حماية المرأة الكردية من القرية.")
+    got = _by_surface(body)
+    assert got["مديرية صحة حمص الحرة"].entity_type == "organisation" and got["حمص"].entity_type == "location"
+    assert got["مديرية صحة إدلب الحرة"].entity_id == "org:health_directorate_idlib"
+    assert got["وحدات حماية المرأة الكردية"].entity_id == "group:ypg"
+    # a tail word is no part of a name that is not followed by it directly
+    got = _by_surface("قصفت قوات النظام مواقع المعارضة السورية المسلحة.")
+    assert "قوات النظام" in got and not [s for s in got if s.endswith("السورية")]
