@@ -180,6 +180,7 @@ class _Matcher:
         self.unit_forms = _with_clitics(c.get("numbered_unit_heads", frozenset()))
         self.group_head_forms = _with_clitics(c.get("armed_group_heads", frozenset()))
         self.army_forms = _with_clitics(c.get("army_heads", frozenset()))
+        self.title_forms = _with_clitics(c.get("person_titles", frozenset()))
         facilities = c.get("facility_cues", frozenset())
         self.facility_forms = _with_clitics(facilities)
         self.place_incl_forms = _with_clitics(self.place_incl)
@@ -200,7 +201,7 @@ class _Matcher:
         # one set lookup per token decides whether the token needs a closer look.
         self.triggers = frozenset(self.place_cue_forms.keys() | self.media_all_forms.keys() | self.org_forms.keys()
                                   | self.facility_forms.keys() | self.unit_forms.keys() | self.group_head_forms.keys()
-                                  | self.army_forms.keys()
+                                  | self.army_forms.keys() | self.title_forms.keys()
                                   | self.first_name_forms.keys() | {"ل"})
 
     # ---------------------------------------------------------------- gazetteer
@@ -407,6 +408,15 @@ class _Matcher:
                     claim(start, ends[b], "organisation")
                 resume = b + 1
                 continue
+            # ---- people: a title and two words of an unknown name («اللواء فاليري سيمينوف»)
+            # (a known first name after the title is the next branch's: its name may be longer)
+            if t in self.title_forms and i + 1 < ntok and words[i + 1] not in self.first_name_forms and all(
+                    plain(k) and not words[k].startswith("ال") and words[k] not in self.blocking
+                    and words[k] not in self.joiners and self._name_part(words[k]) for k in (i + 1, i + 2)) \
+                    and free(starts[i + 1], ends[i + 2]):
+                claim(starts[i + 1], ends[i + 2], "person")
+                resume = i + 3
+                continue
             # ---- people
             base = self.first_name_forms.get(t)
             if base == self.ali and doc.body[doc.to_body(e - 1)] == "ى":
@@ -415,8 +425,10 @@ class _Matcher:
                 ps = s + (len(t) - len(base))
                 j = self._person_end(doc, i, plain)
                 if j is None or not free(ps, ends[j]) or not self._person_context(doc, i, j):
-                    # no cue: a known given name followed by known names is a person by itself
-                    j = self._known_name_end(doc, i, plain) if base in self.given else None
+                    # no cue: a known given name followed by known names is a person by itself, and so
+                    # is a known given name and one more word that end a short line (a byline)
+                    j = (self._known_name_end(doc, i, plain) or self._byline_end(doc, i, plain)) \
+                        if base in self.given else None
                 if j is not None and free(ps, ends[j]):
                     claim(ps, ends[j], "person")
                     resume = j + 1
@@ -600,7 +612,8 @@ class _Matcher:
 
     def _known_name_end(self, doc: _Doc, i: int, plain) -> int | None:
         """Index of the last token of the run of known given or family names after token i (None
-        when there is none); a joiner («بن», «أبو» …) counts when a known name follows it."""
+        when there is none); a joiner («بن», «أبو» …) counts when a known name follows it, and a
+        family name of the «الـ…ي» form («العكاري») may end the run."""
         words, names = doc.words, self.person_names
         j = i
         while plain(j + 1):
@@ -609,8 +622,26 @@ class _Matcher:
             elif words[j + 1] in self.joiners and plain(j + 2) and words[j + 2] in names:
                 j += 2
             else:
+                if self._nisba(words[j + 1]):
+                    j += 1
                 break
         return j if j > i else None
+
+    def _byline_end(self, doc: _Doc, i: int, plain) -> int | None:
+        """i + 1 when token i and the next word end a line of at most five words, else None."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        if not plain(i + 1) or not self._name_part(words[i + 1]) or words[i + 1] in self.blocking:
+            return None
+        line_end = text.find("\n", ends[i + 1])
+        if text[ends[i + 1]:line_end if line_end >= 0 else len(text)].strip(" .") or \
+                text.count(" ", text.rfind("\n", 0, starts[i]) + 1, ends[i + 1]) > 4:
+            return None
+        return i + 1
+
+    def _nisba(self, t: str) -> bool:
+        """Whether t reads as a family name of the «الـ…ي» form, not an adjective the lexicons know."""
+        return len(t) > 4 and t.startswith("ال") and t.endswith("ي") and t not in self.nationality \
+            and t not in self.suffixes and self._name_part(t)
 
     def _verb_before(self, doc: _Doc, i: int, window: int) -> bool:
         return not self.verb_forms.keys().isdisjoint(doc.words[max(0, i - window):i])

@@ -221,3 +221,18 @@ def test_organisation_names_may_hold_a_place_and_names_run_on_over_their_tails()
     # a tail word is no part of a name that is not followed by it directly
     got = _by_surface("قصفت قوات النظام مواقع المعارضة السورية المسلحة.")
     assert "قوات النظام" in got and not [s for s in got if s.endswith("السورية")]
+
+
+def test_people_from_family_names_bylines_and_titles():
+    body = ("حماة ــ سامر القطيفاني\n\nأصيب ثلاثة متطوعين هم: محمود الزعتري، وخالد العكيدي. "
+            "وقال الكولونيل بيتر ماكنزي إن الطائرات انسحبت، وأكد اللواء إيغور كوناشينكوف ذلك.")
+    got = _by_surface(body)
+    for name in ("سامر القطيفاني", "محمود الزعتري", "خالد العكيدي", "بيتر ماكنزي", "إيغور كوناشينكوف"):
+        assert got[name].entity_type == "person", name
+
+
+def test_no_person_from_a_title_before_numbers_or_an_adjective_after_a_name():
+    for body in ("تقدم اللواء 155 نحو التلال، وقال السيد وزير الخارجية إن الطريق مفتوح.",
+                 "ووصل سامر متأخراً، وكان حسن السوري في المدينة.",
+                 "قصف محمد الأمين المشفى أمس في المدينة\nوانقطعت الكهرباء"):
+        assert not [m for m in find_mentions(body) if m.entity_type == "person"], body
