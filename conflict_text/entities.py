@@ -450,7 +450,7 @@ class _Matcher:
             if between.strip(" ") not in ("", "،", ","):
                 break
             comma = "،" in between or "," in between
-            waw = t.startswith("و") and len(t) >= 4
+            waw = t.startswith("و") and (len(t) >= 4 or t[1:] in self.prefixes)  # «وأم X»
             if not (plural or comma) or not (waw or (plural and comma)):
                 break
             name = t[1:] if waw else t

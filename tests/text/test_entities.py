@@ -236,3 +236,17 @@ def test_no_person_from_a_title_before_numbers_or_an_adjective_after_a_name():
                  "ووصل سامر متأخراً، وكان حسن السوري في المدينة.",
                  "قصف محمد الأمين المشفى أمس في المدينة\nوانقطعت الكهرباء"):
         assert not [m for m in find_mentions(body) if m.entity_type == "person"], body
+
+
+def test_a_countryside_cue_leaves_the_bare_name_and_lists_take_short_prefixes():
+    got = _by_surface("سقطت قذائف على قرى الزيادية وأم الشرايط وتل الكرامة في ريف أبو حمام.")
+    for name in ("الزيادية", "أم الشرايط", "تل الكرامة", "أبو حمام"):
+        assert got[name].entity_type == "location", name
+    assert not [s for s in got if s.startswith("ريف")]
+
+
+def test_a_place_after_an_organisation_is_its_own_mention():
+    got = _by_surface("وقال مركز المصالحة الروسي في حميميم إن فرق الدفاع المدني في إدلب وفصائل الجيش الحر انسحبت.")
+    assert got["مركز المصالحة الروسي"].entity_type == "organisation" and got["حميميم"].entity_type == "location"
+    assert got["الدفاع المدني"].entity_type == "organisation" and got["إدلب"].entity_type == "location"
+    assert got["الجيش الحر"].entity_id == "group:fsa"
