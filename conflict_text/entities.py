@@ -588,7 +588,7 @@ class _Matcher:
             if u in self.joiners and j + 1 < last and text[ends[j + 1]:starts[j + 2]] == " " \
                     and self._name_part(words[j + 2]):
                 j += 2
-            elif u.startswith("ال") and self._name_part(u):
+            elif u.startswith("ال") and (self._name_part(u) or u in self.suffixes):  # «الميداني»
                 j += 1
             else:
                 break
@@ -603,7 +603,17 @@ class _Matcher:
         if any(q in between for q in _QUOTES):
             return self._quoted_end(doc, a)
         t = words[a]
-        if between != " " or not self._name_part(t):
+        if between != " ":
+            return None
+        plain_next = a + 1 < len(words) and text[ends[a]:starts[a + 1]] == " "
+        if t in self.joiners:  # «جامع أبو بكر الصديق»
+            return self._name_tail(doc, a + 1) if plain_next and self._name_part(words[a + 1]) else None
+        if t in self.roles:  # «مدرسة الشهيد X»: a name must follow the title
+            j = self._name_tail(doc, a)
+            if j == a and plain_next and words[a + 1] in self.given:  # «… الشهيد خالد العمر»
+                j = self._name_tail(doc, a + 1)
+            return j if j > a else None
+        if not self._name_part(t):
             return None
         j = self._name_tail(doc, a)
         if j == a and not (t.startswith("ال") or t in self.person_names or self.g.lookup(t)):
@@ -704,12 +714,13 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                 occupied[s:e] = b"\x01" * (e - s)
             elif cue is not None and not text[s:e].startswith(cue + " "):
                 cs = ps + (len(prev) - len(cue))
+                ce = e
                 if cue in m.facility_forms:  # «مشفى أريحا الجراحي»
-                    e = doc.ends[m._name_tail(doc, bisect_left(doc.ends, e))]
-                a, b = doc.span(cs, e)
-                mentions.append(EntityMention(_pattern_id("location", text[cs:e]), "location", body[a:b],
+                    ce = doc.ends[m._name_tail(doc, bisect_left(doc.ends, e))]
+                a, b = doc.span(cs, ce)
+                mentions.append(EntityMention(_pattern_id("location", text[cs:ce]), "location", body[a:b],
                                               " ".join(body[a:b].split()), None, a, b, "pattern"))
-                occupied[cs:e] = b"\x01" * (e - cs)
+                occupied[cs:ce] = b"\x01" * (ce - cs)
                 if cue in m.streets or cue in m.facility_forms or gaz.stoplist.get(match_key(name_ar)) == "cue" or \
                         gaz.stoplist.get(text[s:e]) == "cue":
                     continue

@@ -250,3 +250,10 @@ def test_a_place_after_an_organisation_is_its_own_mention():
     assert got["مركز المصالحة الروسي"].entity_type == "organisation" and got["حميميم"].entity_type == "location"
     assert got["الدفاع المدني"].entity_type == "organisation" and got["إدلب"].entity_type == "location"
     assert got["الجيش الحر"].entity_id == "group:fsa"
+
+
+def test_facility_names_may_open_with_a_joiner_or_a_title_and_end_with_an_adjective():
+    got = _by_surface("سقطت قذيفة قرب جامع أبو عبيدة الجراح، وأخرى على مدرسة الشهيد خالد العمر، "
+                      "وخرج مشفى معرة النعمان الميداني عن الخدمة.")
+    for name in ("جامع أبو عبيدة الجراح", "مدرسة الشهيد خالد العمر", "مشفى معرة النعمان الميداني"):
+        assert got[name].entity_type == "location", name
