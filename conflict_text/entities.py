@@ -272,6 +272,11 @@ class _Matcher:
         def free(s: int, e: int) -> bool:
             return occupied.find(1, s, e) == -1
 
+        def free_but_places(s: int, e: int) -> bool:
+            """Free, or holding gazetteer places and more («معرة الصين», «"حلب اليوم"»): a discovered place
+            or outlet replaces the places inside it."""
+            return occupied[s:e] == places[s:e] and places.find(0, s, e) != -1
+
         def claim(s: int, e: int, etype: str) -> None:
             name = text[s:e]
             entity_id = None
@@ -366,10 +371,11 @@ class _Matcher:
                         cs = s + (len(t) - len(cue))
                         if free(cs, ends[j]):
                             claim(cs, ends[j], "location")
-                    elif free(starts[i + 1], ends[j]):
+                    elif free_but_places(starts[i + 1], ends[j]):
                         claim(starts[i + 1], ends[j], "location")
                     if cue in self.place_plural or cue in self.place_excl:
-                        resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name, free, claim)
+                        resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name,
+                                                  free_but_places, claim)
                     else:
                         resume = j + 1
                     continue
@@ -381,14 +387,14 @@ class _Matcher:
                     a, b = span
                     start = s + (len(t) - len(mcue)) if mcue == self.wikala and not any(
                         q in sep(i + 1) for q in _QUOTES) else starts[a]
-                    if free(start, ends[b]):
+                    if free_but_places(start, ends[b]):
                         claim(start, ends[b], "media")
                     resume = b + 1
                     continue
             if t == "ل" and i + 1 < ntok and any(q in sep(i + 1) for q in _QUOTES):
                 b = self._quoted_end(doc, i + 1)
                 if b is not None and words[i + 1] not in self.group_heads and self._verb_before(doc, i, 12) \
-                        and free(starts[i + 1], ends[b]):
+                        and free_but_places(starts[i + 1], ends[b]):
                     claim(starts[i + 1], ends[b], "media")
                     resume = b + 1
                     continue
@@ -733,8 +739,11 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
     for s, e, idx, how in hits:
         if m.entity_types[idx] == "location" and how == "gazetteer":
             places[s:e] = b"\x01" * (e - s)
+    covering = []  # body spans of discovered places and outlets, which replace the places inside them
     for s, e, etype, name, entity_id in m.discover(doc, occupied, places):
         a, b = doc.span(s, e)
+        if etype in ("location", "media"):
+            covering.append((a, b))
         surface = body[a:b]
         if entity_id is not None:
             row = by_id[entity_id]
@@ -746,5 +755,8 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                 words = words[:-1]  # «قاعدة حميميم العسكرية» -> «قاعدة حميميم»
             name_ar = _unquoted(" ".join(words))  # «جامع “عبد الله بن عمر”» -> «جامع عبد الله بن عمر»
             mentions.append(EntityMention(_pattern_id(etype, name), etype, surface, name_ar, None, a, b, "pattern"))
+    if covering:
+        mentions = [x for x in mentions if not (x.entity_type == "location" and x.match_source == "gazetteer" and any(
+            a <= x.char_start and x.char_end <= b and (a, b) != (x.char_start, x.char_end) for a, b in covering))]
     mentions.sort(key=attrgetter("char_start", "char_end"))
     return mentions

@@ -257,3 +257,11 @@ def test_facility_names_may_open_with_a_joiner_or_a_title_and_end_with_an_adject
                       "وخرج مشفى معرة النعمان الميداني عن الخدمة.")
     for name in ("جامع أبو عبيدة الجراح", "مدرسة الشهيد خالد العمر", "مشفى معرة النعمان الميداني"):
         assert got[name].entity_type == "location", name
+
+
+def test_a_discovered_place_or_outlet_replaces_the_known_places_inside_it():
+    body = "قصفت المدفعية قرى (معرة الصين، وكفرسجنة) بحسب مراسلي «درعا اليوم»، وقال مراسل «حمص نيوز» ذلك."
+    got = _by_surface(body)
+    assert got["معرة الصين"].entity_type == "location" and got["درعا اليوم"].entity_type == "media"
+    assert "الصين" not in got and "درعا" not in got
+    assert got["حمص نيوز"].entity_type == "media" and "حمص" not in got
