@@ -181,6 +181,9 @@ class _Matcher:
         self.group_head_forms = _with_clitics(c.get("armed_group_heads", frozenset()))
         self.army_forms = _with_clitics(c.get("army_heads", frozenset()))
         self.title_forms = _with_clitics(c.get("person_titles", frozenset()))
+        # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
+        self.outlet_head_forms = _with_clitics(c.get("outlet_heads", frozenset()))
+        self.outlet_tails = c.get("outlet_tails", frozenset())
         facilities = c.get("facility_cues", frozenset())
         self.facility_forms = _with_clitics(facilities)
         self.place_incl_forms = _with_clitics(self.place_incl)
@@ -201,7 +204,7 @@ class _Matcher:
         # one set lookup per token decides whether the token needs a closer look.
         self.triggers = frozenset(self.place_cue_forms.keys() | self.media_all_forms.keys() | self.org_forms.keys()
                                   | self.facility_forms.keys() | self.unit_forms.keys() | self.group_head_forms.keys()
-                                  | self.army_forms.keys() | self.title_forms.keys()
+                                  | self.army_forms.keys() | self.title_forms.keys() | self.outlet_head_forms.keys()
                                   | self.first_name_forms.keys() | {"ل"})
 
     # ---------------------------------------------------------------- gazetteer
@@ -378,6 +381,16 @@ class _Matcher:
                                                   free_but_places, claim)
                     else:
                         resume = j + 1
+                    continue
+            # ---- an outlet named by a head and a tail: «مركز إدلب الإعلامي»
+            ohead = self.outlet_head_forms.get(t)
+            if ohead is not None:
+                b = next((k for k in (i + 2, i + 3) if k < ntok and words[k] in self.outlet_tails
+                          and all(plain(x) and self._name_part(words[x]) for x in range(i + 1, k))), None)
+                hs = s + (len(t) - len(ohead))
+                if b is not None and free_but_places(hs, ends[b]):
+                    claim(hs, ends[b], "media")
+                    resume = b + 1
                     continue
             # ---- media after «وكالة/صحيفة/قناة …» or quoted after «لـ»
             mcue = self.media_all_forms.get(t)

@@ -265,3 +265,9 @@ def test_a_discovered_place_or_outlet_replaces_the_known_places_inside_it():
     assert got["معرة الصين"].entity_type == "location" and got["درعا اليوم"].entity_type == "media"
     assert "الصين" not in got and "درعا" not in got
     assert got["حمص نيوز"].entity_type == "media" and "حمص" not in got
+
+
+def test_a_media_centre_is_an_outlet():
+    got = _by_surface('وقال "مركز حماة الإعلامي" إن القصف طال مركز الدفاع المدني ومركز المدينة.')
+    assert got["مركز حماة الإعلامي"].entity_type == "media" and "حماة" not in got
+    assert not [m for m in find_mentions("أصيب متطوع في مركز الدفاع المدني في مركز المدينة.") if m.entity_type == "media"]
