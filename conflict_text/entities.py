@@ -31,26 +31,16 @@ from conflict_text.tokens import split_tokens
 
 _CLITICS = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", "لل"})
 _LIL_CLITICS = frozenset({"", "و", "ف"})
-# Other horizontal spaces become a space, and runs of spaces one space.
-_OTHER_SPACES = "\t\u00a0\u2009\u202f"
+# Other horizontal spaces become a space, and runs of spaces one space. So does «_», which joins the
+# words of a hashtag («#الدفاع_المدني»): the words are matched as written with spaces.
+_OTHER_SPACES = "\t\u00a0\u2009\u202f_"
 _SPACE_RUNS = re.compile("  +")
 _TOKEN_SPLIT = re.compile(r"(\w+)")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")
+_OPENERS = frozenset("(«\"“[")
+_CLOSERS = frozenset(")»\"”]")
 _SENTENCE_END = re.compile(r"[.!?؟:\n]")
-_GROUP_CUES = frozenset(match_key(w) for w in (
-    "لواء", "ألوية", "كتيبة", "كتائب", "فرقة", "سرايا", "تجمع", "جيش", "فيلق", "حركة", "جبهة", "غرفة", "قوات",
-    "فصيل", "هيئة", "جماعة", "تنظيم", "ميليشيا", "مجلس", "مكتب", "وزارة", "منظمة", "الشبكة", "المرصد", "مركز"))
-_WEAK_MEDIA_CUES = frozenset(match_key(w) for w in ("موقع", "شبكة", "تلفزيون", "مراسل", "مراسلة", "لمراسل"))
-_NAME_JOINERS = frozenset(match_key(w) for w in ("أبو", "عبد", "بن", "ابن", "أم", "بني", "دي", "فان", "ولد", "آل", "أبي"))
-_SURNAME_TITLES = frozenset(match_key(w) for w in ("الشيخ", "الحاج", "الأمير", "الأب", "أمير", "الأستاذ", "شيخ"))
-_REGION_PREFIXES = tuple(match_key(w) + " " for w in ("ريف", "محافظة", "غوطة", "شمال", "جنوب", "شرق", "غرب"))
-_STREETS = frozenset(match_key(w) for w in ("شارع", "ساحة", "دوار", "مستشفى", "مشفى", "سجن", "جسر", "سوق", "حارة"))
-_AREA_CUES = frozenset(match_key(w) for w in ("منطقة", "مناطق"))
-_NOT_FIRST_NAMES = frozenset(match_key(w) for w in ("بان", "يان", "باسم"))
-_DESCRIPTORS = frozenset(match_key(w) for w in ("العسكري", "العسكرية"))
-_ORG_STRONG = frozenset(match_key(w) for w in ("وزارة", "منظمة", "مديرية", "مفوضية"))
-_HAI, _MUHAFAZA, _WIKALA, _WIZARA, _ALI = (match_key(w) for w in ("حي", "محافظة", "وكالة", "وزارة", "علي"))
-_ANBAA = frozenset(match_key(w) for w in ("أنباء", "الأنباء"))
+
 
 
 def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
@@ -65,9 +55,6 @@ def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
             if not clitic or len(word) > 1:
                 forms[clitic + word] = word
     return forms
-
-
-_NAME_JOINER_FORMS = _with_clitics(_NAME_JOINERS)
 
 
 def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -159,33 +146,65 @@ class _Matcher:
         self.suffixes = c.get("place_name_suffixes", frozenset())
         self.roles = c.get("person_roles", frozenset())
         self.verbs = c.get("saying_verbs", frozenset())
-        self.first = c.get("first_names", frozenset())
+        self.given = c.get("given_names", frozenset())  # from Wikidata, common words filtered out
+        self.family = c.get("family_names", frozenset())
+        self.first = c.get("first_names", frozenset()) | self.given
+        self.person_names = self.given | self.family
         self.stop = c.get("stop_tokens", frozenset())
         self.media_cues = c.get("media_cues", frozenset())
         self.media_name_cues = c.get("media_name_cues", frozenset())
         self.media_tails = c.get("media_name_tails", frozenset())
         self.nationality = c.get("nationality_adjectives", frozenset())
-        self.blocking = self.stop | self.verbs | (self.roles - _SURNAME_TITLES) | self.place_cues
-        self.media_all = self.media_name_cues | _WEAK_MEDIA_CUES
+        self.org_tails = self.nationality | c.get("org_name_tails", frozenset())
+        self.name_tails = {"organisation": self.org_tails, "armed_group": self.nationality}
+        self.group_heads = c.get("group_heads", frozenset())
+        self.weak_media = c.get("weak_media_cues", frozenset())
+        self.joiners = c.get("name_joiners", frozenset())
+        self.joiner_forms = _with_clitics(self.joiners)
+        self.region_prefixes = tuple(w + " " for w in c.get("region_prefixes", ()))
+        self.streets = c.get("street_cues", frozenset())
+        self.area_cues = c.get("area_cues", frozenset())
+        self.descriptors = c.get("place_descriptors", frozenset())
+        self.news_words = c.get("news_words", frozenset())
+        self.second_suffixes = c.get("place_name_second_suffixes", frozenset())
+        # single words that rules name
+        self.hai, self.muhafaza, self.wikala, self.wizara, self.ali = (
+            next(iter(c.get(key, ())), None) for key in ("neighbourhood_cue", "governorate_word", "agency_cue",
+                                                           "ministry_cue", "name_spelt_like_a_preposition"))
+        self.blocking = self.stop | self.verbs | (self.roles - c.get("surname_titles", frozenset())) | self.place_cues
+        self.media_all = self.media_name_cues | self.weak_media
         # Token -> the cue word it is with its proclitics stripped (see _with_clitics).
         self.place_cue_forms = _with_clitics(self.place_cues)
+        # armed groups: a unit's head and its number («اللواء 155»), a head opening a quoted name
+        # («"تجمع العزة"») or followed by one («وحدات "حماية الشعب"»), an army and its nationality
+        self.unit_forms = _with_clitics(c.get("numbered_unit_heads", frozenset()))
+        self.group_head_forms = _with_clitics(c.get("armed_group_heads", frozenset()))
+        self.army_forms = _with_clitics(c.get("army_heads", frozenset()))
+        self.title_forms = _with_clitics(c.get("person_titles", frozenset()))
+        # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
+        self.outlet_head_forms = _with_clitics(c.get("outlet_heads", frozenset()))
+        self.outlet_tails = c.get("outlet_tails", frozenset())
+        facilities = c.get("facility_cues", frozenset())
+        self.facility_forms = _with_clitics(facilities)
         self.place_incl_forms = _with_clitics(self.place_incl)
         self.media_cue_forms = _with_clitics(self.media_cues)
         self.media_all_forms = _with_clitics(self.media_all)
-        self.org_forms = _with_clitics(_ORG_STRONG)
+        self.org_forms = _with_clitics(c.get("org_strong_cues", frozenset()))
         self.role_forms = _with_clitics(self.roles)
         self.verb_forms = _with_clitics(self.verbs)
         self.not_place_name_forms = _with_clitics(self.stop | self.place_cues | self.verbs | self.roles)
         # A first name starts a person only alone or after «و»/«ف», and not when it is a common word.
         self.first_name_forms = {
             t: name for t, name in _with_clitics(self.first).items()
-            if len(t) > 2 and name not in _NOT_FIRST_NAMES and len(t) - len(name) <= 1 and (t == name or t[0] in "وف")}
+            if len(t) > 2 and name not in c.get("not_first_names", frozenset()) and len(t) - len(name) <= 1 and (t == name or t[0] in "وف")}
         self.by_id = {r["entity_id"]: r for r in gaz.rows}
         self.entity_types = [r["entity_type"] for r in gaz.rows]
         self.mention_fields = [(r["entity_id"], r["entity_type"], r["name_ar"], r["name_en"]) for r in gaz.rows]
         # Tokens that can start a discovery (cue words with their proclitics, first names, «لـ»):
         # one set lookup per token decides whether the token needs a closer look.
         self.triggers = frozenset(self.place_cue_forms.keys() | self.media_all_forms.keys() | self.org_forms.keys()
+                                  | self.facility_forms.keys() | self.unit_forms.keys() | self.group_head_forms.keys()
+                                  | self.army_forms.keys() | self.title_forms.keys() | self.outlet_head_forms.keys()
                                   | self.first_name_forms.keys() | {"ل"})
 
     # ---------------------------------------------------------------- gazetteer
@@ -230,7 +249,7 @@ class _Matcher:
                 continue
             occupied[s:e] = b"\x01" * (e - s)
             out.append((s, e, idx, "gazetteer"))
-            if key.text.startswith(_REGION_PREFIXES):
+            if key.text.startswith(self.region_prefixes):
                 regions.append((s, e))
         return out, occupied
 
@@ -247,18 +266,24 @@ class _Matcher:
         return prev in self.role_forms
 
     # ---------------------------------------------------------------- discovery
-    def discover(self, doc: _Doc, occupied: bytearray) -> list[tuple[int, int, str, str, str | None]]:
-        """(start, end, entity_type, name_ar, gazetteer entity_id or None), folded coordinates."""
+    def discover(self, doc: _Doc, occupied: bytearray, places: bytearray) -> list[tuple[int, int, str, str, str | None]]:
+        """(start, end, entity_type, name_ar, gazetteer entity_id or None), folded coordinates; `places`
+        is 1 where a gazetteer place lies."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         out: list[tuple[int, int, str, str, str | None]] = []
 
         def free(s: int, e: int) -> bool:
             return occupied.find(1, s, e) == -1
 
+        def free_but_places(s: int, e: int) -> bool:
+            """Free, or holding gazetteer places and more («معرة الصين», «"حلب اليوم"»): a discovered place
+            or outlet replaces the places inside it."""
+            return occupied[s:e] == places[s:e] and places.find(0, s, e) != -1
+
         def claim(s: int, e: int, etype: str) -> None:
             name = text[s:e]
             entity_id = None
-            for idx in self.g.lookup(name):
+            for idx in self.g.lookup(_unquoted(name)):
                 if self.g.rows[idx]["entity_type"] == etype:
                     entity_id = self.g.rows[idx]["entity_id"]
                     break
@@ -279,20 +304,20 @@ class _Matcher:
             if t in self.not_place_name_forms or len(t) < 2 or t.isdigit() \
                     or t.startswith(("لل", "بال")):
                 return None
-            if (len(t) > 4 and t.endswith(("ها", "هم"))) or t == _MUHAFAZA:
+            if (len(t) > 4 and t.endswith(("ها", "هم"))) or t == self.muhafaza:
                 return None
             if t in self.prefixes and not plain(i + 1):
                 return None
             j = i
             if t in self.prefixes and plain(i + 1) and words[i + 1] not in self.stop:
                 j = i + 1
-                if words[j] in _NAME_JOINERS and plain(j + 1):
+                if words[j] in self.joiners and plain(j + 1):
                     j += 1
             elif plain(i + 1) and words[i + 1].isdigit() and len(words[i + 1]) <= 3 and t in self.prefixes:
                 j = i + 1
             if plain(j + 1) and words[j + 1] in self.suffixes:
                 j += 1
-                if plain(j + 1) and words[j + 1] in ("الغربي", "الشرقي"):
+                if plain(j + 1) and words[j + 1] in self.second_suffixes:
                     j += 1
             return j
 
@@ -303,9 +328,28 @@ class _Matcher:
             s, e, t = starts[i], ends[i], words[i]
             if i < resume or occupied[s]:
                 continue
+            # ---- armed groups
+            span = self._group_span(doc, i)
+            if span is not None:
+                gs = s + (len(t) - len(self.group_head_forms.get(t) or self.unit_forms.get(t) or self.army_forms[t]))
+                if free(gs, ends[span]):
+                    claim(gs, ends[span], "armed_group")
+                    resume = span + 1
+                    continue
+            # ---- facilities: «مسجد X», «مدرسة الشهيد X Y», «مشفى “X”»
+            fcue = self.facility_forms.get(t)
+            if fcue is not None and i + 1 < ntok and not occupied[starts[i + 1]]:
+                j = self._facility_end(doc, i + 1)
+                fs = s + (len(t) - len(fcue))
+                if j is not None and free(fs, ends[j]):
+                    claim(fs, ends[j], "location")
+                    resume = j + 1
+                    continue
             # ---- places after a cue word
             cue = self.place_cue_forms.get(t)
-            if cue is not None and plain(i + 1) and occupied[starts[i + 1]] and (
+            # a name or list in brackets or quotes: «بلدة "X"», «قرى (X، Y، وZ)»
+            opened = cue is not None and i + 1 < ntok and sep(i + 1).strip(" ") in _OPENERS
+            if cue is not None and (plain(i + 1) or opened) and occupied[starts[i + 1]] and (
                     cue in self.place_plural or cue in self.place_excl):
                 r = starts[i + 1]
                 while occupied[r]:
@@ -313,38 +357,57 @@ class _Matcher:
                 j = i + 1
                 while j + 1 < ntok and ends[j + 1] <= r:
                     j += 1
-                resume = self._list_items(doc, j, cue in self.place_plural, place_name, free, claim)
+                resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name, free, claim)
                 continue
-            if cue is not None and plain(i + 1) and occupied[starts[i + 1]] == 0 and cue not in _AREA_CUES:
+            if cue is not None and (plain(i + 1) or opened) and occupied[starts[i + 1]] == 0:
                 j = place_name(i + 1)
+                if j is not None and cue in self.area_cues and not opened:
+                    # «منطقة» names a place only with a definite name («منطقة السكن الشبابي»), not
+                    # with an adjective («منطقة مكتظة»)
+                    j = self._name_tail(doc, j) if words[i + 1].startswith("ال") else None
+                if j is not None and opened:
+                    j = self._bracketed_end(doc, j)
+                    if cue not in self.place_plural and text[ends[j]:ends[j] + 1] not in _CLOSERS:
+                        j = None  # a quoted name after a singular cue is the whole quote
                 if j is not None:
-                    if cue in self.place_incl and cue not in self.place_excl:
+                    if cue in self.place_incl and cue not in self.place_excl and not opened:
                         cs = s + (len(t) - len(cue))
                         if free(cs, ends[j]):
                             claim(cs, ends[j], "location")
-                    elif free(starts[i + 1], ends[j]):
+                    elif free_but_places(starts[i + 1], ends[j]):
                         claim(starts[i + 1], ends[j], "location")
                     if cue in self.place_plural or cue in self.place_excl:
-                        resume = self._list_items(doc, j, cue in self.place_plural, place_name, free, claim)
+                        resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name,
+                                                  free_but_places, claim)
                     else:
                         resume = j + 1
+                    continue
+            # ---- an outlet named by a head and a tail: «مركز إدلب الإعلامي»
+            ohead = self.outlet_head_forms.get(t)
+            if ohead is not None:
+                b = next((k for k in (i + 2, i + 3) if k < ntok and words[k] in self.outlet_tails
+                          and all(plain(x) and self._name_part(words[x]) for x in range(i + 1, k))), None)
+                hs = s + (len(t) - len(ohead))
+                if b is not None and free_but_places(hs, ends[b]):
+                    claim(hs, ends[b], "media")
+                    resume = b + 1
                     continue
             # ---- media after «وكالة/صحيفة/قناة …» or quoted after «لـ»
             mcue = self.media_all_forms.get(t)
             if mcue is not None and i + 1 < ntok:
-                span = self._media_name(doc, i + 1, weak=mcue in _WEAK_MEDIA_CUES)
+                span = self._media_name(doc, i + 1, weak=mcue in self.weak_media)
                 if span is not None:
                     a, b = span
-                    start = s + (len(t) - len(mcue)) if mcue == _WIKALA and not any(
+                    start = s + (len(t) - len(mcue)) if mcue == self.wikala and not any(
                         q in sep(i + 1) for q in _QUOTES) else starts[a]
-                    if free(start, ends[b]):
+                    if free_but_places(start, ends[b]):
                         claim(start, ends[b], "media")
                     resume = b + 1
                     continue
             if t == "ل" and i + 1 < ntok and any(q in sep(i + 1) for q in _QUOTES):
                 b = self._quoted_end(doc, i + 1)
-                if b is not None and words[i + 1] not in _GROUP_CUES and self._verb_before(doc, i, 12) \
-                        and free(starts[i + 1], ends[b]):
+                if b is not None and words[i + 1] not in self.group_heads and self._verb_before(doc, i, 12) \
+                        and free_but_places(starts[i + 1], ends[b]):
                     claim(starts[i + 1], ends[b], "media")
                     resume = b + 1
                     continue
@@ -352,33 +415,52 @@ class _Matcher:
             ocue = self.org_forms.get(t)
             if ocue is not None and plain(i + 1) and words[i + 1] not in self.stop and not occupied[starts[i + 1]]:
                 b = i + 1
-                if ocue != _WIZARA and plain(b + 1) and words[b + 1] not in self.blocking:
+                if ocue != self.wizara and plain(b + 1) and words[b + 1] not in self.blocking:
                     b += 1
                 if plain(b + 1) and words[b + 1] in self.nationality:
                     b += 1
+                while plain(b + 1) and words[b + 1] in self.org_tails:
+                    b += 1
                 start = s + (len(t) - len(ocue))
-                if free(start, ends[b]):
+                # a known place may be part of the name («مديرية صحة إدلب الحرة»): it stays a mention too
+                if occupied[start:ends[b]] == places[start:ends[b]]:
                     claim(start, ends[b], "organisation")
                 resume = b + 1
                 continue
+            # ---- people: a title and two words of an unknown name («اللواء فاليري سيمينوف»)
+            # (a known first name after the title is the next branch's: its name may be longer)
+            if t in self.title_forms and i + 1 < ntok and words[i + 1] not in self.first_name_forms and all(
+                    plain(k) and not words[k].startswith("ال") and words[k] not in self.blocking
+                    and words[k] not in self.joiners and self._name_part(words[k]) for k in (i + 1, i + 2)) \
+                    and free(starts[i + 1], ends[i + 2]):
+                claim(starts[i + 1], ends[i + 2], "person")
+                resume = i + 3
+                continue
             # ---- people
             base = self.first_name_forms.get(t)
-            if base == _ALI and doc.body[doc.to_body(e - 1)] == "ى":
+            if base == self.ali and doc.body[doc.to_body(e - 1)] == "ى":
                 base = None  # the preposition «على», folded like the name «علي»
             if base is not None:
+                ps = s + (len(t) - len(base))
                 j = self._person_end(doc, i, plain)
-                if j is not None:
-                    ps = s + (len(t) - len(base))
-                    if free(ps, ends[j]) and self._person_context(doc, i, j):
-                        claim(ps, ends[j], "person")
-                        resume = j + 1
-                        continue
+                if j is None or not free(ps, ends[j]) or not self._person_context(doc, i, j):
+                    # no cue: a known given name followed by known names is a person by itself, and so
+                    # is a known given name and one more word that end a short line (a byline)
+                    j = (self._known_name_end(doc, i, plain) or self._byline_end(doc, i, plain)) \
+                        if base in self.given else None
+                if j is not None and free(ps, ends[j]):
+                    claim(ps, ends[j], "person")
+                    resume = j + 1
+                    continue
         return out
 
-    def _list_items(self, doc: _Doc, j, plural, place_name, free, claim) -> int:
-        """Continues a list of places after a cue: «بلدات X وY، وZ»; returns the next token index."""
+    def _list_items(self, doc: _Doc, j, plural, opened, place_name, free, claim) -> int:
+        """Continues a list of places after a cue: «بلدات X وY، وZ», «قرى (X، Y، وZ)»; returns the next
+        token index. After a plural cue an item may follow a bare comma («قرى X، Y، وZ»): such items
+        are kept once an item with «و», or the list's closing bracket, comes after them."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         k = j + 1
+        pending: list[tuple[int, int]] = []
         for _ in range(8):
             if k >= len(words):
                 break
@@ -387,28 +469,45 @@ class _Matcher:
             if between.strip(" ") not in ("", "،", ","):
                 break
             comma = "،" in between or "," in between
-            if not t.startswith("و") or len(t) < 4:
+            waw = t.startswith("و") and (len(t) >= 4 or t[1:] in self.prefixes)  # «وأم X»
+            if not (plural or comma) or not (waw or (plural and comma)):
                 break
-            if not (plural or comma):
-                break
-            if t[1:] in self.place_cue_forms:
+            name = t[1:] if waw else t
+            if name in self.place_cue_forms:
                 break  # a new cue: the main loop takes it
-            words[k] = t[1:]  # the name without «و», for place_name
+            words[k] = name  # the name without «و», for place_name
             end = place_name(k)
             words[k] = t
             if end is None:
                 break
-            name_start = starts[k] + 1
+            if opened:
+                end = self._bracketed_end(doc, end)
+            name_start = starts[k] + waw
             nxt = text[ends[end]:ends[end] + 2]
             if not plural and not (nxt == "" or nxt[0] in "،,.”\"'»)\n" or nxt.startswith(" و")):
                 break
             if not plural and not any(self.g.rows[x]["entity_type"] == "location"
                                       for x in self.g.lookup(text[name_start:ends[end]])):
                 break
-            if free(name_start, ends[end]):
-                claim(name_start, ends[end], "location")
+            pending.append((name_start, ends[end]))
+            if waw or text[ends[end]:ends[end] + 1] in _CLOSERS:
+                for a, b in pending:
+                    if free(a, b):
+                        claim(a, b, "location")
+                pending = []
             k = end + 1
         return k
+
+    def _bracketed_end(self, doc: _Doc, j: int) -> int:
+        """In a bracketed list a name runs on to the next separator: «(… والسبع بحرات)». The last token
+        of the item ending at token j or at most two words later, when a separator follows them."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        k = j
+        while k < min(j + 2, len(words) - 1) and text[ends[k]:starts[k + 1]] == " " \
+                and not words[k + 1].startswith("و") and self._name_part(words[k + 1]):
+            k += 1
+        after = text[ends[k]:ends[k] + 2]
+        return k if k == j or after[:1] in _CLOSERS or after[:1] in "،," or after == " و" else j
 
     def _quoted_end(self, doc: _Doc, a: int, limit: int = 4) -> int | None:
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
@@ -425,14 +524,14 @@ class _Matcher:
         between = text[ends[a - 1]:starts[a]]
         if any(q in between for q in _QUOTES):
             b = self._quoted_end(doc, a)
-            if b is None or words[a] in _GROUP_CUES:
+            if b is None or words[a] in self.group_heads:
                 return None
             return a, b
         if between != " ":
             return None
         t = words[a]
         b = a
-        if t in _ANBAA and a + 1 < len(words) and \
+        if t in self.news_words and a + 1 < len(words) and \
                 text[ends[a]:starts[a + 1]] == " ":
             b = a + 1
             t = words[b]
@@ -451,7 +550,7 @@ class _Matcher:
         words = doc.words
         t = words[i]
         j = i
-        if t in _NAME_JOINER_FORMS:  # «عبد الجبار …», «أبو محمد …»
+        if t in self.joiner_forms:  # «عبد الجبار …», «أبو محمد …»
             if not plain(j + 1):
                 return None
             j += 1
@@ -461,9 +560,117 @@ class _Matcher:
         if nxt in self.blocking or nxt.isdigit() or len(nxt) < 2:
             return None if j == i else j
         j += 1
-        if nxt in _NAME_JOINERS and plain(j + 1) and words[j + 1] not in self.blocking:
+        if nxt in self.joiners and plain(j + 1) and words[j + 1] not in self.blocking:
             j += 1
         return j
+
+    def _group_span(self, doc: _Doc, i: int) -> int | None:
+        """Index of the last token of an armed group starting at the head word i, or None."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        t = words[i]
+        if i + 1 >= len(words):
+            return None
+        after = text[ends[i]:starts[i + 1]]
+        if t in self.unit_forms and after == " " and words[i + 1].isdigit() and len(words[i + 1]) <= 3:
+            return i + 1
+        if t in self.army_forms and after == " " and words[i + 1] in self.nationality:
+            return i + 1
+        if t in self.group_head_forms:
+            if any(q in after for q in _OPENERS):  # the head before a quoted name
+                return self._quoted_end(doc, i + 1, 5)
+            if i > 0 and any(q in text[ends[i - 1]:starts[i]] for q in _OPENERS):  # a quoted name opening with it
+                return self._quoted_end(doc, i, 5)
+        return None
+
+    def tail_end(self, doc: _Doc, e: int, tails: frozenset[str], occupied: bytearray) -> int:
+        """The end of a name ending at e, continued by free words of `tails` after single spaces."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        k = bisect_left(starts, e)
+        while k < len(words) and starts[k] == e + 1 and text[e] == " " and words[k] in tails and not occupied[starts[k]]:
+            occupied[e:ends[k]] = b"\x01" * (ends[k] - e)
+            e = ends[k]
+            k += 1
+        return e
+
+    def _name_part(self, t: str) -> bool:
+        """Whether token t can be a word of a place's or a facility's name."""
+        return len(t) > 1 and not t.isdigit() and t not in self.not_place_name_forms \
+            and not t.startswith(("لل", "بال")) and not (len(t) > 4 and t.endswith(("ها", "هم")))
+
+    def _name_tail(self, doc: _Doc, j: int, limit: int = 3) -> int:
+        """Index of the last token of a name ending at token j or continued after it by definite
+        words («الهلالية», «الميداني») or a joiner and a word («عبد الرحمن»), at most `limit` more."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        last = min(len(words) - 1, j + limit)
+        while j < last and text[ends[j]:starts[j + 1]] == " ":
+            u = words[j + 1]
+            if u in self.joiners and j + 1 < last and text[ends[j + 1]:starts[j + 2]] == " " \
+                    and self._name_part(words[j + 2]):
+                j += 2
+            elif u.startswith("ال") and (self._name_part(u) or u in self.suffixes):  # «الميداني»
+                j += 1
+            else:
+                break
+        return j
+
+    def _facility_end(self, doc: _Doc, a: int) -> int | None:
+        """Index of the last token of a facility's name starting at token a (after the facility noun),
+        None when the words there are no name: a quoted name, or a name part followed by name words
+        or itself definite, a joiner or a known name («مدرسة ابتدائية» is no name)."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        between = text[ends[a - 1]:starts[a]]
+        if any(q in between for q in _QUOTES):
+            return self._quoted_end(doc, a)
+        t = words[a]
+        if between != " ":
+            return None
+        plain_next = a + 1 < len(words) and text[ends[a]:starts[a + 1]] == " "
+        if t in self.joiners:  # «جامع أبو بكر الصديق»
+            return self._name_tail(doc, a + 1) if plain_next and self._name_part(words[a + 1]) else None
+        if t in self.roles:  # «مدرسة الشهيد X»: a name must follow the title
+            j = self._name_tail(doc, a)
+            if j == a and plain_next and words[a + 1] in self.given:  # «… الشهيد خالد العمر»
+                j = self._name_tail(doc, a + 1)
+            return j if j > a else None
+        if not self._name_part(t):
+            return None
+        j = self._name_tail(doc, a)
+        if j == a and not (t.startswith("ال") or t in self.person_names or self.g.lookup(t)):
+            return None
+        return j
+
+    def _known_name_end(self, doc: _Doc, i: int, plain) -> int | None:
+        """Index of the last token of the run of known given or family names after token i (None
+        when there is none); a joiner («بن», «أبو» …) counts when a known name follows it, and a
+        family name of the «الـ…ي» form («العكاري») may end the run."""
+        words, names = doc.words, self.person_names
+        j = i
+        while plain(j + 1):
+            if words[j + 1] in names:
+                j += 1
+            elif words[j + 1] in self.joiners and plain(j + 2) and words[j + 2] in names:
+                j += 2
+            else:
+                if self._nisba(words[j + 1]):
+                    j += 1
+                break
+        return j if j > i else None
+
+    def _byline_end(self, doc: _Doc, i: int, plain) -> int | None:
+        """i + 1 when token i and the next word end a line of at most five words, else None."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        if not plain(i + 1) or not self._name_part(words[i + 1]) or words[i + 1] in self.blocking:
+            return None
+        line_end = text.find("\n", ends[i + 1])
+        if text[ends[i + 1]:line_end if line_end >= 0 else len(text)].strip(" .") or \
+                text.count(" ", text.rfind("\n", 0, starts[i]) + 1, ends[i + 1]) > 4:
+            return None
+        return i + 1
+
+    def _nisba(self, t: str) -> bool:
+        """Whether t reads as a family name of the «الـ…ي» form, not an adjective the lexicons know."""
+        return len(t) > 4 and t.startswith("ال") and t.endswith("ي") and t not in self.nationality \
+            and t not in self.suffixes and self._name_part(t)
 
     def _verb_before(self, doc: _Doc, i: int, window: int) -> bool:
         return not self.verb_forms.keys().isdisjoint(doc.words[max(0, i - window):i])
@@ -498,8 +705,12 @@ def _matcher(gaz: Gazetteer) -> _Matcher:
     return m
 
 
+def _unquoted(name: str) -> str:
+    return "".join(ch for ch in name if ch not in _QUOTES)
+
+
 def _pattern_id(etype: str, name: str) -> str:
-    return f"pattern:{etype}:{match_key(name).replace(' ', '_')}"
+    return f"pattern:{etype}:{match_key(_unquoted(name)).replace(' ', '_')}"
 
 
 def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityMention]:
@@ -516,24 +727,36 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
         if etype == "location" and how == "gazetteer" and text[s - 1:s] in (" ", "\n"):
             prev, between = doc.prev_token(s)
             ps = s - len(between) - len(prev)
-            cue = m.place_incl_forms.get(prev) if between == " " and ps >= 0 else None
-            if cue == _HAI:  # «حي X» with X a known place: the neighbourhood's surface keeps the cue
+            cue = (m.place_incl_forms.get(prev) or m.facility_forms.get(prev)) if between == " " and ps >= 0 else None
+            if cue == m.hai:  # «حي X» with X a known place: the neighbourhood's surface keeps the cue
                 s = ps + (len(prev) - len(cue))
                 occupied[s:e] = b"\x01" * (e - s)
             elif cue is not None and not text[s:e].startswith(cue + " "):
                 cs = ps + (len(prev) - len(cue))
-                a, b = doc.span(cs, e)
-                mentions.append(EntityMention(_pattern_id("location", text[cs:e]), "location", body[a:b],
+                ce = e
+                if cue in m.facility_forms:  # «مشفى أريحا الجراحي»
+                    ce = doc.ends[m._name_tail(doc, bisect_left(doc.ends, e))]
+                a, b = doc.span(cs, ce)
+                mentions.append(EntityMention(_pattern_id("location", text[cs:ce]), "location", body[a:b],
                                               " ".join(body[a:b].split()), None, a, b, "pattern"))
-                occupied[cs:e] = b"\x01" * (e - cs)
-                if cue in _STREETS or gaz.stoplist.get(match_key(name_ar)) == "cue" or \
+                occupied[cs:ce] = b"\x01" * (ce - cs)
+                if cue in m.streets or cue in m.facility_forms or gaz.stoplist.get(match_key(name_ar)) == "cue" or \
                         gaz.stoplist.get(text[s:e]) == "cue":
                     continue
+        elif etype in m.name_tails:  # «مديرية صحة إدلب» + «الحرة», «وحدات حماية المرأة» + «الكردية»
+            e = m.tail_end(doc, e, m.name_tails[etype], occupied)
         a, b = doc.span(s, e)
         mentions.append(EntityMention(entity_id, etype, body[a:b], name_ar, name_en, a, b, "gazetteer"))
     by_id = m.by_id
-    for s, e, etype, name, entity_id in m.discover(doc, occupied):
+    places = bytearray(len(occupied))
+    for s, e, idx, how in hits:
+        if m.entity_types[idx] == "location" and how == "gazetteer":
+            places[s:e] = b"\x01" * (e - s)
+    covering = []  # body spans of discovered places and outlets, which replace the places inside them
+    for s, e, etype, name, entity_id in m.discover(doc, occupied, places):
         a, b = doc.span(s, e)
+        if etype in ("location", "media"):
+            covering.append((a, b))
         surface = body[a:b]
         if entity_id is not None:
             row = by_id[entity_id]
@@ -541,9 +764,12 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                                           "gazetteer"))
         else:
             words = surface.split()
-            if etype == "location" and len(words) > 2 and match_key(words[-1]) in _DESCRIPTORS:
+            if etype == "location" and len(words) > 2 and match_key(words[-1]) in m.descriptors:
                 words = words[:-1]  # «قاعدة حميميم العسكرية» -> «قاعدة حميميم»
-            name_ar = " ".join(words)
+            name_ar = _unquoted(" ".join(words))  # «جامع “عبد الله بن عمر”» -> «جامع عبد الله بن عمر»
             mentions.append(EntityMention(_pattern_id(etype, name), etype, surface, name_ar, None, a, b, "pattern"))
+    if covering:
+        mentions = [x for x in mentions if not (x.entity_type == "location" and x.match_source == "gazetteer" and any(
+            a <= x.char_start and x.char_end <= b and (a, b) != (x.char_start, x.char_end) for a, b in covering))]
     mentions.sort(key=attrgetter("char_start", "char_end"))
     return mentions

@@ -9,6 +9,9 @@ Data (conflict_text/data/gazetteer/, UTF-8 CSV, one file per type, `|`-separated
   place_aliases.csv                                             extra aliases for GeoNames rows
   stoplist.csv                                                  ambiguous aliases: `drop` or `cue`
   cues.json                                                     context lexicons for discovery
+  person_names.csv                                              given and family names (folded),
+                                                                extracted once from Wikidata by
+                                                                tools/build_person_names.py
 
 `load_gazetteer()` is cached for the default directory; the Aho-Corasick automaton over folded
 aliases is built once per Gazetteer, on first use.
@@ -223,6 +226,12 @@ def read_gazetteer(data_dir: str | pathlib.Path) -> Gazetteer:
     if cue_path.exists():
         used.append(cue_path)
         cues = {k: v for k, v in json.loads(cue_path.read_text(encoding="utf-8")).items() if not k.startswith("_")}
+    names_path = data_dir / "person_names.csv"
+    if names_path.exists():  # read as two more lexicons: «given_names», «family_names»
+        used.append(names_path)
+        with names_path.open(encoding="utf-8", newline="") as fh:
+            for raw in csv.DictReader(fh):
+                cues.setdefault(f"{raw['kind']}_names", []).append(raw["name"])
     return Gazetteer(rows=rows, version=_version(used), stoplist=stoplist, cues=cues)
 
 

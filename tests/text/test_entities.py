@@ -116,3 +116,158 @@ def test_actors_and_places_across_the_war():
 def test_new_ambiguous_names_need_a_cue():
     ms = find_mentions("حضر الاجتماع وزير الخارجية، وقال إن الركبان عادوا إلى المدن الكبرى بعد صلاة الخلفاء الراشدين.")
     assert ms == []
+
+
+def test_known_given_and_family_names_are_a_person_without_a_cue():
+    got = _by_surface("ونعى الأهالي محمود العلي وخالد بن سعيد الذين قضوا تحت الأنقاض.")
+    assert got["محمود العلي"].entity_type == "person" and got["محمود العلي"].match_source == "pattern"
+    assert got["خالد بن سعيد"].entity_type == "person"
+
+
+def test_names_that_are_common_words_or_stand_alone_are_not_people():
+    # «سعيد» is a known given name, but not followed by a name; «سلام» and «جميل» are common words
+    # filtered out of the names list; «علي» (folded like «على») needs a cue.
+    for body in ("وقال إنه سعيد بالاتفاق، وإن السلام دائم، وإن عملهم جميل جداً.",
+                 "وصلت المساعدات على شاحنات إلى المدينة."):
+        assert not [m for m in find_mentions(body) if m.entity_type == "person"], body
+
+
+def test_hashtag_words_joined_by_underscores_are_matched():
+    body = "وتعمل فرق #الدفاع_المدني في #ريف_حمص_الشمالي منذ الصباح، #سوريا"
+    got = _by_surface(body)
+    assert got["الدفاع_المدني"].entity_id == "org:syria_civil_defence"
+    assert got["ريف_حمص_الشمالي"].entity_type == "location" and got["سوريا"].entity_type == "location"
+    # an underscore inside a word that is no name leaves nothing behind
+    assert not find_mentions("رابط الصفحة: news_item_2019_final")
+
+
+def test_facilities_are_named_with_their_noun():
+    body = ("سقطت قذيفة قرب مسجد عبد الحميد الزهراوي، وأخرى على مدرسة نسيبة المازنية، ونقل الجرحى إلى "
+            "مشفى الرحمة التخصصي ثم إلى مشفى كفرنبل الجراحي، فيما تضرر جامع «خالد بن الوليد» وحديقة التجارة.")
+    got = _by_surface(body)
+    for name in ("مسجد عبد الحميد الزهراوي", "مدرسة نسيبة المازنية", "مشفى الرحمة التخصصي",
+                 "مشفى كفرنبل الجراحي", "حديقة التجارة"):
+        assert got[name].entity_type == "location" and got[name].match_source == "pattern", name
+    quoted = next(m for m in find_mentions(body) if m.surface.startswith("جامع"))
+    assert quoted.name_ar == "جامع خالد بن الوليد"
+
+
+def test_a_facility_noun_without_a_name_is_not_a_place():
+    body = "افتتحت مدرسة ابتدائية ومسجد صغير، وقصف مشفى ميداني، وعملت معلمة مدرسة جراء الحصار دون أجر."
+    assert not [m for m in find_mentions(body) if m.entity_type == "location"]
+
+
+def test_places_in_brackets_quotes_and_comma_lists_after_a_cue():
+    got = _by_surface("قصفت المدفعية قرى (تل مرق، والعوينات، وخربة الشيح) وبلدات الصفيرة، الرويسة، والحمرات "
+                      "ومناطق (السهلة، أم الزيتون) وبلدة «الكرمة الشرقية» وأحياء «الجورة والخمس بيوت».")
+    for name in ("تل مرق", "العوينات", "خربة الشيح", "الصفيرة", "الرويسة", "الحمرات", "السهلة", "أم الزيتون",
+                 "الكرمة الشرقية", "الجورة", "الخمس بيوت"):
+        assert got[name].entity_type == "location", name
+
+
+def test_a_comma_after_a_listed_place_does_not_make_the_next_words_places():
+    # a bare comma continues a list only when an item with «و» or the closing bracket follows
+    got = _by_surface("قصفت الطائرات قرى الصفيرة، أسفر القصف عن دمار واسع، وبلدة «الكرمة» في الريف.")
+    assert "الصفيرة" in got and "أسفر" not in got and "أسفر القصف" not in got
+
+
+def test_rivers_and_their_regions():
+    got = _by_surface("تقدمت القوات على الضفة الشرقية لنهر الفرات، وتراجعت فصائل درع الفرات شرق الفرات، "
+                      "وفاض نهر العاصي قرب جسر الشغور.")
+    assert got["نهر الفرات"].entity_id == "place:river:euphrates"
+    assert got["فصائل درع الفرات"].entity_type == "armed_group" and got["شرق الفرات"].entity_type == "location"
+    assert got["نهر العاصي"].entity_id == "place:river:orontes"
+    # «العاصي» alone is also a family name: it needs the river's noun
+    ms = find_mentions("وقال المهندس سامر العاصي إن الجسر تضرر.")
+    assert not [m for m in ms if m.entity_type == "location"]
+
+
+def test_an_area_cue_names_a_place_only_with_a_definite_name():
+    got = _by_surface("سقطت قذيفتان في منطقة المعامل الجديدة وأخرى في منطقة الكراجات، وهي منطقة مكتظة بالسكان.")
+    assert got["المعامل الجديدة"].entity_type == "location" and got["الكراجات"].entity_type == "location"
+    assert not [m for m in find_mentions("نزحت العائلات من منطقة مكتظة إلى منطقة آمنة نسبياً.")
+                if m.entity_type == "location"]
+
+
+def test_armed_groups_from_their_heads():
+    body = ("قصفت مدفعية الفوج 46 مواقع «كتائب أنصار الحق»، وقال الناطق باسم \"تجمع أحرار الجبل\" إن "
+            "الجيش العراقي أغلق الحدود، فيما انسحبت وحدات \"حماية الشعب الكردية\" من القرية.")
+    got = _by_surface(body)
+    for name in ("الفوج 46", "كتائب أنصار الحق", "تجمع أحرار الجبل", "الجيش العراقي"):
+        assert got[name].entity_type == "armed_group", name
+    ypg = next(m for m in find_mentions(body) if m.surface.startswith("وحدات"))
+    assert ypg.entity_id == "group:ypg"
+
+
+def test_a_rank_a_long_quote_or_an_adjective_after_a_head_is_no_group():
+    body = ("وقال اللواء سمير الحداد إن \"قوات الحكومة لن تنسحب من المدينة مهما كلف الأمر\"، "
+            "وإن الجيش الكبير يحتاج إلى وقت.")
+    assert not [m for m in find_mentions(body) if m.entity_type == "armed_group" and m.match_source == "pattern"]
+
+
+def test_a_crew_word_before_the_civil_defence_is_not_part_of_its_name():
+    got = _by_surface("وعملت فرق الدفاع المدني على انتشال الضحايا، وأصيب اثنان من متطوعي الدفاع المدني.")
+    assert got["الدفاع المدني"].entity_id == "org:syria_civil_defence"
+    assert not [s for s in got if s.startswith(("فرق", "متطوعي"))]
+
+
+def test_organisation_names_may_hold_a_place_and_names_run_on_over_their_tails():
+    body = ("وقالت مديرية صحة حمص الحرة إن المصابين نقلوا، بحسب مديرية صحة إدلب الحرة، وانسحبت "
+            "وحدات حماية المرأة الكردية من القرية.")
+    got = _by_surface(body)
+    assert got["مديرية صحة حمص الحرة"].entity_type == "organisation" and got["حمص"].entity_type == "location"
+    assert got["مديرية صحة إدلب الحرة"].entity_id == "org:health_directorate_idlib"
+    assert got["وحدات حماية المرأة الكردية"].entity_id == "group:ypg"
+    # a tail word is no part of a name that is not followed by it directly
+    got = _by_surface("قصفت قوات النظام مواقع المعارضة السورية المسلحة.")
+    assert "قوات النظام" in got and not [s for s in got if s.endswith("السورية")]
+
+
+def test_people_from_family_names_bylines_and_titles():
+    body = ("حماة ــ سامر القطيفاني\n\nأصيب ثلاثة متطوعين هم: محمود الزعتري، وخالد العكيدي. "
+            "وقال الكولونيل بيتر ماكنزي إن الطائرات انسحبت، وأكد اللواء إيغور كوناشينكوف ذلك.")
+    got = _by_surface(body)
+    for name in ("سامر القطيفاني", "محمود الزعتري", "خالد العكيدي", "بيتر ماكنزي", "إيغور كوناشينكوف"):
+        assert got[name].entity_type == "person", name
+
+
+def test_no_person_from_a_title_before_numbers_or_an_adjective_after_a_name():
+    for body in ("تقدم اللواء 155 نحو التلال، وقال السيد وزير الخارجية إن الطريق مفتوح.",
+                 "ووصل سامر متأخراً، وكان حسن السوري في المدينة.",
+                 "قصف محمد الأمين المشفى أمس في المدينة\nوانقطعت الكهرباء"):
+        assert not [m for m in find_mentions(body) if m.entity_type == "person"], body
+
+
+def test_a_countryside_cue_leaves_the_bare_name_and_lists_take_short_prefixes():
+    got = _by_surface("سقطت قذائف على قرى الزيادية وأم الشرايط وتل الكرامة في ريف أبو حمام.")
+    for name in ("الزيادية", "أم الشرايط", "تل الكرامة", "أبو حمام"):
+        assert got[name].entity_type == "location", name
+    assert not [s for s in got if s.startswith("ريف")]
+
+
+def test_a_place_after_an_organisation_is_its_own_mention():
+    got = _by_surface("وقال مركز المصالحة الروسي في حميميم إن فرق الدفاع المدني في إدلب وفصائل الجيش الحر انسحبت.")
+    assert got["مركز المصالحة الروسي"].entity_type == "organisation" and got["حميميم"].entity_type == "location"
+    assert got["الدفاع المدني"].entity_type == "organisation" and got["إدلب"].entity_type == "location"
+    assert got["الجيش الحر"].entity_id == "group:fsa"
+
+
+def test_facility_names_may_open_with_a_joiner_or_a_title_and_end_with_an_adjective():
+    got = _by_surface("سقطت قذيفة قرب جامع أبو عبيدة الجراح، وأخرى على مدرسة الشهيد خالد العمر، "
+                      "وخرج مشفى معرة النعمان الميداني عن الخدمة.")
+    for name in ("جامع أبو عبيدة الجراح", "مدرسة الشهيد خالد العمر", "مشفى معرة النعمان الميداني"):
+        assert got[name].entity_type == "location", name
+
+
+def test_a_discovered_place_or_outlet_replaces_the_known_places_inside_it():
+    body = "قصفت المدفعية قرى (معرة الصين، وكفرسجنة) بحسب مراسلي «درعا اليوم»، وقال مراسل «حمص نيوز» ذلك."
+    got = _by_surface(body)
+    assert got["معرة الصين"].entity_type == "location" and got["درعا اليوم"].entity_type == "media"
+    assert "الصين" not in got and "درعا" not in got
+    assert got["حمص نيوز"].entity_type == "media" and "حمص" not in got
+
+
+def test_a_media_centre_is_an_outlet():
+    got = _by_surface('وقال "مركز حماة الإعلامي" إن القصف طال مركز الدفاع المدني ومركز المدينة.')
+    assert got["مركز حماة الإعلامي"].entity_type == "media" and "حماة" not in got
+    assert not [m for m in find_mentions("أصيب متطوع في مركز الدفاع المدني في مركز المدينة.") if m.entity_type == "media"]

@@ -62,3 +62,10 @@ def test_custom_directory_is_read(tmp_path: pathlib.Path):
     g = load_gazetteer(tmp_path)
     assert [r["entity_id"] for r in g.entities()] == ["person:x"]
     assert g.version != load_gazetteer().version
+
+
+def test_person_names_are_read_as_two_lexicons():
+    cues = load_gazetteer().folded_cues
+    assert {"محمد", "ساميه"} <= cues["given_names"] and "الحلبي" in cues["family_names"]
+    # filtered out when built: common words, and the hand-kept stoplist
+    assert not {"سلام", "الجندي"} & (cues["given_names"] | cues["family_names"])
