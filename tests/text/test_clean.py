@@ -114,6 +114,13 @@ def test_share_line_and_trailing_teaser_that_repeats_the_opening():
     assert doc.title == teaser_title  # the page had no headline at the top; the card carries it
 
 
+@pytest.mark.parametrize("share_line", ["شارك: فيسبوك | تويتر | واتساب  |  التعليقات (4)", "مشاركة: فيسبوك  تويتر",
+                                        "شارك: فيسبوك تويتر يوتيوب"])
+def test_a_share_label_with_a_colon_and_its_networks_is_furniture(share_line):
+    doc = clean(page(TITLE, "", P1, "", P2, "", share_line))
+    assert doc.body.endswith(P2) and "فيسبوك" not in doc.body
+
+
 def test_comment_counters_most_read_and_emoji_headers():
     doc = clean(page(TITLE, "", P1, "", P2, "", "التعليقات (0)", "", "    0", "", "    الأكثر قراءة", "",
                      "    💡 أهم المواضيع", "", "    ✨ أهم التصنيفات", "تعليقات 3"))
