@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install browser run reextract test ui eval sql explain clean-warehouse
+.PHONY: install browser run reextract test lint format ui eval sql explain clean-warehouse
 
 install: $(SYNCED)
 
@@ -48,6 +48,15 @@ browser:
 
 test: install browser
 	$(VENV)/bin/python -m pytest
+
+# Lint and format checks (ruff, configured in pyproject.toml); .ci/run runs them before the tests.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 ui: install
 	$(VENV)/bin/python -m pipelines ui --port $(UI_PORT)
