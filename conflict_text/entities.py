@@ -181,6 +181,7 @@ class _Matcher:
         self.group_head_forms = _with_clitics(c.get("armed_group_heads", frozenset()))
         self.army_forms = _with_clitics(c.get("army_heads", frozenset()))
         self.title_forms = _with_clitics(c.get("person_titles", frozenset()))
+        self.force_head_forms = _with_clitics(c.get("force_heads", frozenset()))
         # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
         self.outlet_head_forms = _with_clitics(c.get("outlet_heads", frozenset()))
         self.outlet_tails = c.get("outlet_tails", frozenset())
@@ -745,6 +746,16 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                     continue
         elif etype in m.name_tails:  # «مديرية صحة إدلب» + «الحرة», «وحدات حماية المرأة» + «الكردية»
             e = m.tail_end(doc, e, m.name_tails[etype], occupied)
+            prev, between = doc.prev_token(s)
+            head = m.force_head_forms.get(prev) if between == " " else None
+            if head is not None and not occupied[s - 1 - len(head)]:  # the forces of a known actor: «جيش نظام الأسد», «قوات الإدارة الذاتية»
+                s -= 1 + len(head)
+                occupied[s:e] = b"\x01" * (e - s)
+                if etype != "armed_group":
+                    a, b = doc.span(s, e)
+                    mentions.append(EntityMention(_pattern_id("armed_group", text[s:e]), "armed_group", body[a:b],
+                                                  " ".join(body[a:b].split()), None, a, b, "pattern"))
+                    continue
         a, b = doc.span(s, e)
         mentions.append(EntityMention(entity_id, etype, body[a:b], name_ar, name_en, a, b, "gazetteer"))
     by_id = m.by_id

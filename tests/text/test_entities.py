@@ -271,3 +271,16 @@ def test_a_media_centre_is_an_outlet():
     got = _by_surface('وقال "مركز حماة الإعلامي" إن القصف طال مركز الدفاع المدني ومركز المدينة.')
     assert got["مركز حماة الإعلامي"].entity_type == "media" and "حماة" not in got
     assert not [m for m in find_mentions("أصيب متطوع في مركز الدفاع المدني في مركز المدينة.") if m.entity_type == "media"]
+
+
+def test_a_committee_is_an_organisation():
+    got = _by_surface("وطالبت لجنة المتابعة الدولية بفتح المعابر.")
+    assert got["لجنة المتابعة الدولية"].entity_type == "organisation"
+    assert not [m for m in find_mentions("شكلت الفصائل لجنة من أربعة أعضاء.") if m.entity_type == "organisation"]
+
+
+def test_the_forces_of_a_known_actor():
+    got = _by_surface("وانتشر جيش نظام الأسد في المدينة بينما انسحبت قوات الإدارة الذاتية منها.")
+    assert got["جيش نظام الأسد"].entity_id == "group:syrian_regime"
+    assert got["قوات الإدارة الذاتية"].entity_type == "armed_group"
+    assert "الإدارة الذاتية" not in got
