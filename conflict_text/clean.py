@@ -46,9 +46,9 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -145,7 +145,7 @@ def _config() -> _Config:
             name = f"g{len(groups)}"
             groups.append(f"(?P<{name}>{_fold_pattern(pattern)})")
             kinds[name] = kind
-    label_alt = lambda labels: "|".join(sorted((re.escape(fold(l)) for l in labels), key=len, reverse=True))
+    label_alt = lambda labels: "|".join(sorted((re.escape(fold(label)) for label in labels), key=len, reverse=True))
     months = {_key(k): v for k, v in raw["months"].items() if not k.startswith("_")}
     return _Config(
         limits=raw["limits"],

@@ -35,8 +35,8 @@ Modules, one responsibility each:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Sequence
 
 from conflict_text.figures.attribution import Attribution
 from conflict_text.figures.document import Document

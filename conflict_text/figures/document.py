@@ -12,7 +12,6 @@ from conflict_text.figures.sentence import Candidate, Sentence
 from conflict_text.figures.words import DIGIT, Tok, next_token
 from conflict_text.sentences import split_sentences
 
-
 # A cue, a counted noun or a weapon inside the name of an entity is part of the name («كفر شمس», «حي
 # الشهداء», «منظمة حظر الأسلحة الكيميائية»), and so is a number («ناحية السبع بيار»).
 _NOT_IN_NAMES = ("cue", "noun", "material")
@@ -81,7 +80,7 @@ class Document:
         """The matches of list `name` in [lo, hi) found one after the other, as `finditer` finds them."""
         return one_after_another(self._candidates(name, lo, hi, substring), lo)
 
-    def sentence_phrases(self, name: str, sent: "Sentence") -> list[PhraseMatch]:
+    def sentence_phrases(self, name: str, sent: Sentence) -> list[PhraseMatch]:
         """`phrases(name, sent.start, sent.end)`, from the list's matches shared out to the sentences once
         (white space bounds a sentence, so its edges cut no word)."""
         by_sentence = self._by_sentence.get(name)

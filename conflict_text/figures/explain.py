@@ -2,9 +2,9 @@
 for the examples of the rule files (tests/text/test_figure_rules.py)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
 
 from conflict_text.figures import read_figures
 from conflict_text.models import CasualtyFigure, EntityMention, Figures

@@ -11,9 +11,8 @@ from importlib import resources
 
 import ahocorasick
 
-from conflict_text.figures.phrases import PhraseMatcher, TOKEN_CACHE_SIZE, phrase_key
+from conflict_text.figures.phrases import TOKEN_CACHE_SIZE, PhraseMatcher, phrase_key
 from conflict_text.normalize import fold
-
 
 _WORD_B = r"(?<![^\W\d_])"
 _WORD_E = r"(?![^\W\d_])"

@@ -12,7 +12,6 @@ from conflict_text.figures.sentence import Candidate
 from conflict_text.figures.words import SKIP_PUNCT, Tok, proclitic_length
 from conflict_text.numbers import NumberSpan
 
-
 _GROUP_MEMBERS = (("victim", "fighters", "plural"),)
 
 

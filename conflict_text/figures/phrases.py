@@ -8,7 +8,6 @@ from itertools import product
 
 import ahocorasick
 
-
 # Every cue list is matched by one Aho-Corasick automaton, in one pass over the text of a document. A
 # list's phrase matches where a word starts (no letter before), optionally after one of the list's
 # clitics, and ends where a word ends (no letter after); the words of a phrase are joined in the text by

@@ -5,7 +5,7 @@ rules name them with {"predicate": NAME}. The words they read come from the lexi
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from conflict_text.figures.lexicon import in_vocab, lexicon, noun_roles
 

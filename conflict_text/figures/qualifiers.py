@@ -7,7 +7,6 @@ import re
 from conflict_text.figures.lexicon import grammar, lexicon
 from conflict_text.figures.phrases import JOINER_CHARS, phrase_key
 
-
 _TOLL_WORDS = grammar().toll_words
 _TOLL_TAIL = re.compile(r"\s*(?:" + "|".join(map(re.escape, _TOLL_WORDS)) + r")\s+\S+\s*$")
 _ARTICLE = grammar().article

@@ -66,11 +66,11 @@ list inside a section ("strike_times.nouns"); a phrase LIST is one of the lists 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import SimpleNamespace
-from typing import Callable
 
 from conflict_text.figures.lexicon import in_vocab, lexicon_data
 from conflict_text.figures.phrases import phrase_key

@@ -5,10 +5,14 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import repeat
+from typing import TYPE_CHECKING
 
 from conflict_text.figures.phrases import phrase_key
 from conflict_text.figures.words import DIGIT, TOKEN_SPLIT, Tok, tokens_in
 from conflict_text.tokens import split_tokens
+
+if TYPE_CHECKING:  # the document holds its sentences: importing it here would be circular
+    from conflict_text.figures.document import Document
 
 
 @dataclass(eq=False, slots=True)
@@ -24,10 +28,10 @@ class Candidate:
     mtype: str | None = None
     unit: str | None = None
     head_end: int = 0
-    parent: "Candidate | None" = None
+    parent: Candidate | None = None
     definite: bool = False
     complement: bool = False
-    alias: "Candidate | None" = None
+    alias: Candidate | None = None
     superseded: bool = False
     disputed: bool = False
     in_breakdown: bool = False
@@ -41,7 +45,7 @@ class Candidate:
 class Sentence:
     """A sentence; its cue matches and filters are computed on first use (most sentences hold no count)."""
 
-    doc: "Document"
+    doc: Document
     start: int
     end: int
     _covid: bool | None = None

@@ -9,7 +9,6 @@ from conflict_text.figures.document import Document
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
 
-
 SUBGROUPS = {
     "total": None,  # anything
     "civilians": {"civilians", "children", "women", "women_and_children", "medical_staff", "civil_defence"},

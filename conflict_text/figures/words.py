@@ -8,7 +8,6 @@ from typing import NamedTuple
 
 from conflict_text.figures.lexicon import grammar
 
-
 DIGIT = re.compile(r"\d")
 SPACES = re.compile(r"\s*")
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")

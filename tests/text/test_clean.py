@@ -319,7 +319,7 @@ def test_outlet_from_self_reference_in_an_interview():
 
 def test_furniture_patterns_compile_and_are_data():
     data = json.loads(FURNITURE.read_text("utf-8"))
-    for kind, patterns in data["line_patterns"].items():
+    for patterns in data["line_patterns"].values():
         for p in patterns:
             re.compile(p)
     assert "المزيد" in data["block_markers"]["headlines"]

@@ -390,7 +390,7 @@ def _tricky_texts(seed: int = 7, count: int = 150) -> list[str]:
 
 
 def test_joiner_characters_are_those_of_the_regex_class():
-    assert JOINER_CHARS == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() or c in "-–/"}
+    assert {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() or c in "-–/"} == JOINER_CHARS
 
 
 def test_phrase_matches_equal_the_regexes_they_replace():
