@@ -7,12 +7,17 @@
    and, since the clitic cannot be split off, its surface keeps it. Ambiguous aliases listed as
    `cue` in stoplist.csv need a context word (a place cue such as «بلدة», a media cue such as
    «قناة»/«لـ») or an unambiguous mention of the same entity elsewhere in the document.
-   Overlaps are resolved longest first.
-2. Discovery (match_source="pattern"): places after «مدينة/بلدة/قرية/حي/ريف …» (and lists after
-   plural cues «بلدات/أحياء/بلدتي …»), people named next to a role («الناطق باسم…», «مراسل»,
-   «العقيد», a verb of saying) whose first name is in the lexicon, media after «وكالة/صحيفة/قناة»
-   or quoted after «لـ», ministries and organisations after «وزارة/منظمة/مديرية». Ids are
+   Overlaps are resolved longest first. A known organisation or armed group runs on over the
+   adjectives that follow it, and takes a force head before it («جيش/قوات X»).
+2. Discovery (match_source="pattern"), every cue word from cues.json: places after «مدينة/بلدة/
+   قرية/حي/ريف/منطقة …», also in brackets or quotes, and lists after plural cues (comma lists too);
+   facilities named after their noun («مسجد/مدرسة/مشفى X»); people named next to a role or a
+   title, or by known given and family names (person_names.csv), or in a byline; armed groups
+   from a unit's number, a head with a quoted name, or an army's nationality; media after
+   «وكالة/صحيفة/قناة» or quoted after «لـ»; ministries and organisations after «وزارة/منظمة/
+   مديرية/لجنة». A discovered place or outlet replaces the known places inside it. Ids are
    `pattern:<type>:<folded name>`; a discovered name that is in the gazetteer takes its entity.
+   The Python names no word: only orthography (proclitics, the article, pronoun suffixes).
 
 EntityMention.surface == body[char_start:char_end], proclitics excluded.
 """
