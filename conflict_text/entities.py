@@ -307,8 +307,9 @@ class _Matcher:
             if i >= len(words):
                 return None
             t = words[i]
-            if t in self.not_place_name_forms or len(t) < 2 or t.isdigit() \
-                    or t.startswith(("لل", "بال")):
+            # a title that opens place names («الشيخ مقصود») is a prefix here: a name must follow it
+            if (t in self.not_place_name_forms and not (t in self.roles and t in self.prefixes)) \
+                    or len(t) < 2 or t.isdigit() or t.startswith(("لل", "بال")):
                 return None
             if (len(t) > 4 and t.endswith(("ها", "هم"))) or t == self.muhafaza:
                 return None
@@ -635,7 +636,7 @@ class _Matcher:
             return self._name_tail(doc, a + 1) if plain_next and self._name_part(words[a + 1]) else None
         if t in self.roles:  # «مدرسة الشهيد X»: a name must follow the title
             j = self._name_tail(doc, a)
-            if j == a and plain_next and words[a + 1] in self.given:  # «… الشهيد خالد العمر»
+            if j == a and plain_next and self._name_part(words[a + 1]):  # «… الشهيد خالد العمر»
                 j = self._name_tail(doc, a + 1)
             return j if j > a else None
         if not self._name_part(t):
