@@ -185,8 +185,10 @@ class _Matcher:
         self.unit_forms = _with_clitics(c.get("numbered_unit_heads", frozenset()))
         self.group_head_forms = _with_clitics(c.get("armed_group_heads", frozenset()))
         self.army_forms = _with_clitics(c.get("army_heads", frozenset()))
+        self.group_trigger_forms = frozenset(self.unit_forms.keys() | self.group_head_forms.keys() | self.army_forms.keys())
         self.title_forms = _with_clitics(c.get("person_titles", frozenset()))
         self.force_head_forms = _with_clitics(c.get("force_heads", frozenset()))
+        self.force_head_ends = frozenset(f[-1] for f in self.force_head_forms)  # a cheap test before prev_token
         # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
         self.outlet_head_forms = _with_clitics(c.get("outlet_heads", frozenset()))
         self.outlet_tails = c.get("outlet_tails", frozenset())
@@ -336,7 +338,7 @@ class _Matcher:
             if i < resume or occupied[s]:
                 continue
             # ---- armed groups
-            span = self._group_span(doc, i)
+            span = self._group_span(doc, i) if t in self.group_trigger_forms else None
             if span is not None:
                 gs = s + (len(t) - len(self.group_head_forms.get(t) or self.unit_forms.get(t) or self.army_forms[t]))
                 if free(gs, ends[span]):
@@ -592,6 +594,8 @@ class _Matcher:
     def tail_end(self, doc: _Doc, e: int, tails: frozenset[str], occupied: bytearray) -> int:
         """The end of a name ending at e, continued by free words of `tails` after single spaces."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        if text[e:e + 1] != " ":
+            return e
         k = bisect_left(starts, e)
         while k < len(words) and starts[k] == e + 1 and text[e] == " " and words[k] in tails and not occupied[starts[k]]:
             occupied[e:ends[k]] = b"\x01" * (ends[k] - e)
@@ -666,11 +670,15 @@ class _Matcher:
     def _byline_end(self, doc: _Doc, i: int, plain) -> int | None:
         """i + 1 when token i and the next word end a line of at most five words, else None."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
-        if not plain(i + 1) or not self._name_part(words[i + 1]) or words[i + 1] in self.blocking:
+        if not plain(i + 1):
             return None
-        line_end = text.find("\n", ends[i + 1])
-        if text[ends[i + 1]:line_end if line_end >= 0 else len(text)].strip(" .") or \
-                text.count(" ", text.rfind("\n", 0, starts[i]) + 1, ends[i + 1]) > 4:
+        e = k = ends[i + 1]
+        while k < len(text) and text[k] in " .":  # the line must end right after the name
+            k += 1
+        if k < len(text) and text[k] != "\n":
+            return None
+        if not self._name_part(words[i + 1]) or words[i + 1] in self.blocking or \
+                text.count(" ", text.rfind("\n", 0, starts[i]) + 1, e) > 4:
             return None
         return i + 1
 
@@ -752,7 +760,7 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                     continue
         elif etype in m.name_tails:  # «مديرية صحة إدلب» + «الحرة», «وحدات حماية المرأة» + «الكردية»
             e = m.tail_end(doc, e, m.name_tails[etype], occupied)
-            prev, between = doc.prev_token(s)
+            prev, between = doc.prev_token(s) if text[s - 2:s - 1] in m.force_head_ends else ("", "")
             head = m.force_head_forms.get(prev) if between == " " else None
             if head is not None and not occupied[s - 1 - len(head)]:  # the forces of a known actor: «جيش نظام الأسد», «قوات الإدارة الذاتية»
                 s -= 1 + len(head)
