@@ -7,12 +7,17 @@
    and, since the clitic cannot be split off, its surface keeps it. Ambiguous aliases listed as
    `cue` in stoplist.csv need a context word (a place cue such as «بلدة», a media cue such as
    «قناة»/«لـ») or an unambiguous mention of the same entity elsewhere in the document.
-   Overlaps are resolved longest first.
-2. Discovery (match_source="pattern"): places after «مدينة/بلدة/قرية/حي/ريف …» (and lists after
-   plural cues «بلدات/أحياء/بلدتي …»), people named next to a role («الناطق باسم…», «مراسل»,
-   «العقيد», a verb of saying) whose first name is in the lexicon, media after «وكالة/صحيفة/قناة»
-   or quoted after «لـ», ministries and organisations after «وزارة/منظمة/مديرية». Ids are
+   Overlaps are resolved longest first. A known organisation or armed group runs on over the
+   adjectives that follow it, and takes a force head before it («جيش/قوات X»).
+2. Discovery (match_source="pattern"), every cue word from cues.json: places after «مدينة/بلدة/
+   قرية/حي/ريف/منطقة …», also in brackets or quotes, and lists after plural cues (comma lists too);
+   facilities named after their noun («مسجد/مدرسة/مشفى X»); people named next to a role or a
+   title, or by known given and family names (person_names.csv), or in a byline; armed groups
+   from a unit's number, a head with a quoted name, or an army's nationality; media after
+   «وكالة/صحيفة/قناة» or quoted after «لـ»; ministries and organisations after «وزارة/منظمة/
+   مديرية/لجنة». A discovered place or outlet replaces the known places inside it. Ids are
    `pattern:<type>:<folded name>`; a discovered name that is in the gazetteer takes its entity.
+   The Python names no word: only orthography (proclitics, the article, pronoun suffixes).
 
 EntityMention.surface == body[char_start:char_end], proclitics excluded.
 """
@@ -180,8 +185,10 @@ class _Matcher:
         self.unit_forms = _with_clitics(c.get("numbered_unit_heads", frozenset()))
         self.group_head_forms = _with_clitics(c.get("armed_group_heads", frozenset()))
         self.army_forms = _with_clitics(c.get("army_heads", frozenset()))
+        self.group_trigger_forms = frozenset(self.unit_forms.keys() | self.group_head_forms.keys() | self.army_forms.keys())
         self.title_forms = _with_clitics(c.get("person_titles", frozenset()))
         self.force_head_forms = _with_clitics(c.get("force_heads", frozenset()))
+        self.force_head_ends = frozenset(f[-1] for f in self.force_head_forms)  # a cheap test before prev_token
         # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
         self.outlet_head_forms = _with_clitics(c.get("outlet_heads", frozenset()))
         self.outlet_tails = c.get("outlet_tails", frozenset())
@@ -302,8 +309,9 @@ class _Matcher:
             if i >= len(words):
                 return None
             t = words[i]
-            if t in self.not_place_name_forms or len(t) < 2 or t.isdigit() \
-                    or t.startswith(("لل", "بال")):
+            # a title that opens place names («الشيخ مقصود») is a prefix here: a name must follow it
+            if (t in self.not_place_name_forms and not (t in self.roles and t in self.prefixes)) \
+                    or len(t) < 2 or t.isdigit() or t.startswith(("لل", "بال")):
                 return None
             if (len(t) > 4 and t.endswith(("ها", "هم"))) or t == self.muhafaza:
                 return None
@@ -330,7 +338,7 @@ class _Matcher:
             if i < resume or occupied[s]:
                 continue
             # ---- armed groups
-            span = self._group_span(doc, i)
+            span = self._group_span(doc, i) if t in self.group_trigger_forms else None
             if span is not None:
                 gs = s + (len(t) - len(self.group_head_forms.get(t) or self.unit_forms.get(t) or self.army_forms[t]))
                 if free(gs, ends[span]):
@@ -586,6 +594,8 @@ class _Matcher:
     def tail_end(self, doc: _Doc, e: int, tails: frozenset[str], occupied: bytearray) -> int:
         """The end of a name ending at e, continued by free words of `tails` after single spaces."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        if text[e:e + 1] != " ":
+            return e
         k = bisect_left(starts, e)
         while k < len(words) and starts[k] == e + 1 and text[e] == " " and words[k] in tails and not occupied[starts[k]]:
             occupied[e:ends[k]] = b"\x01" * (ends[k] - e)
@@ -630,7 +640,7 @@ class _Matcher:
             return self._name_tail(doc, a + 1) if plain_next and self._name_part(words[a + 1]) else None
         if t in self.roles:  # «مدرسة الشهيد X»: a name must follow the title
             j = self._name_tail(doc, a)
-            if j == a and plain_next and words[a + 1] in self.given:  # «… الشهيد خالد العمر»
+            if j == a and plain_next and self._name_part(words[a + 1]):  # «… الشهيد خالد العمر»
                 j = self._name_tail(doc, a + 1)
             return j if j > a else None
         if not self._name_part(t):
@@ -660,11 +670,15 @@ class _Matcher:
     def _byline_end(self, doc: _Doc, i: int, plain) -> int | None:
         """i + 1 when token i and the next word end a line of at most five words, else None."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
-        if not plain(i + 1) or not self._name_part(words[i + 1]) or words[i + 1] in self.blocking:
+        if not plain(i + 1):
             return None
-        line_end = text.find("\n", ends[i + 1])
-        if text[ends[i + 1]:line_end if line_end >= 0 else len(text)].strip(" .") or \
-                text.count(" ", text.rfind("\n", 0, starts[i]) + 1, ends[i + 1]) > 4:
+        e = k = ends[i + 1]
+        while k < len(text) and text[k] in " .":  # the line must end right after the name
+            k += 1
+        if k < len(text) and text[k] != "\n":
+            return None
+        if not self._name_part(words[i + 1]) or words[i + 1] in self.blocking or \
+                text.count(" ", text.rfind("\n", 0, starts[i]) + 1, e) > 4:
             return None
         return i + 1
 
@@ -746,7 +760,7 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                     continue
         elif etype in m.name_tails:  # «مديرية صحة إدلب» + «الحرة», «وحدات حماية المرأة» + «الكردية»
             e = m.tail_end(doc, e, m.name_tails[etype], occupied)
-            prev, between = doc.prev_token(s)
+            prev, between = doc.prev_token(s) if text[s - 2:s - 1] in m.force_head_ends else ("", "")
             head = m.force_head_forms.get(prev) if between == " " else None
             if head is not None and not occupied[s - 1 - len(head)]:  # the forces of a known actor: «جيش نظام الأسد», «قوات الإدارة الذاتية»
                 s -= 1 + len(head)

@@ -284,3 +284,14 @@ def test_the_forces_of_a_known_actor():
     assert got["جيش نظام الأسد"].entity_id == "group:syrian_regime"
     assert got["قوات الإدارة الذاتية"].entity_type == "armed_group"
     assert "الإدارة الذاتية" not in got
+
+
+def test_a_title_opening_a_place_name_is_part_of_it():
+    got = _by_surface("ألقت المروحيات براميل على قرى كفرومة والشيخ إدريس، وسقطت قذيفة قرب جامع الشيخ عيسى.")
+    assert got["الشيخ إدريس"].entity_type == "location" and got["جامع الشيخ عيسى"].entity_type == "location"
+
+
+def test_civil_defence_variants():
+    got = _by_surface("وذكرت هيئة الدفاع المدني أن متطوعي الخوذ البيض انتشلوا الجثث.")
+    assert got["هيئة الدفاع المدني"].entity_id == "org:syria_civil_defence"
+    assert got["الخوذ البيض"].entity_id == "org:syria_civil_defence"
