@@ -153,6 +153,33 @@ MUNITIONS_FIGURES = Table(
 )
 
 
+FIGURE_EVENTS = Table(
+    "figure_events",
+    "The event each casualty figure reports: when, where (resolved to the gazetteer) and who did what to whom.",
+    {
+        "figure_id": (_S, "The casualty figure (casualty_figures.figure_id)"),
+        "doc_id": (_S, "Document"),
+        "event_date": (_D, "The day of the event: an explicit or relative date of the text, or the publication date"),
+        "time_precision": (_I, "ACLED time_precision: 1 the day, 2 the week (the publication date stands in), 3 the month or vaguer"),
+        "date_cue": (_S, "The words the date was read from (folded); null when the publication date stands in"),
+        "location": (_S, "The most specific place the text names for the event"),
+        "location_id": (_S, "Its entity id (pattern:* for a site found from context, anchored in place_id)"),
+        "place_id": (_S, "The gazetteer place the location is, or lies in"),
+        "within_ids": (pl.List(_S), "Gazetteer places containing the location, innermost first (stated in the text or by parent_id)"),
+        "admin1": (_S, "Governorate"),
+        "admin2": (_S, "District, when the gazetteer places the location in one"),
+        "latitude": (pl.Float64(), "Latitude of place_id"),
+        "longitude": (pl.Float64(), "Longitude of place_id"),
+        "geo_precision": (_I, "ACLED geo_precision: 1 the town (or a site in it), 2 part of a region, 3 a governorate or wider"),
+        "actor1": (_S, "Who did it: canonical ACLED-style actor (conflict_text/data/actors.json)"),
+        "actor1_category": (_S, "ACLED actor category of actor1"),
+        "actor2": (_S, "To whom: canonical actor of the victims"),
+        "actor2_category": (_S, "ACLED actor category of actor2"),
+        "batch": (_S, "Batch (Dagster partition)"),
+    },
+)
+
+
 def quarantine_of(table: Table) -> Table:
     """The documents whose rows of `table` failed a row-level expectation: kept out of every view."""
     return Table(
