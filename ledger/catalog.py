@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from ledger.stages import DOCUMENT_TABLES, QUARANTINE_TABLES
-from ledger.tables import CLEANED_DOCUMENTS, GAZETTEER_ENTITIES, RAW_DOCUMENTS, SOURCE_FILES, Table
+from ledger.tables import (
+    CLEANED_DOCUMENTS,
+    GAZETTEER_ENTITIES,
+    INCIDENT_FIGURES,
+    INCIDENT_REVISIONS,
+    INCIDENTS,
+    RAW_DOCUMENTS,
+    SOURCE_FILES,
+    Table,
+)
 
 if TYPE_CHECKING:
     from ledger.warehouse import Publication
@@ -108,7 +117,8 @@ LEFT JOIN (SELECT name_ar, any_value(latitude) AS latitude, any_value(longitude)
 
 def view_statements(root: Path, publication: Publication) -> list[str]:
     scan = lambda table: _scan(root, table, publication.files(table.name))  # noqa: E731
-    gazetteer_files = [publication.tables[GAZETTEER_ENTITIES.name]] if GAZETTEER_ENTITIES.name in publication.tables else []
+    # Unpartitioned tables: one current file each, once published.
+    whole = lambda table: _scan(root, table, [publication.tables[table.name]] if table.name in publication.tables else [])  # noqa: E731
     current_files = "(SELECT doc_id FROM current_source_files WHERE status IN ('document', 'duplicate'))"
     # A document is current when its file's latest version made it, and no suite quarantined it.
     current_docs = "(SELECT doc_id FROM current_doc_ids)"
@@ -136,7 +146,7 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         " FROM current_source_files WHERE status = 'rejected'",
         # What the text stages read from current documents: entity mentions, casualty and munition figures.
         *(f"CREATE VIEW {t.name} AS SELECT * FROM {scan(t)} WHERE doc_id IN {current_docs}" for t in DOCUMENT_TABLES),
-        f"CREATE VIEW gazetteer_entities AS SELECT * FROM {_scan(root, GAZETTEER_ENTITIES, gazetteer_files)}",
+        f"CREATE VIEW gazetteer_entities AS SELECT * FROM {whole(GAZETTEER_ENTITIES)}",
         # One row per canonical entity mentioned in a current document; names found from context
         # (match_source = 'pattern') have no gazetteer row and no coordinates until promoted. An id
         # names one typed entity, so grouping by its type too changes no row, but lets a filter on the
@@ -151,6 +161,8 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         " g.actor_type,"
         " g.role, m.from_pattern, m.mentions, m.documents"
         " FROM mentioned m LEFT JOIN gazetteer_entities g USING (entity_id)",
+        # Incidents are kept by ledger/incidents.py at each publication; their members trace to figures.
+        *(f"CREATE VIEW {t.name} AS SELECT * FROM {whole(t)}" for t in (INCIDENTS, INCIDENT_FIGURES, INCIDENT_REVISIONS)),
         _CASUALTY_TOTALS,
         _ACLED_EXPORT.format(sub_event_types=_acled_sub_event_types()),
     ]
