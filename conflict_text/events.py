@@ -24,7 +24,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from conflict_text.dates import event_date
+from conflict_text.dates import MONTH, WEEK, event_date
 from conflict_text.gazetteer import Gazetteer
 from conflict_text.models import EntityMention
 from conflict_text.normalize import fold
@@ -53,6 +53,9 @@ class FigureSpan:
     evidence_end: int
     victim_group: str
     perpetrator: str | None = None
+    # The period a cumulative toll covers, as the figures stage read it («منذ 19 شباط»).
+    period_start: date | None = None
+    period_end: date | None = None
 
 
 @dataclass(slots=True)
@@ -124,6 +127,11 @@ def _site_nouns() -> frozenset[str]:
 
 def _is_site(mention: EntityMention) -> bool:
     return fold(mention.surface).split(" ")[0] in _site_nouns()
+
+
+def inter_codes() -> dict[str, int]:
+    """ACLED's inter code of each actor category name (State forces 1 ... External/Other forces 8)."""
+    return {c["name"]: c["inter"] for c in _actors()["categories"].values()}
 
 
 def _category(key: str | None) -> str | None:
@@ -235,6 +243,10 @@ def _event(body: str, published: date | None, figure: FigureSpan, phrases, group
     event = FigureEvent(**(_nearest_place(body, figure, phrases, index) or {}), **_actors_of(figure, groups, index))
     if when:
         event.event_date, event.time_precision, event.date_cue = when.day, when.precision, when.cue
+    if figure.period_start and figure.period_end and figure.period_end > figure.period_start:
+        # A toll over days is no day's event: dated by its period's start, a week or vaguer.
+        span = (figure.period_end - figure.period_start).days
+        event.event_date, event.time_precision = figure.period_start, WEEK if span <= 7 else MONTH
     return event
 
 

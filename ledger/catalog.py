@@ -6,13 +6,12 @@ version stays queryable in document_versions and source_files.
 """
 from __future__ import annotations
 
-import json
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
+from conflict_text.events import inter_codes
 from ledger.stages import DOCUMENT_TABLES, QUARANTINE_TABLES
 from ledger.tables import (
     CLEANED_DOCUMENTS,
@@ -58,14 +57,12 @@ def _scan_all(root: Path, tables: tuple[Table, ...], publication: Publication) -
     return " UNION ALL ".join(f"SELECT * FROM {_scan(root, t, publication.files(t.name))}" for t in tables)
 
 
-@cache
-def _acled_sub_event_types() -> str:
-    """The munition -> ACLED sub_event_type table as SQL VALUES rows (our own data file)."""
-    mapping = json.loads((Path(__file__).parent / "data" / "acled_sub_event_types.json").read_text("utf-8"))
-    return ", ".join(f"({rank}, {_literal(m)}, {_literal(t)})" for rank, (m, t) in enumerate(mapping["order"]))
+def _inter_codes() -> str:
+    """ACLED's inter code per actor category (conflict_text/data/actors.json) as SQL VALUES rows."""
+    return ", ".join(f"({_literal(name)}, {code})" for name, code in inter_codes().items())
 
 
-# Shared by the two views below: the date of the event a toll reports, and the tolls an analyst can add up.
+# The date of the event a toll reports, and the tolls an analyst can add up.
 _EVENT_DATE = "coalesce(c.period_start, d.published_date, d.page_date)"
 _ADDABLE = "c.parent_figure_id IS NULL AND NOT c.superseded AND c.value IS NOT NULL"
 
@@ -89,29 +86,23 @@ WHERE {_ADDABLE}
 GROUP BY ALL
 """
 
-# One row per event in ACLED's column names: fatalities is the largest single stated toll of the
-# event (never a sum), sub_event_type comes from the munitions named in the same article and place.
-_ACLED_EXPORT = f"""
+# One row per incident of killing in ACLED's column names: fatalities is the incident's best toll
+# (never a sum), with the lowest and highest stated beside it; interaction is ACLED's two inter codes,
+# lower first (17: state forces against civilians).
+_ACLED_EXPORT = """
 CREATE VIEW acled_export AS
-WITH killed AS (
-  SELECT c.doc_id, c.location, {_EVENT_DATE} AS event_date,
-         max(c.value) AS fatalities, any_value(c.perpetrator) AS perpetrator,
-         arg_max(c.evidence, c.value) AS notes, any_value(coalesce(d.outlet, c.claimant)) AS source
-  FROM casualty_figures c JOIN documents d USING (doc_id)
-  WHERE c.outcome = 'killed' AND {_ADDABLE}
-  GROUP BY ALL
-), weapons AS (
-  SELECT m.doc_id, m.location, arg_min(t.sub_event_type, t.rank) AS sub_event_type, any_value(m.perpetrator) AS perpetrator
-  FROM munitions_figures m JOIN (VALUES {{sub_event_types}}) AS t(rank, munition_type, sub_event_type) USING (munition_type)
-  GROUP BY ALL
-)
-SELECT k.event_date, coalesce(w.sub_event_type, 'Attack') AS sub_event_type,
-       coalesce(k.perpetrator, w.perpetrator) AS actor1, k.location, g.latitude, g.longitude,
-       k.fatalities, k.source, k.notes, k.doc_id
-FROM killed k
-LEFT JOIN weapons w ON w.doc_id = k.doc_id AND w.location IS NOT DISTINCT FROM k.location
-LEFT JOIN (SELECT name_ar, any_value(latitude) AS latitude, any_value(longitude) AS longitude
-           FROM gazetteer_entities WHERE entity_type = 'location' GROUP BY name_ar) g ON g.name_ar = k.location
+SELECT i.incident_id, i.event_date, i.time_precision, i.sub_event_type,
+       i.actor1, i.actor2,
+       CASE WHEN a1.inter IS NOT NULL AND a2.inter IS NOT NULL THEN least(a1.inter, a2.inter) * 10 + greatest(a1.inter, a2.inter)
+            ELSE coalesce(a1.inter, a2.inter) * 10 END AS interaction,
+       CASE WHEN i.actor2_category = 'Civilians' THEN 'Civilian targeting' END AS civilian_targeting,
+       i.admin1, i.admin2, i.location, i.latitude, i.longitude, i.geo_precision,
+       i.best AS fatalities, i.low AS fatalities_low, i.high AS fatalities_high, i.grade,
+       array_to_string(i.outlets, '; ') AS source, i.notes
+FROM incidents i
+LEFT JOIN (VALUES {inter_codes}) AS a1(category, inter) ON a1.category = i.actor1_category
+LEFT JOIN (VALUES {inter_codes}) AS a2(category, inter) ON a2.category = i.actor2_category
+WHERE i.outcome = 'killed' AND i.best IS NOT NULL
 """
 
 
@@ -164,5 +155,5 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         # Incidents are kept by ledger/incidents.py at each publication; their members trace to figures.
         *(f"CREATE VIEW {t.name} AS SELECT * FROM {whole(t)}" for t in (INCIDENTS, INCIDENT_FIGURES, INCIDENT_REVISIONS)),
         _CASUALTY_TOTALS,
-        _ACLED_EXPORT.format(sub_event_types=_acled_sub_event_types()),
+        _ACLED_EXPORT.format(inter_codes=_inter_codes()),
     ]

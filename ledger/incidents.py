@@ -108,6 +108,8 @@ def _places_nest(a: Member, b: Member) -> bool:
 def _compatible(figure: Member, other: Member) -> bool:
     if figure.outcome != other.outcome or figure.doc_id == other.doc_id:
         return False
+    if figure.event_date is None or other.event_date is None:
+        return False  # an undated toll cannot be matched to another report: an incident of its own
     if figure.victim_group != other.victim_group and "total" not in (figure.victim_group, other.victim_group):
         return False
     reach = _DATE_REACH[max(figure.time_precision, other.time_precision)]
@@ -123,7 +125,7 @@ def _closeness(figure: Member, incident: Incident) -> tuple:
     heads = incident.heads()
     nested = sum(figure.location_id in h.places or h.location_id in figure.places for h in heads)
     armed_alike = sum(bool(figure.weapons & h.weapons) for h in heads)
-    gap = min(abs((figure.event_date - h.event_date).days) for h in heads)
+    gap = min(abs((figure.event_date - h.event_date).days) for h in heads)  # both dated: they fit
     return (-nested, -armed_alike, gap, incident.incident_id)
 
 
@@ -131,7 +133,7 @@ def assign(figures: list[Member], incidents: dict[str, Incident]) -> list[Member
     """Gives each figure not yet in an incident one (an existing one, or a new one it founds); returns them."""
     member_of = {m.figure_id: i for i in incidents.values() for m in i.members}
     placed = []
-    order = sorted(figures, key=lambda f: (f.parent_figure_id is not None, f.superseded, f.event_date,
+    order = sorted(figures, key=lambda f: (f.parent_figure_id is not None, f.superseded, f.event_date or date.min,
                                            f.published_date or date.min, f.figure_id))
     for figure in order:
         if figure.figure_id in member_of:
@@ -165,7 +167,7 @@ def summarise(incident: Incident) -> dict:
     undisputed = [m for m in stated if m.head and not m.disputed] or [m for m in stated if m.head] or stated
     best = max(undisputed, key=lambda m: (m.published_date or date.min, -m.geo_precision if m.geo_precision else -9,
                                           m.value, m.figure_id)) if undisputed else None
-    dated = min(heads, key=lambda m: (m.time_precision, m.event_date, m.figure_id))
+    dated = min(heads, key=lambda m: (m.time_precision or 9, m.event_date or date.max, m.figure_id))
     placed = min(heads, key=lambda m: (m.geo_precision or 9, -len(m.places), m.figure_id))
     latest_by_outlet = {}
     for m in sorted((m for m in stated if m.head), key=lambda m: (m.published_date or date.min, m.figure_id)):
@@ -243,7 +245,7 @@ SELECT c.figure_id, c.doc_id, c.outcome, c.victim_group, c.value, c.parent_figur
         WHERE m.doc_id = c.doc_id AND m.evidence_start = c.evidence_start) AS munitions,
        (SELECT list(DISTINCT m.munition_type) FROM munitions_figures m WHERE m.doc_id = c.doc_id) AS article_munitions
 FROM casualty_figures c JOIN figure_events e USING (figure_id) JOIN documents d ON d.doc_id = c.doc_id
-WHERE e.event_date IS NOT NULL AND {where}
+WHERE {where}
 """
 
 
@@ -258,8 +260,8 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
     when the batch touches no incident. The tables pass their suites (expectations_dir) or nothing is
     published and IncidentsRejected says why.
     """
-    window = _query(warehouse, "SELECT min(event_date) AS first, max(event_date) AS last FROM figure_events"
-                               " WHERE batch = ?", [batch]).row(0)
+    window = _query(warehouse, "SELECT min(event_date) AS first, max(event_date) AS last, count(*) AS figures"
+                               " FROM figure_events WHERE batch = ?", [batch]).row(0)
     previous = warehouse.current_publication()
     has_state = INCIDENTS.name in previous.tables
     membership = _query(warehouse, "SELECT * FROM incident_figures") if has_state else INCIDENT_FIGURES.frame()
@@ -267,13 +269,15 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
     revisions = _query(warehouse, "SELECT * FROM incident_revisions") if has_state else INCIDENT_REVISIONS.frame()
     lost = set(_query(warehouse, "SELECT incident_id FROM incident_figures WHERE figure_id NOT IN"
                                  " (SELECT figure_id FROM figure_events)")["incident_id"]) if has_state else set()
-    if window[0] is None and not lost:
+    if not window[2] and not lost:
         return None
     touched_ids = set(lost)
-    where, params = "false", []
+    # The batch's undated tolls too: each an incident of its own.
+    where, params = "e.event_date IS NULL AND e.batch = ?", [batch]
     if window[0] is not None:
-        where, params = "e.event_date BETWEEN ? AND ?", [window[0] - _WINDOW, window[1] + _WINDOW]
-        touched_ids |= set(rows.filter(pl.col("event_date").is_between(*params))["incident_id"])
+        dates = [window[0] - _WINDOW, window[1] + _WINDOW]
+        where, params = f"(e.event_date BETWEEN ? AND ? OR {where})", [*dates, batch]
+        touched_ids |= set(rows.filter(pl.col("event_date").is_between(*dates))["incident_id"])
     members = {r["figure_id"]: Member(r) for r in _query(warehouse, _MEMBERS_SQL.format(where=where), params).to_dicts()}
     # Members of the touched incidents, wherever their dates are now.
     kept = membership.filter(pl.col("incident_id").is_in(list(touched_ids)) | pl.col("figure_id").is_in(list(members)))

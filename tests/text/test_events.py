@@ -49,3 +49,11 @@ def test_a_headline_takes_the_date_and_place_of_its_lead():
     body = "مقتل 12 مدنيا بغارة على سوق في معرة النعمان\n\nقتل 12 مدنيا اليوم الاثنين بغارة على سوق الهال في مدينة معرة النعمان."
     event = event_of(body, "12", date(2020, 1, 13))
     assert (event.event_date, event.time_precision, event.location) == (date(2020, 1, 13), 1, "سوق الهال")
+
+
+def test_a_toll_over_a_period_is_no_days_event():
+    body = "وثق المرصد مقتل 40 مدنيا منذ 3 كانون الثاني."
+    start = body.index("40")
+    figure = FigureSpan(start, start + 2, 0, len(body), "civilians", period_start=date(2020, 1, 3), period_end=date(2020, 1, 14))
+    [event] = read_events(body, date(2020, 1, 14), [figure], find_mentions(body, load_gazetteer()), PLACES)
+    assert (event.event_date, event.time_precision) == (date(2020, 1, 3), 3)
