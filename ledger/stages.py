@@ -28,6 +28,7 @@ from ledger.tables import (
     MUNITIONS_FIGURES,
     RAW_DOCUMENTS,
     SOURCE_FILES,
+    VICTIMS,
     Table,
     quarantine_of,
 )
@@ -63,7 +64,7 @@ PIPELINE = (
     Stage("figures", "figures", "analysis", (CLEANED_DOCUMENTS, ENTITY_MENTIONS), (CASUALTY_FIGURES, MUNITIONS_FIGURES),
           ("conflict_text.figures",)),
     Stage("events", "events", "analysis", (CLEANED_DOCUMENTS, ENTITY_MENTIONS, CASUALTY_FIGURES, GAZETTEER_ENTITIES),
-          (FIGURE_EVENTS,), ("conflict_text.events",), reads_gazetteer=True),
+          (FIGURE_EVENTS, VICTIMS), ("conflict_text.events", "conflict_text.victims"), reads_gazetteer=True),
 )
 STAGE = {s.name: s for s in PIPELINE}
 # The stages a published batch can be re-extracted from, in pipeline order: re-extracting one

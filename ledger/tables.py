@@ -198,6 +198,24 @@ def quarantine_of(table: Table) -> Table:
 
 
 
+VICTIMS = Table(
+    "victims",
+    "People an article names as killed or injured, each counted in a casualty figure.",
+    {
+        "victim_id": (_S, "Stable id of the named victim"),
+        "doc_id": (_S, "Document"),
+        "figure_id": (_S, "The casualty figure the victim is counted in"),
+        "outcome": (_S, "The figure's outcome (killed, injured ...)"),
+        "name": (_S, "The name as written (body[char_start:char_end])"),
+        "sex": (_S, "male | female, where a title word states it («الطفلة», «الشاب»)"),
+        "age": (_I, "Age in years, where stated"),
+        "age_class": (_S, "child | adult | elderly, from the title word or the age (under 18, 60 and over)"),
+        "char_start": (_I, "Offset of the name in documents.body"),
+        "char_end": (_I, "End offset (exclusive)"),
+        "batch": (_S, "Batch (Dagster partition)"),
+    },
+)
+
 INCIDENTS = Table(
     "incidents",
     "One row per event across documents and outlets (ledger/incidents.py: the rules for joining, best, low, high and grade).",

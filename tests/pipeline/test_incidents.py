@@ -36,6 +36,10 @@ def test_one_incident_per_event_and_its_id_survives_a_later_delivery(ledger):
                         " FROM acled_export WHERE incident_id = ?", [market_id]) == \
         [(14, 12, 14, 17, "Civilian targeting", "contested")]
     assert ledger.query("SELECT count(*) FROM acled_export") == [(3,)]
+    # The Kafranbel report names its three dead.
+    assert ledger.query("SELECT v.name, v.sex, v.age, v.age_class FROM victims v JOIN incident_figures f USING (figure_id)"
+                        " JOIN incidents i USING (incident_id) WHERE i.location = 'كفرنبل' ORDER BY v.char_start") == \
+        [("أحمد الخطيب", None, 40, "adult"), ("سارة الخطيب", "female", None, "child"), ("محمود العبد الله", None, None, None)]
 
     _deliver(ledger, "second_delivery")
     assert ledger.query("SELECT count(*) FROM incidents") == [(3,)]
