@@ -25,7 +25,7 @@ The rules that sum an incident up:
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -129,9 +129,40 @@ def _closeness(figure: Member, incident: Incident) -> tuple:
     return (-nested, -armed_alike, gap, incident.incident_id)
 
 
+class _Nearby:
+    """Incidents by outcome, day and governorate of their tolls: a figure is compared only with the
+    incidents it could join, so a batch costs what its own dates hold, not the whole window."""
+
+    def __init__(self, incidents: dict[str, Incident]):
+        self.incidents = incidents
+        self.by_day: dict[tuple, dict[str | None, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for incident in incidents.values():
+            for head in incident.heads():
+                self.add(incident, head)
+
+    def add(self, incident: Incident, head: Member) -> None:
+        if head.event_date is not None:
+            self.by_day[(head.outcome, head.event_date)][head.admin1].add(incident.incident_id)
+
+    def near(self, figure: Member) -> list[Incident]:
+        if figure.event_date is None:
+            return []
+        found: set[str] = set()
+        reach = max(_DATE_REACH.values())
+        for offset in range(-reach, reach + 1):
+            day = self.by_day.get((figure.outcome, figure.event_date + timedelta(days=offset)))
+            if day is None:
+                continue
+            # Places in different governorates nest only through a place without one (the country).
+            for admin1 in (day if figure.admin1 is None else (figure.admin1, None)):
+                found |= day.get(admin1, set())
+        return [self.incidents[i] for i in sorted(found)]
+
+
 def assign(figures: list[Member], incidents: dict[str, Incident]) -> list[Member]:
     """Gives each figure not yet in an incident one (an existing one, or a new one it founds); returns them."""
     member_of = {m.figure_id: i for i in incidents.values() for m in i.members}
+    nearby = _Nearby(incidents)
     placed = []
     order = sorted(figures, key=lambda f: (f.parent_figure_id is not None, f.superseded, f.event_date or date.min,
                                            f.published_date or date.min, f.figure_id))
@@ -142,15 +173,17 @@ def assign(figures: list[Member], incidents: dict[str, Incident]) -> list[Member
         if figure.parent_figure_id is not None:
             incident = member_of.get(figure.parent_figure_id)
         elif figure.superseded:
-            incident = next((i for i in incidents.values() for h in i.heads()
+            incident = next((i for i in nearby.near(figure) for h in i.heads()
                              if h.doc_id == figure.doc_id and h.outcome == figure.outcome
                              and h.victim_group == figure.victim_group), None)
         if incident is None and figure.parent_figure_id is None:
-            fitting = [i for i in incidents.values() if i.heads() and all(_compatible(figure, h) for h in i.heads())]
+            fitting = [i for i in nearby.near(figure) if all(_compatible(figure, h) for h in i.heads())]
             incident = min(fitting, key=lambda i: _closeness(figure, i)) if fitting else None
         if incident is None:
             incident = incidents.setdefault(figure.figure_id, Incident(figure.figure_id))
         incident.members.append(figure)
+        if figure.head:
+            nearby.add(incident, figure)
         member_of[figure.figure_id] = incident
         placed.append(figure)
     return placed
