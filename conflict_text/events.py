@@ -129,6 +129,16 @@ def _is_site(mention: EntityMention) -> bool:
     return fold(mention.surface).split(" ")[0] in _site_nouns()
 
 
+def canonical_actors() -> list[tuple[str, str, str]]:
+    """(gazetteer id, canonical actor, category name) for every armed group data/actors.json names."""
+    return [(entity_id, a["name"], _category(a["category"])) for entity_id, a in _actors()["actors"].items()]
+
+
+def category_names() -> dict[str, str]:
+    """The category name of each gazetteer actor_type (state_forces -> State forces ...)."""
+    return {key: c["name"] for key, c in _actors()["categories"].items()}
+
+
 def inter_codes() -> dict[str, int]:
     """ACLED's inter code of each actor category name (State forces 1 ... External/Other forces 8)."""
     return {c["name"]: c["inter"] for c in _actors()["categories"].values()}

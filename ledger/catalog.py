@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from conflict_text.events import inter_codes
+from conflict_text.events import canonical_actors, category_names, inter_codes
 from ledger.stages import DOCUMENT_TABLES, QUARANTINE_TABLES
 from ledger.tables import (
     CLEANED_DOCUMENTS,
@@ -57,9 +57,30 @@ def _scan_all(root: Path, tables: tuple[Table, ...], publication: Publication) -
     return " UNION ALL ".join(f"SELECT * FROM {_scan(root, t, publication.files(t.name))}" for t in tables)
 
 
+def _values(rows) -> str:
+    """Rows of strings and integers as SQL VALUES rows."""
+    return ", ".join("(" + ", ".join(str(v) if isinstance(v, int) else _literal(v) for v in row) + ")" for row in rows)
+
+
+# One row per canonical actor: every gazetteer armed group that data/actors.json maps to it (the
+# regime's forces, «النظام السوري», the air force ... are all Military Forces of Syria), with every
+# name and spelling; a group the file does not map is an actor of its own under its English name.
+_ACTORS = """
+CREATE VIEW actors AS
+SELECT coalesce(a.actor, g.name_en, g.name_ar) AS actor, coalesce(a.category, c.category) AS actor_category,
+       list(g.entity_id ORDER BY g.entity_id) AS entity_ids,
+       list_distinct(flatten(list(list_prepend(g.name_ar, g.aliases)))) AS aliases
+FROM gazetteer_entities g
+LEFT JOIN (VALUES {canonical}) AS a(entity_id, actor, category) USING (entity_id)
+LEFT JOIN (VALUES {categories}) AS c(actor_type, category) ON c.actor_type = g.actor_type
+WHERE g.entity_type = 'armed_group'
+GROUP BY ALL
+"""
+
+
 def _inter_codes() -> str:
     """ACLED's inter code per actor category (conflict_text/data/actors.json) as SQL VALUES rows."""
-    return ", ".join(f"({_literal(name)}, {code})" for name, code in inter_codes().items())
+    return _values(inter_codes().items())
 
 
 # The date of the event a toll reports, and the tolls an analyst can add up.
@@ -156,4 +177,5 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         *(f"CREATE VIEW {t.name} AS SELECT * FROM {whole(t)}" for t in (INCIDENTS, INCIDENT_FIGURES, INCIDENT_REVISIONS)),
         _CASUALTY_TOTALS,
         _ACLED_EXPORT.format(inter_codes=_inter_codes()),
+        _ACTORS.format(canonical=_values(canonical_actors()), categories=_values(category_names().items())),
     ]

@@ -7,7 +7,7 @@ from ledger.settings import PROJECT_ROOT
 GUIDE = (PROJECT_ROOT / "docs" / "analysts.md").read_text("utf-8")
 QUERIES = re.findall(r"```sql\n(.*?)```", GUIDE, flags=re.S)
 VIEWS = ["documents", "casualty_figures", "munitions_figures", "entity_mentions", "entities", "casualty_totals",
-         "acled_export", "figure_events", "victims", "incidents", "incident_figures",
+         "acled_export", "figure_events", "victims", "actors", "incidents", "incident_figures",
          "incident_revisions", "rejected_documents", "quarantined_documents", "source_files"]
 
 

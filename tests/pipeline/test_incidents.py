@@ -31,6 +31,9 @@ def test_one_incident_per_event_and_its_id_survives_a_later_delivery(ledger):
     market_id = incidents[0][0]
     assert ledger.query("SELECT count(*) FROM incident_figures WHERE incident_id = ?", [market_id]) == [(4,)]
     assert ledger.query("SELECT DISTINCT actor1 FROM incidents WHERE actor1 IS NOT NULL") == [("Military Forces of Syria",)]
+    # «قوات النظام» and «النظام السوري» are one actor, not two armed groups.
+    assert ledger.query("SELECT actor, actor_category FROM actors WHERE list_contains(aliases, 'قوات النظام')"
+                        " OR list_contains(aliases, 'النظام السوري')") == [("Military Forces of Syria", "State forces")]
     # ACLED's export: one row per incident, the best toll with the stated range beside it.
     assert ledger.query("SELECT fatalities, fatalities_low, fatalities_high, interaction, civilian_targeting, grade"
                         " FROM acled_export WHERE incident_id = ?", [market_id]) == \
