@@ -9,10 +9,11 @@ incidents do not chain. Breakdowns join their parent's incident; a superseded to
 incident of the toll that replaced it in its article.
 
 Stable and incremental. Membership, once given, is kept: an incident's id is the id of the figure
-that founded it, never recomputed from later members. A publication re-examines only the incidents
-of the dates its batch touches (± a week) and those that lost a member (a deleted or changed file);
-every other incident is carried over as it was. Each change to an incident's members, best, low or
-high is a row of incident_revisions.
+that founded it, never recomputed from later members. A publication compares its batch's figures
+only with the incidents of their dates (± a week), and sums up again only the incidents that gained
+a figure, hold a figure of the batch (re-extracted) or lost one (a deleted or changed file); every
+other incident is carried over as it was. Each change to an incident's members, best, low or high
+is a row of incident_revisions.
 
 The rules that sum an incident up:
 - low and high: the lowest and highest tolls stated for it (headline tolls and superseded ones);
@@ -131,7 +132,7 @@ def _closeness(figure: Member, incident: Incident) -> tuple:
 
 class _Nearby:
     """Incidents by outcome, day and governorate of their tolls: a figure is compared only with the
-    incidents it could join, so a batch costs what its own dates hold, not the whole window."""
+    incidents it could join, so a batch costs what its own days hold, not the whole window."""
 
     def __init__(self, incidents: dict[str, Incident]):
         self.incidents = incidents
@@ -141,14 +142,19 @@ class _Nearby:
                 self.add(incident, head)
 
     def add(self, incident: Incident, head: Member) -> None:
-        if head.event_date is not None:
-            self.by_day[(head.outcome, head.event_date)][head.admin1].add(incident.incident_id)
+        """Files the incident under every day its toll reaches (a day either side, a week or a month)."""
+        if head.event_date is None:
+            return
+        reach = _DATE_REACH[head.time_precision]
+        for offset in range(-reach, reach + 1):
+            self.by_day[(head.outcome, head.event_date + timedelta(days=offset))][head.admin1].add(incident.incident_id)
 
     def near(self, figure: Member) -> list[Incident]:
+        """Incidents with a toll the figure's date reaches, or that reaches it: a superset of those it fits."""
         if figure.event_date is None:
             return []
         found: set[str] = set()
-        reach = max(_DATE_REACH.values())
+        reach = _DATE_REACH[figure.time_precision]
         for offset in range(-reach, reach + 1):
             day = self.by_day.get((figure.outcome, figure.event_date + timedelta(days=offset)))
             if day is None:
@@ -272,7 +278,7 @@ def _query(warehouse: Warehouse, sql: str, params: list | None = None) -> pl.Dat
 
 _MEMBERS_SQL = """
 SELECT c.figure_id, c.doc_id, c.outcome, c.victim_group, c.value, c.parent_figure_id, c.disputed, c.superseded,
-       c.claimant, c.evidence, e.* EXCLUDE (figure_id, doc_id, batch, date_cue),
+       c.claimant, c.evidence, e.* EXCLUDE (figure_id, doc_id, date_cue),
        d.outlet, d.published_date,
        (SELECT list(DISTINCT m.munition_type) FROM munitions_figures m
         WHERE m.doc_id = c.doc_id AND m.evidence_start = c.evidence_start) AS munitions,
@@ -284,6 +290,10 @@ WHERE {where}
 
 class IncidentsRejected(ValueError):
     """The incident tables failed their suites: the previous incidents are kept."""
+
+
+def _members(warehouse: Warehouse, where: str, params: list) -> dict[str, Member]:
+    return {r["figure_id"]: Member(r) for r in _query(warehouse, _MEMBERS_SQL.format(where=where), params).to_dicts()}
 
 
 def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -> Publication | None:
@@ -304,30 +314,32 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
                                  " (SELECT figure_id FROM figure_events)")["incident_id"]) if has_state else set()
     if not window[2] and not lost:
         return None
-    touched_ids = set(lost)
     # The batch's undated tolls too: each an incident of its own.
     where, params = "e.event_date IS NULL AND e.batch = ?", [batch]
     if window[0] is not None:
-        dates = [window[0] - _WINDOW, window[1] + _WINDOW]
-        where, params = f"(e.event_date BETWEEN ? AND ? OR {where})", [*dates, batch]
-        touched_ids |= set(rows.filter(pl.col("event_date").is_between(*dates))["incident_id"])
-    members = {r["figure_id"]: Member(r) for r in _query(warehouse, _MEMBERS_SQL.format(where=where), params).to_dicts()}
-    # Members of the touched incidents, wherever their dates are now.
-    kept = membership.filter(pl.col("incident_id").is_in(list(touched_ids)) | pl.col("figure_id").is_in(list(members)))
-    touched_ids |= set(kept["incident_id"])
-    outside = [f for f in kept["figure_id"] if f not in members]
-    if outside:
-        members |= {r["figure_id"]: Member(r) for r in _query(
-            warehouse, _MEMBERS_SQL.format(where="c.figure_id IN (SELECT unnest(?))"), [outside]).to_dicts()}
+        where, params = f"(e.event_date BETWEEN ? AND ? OR {where})", [window[0] - _WINDOW, window[1] + _WINDOW, batch]
+    members = _members(warehouse, where, params)
+    # The incidents of the window's figures, as far as the window shows them: what new figures may join.
     incidents: dict[str, Incident] = {}
-    for incident_id, figure_id in kept.select("incident_id", "figure_id").iter_rows():
+    for incident_id, figure_id in membership.filter(pl.col("figure_id").is_in(list(members))).select(
+            "incident_id", "figure_id").iter_rows():
+        incidents.setdefault(incident_id, Incident(incident_id)).members.append(members[figure_id])
+    placed = {m.figure_id for m in assign(list(members.values()), incidents)}
+    # Touched: incidents that gained a figure, hold a figure of this batch (re-extracted, maybe changed) or
+    # lost one. Only they are summed up again; every other incident is carried over as it was.
+    touched_ids = lost | {i.incident_id for i in incidents.values()
+                          if any(m.figure_id in placed or m.batch == batch for m in i.members)}
+    before = membership.filter(pl.col("incident_id").is_in(list(touched_ids))).select("incident_id", "figure_id")
+    outside = [f for f in before["figure_id"] if f not in members]
+    if outside:
+        members |= _members(warehouse, "c.figure_id IN (SELECT unnest(?))", [outside])
+    before_members: dict[str, set[str]] = defaultdict(set)
+    for incident_id, figure_id in before.iter_rows():
+        before_members[incident_id].add(figure_id)
         incident = incidents.setdefault(incident_id, Incident(incident_id))
-        if figure_id in members:
+        if figure_id in members and members[figure_id] not in incident.members:
             incident.members.append(members[figure_id])
-    before_members = {i: set(kept.filter(pl.col("incident_id") == i)["figure_id"]) for i in touched_ids}
-    before_docs = {i: {m.doc_id for m in incidents[i].members} for i in incidents}
-    assign(list(members.values()), incidents)
-    touched_ids |= set(incidents)
+    before_docs = {i: {members[f].doc_id for f in figures if f in members} for i, figures in before_members.items()}
 
     publication = previous.sequence + 1
     before_rows = {r["incident_id"]: r for r in rows.filter(pl.col("incident_id").is_in(list(touched_ids))).to_dicts()}
@@ -337,15 +349,15 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
         after = summarise(incident) if incident and incident.members else None
         if after:
             new_rows.append(after)
-        revision = _revision(before_rows.get(incident_id), after, before_members.get(incident_id, set()),
+        revision = _revision(before_rows.get(incident_id), after, before_members[incident_id],
                              incident if after else None, before_docs.get(incident_id, set()), publication, incident_id)
         if revision:
             new_revisions.append(revision)
     carried = rows.filter(~pl.col("incident_id").is_in(list(touched_ids)))
     new_membership = INCIDENT_FIGURES.frame(
-        [{"incident_id": i.incident_id, "figure_id": m.figure_id,
+        [{"incident_id": incident_id, "figure_id": m.figure_id,
           "role": "head" if m.head else ("breakdown" if m.parent_figure_id else "superseded")}
-         for i in incidents.values() for m in i.members])
+         for incident_id in touched_ids for m in incidents[incident_id].members])
     written = [(INCIDENTS, INCIDENTS.frame(new_rows)), (INCIDENT_FIGURES, new_membership),
                (INCIDENT_REVISIONS, INCIDENT_REVISIONS.frame(new_revisions))]
     # The suites check what this publication wrote, so their cost follows the batch, not the warehouse:
