@@ -9,6 +9,7 @@ import polars as pl
 
 from assets.partitions import batches
 from assets.resources import LedgerStorage
+from ledger.incidents import update_incidents
 from ledger.stages import BATCH_TABLES, PIPELINE, STAGE_OF_TABLE, extraction_versions
 from ledger.tables import GAZETTEER_ENTITIES
 
@@ -32,6 +33,8 @@ def publication(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg
     published = warehouse.publish(batch, promoted, versions)
     if warehouse.staged_path(GAZETTEER_ENTITIES).exists():
         published = warehouse.publish(None, [GAZETTEER_ENTITIES], {GAZETTEER_ENTITIES.name: storage.gazetteer.version})
+    # The batch's figures are in the catalog now: the incidents of its dates take them in.
+    published = update_incidents(warehouse, batch, storage.expectations) or published
     # This batch's rows: counting the whole catalog after every batch would make a backfill quadratic.
     rows = {t.name: pl.scan_parquet(warehouse.root / published.batches[batch][t.name]).select(pl.len()).collect().item()
             for t in promoted}

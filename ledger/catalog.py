@@ -6,15 +6,23 @@ version stays queryable in document_versions and source_files.
 """
 from __future__ import annotations
 
-import json
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
+from conflict_text.events import canonical_actors, category_names, inter_codes
 from ledger.stages import DOCUMENT_TABLES, QUARANTINE_TABLES
-from ledger.tables import CLEANED_DOCUMENTS, GAZETTEER_ENTITIES, RAW_DOCUMENTS, SOURCE_FILES, Table
+from ledger.tables import (
+    CLEANED_DOCUMENTS,
+    GAZETTEER_ENTITIES,
+    INCIDENT_FIGURES,
+    INCIDENT_REVISIONS,
+    INCIDENTS,
+    RAW_DOCUMENTS,
+    SOURCE_FILES,
+    Table,
+)
 
 if TYPE_CHECKING:
     from ledger.warehouse import Publication
@@ -49,14 +57,33 @@ def _scan_all(root: Path, tables: tuple[Table, ...], publication: Publication) -
     return " UNION ALL ".join(f"SELECT * FROM {_scan(root, t, publication.files(t.name))}" for t in tables)
 
 
-@cache
-def _acled_sub_event_types() -> str:
-    """The munition -> ACLED sub_event_type table as SQL VALUES rows (our own data file)."""
-    mapping = json.loads((Path(__file__).parent / "data" / "acled_sub_event_types.json").read_text("utf-8"))
-    return ", ".join(f"({rank}, {_literal(m)}, {_literal(t)})" for rank, (m, t) in enumerate(mapping["order"]))
+def _values(rows) -> str:
+    """Rows of strings and integers as SQL VALUES rows."""
+    return ", ".join("(" + ", ".join(str(v) if isinstance(v, int) else _literal(v) for v in row) + ")" for row in rows)
 
 
-# Shared by the two views below: the date of the event a toll reports, and the tolls an analyst can add up.
+# One row per canonical actor: every gazetteer armed group that data/actors.json maps to it (the
+# regime's forces, «النظام السوري», the air force ... are all Military Forces of Syria), with every
+# name and spelling; a group the file does not map is an actor of its own under its English name.
+_ACTORS = """
+CREATE VIEW actors AS
+SELECT coalesce(a.actor, g.name_en, g.name_ar) AS actor, coalesce(a.category, c.category) AS actor_category,
+       list(g.entity_id ORDER BY g.entity_id) AS entity_ids,
+       list_distinct(flatten(list(list_prepend(g.name_ar, g.aliases)))) AS aliases
+FROM gazetteer_entities g
+LEFT JOIN (VALUES {canonical}) AS a(entity_id, actor, category) USING (entity_id)
+LEFT JOIN (VALUES {categories}) AS c(actor_type, category) ON c.actor_type = g.actor_type
+WHERE g.entity_type = 'armed_group'
+GROUP BY ALL
+"""
+
+
+def _inter_codes() -> str:
+    """ACLED's inter code per actor category (conflict_text/data/actors.json) as SQL VALUES rows."""
+    return _values(inter_codes().items())
+
+
+# The date of the event a toll reports, and the tolls an analyst can add up.
 _EVENT_DATE = "coalesce(c.period_start, d.published_date, d.page_date)"
 _ADDABLE = "c.parent_figure_id IS NULL AND NOT c.superseded AND c.value IS NOT NULL"
 
@@ -80,35 +107,30 @@ WHERE {_ADDABLE}
 GROUP BY ALL
 """
 
-# One row per event in ACLED's column names: fatalities is the largest single stated toll of the
-# event (never a sum), sub_event_type comes from the munitions named in the same article and place.
-_ACLED_EXPORT = f"""
+# One row per incident of killing in ACLED's column names: fatalities is the incident's best toll
+# (never a sum), with the lowest and highest stated beside it; interaction is ACLED's two inter codes,
+# lower first (17: state forces against civilians).
+_ACLED_EXPORT = """
 CREATE VIEW acled_export AS
-WITH killed AS (
-  SELECT c.doc_id, c.location, {_EVENT_DATE} AS event_date,
-         max(c.value) AS fatalities, any_value(c.perpetrator) AS perpetrator,
-         arg_max(c.evidence, c.value) AS notes, any_value(coalesce(d.outlet, c.claimant)) AS source
-  FROM casualty_figures c JOIN documents d USING (doc_id)
-  WHERE c.outcome = 'killed' AND {_ADDABLE}
-  GROUP BY ALL
-), weapons AS (
-  SELECT m.doc_id, m.location, arg_min(t.sub_event_type, t.rank) AS sub_event_type, any_value(m.perpetrator) AS perpetrator
-  FROM munitions_figures m JOIN (VALUES {{sub_event_types}}) AS t(rank, munition_type, sub_event_type) USING (munition_type)
-  GROUP BY ALL
-)
-SELECT k.event_date, coalesce(w.sub_event_type, 'Attack') AS sub_event_type,
-       coalesce(k.perpetrator, w.perpetrator) AS actor1, k.location, g.latitude, g.longitude,
-       k.fatalities, k.source, k.notes, k.doc_id
-FROM killed k
-LEFT JOIN weapons w ON w.doc_id = k.doc_id AND w.location IS NOT DISTINCT FROM k.location
-LEFT JOIN (SELECT name_ar, any_value(latitude) AS latitude, any_value(longitude) AS longitude
-           FROM gazetteer_entities WHERE entity_type = 'location' GROUP BY name_ar) g ON g.name_ar = k.location
+SELECT i.incident_id, i.event_date, i.time_precision, i.sub_event_type,
+       i.actor1, i.actor2,
+       CASE WHEN a1.inter IS NOT NULL AND a2.inter IS NOT NULL THEN least(a1.inter, a2.inter) * 10 + greatest(a1.inter, a2.inter)
+            ELSE coalesce(a1.inter, a2.inter) * 10 END AS interaction,
+       CASE WHEN i.actor2_category = 'Civilians' THEN 'Civilian targeting' END AS civilian_targeting,
+       i.admin1, i.admin2, i.location, i.latitude, i.longitude, i.geo_precision,
+       i.best AS fatalities, i.low AS fatalities_low, i.high AS fatalities_high, i.grade,
+       array_to_string(i.outlets, '; ') AS source, i.notes
+FROM incidents i
+LEFT JOIN (VALUES {inter_codes}) AS a1(category, inter) ON a1.category = i.actor1_category
+LEFT JOIN (VALUES {inter_codes}) AS a2(category, inter) ON a2.category = i.actor2_category
+WHERE i.outcome = 'killed' AND i.best IS NOT NULL
 """
 
 
 def view_statements(root: Path, publication: Publication) -> list[str]:
     scan = lambda table: _scan(root, table, publication.files(table.name))  # noqa: E731
-    gazetteer_files = [publication.tables[GAZETTEER_ENTITIES.name]] if GAZETTEER_ENTITIES.name in publication.tables else []
+    # Unpartitioned tables: one current file each, once published.
+    whole = lambda table: _scan(root, table, [publication.tables[table.name]] if table.name in publication.tables else [])  # noqa: E731
     current_files = "(SELECT doc_id FROM current_source_files WHERE status IN ('document', 'duplicate'))"
     # A document is current when its file's latest version made it, and no suite quarantined it.
     current_docs = "(SELECT doc_id FROM current_doc_ids)"
@@ -136,7 +158,7 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         " FROM current_source_files WHERE status = 'rejected'",
         # What the text stages read from current documents: entity mentions, casualty and munition figures.
         *(f"CREATE VIEW {t.name} AS SELECT * FROM {scan(t)} WHERE doc_id IN {current_docs}" for t in DOCUMENT_TABLES),
-        f"CREATE VIEW gazetteer_entities AS SELECT * FROM {_scan(root, GAZETTEER_ENTITIES, gazetteer_files)}",
+        f"CREATE VIEW gazetteer_entities AS SELECT * FROM {whole(GAZETTEER_ENTITIES)}",
         # One row per canonical entity mentioned in a current document; names found from context
         # (match_source = 'pattern') have no gazetteer row and no coordinates until promoted. An id
         # names one typed entity, so grouping by its type too changes no row, but lets a filter on the
@@ -151,6 +173,9 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         " g.actor_type,"
         " g.role, m.from_pattern, m.mentions, m.documents"
         " FROM mentioned m LEFT JOIN gazetteer_entities g USING (entity_id)",
+        # Incidents are kept by ledger/incidents.py at each publication; their members trace to figures.
+        *(f"CREATE VIEW {t.name} AS SELECT * FROM {whole(t)}" for t in (INCIDENTS, INCIDENT_FIGURES, INCIDENT_REVISIONS)),
         _CASUALTY_TOTALS,
-        _ACLED_EXPORT.format(sub_event_types=_acled_sub_event_types()),
+        _ACLED_EXPORT.format(inter_codes=_inter_codes()),
+        _ACTORS.format(canonical=_values(canonical_actors()), categories=_values(category_names().items())),
     ]

@@ -23,10 +23,12 @@ from ledger.tables import (
     CASUALTY_FIGURES,
     CLEANED_DOCUMENTS,
     ENTITY_MENTIONS,
+    FIGURE_EVENTS,
     GAZETTEER_ENTITIES,
     MUNITIONS_FIGURES,
     RAW_DOCUMENTS,
     SOURCE_FILES,
+    VICTIMS,
     Table,
     quarantine_of,
 )
@@ -61,6 +63,8 @@ PIPELINE = (
           ("conflict_text.entities",), reads_gazetteer=True),
     Stage("figures", "figures", "analysis", (CLEANED_DOCUMENTS, ENTITY_MENTIONS), (CASUALTY_FIGURES, MUNITIONS_FIGURES),
           ("conflict_text.figures",)),
+    Stage("events", "events", "analysis", (CLEANED_DOCUMENTS, ENTITY_MENTIONS, CASUALTY_FIGURES, GAZETTEER_ENTITIES),
+          (FIGURE_EVENTS, VICTIMS), ("conflict_text.events", "conflict_text.victims"), reads_gazetteer=True),
 )
 STAGE = {s.name: s for s in PIPELINE}
 # The stages a published batch can be re-extracted from, in pipeline order: re-extracting one

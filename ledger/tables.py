@@ -154,6 +154,33 @@ MUNITIONS_FIGURES = Table(
 )
 
 
+FIGURE_EVENTS = Table(
+    "figure_events",
+    "The event each casualty figure reports: when, where (resolved to the gazetteer) and who did what to whom.",
+    {
+        "figure_id": (_S, "The casualty figure (casualty_figures.figure_id)"),
+        "doc_id": (_S, "Document"),
+        "event_date": (_D, "The day of the event: an explicit or relative date of the text, or the publication date"),
+        "time_precision": (_I, "ACLED time_precision: 1 the day, 2 the week (the publication date stands in), 3 the month or vaguer"),
+        "date_cue": (_S, "The words the date was read from (folded); null when the publication date stands in"),
+        "location": (_S, "The most specific place the text names for the event"),
+        "location_id": (_S, "Its entity id (pattern:* for a site found from context, anchored in place_id)"),
+        "place_id": (_S, "The gazetteer place the location is, or lies in"),
+        "within_ids": (pl.List(_S), "Gazetteer places containing the location, innermost first (stated in the text or by parent_id)"),
+        "admin1": (_S, "Governorate"),
+        "admin2": (_S, "District, when the gazetteer places the location in one"),
+        "latitude": (pl.Float64(), "Latitude of place_id"),
+        "longitude": (pl.Float64(), "Longitude of place_id"),
+        "geo_precision": (_I, "ACLED geo_precision: 1 the town (or a site in it), 2 part of a region, 3 a governorate or wider"),
+        "actor1": (_S, "Who did it: canonical ACLED-style actor (conflict_text/data/actors.json)"),
+        "actor1_category": (_S, "ACLED actor category of actor1"),
+        "actor2": (_S, "To whom: canonical actor of the victims"),
+        "actor2_category": (_S, "ACLED actor category of actor2"),
+        "batch": (_S, "Batch (Dagster partition)"),
+    },
+)
+
+
 def quarantine_of(table: Table) -> Table:
     """The documents whose rows of `table` failed a row-level expectation: kept out of every view."""
     return Table(
@@ -170,6 +197,85 @@ def quarantine_of(table: Table) -> Table:
         },
     )
 
+
+
+VICTIMS = Table(
+    "victims",
+    "People an article names as killed or injured, each counted in a casualty figure.",
+    {
+        "victim_id": (_S, "Stable id of the named victim"),
+        "doc_id": (_S, "Document"),
+        "figure_id": (_S, "The casualty figure the victim is counted in"),
+        "outcome": (_S, "The figure's outcome (killed, injured ...)"),
+        "name": (_S, "The name as written (body[char_start:char_end])"),
+        "sex": (_S, "male | female, where a title word states it («الطفلة», «الشاب»)"),
+        "age": (_I, "Age in years, where stated"),
+        "age_class": (_S, "child | adult | elderly, from the title word or the age (under 18, 60 and over)"),
+        "char_start": (_I, "Offset of the name in documents.body"),
+        "char_end": (_I, "End offset (exclusive)"),
+        "batch": (_S, "Batch (Dagster partition)"),
+    },
+)
+
+INCIDENTS = Table(
+    "incidents",
+    "One row per event across documents and outlets (ledger/incidents.py: the rules for joining, best, low, high and grade).",
+    {
+        "incident_id": (_S, "Stable id: the figure_id of the figure that founded the incident, kept when others join"),
+        "outcome": (_S, "killed | injured | ... (casualty_figures.outcome)"),
+        "victim_group": (_S, "The victims of the best toll"),
+        "event_date": (_D, "The day of the event, from its most precisely dated report"),
+        "time_precision": (_I, "ACLED time_precision of event_date: 1 day, 2 week, 3 month"),
+        "location": (_S, "The most specific place any report names"),
+        "location_id": (_S, "Its entity id (pattern:* for a site anchored in place_id)"),
+        "place_id": (_S, "The gazetteer place it is or lies in"),
+        "admin1": (_S, "Governorate"),
+        "admin2": (_S, "District, where known"),
+        "latitude": (pl.Float64(), "Latitude of place_id"),
+        "longitude": (pl.Float64(), "Longitude of place_id"),
+        "geo_precision": (_I, "ACLED geo_precision: 1 town or site, 2 part of a region, 3 governorate or wider"),
+        "best": (_I, "The best toll: the latest report that is neither disputed nor superseded (never a sum)"),
+        "best_figure_id": (_S, "The figure best is read from"),
+        "low": (_I, "The lowest toll stated for the event"),
+        "high": (_I, "The highest toll stated for the event"),
+        "figures": (_I, "Member figures (incident_figures), breakdowns and superseded tolls included"),
+        "documents": (_I, "Documents reporting it"),
+        "outlets": (pl.List(_S), "Outlets reporting it (the document's id when its outlet is unknown)"),
+        "claimants": (pl.List(_S), "Who states the tolls, where the text says"),
+        "perpetrators": (pl.List(_S), "Canonical actors the reports name as doing it"),
+        "munitions": (pl.List(_S), "Munition types named in the members' sentences"),
+        "actor1": (_S, "The perpetrator most reports name (canonical ACLED-style actor)"),
+        "actor1_category": (_S, "ACLED actor category of actor1"),
+        "actor2": (_S, "The victims' actor most reports name"),
+        "actor2_category": (_S, "ACLED actor category of actor2"),
+        "sub_event_type": (_S, "ACLED sub_event_type from the munitions (Attack when none is named)"),
+        "disputed": (_B, "A member is denied or contested"),
+        "grade": (_S, "single_source | corroborated (2+ outlets within 20 %) | contested (further apart, or disputed)"),
+        "notes": (_S, "The best toll's sentence"),
+    },
+)
+
+INCIDENT_FIGURES = Table(
+    "incident_figures",
+    "Which casualty figures make up each incident.",
+    {
+        "incident_id": (_S, "The incident"),
+        "figure_id": (_S, "A member figure (casualty_figures.figure_id)"),
+        "role": (_S, "head (a toll of the event) | breakdown (inside its parent) | superseded (raised later in its text)"),
+    },
+)
+
+INCIDENT_REVISIONS = Table(
+    "incident_revisions",
+    "What each publication changed in an incident's members, best, low or high.",
+    {
+        "incident_id": (_S, "The incident"),
+        "publication": (_I, "The publication that made the change (publication.sequence)"),
+        "changed": (pl.List(_S), "created | withdrawn | members | best | low | high"),
+        "detail": (_S, "Old and new values, e.g. 'members 3 → 4; best 12 → 14'"),
+        "documents_added": (pl.List(_S), "Documents whose figures joined the incident"),
+    },
+)
 
 
 GAZETTEER_ENTITIES = Table(

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import documents, entities, figures, publication, report
+from assets import documents, entities, events, figures, publication, report
 from assets.resources import LedgerStorage
 from ledger.stages import PIPELINE
 from pipelines.schedules import nightly_ledger
 
-_asset_modules = [documents, entities, figures, publication, report]
+_asset_modules = [documents, entities, figures, events, publication, report]
 
 ledger_job = dg.define_asset_job(
     "ledger_batch",

@@ -7,7 +7,8 @@ from ledger.settings import PROJECT_ROOT
 GUIDE = (PROJECT_ROOT / "docs" / "analysts.md").read_text("utf-8")
 QUERIES = re.findall(r"```sql\n(.*?)```", GUIDE, flags=re.S)
 VIEWS = ["documents", "casualty_figures", "munitions_figures", "entity_mentions", "entities", "casualty_totals",
-         "acled_export", "rejected_documents", "quarantined_documents", "source_files"]
+         "acled_export", "figure_events", "victims", "actors", "incidents", "incident_figures",
+         "incident_revisions", "rejected_documents", "quarantined_documents", "source_files"]
 
 
 def test_the_guide_has_at_least_ten_queries_and_they_all_run(seeded):
@@ -47,7 +48,7 @@ def test_the_report_is_written_after_publication(seeded):
 def test_the_reports_tables_agree_with_the_views(seeded):
     report = build_report(seeded.storage.warehouse)
     killed_by_place = dict(seeded.query(
-        "SELECT location, sum(value) FROM casualty_totals WHERE outcome = 'killed' AND location IS NOT NULL GROUP BY location"))
+        "SELECT location, sum(best) FROM incidents WHERE outcome = 'killed' AND best IS NOT NULL GROUP BY location"))
     mentions = dict(seeded.query(
         "SELECT name_ar, mentions FROM entities WHERE entity_type = 'location' AND latitude IS NOT NULL"))
     places = {name_ar: (mentioned, killed) for name_ar, _, _, _, mentioned, killed in report.tables["places"]}
@@ -55,3 +56,5 @@ def test_the_reports_tables_agree_with_the_views(seeded):
     assert {name: killed for name, (_, killed) in places.items() if killed} == \
         {name: killed for name, killed in killed_by_place.items() if name in places}
     assert sum(killed for _, killed in report.tables["victims"]) == report.totals["killed"] == 1945 + 250
+    # Three incidents of killing, one of them with only a vague toll (no number to add).
+    assert report.tables["corroboration"] == [("single_source", 3, 1945 + 250)] and report.totals["incidents"] == 3

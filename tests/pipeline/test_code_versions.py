@@ -16,7 +16,7 @@ from ledger.stages import STAGES, stage_files
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = ROOT / "conflict_text"
 STAGE_MODULES = {"documents": "assets/documents.py", "entity_mentions": "assets/entities.py",
-                 "figures": "assets/figures.py"}
+                 "figures": "assets/figures.py", "events": "assets/events.py"}
 
 
 def _source_file(module: str) -> str:

@@ -1,0 +1,283 @@
+"""What event a casualty figure reports: its date, its place and who did what to whom.
+
+Per figure, from its evidence sentence, the paragraph before it and the document's entity mentions:
+- the event date and ACLED time_precision (conflict_text/dates.py);
+- the most specific place the text names for it, resolved to a gazetteer place with governorate
+  (admin1), district (admin2, when the gazetteer has one above it), coordinates and ACLED
+  geo_precision, and the places the text or the gazetteer puts it inside;
+- actor1 (who did it) and actor2 (to whom) as canonical ACLED-style actors (data/actors.json).
+
+A place phrase is a run of place mentions joined by short words («سوق الهال في مدينة معرة النعمان
+بريف إدلب الجنوبي»): its first, most specific place is the figure's location, and the others
+contain it. A place found from context only (a market, a square) counts when a gazetteer place
+follows it in its phrase, which anchors it; «حيا سكنيا» read as a place «سكنيا» has no such anchor
+and is not an event place, nor is a name found from context that does not start with a site noun
+(data/sites.json).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from conflict_text.dates import MONTH, WEEK, event_date
+from conflict_text.gazetteer import Gazetteer
+from conflict_text.models import EntityMention
+from conflict_text.normalize import fold
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+# How specific a place type is (lower is more specific), and ACLED's geo_precision for it: 1 the
+# place itself (a town or a site in it), 2 a part of a region, 3 a governorate or wider.
+_SPECIFICITY = {"site": 0, "neighbourhood": 1, "village": 2, "town": 2, "city": 3, "region": 4, "governorate": 5, "country": 6}
+_GEO_PRECISION = {0: 1, 1: 1, 2: 1, 3: 1, 4: 2, 5: 3, 6: 3}
+_UNKNOWN_TYPE = 4  # a gazetteer place without a type: as vague as a region
+# Between two places of one phrase: a few short words and no list («و») or clause break.
+_PHRASE_GAP = re.compile(r"^\s*(?:\S+\s+){0,2}\S*\s*$")
+_MAX_GAP = 20
+_LIST_OR_BREAK = re.compile(r"[،,.؛;:\n]|(?:^|\s)و(?:\s|$)")
+# A group named right after the count is the victims' («مقتل 5 عناصر من قوات النظام»).
+_VICTIM_GROUP_REACH = 30
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSpan:
+    """What events.py needs of a casualty figure."""
+    char_start: int
+    char_end: int
+    evidence_start: int
+    evidence_end: int
+    victim_group: str
+    perpetrator: str | None = None
+    # The period a cumulative toll covers, as the figures stage read it («منذ 19 شباط»).
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+@dataclass(slots=True)
+class FigureEvent:
+    event_date: date | None = None
+    time_precision: int | None = None
+    date_cue: str | None = None  # the (folded) words dated from; None when the publication date stands in
+    location: str | None = None  # the most specific place named for the event, as the gazetteer names it
+    location_id: str | None = None  # its entity id (pattern:* for a site anchored in a gazetteer place)
+    place_id: str | None = None  # the gazetteer place it is, or lies in
+    within_ids: list[str] = field(default_factory=list)  # the places containing it, innermost first
+    admin1: str | None = None
+    admin2: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: int | None = None
+    actor1: str | None = None
+    actor1_category: str | None = None
+    actor2: str | None = None
+    actor2_category: str | None = None
+
+
+_PLACE_FIELDS = ("location", "location_id", "place_id", "within_ids", "admin1", "admin2", "latitude", "longitude",
+                 "geo_precision")
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    category: str | None
+
+
+class Places:
+    """The gazetteer's places and armed groups indexed once, for every document of a batch."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.rows = {r["entity_id"]: r for r in gazetteer.entities() if r["entity_type"] in ("location", "armed_group")}
+
+    def specificity(self, entity_id: str) -> int:
+        row = self.rows.get(entity_id)
+        return _SPECIFICITY.get(row["place_type"], _UNKNOWN_TYPE) if row else _SPECIFICITY["site"]
+
+    def ancestors(self, entity_id: str) -> list[str]:
+        found, parent = [], self.rows.get(entity_id, {}).get("parent_id")
+        while parent and parent in self.rows and parent not in found:
+            found.append(parent)
+            parent = self.rows[parent].get("parent_id")
+        return found
+
+    def actor(self, mention: EntityMention) -> Actor:
+        known = _actors()["actors"].get(mention.entity_id)
+        if known:
+            return Actor(known["name"], _category(known["category"]))
+        row = self.rows.get(mention.entity_id)
+        if row is None:  # a name found from context: its own words, no category
+            return Actor(mention.surface, None)
+        return Actor(row["name_en"] or row["name_ar"], _category(row["actor_type"]))
+
+
+@cache
+def _actors() -> dict:
+    return json.loads((_DATA / "actors.json").read_text("utf-8"))
+
+
+@cache
+def _site_nouns() -> frozenset[str]:
+    return frozenset(fold(w) for w in json.loads((_DATA / "sites.json").read_text("utf-8"))["site_nouns"])
+
+
+def _is_site(mention: EntityMention) -> bool:
+    return fold(mention.surface).split(" ")[0] in _site_nouns()
+
+
+def canonical_actors() -> list[tuple[str, str, str]]:
+    """(gazetteer id, canonical actor, category name) for every armed group data/actors.json names."""
+    return [(entity_id, a["name"], _category(a["category"])) for entity_id, a in _actors()["actors"].items()]
+
+
+def category_names() -> dict[str, str]:
+    """The category name of each gazetteer actor_type (state_forces -> State forces ...)."""
+    return {key: c["name"] for key, c in _actors()["categories"].items()}
+
+
+def inter_codes() -> dict[str, int]:
+    """ACLED's inter code of each actor category name (State forces 1 ... External/Other forces 8)."""
+    return {c["name"]: c["inter"] for c in _actors()["categories"].values()}
+
+
+def _category(key: str | None) -> str | None:
+    category = _actors()["categories"].get(key or "")
+    return category["name"] if category else None
+
+
+def _outermost(mentions: list[EntityMention]) -> list[EntityMention]:
+    """Mentions not inside a longer one («ريف إدلب» and «إدلب» inside «ريف إدلب الجنوبي»)."""
+    return [m for m in mentions if not any(o is not m and o.char_start <= m.char_start and m.char_end <= o.char_end
+                                           and o.char_end - o.char_start > m.char_end - m.char_start for o in mentions)]
+
+
+def _phrases(body: str, places: list[EntityMention]) -> list[list[EntityMention]]:
+    """Place mentions grouped into phrases, in text order."""
+    phrases: list[list[EntityMention]] = []
+    for m in places:
+        if phrases:
+            gap = body[phrases[-1][-1].char_end:m.char_start]
+            if len(gap) <= _MAX_GAP and _PHRASE_GAP.match(gap) and not _LIST_OR_BREAK.search(gap):
+                phrases[-1].append(m)
+                continue
+        phrases.append([m])
+    return phrases
+
+
+def _place(phrase: list[EntityMention], index: Places) -> dict | None:
+    """The figure's place from its phrase: the most specific named place, anchored in the gazetteer."""
+    known = [m for m in phrase if m.entity_id in index.rows]
+    if not known:
+        return None
+    # A site found from context is inside the gazetteer place after it, not the one before it.
+    candidates = [m for m in phrase[:phrase.index(known[0])] if _is_site(m)] + known
+    rank = lambda m: (index.specificity(m.entity_id), phrase.index(m))  # noqa: E731
+    chosen, anchor = min(candidates, key=rank), min(known, key=rank)
+    within = [] if chosen is anchor else [anchor.entity_id]
+    # A town named after a town is a bearing («كفرنبل جنوبي إدلب»), not a container: only the phrase's
+    # regions and wider places contain the location.
+    wider = [m for m in known if m is not anchor and index.specificity(m.entity_id) >= _SPECIFICITY["region"]]
+    for m in [anchor, *wider]:
+        for place in ([m.entity_id] if m is not anchor else []) + index.ancestors(m.entity_id):
+            if place not in within and place != chosen.entity_id:
+                within.append(place)
+    row = index.rows[anchor.entity_id]
+    admin2 = next((p for p in within if index.rows.get(p, {}).get("place_type") == "district"), None)
+    return {
+        "location": index.rows[chosen.entity_id]["name_ar"] if chosen in known else chosen.surface,
+        "location_id": chosen.entity_id, "place_id": anchor.entity_id, "within_ids": within,
+        "admin1": row["governorate"], "admin2": index.rows[admin2]["name_en"] if admin2 else None,
+        "latitude": row["latitude"], "longitude": row["longitude"],
+        "geo_precision": _GEO_PRECISION[index.specificity(anchor.entity_id)],
+    }
+
+
+def _nearest_place(body: str, figure: FigureSpan, phrases: list[list[EntityMention]], index: Places) -> dict | None:
+    """The place phrase of the figure's sentence nearest the figure; else the last one before the sentence."""
+    def distance(phrase):
+        start, end = phrase[0].char_start, phrase[-1].char_end
+        return max(start - figure.char_end, figure.char_start - end, 0)
+
+    in_sentence = [p for p in phrases if figure.evidence_start <= p[0].char_start < figure.evidence_end]
+    before = [p for p in phrases if p[-1].char_end <= figure.evidence_start]
+    for candidates in (sorted(in_sentence, key=lambda p: (distance(p), p[0].char_start < figure.char_start)),
+                       before[::-1]):
+        for phrase in candidates:
+            if (place := _place(phrase, index)) is not None:
+                return place
+    return None
+
+
+def _actors_of(figure: FigureSpan, groups: list[EntityMention], index: Places) -> dict:
+    in_sentence = [g for g in groups if figure.evidence_start <= g.char_start < figure.evidence_end]
+    victims = _actors()["victims"].get(figure.victim_group)
+    victim_actor = Actor(victims["name"], _category(victims["category"])) if victims else None
+    victim_mention = None
+    if victim_actor is None and figure.victim_group == "fighters":
+        victim_mention = next((g for g in in_sentence if 0 <= g.char_start - figure.char_end <= _VICTIM_GROUP_REACH), None)
+        victim_actor = index.actor(victim_mention) if victim_mention else None
+    doers = [g for g in in_sentence if g is not victim_mention]
+    named = [g for g in doers if figure.perpetrator and g.surface in figure.perpetrator]
+    doer = (named or doers or [None])[0]
+    actor1 = index.actor(doer) if doer else None
+    if actor1 and victim_actor and actor1.name == victim_actor.name:
+        actor1 = None  # «قتلى من قوات النظام» names the victims, not who killed them
+    return {"actor1": actor1.name if actor1 else None, "actor1_category": actor1.category if actor1 else None,
+            "actor2": victim_actor.name if victim_actor else None,
+            "actor2_category": victim_actor.category if victim_actor else None}
+
+
+def _lede(body: str, figure: FigureSpan) -> FigureSpan | None:
+    """For a figure of a headline (a line of its own, without a full stop), the paragraph after it read as
+    its sentence: a headline tells its story's event in fewer words («مقتل 12 مدنيا بغارة على سوق في معرة النعمان»)."""
+    line_start = body.rfind("\n", 0, figure.evidence_start) + 1
+    line_end = body.find("\n", figure.evidence_start)
+    line = body[line_start:line_end if line_end >= 0 else len(body)].strip()
+    if line_end < 0 or not line or line[-1] in ".!؟?…" or len(line) > len(body[figure.evidence_start:figure.evidence_end].strip()):
+        return None
+    start = len(body) - len(body[line_end:].lstrip())
+    end = body.find("\n", start)
+    end = len(body) if end < 0 else end
+    return dataclasses.replace(figure, char_start=start, char_end=start, evidence_start=start, evidence_end=end)
+
+
+def _event(body: str, published: date | None, figure: FigureSpan, phrases, groups, index: Places) -> FigureEvent:
+    sentence = body[figure.evidence_start:figure.evidence_end]
+    paragraph_start = body.rfind("\n", 0, figure.evidence_start) + 1
+    when = event_date(sentence, figure.char_start - figure.evidence_start,
+                      body[paragraph_start:figure.evidence_start], published)
+    event = FigureEvent(**(_nearest_place(body, figure, phrases, index) or {}), **_actors_of(figure, groups, index))
+    if when:
+        event.event_date, event.time_precision, event.date_cue = when.day, when.precision, when.cue
+    if figure.period_start and figure.period_end and figure.period_end > figure.period_start:
+        # A toll over days is no day's event: dated by its period's start, a week or vaguer.
+        span = (figure.period_end - figure.period_start).days
+        event.event_date, event.time_precision = figure.period_start, WEEK if span <= 7 else MONTH
+    return event
+
+
+def read_events(body: str, published: date | None, figures: list[FigureSpan], mentions: list[EntityMention],
+                index: Places) -> list[FigureEvent]:
+    """The event of each figure, in the order of `figures`."""
+    ordered = sorted(mentions, key=lambda m: (m.char_start, -m.char_end))
+    phrases = _phrases(body, _outermost([m for m in ordered if m.entity_type == "location"]))
+    groups = _outermost([m for m in ordered if m.entity_type == "armed_group"])
+    events = []
+    for figure in figures:
+        event = _event(body, published, figure, phrases, groups, index)
+        lede = _lede(body, figure)
+        if lede is not None:
+            told = _event(body, published, lede, phrases, groups, index)
+            if event.date_cue is None and told.date_cue is not None:
+                event.event_date, event.time_precision, event.date_cue = told.event_date, told.time_precision, told.date_cue
+            if told.place_id and event.place_id in (told.place_id, *told.within_ids):  # the lead places it more exactly
+                for name in _PLACE_FIELDS:
+                    setattr(event, name, getattr(told, name))
+            if event.actor1 is None:
+                event.actor1, event.actor1_category = told.actor1, told.actor1_category
+        events.append(event)
+    return events

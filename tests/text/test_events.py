@@ -1,0 +1,59 @@
+"""The event of a figure from our own sentences: date, most specific place and its containers, actors."""
+from datetime import date
+
+from conflict_text.entities import find_mentions
+from conflict_text.events import FigureSpan, Places, read_events
+from conflict_text.gazetteer import load_gazetteer
+
+PLACES = Places(load_gazetteer())
+
+
+def event_of(body: str, number: str, published: date, victim_group: str = "civilians"):
+    start = body.index(number)
+    sentence_start = body.rfind("\n", 0, start) + 1
+    sentence_end = body.find("\n", start) if "\n" in body[start:] else len(body)
+    figure = FigureSpan(start, start + len(number), sentence_start, sentence_end, victim_group)
+    [event] = read_events(body, published, [figure], find_mentions(body, load_gazetteer()), PLACES)
+    return event
+
+
+def test_a_market_inside_a_town_inside_a_region():
+    body = "ارتفع إلى 14 عدد المدنيين الذين قتلوا أمس الاثنين بغارة جوية لقوات النظام على سوق الهال في معرة النعمان بريف إدلب الجنوبي."
+    event = event_of(body, "14", date(2020, 1, 14))
+    assert (event.event_date, event.time_precision) == (date(2020, 1, 13), 1)
+    assert (event.location, event.place_id, event.admin1, event.geo_precision) == \
+        ("سوق الهال", "place:geonames:167611", "Idlib", 1)
+    assert "place:rif:idlib:southern" in event.within_ids
+    assert (event.actor1, event.actor1_category, event.actor2) == ("Military Forces of Syria", "State forces", "Civilians (Syria)")
+
+
+def test_the_regime_and_its_forces_are_one_actor():
+    regime = event_of("قتل 4 مدنيين اليوم بغارة لطائرات النظام السوري على كفرنبل.", "4", date(2020, 1, 13))
+    forces = event_of("قتل 4 مدنيين اليوم بقصف لقوات النظام على كفرنبل.", "4", date(2020, 1, 13))
+    assert regime.actor1 == forces.actor1 == "Military Forces of Syria"
+
+
+def test_a_residential_quarter_is_not_a_place_and_a_bearing_is_not_a_container():
+    event = event_of("قتل 3 مدنيين بقصف طال حيا سكنيا في كفرنبل جنوبي إدلب.", "3", date(2020, 1, 13))
+    assert (event.location, event.geo_precision) == ("كفرنبل", 1)
+    assert "place:geonames:169389" not in event.within_ids  # «جنوبي إدلب»: south of the city, not in it
+    assert (event.event_date, event.time_precision) == (date(2020, 1, 13), 2)  # undated: the publication's week
+
+
+def test_a_region_only_is_geo_precision_two():
+    event = event_of("قتل 13 مدنيا بغارة على سوق شعبي في ريف إدلب الجنوبي اليوم الاثنين.", "13", date(2020, 1, 13))
+    assert (event.location, event.place_id, event.geo_precision) == ("سوق شعبي", "place:rif:idlib:southern", 2)
+
+
+def test_a_headline_takes_the_date_and_place_of_its_lead():
+    body = "مقتل 12 مدنيا بغارة على سوق في معرة النعمان\n\nقتل 12 مدنيا اليوم الاثنين بغارة على سوق الهال في مدينة معرة النعمان."
+    event = event_of(body, "12", date(2020, 1, 13))
+    assert (event.event_date, event.time_precision, event.location) == (date(2020, 1, 13), 1, "سوق الهال")
+
+
+def test_a_toll_over_a_period_is_no_days_event():
+    body = "وثق المرصد مقتل 40 مدنيا منذ 3 كانون الثاني."
+    start = body.index("40")
+    figure = FigureSpan(start, start + 2, 0, len(body), "civilians", period_start=date(2020, 1, 3), period_end=date(2020, 1, 14))
+    [event] = read_events(body, date(2020, 1, 14), [figure], find_mentions(body, load_gazetteer()), PLACES)
+    assert (event.event_date, event.time_precision) == (date(2020, 1, 3), 3)
