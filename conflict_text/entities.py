@@ -379,7 +379,9 @@ class _Matcher:
                     if cue not in self.place_plural and text[ends[j]:ends[j] + 1] not in _CLOSERS:
                         j = None  # a quoted name after a singular cue is the whole quote
                 if j is not None:
-                    if cue in self.place_incl and cue not in self.place_excl and not opened:
+                    # an area keeps its cue in the surface, and its name is the bare one (see find_mentions)
+                    if (cue in self.place_incl and cue not in self.place_excl or cue in self.area_cues
+                            and cue not in self.place_plural) and not opened:
                         cs = s + (len(t) - len(cue))
                         if free(cs, ends[j]):
                             claim(cs, ends[j], "location")
@@ -789,6 +791,9 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                                           "gazetteer"))
         else:
             words = surface.split()
+            if etype == "location" and len(words) > 1 and match_key(words[0]) in m.area_cues:
+                words = words[1:]  # «منطقة السكن الشبابي» -> «السكن الشبابي», the id of the bare name
+                name = name.split(" ", 1)[1]
             if etype == "location" and len(words) > 2 and match_key(words[-1]) in m.descriptors:
                 words = words[:-1]  # «قاعدة حميميم العسكرية» -> «قاعدة حميميم»
             name_ar = _unquoted(" ".join(words))  # «جامع “عبد الله بن عمر”» -> «جامع عبد الله بن عمر»

@@ -184,7 +184,9 @@ def test_rivers_and_their_regions():
 
 def test_an_area_cue_names_a_place_only_with_a_definite_name():
     got = _by_surface("سقطت قذيفتان في منطقة المعامل الجديدة وأخرى في منطقة الكراجات، وهي منطقة مكتظة بالسكان.")
-    assert got["المعامل الجديدة"].entity_type == "location" and got["الكراجات"].entity_type == "location"
+    # the surface keeps the cue, the canonical name is the bare name
+    assert got["منطقة المعامل الجديدة"].name_ar == "المعامل الجديدة"
+    assert got["منطقة الكراجات"].entity_id == "pattern:location:الكراجات"
     assert not [m for m in find_mentions("نزحت العائلات من منطقة مكتظة إلى منطقة آمنة نسبياً.")
                 if m.entity_type == "location"]
 
