@@ -1,14 +1,13 @@
 """The code location: assets, checks, the ledger job, the nightly schedule and resources."""
+
 from __future__ import annotations
 
 import dagster as dg
 
-from assets import documents, entities, events, figures, publication, report
+import assets
 from assets.resources import LedgerStorage
 from ledger.stages import PIPELINE
 from pipelines.schedules import nightly_ledger
-
-_asset_modules = [documents, entities, figures, events, publication, report]
 
 ledger_job = dg.define_asset_job(
     "ledger_batch",
@@ -22,12 +21,12 @@ gazetteer_job = dg.define_asset_job(
 )
 
 
-
 def build_definitions(storage: LedgerStorage) -> dg.Definitions:
     """The code location bound to one inbox, warehouse, suite folder and gazetteer."""
     return dg.Definitions(
-        assets=dg.load_assets_from_modules(_asset_modules),
-        asset_checks=dg.load_asset_checks_from_modules(_asset_modules),
+        # Every asset and check the assets/ package defines: a new stage's module needs no list here.
+        assets=dg.load_assets_from_package_module(assets),
+        asset_checks=dg.load_asset_checks_from_package_module(assets),
         jobs=[ledger_job, gazetteer_job],
         schedules=[nightly_ledger],
         resources={"storage": storage},
