@@ -7,6 +7,7 @@ stock are lenient: not required, and a prediction matching one is not counted ag
 Entities are scored by recall: a gold entity is found when a mention's surface or canonical name
 has the same matching key.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,11 +58,18 @@ class Evaluation:
     missing_documents: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{name:18s} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}  (matched={s.matched} predicted={s.predicted} gold={s.gold})"
-               for name, s in (("casualties", self.casualties), ("casualties_strict", self.casualties_strict),
-                               ("munitions", self.munitions))]
-        out += [f"{name:18s} recall={s.recall:.3f}  (found={s.matched} gold={s.gold})"
-                for name, s in (("entities", self.entities), ("entities_typed", self.entities_typed))]
+        out = [
+            f"{name:18s} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}  (matched={s.matched} predicted={s.predicted} gold={s.gold})"
+            for name, s in (
+                ("casualties", self.casualties),
+                ("casualties_strict", self.casualties_strict),
+                ("munitions", self.munitions),
+            )
+        ]
+        out += [
+            f"{name:18s} recall={s.recall:.3f}  (found={s.matched} gold={s.gold})"
+            for name, s in (("entities", self.entities), ("entities_typed", self.entities_typed))
+        ]
         if self.missing_documents:
             out.append("documents not in the warehouse: " + " ".join(self.missing_documents))
         return out
@@ -93,7 +101,9 @@ def _predictions(catalog: Path) -> dict[str, dict[str, list[dict]]]:
             for row in cursor.fetchall():
                 record = dict(zip(names, row))
                 stem = Path(record["source_name"]).stem
-                by_stem.setdefault(stem, {"casualties": [], "munitions": [], "entities": [], "documents": []})[kind].append(record)
+                by_stem.setdefault(stem, {"casualties": [], "munitions": [], "entities": [], "documents": []})[
+                    kind
+                ].append(record)
     return by_stem
 
 
@@ -110,21 +120,32 @@ def evaluate(catalog: Path, gold_dir: Path) -> Evaluation:
         lenient = [c for c in counted if c.get("inferred") or c.get("stock")]
         required = [c for c in counted if not (c.get("inferred") or c.get("stock"))]
         predicted = [p for p in pred["casualties"] if p["value"] is not None]
-        missed, extra = _score_counted(result.casualties, [(c["outcome"], int(c["value"])) for c in required],
-                                       [(c["outcome"], int(c["value"])) for c in lenient],
-                                       [(p["outcome"], int(p["value"])) for p in predicted])
+        missed, extra = _score_counted(
+            result.casualties,
+            [(c["outcome"], int(c["value"])) for c in required],
+            [(c["outcome"], int(c["value"])) for c in lenient],
+            [(p["outcome"], int(p["value"])) for p in predicted],
+        )
         result.errors += [f"{stem} missed casualty {k}" for k in missed.elements()]
         result.errors += [f"{stem} extra casualty {k}" for k in extra.elements()]
-        _score_counted(result.casualties_strict, [(c["outcome"], c["victim"], int(c["value"])) for c in required],
-                       [(c["outcome"], c["victim"], int(c["value"])) for c in lenient],
-                       [(p["outcome"], p["victim_group"], int(p["value"])) for p in predicted])
+        _score_counted(
+            result.casualties_strict,
+            [(c["outcome"], c["victim"], int(c["value"])) for c in required],
+            [(c["outcome"], c["victim"], int(c["value"])) for c in lenient],
+            [(p["outcome"], p["victim_group"], int(p["value"])) for p in predicted],
+        )
         missed, extra = _score_counted(
-            result.munitions, [(m["type"], int(m["value"])) for m in gold.get("munitions", []) if m.get("value") is not None], [],
-            [(m["munition_type"], int(m["value"])) for m in pred["munitions"] if m["value"] is not None])
+            result.munitions,
+            [(m["type"], int(m["value"])) for m in gold.get("munitions", []) if m.get("value") is not None],
+            [],
+            [(m["munition_type"], int(m["value"])) for m in pred["munitions"] if m["value"] is not None],
+        )
         result.errors += [f"{stem} missed munition {k}" for k in missed.elements()]
         result.errors += [f"{stem} extra munition {k}" for k in extra.elements()]
         found = {entity_key(n) for e in pred["entities"] for n in (e["surface"], e["name_ar"]) if n}
-        found_typed = {(e["entity_type"], entity_key(n)) for e in pred["entities"] for n in (e["surface"], e["name_ar"]) if n}
+        found_typed = {
+            (e["entity_type"], entity_key(n)) for e in pred["entities"] for n in (e["surface"], e["name_ar"]) if n
+        }
         for entity in gold.get("entities", []):
             keys = {entity_key(entity["text"]), entity_key(entity.get("surface", entity["text"]))}
             hit = bool(keys & found)

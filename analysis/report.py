@@ -6,6 +6,7 @@ of the places mentioned sized by killed, all read through the catalog's views (r
 report shows exactly what analysts query. Chart labels are English (matplotlib does not shape
 Arabic); the HTML tables carry the Arabic names.
 """
+
 from __future__ import annotations
 
 import html
@@ -75,9 +76,13 @@ class Report:
     tables: dict[str, list[tuple]] = field(default_factory=dict)
 
     def markdown(self) -> str:
-        lines = [f"**{self.totals.get('documents', 0)} documents, {self.totals.get('incidents', 0)} incidents of killing, "
-                 f"{self.totals.get('killed', 0)} killed (incidents), {self.totals.get('munitions_figures', 0)} munition figures**", "",
-                 "| grade | incidents | killed |", "|---|---|---|"]
+        lines = [
+            f"**{self.totals.get('documents', 0)} documents, {self.totals.get('incidents', 0)} incidents of killing, "
+            f"{self.totals.get('killed', 0)} killed (incidents), {self.totals.get('munitions_figures', 0)} munition figures**",
+            "",
+            "| grade | incidents | killed |",
+            "|---|---|---|",
+        ]
         lines += [f"| {g} | {n} | {k} |" for g, n, k in self.tables.get("corroboration", [])]
         lines += ["", "| munition type | counted | mentions |", "|---|---|---|"]
         lines += [f"| {t} | {c if c is not None else ''} | {m} |" for t, c, m in self.tables.get("munitions", [])[:10]]
@@ -108,8 +113,15 @@ def _map(path: Path, places: list[tuple]) -> Path:
     fig, ax = plt.subplots(figsize=(7, 6), dpi=100)
     syria = [p for p in places if 32 <= p[2] <= 37.5 and 35.5 <= p[3] <= 42.5]  # the map frame: Syria
     if syria:
-        ax.scatter([p[3] for p in syria], [p[2] for p in syria], s=[12 + 6 * (p[5] ** 0.75) for p in syria],
-                   c=["#b30000" if p[5] else "#777777" for p in syria], alpha=0.55, edgecolors="black", linewidths=0.3)
+        ax.scatter(
+            [p[3] for p in syria],
+            [p[2] for p in syria],
+            s=[12 + 6 * (p[5] ** 0.75) for p in syria],
+            c=["#b30000" if p[5] else "#777777" for p in syria],
+            alpha=0.55,
+            edgecolors="black",
+            linewidths=0.3,
+        )
         for _, name, lat, lon, _, _ in syria[:12]:
             ax.annotate(name, (lon, lat), fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.set_xlim(35.5, 42.5)
@@ -126,7 +138,9 @@ def _map(path: Path, places: list[tuple]) -> Path:
 
 def _html_table(headers: list[str], rows: list[tuple]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>" for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -136,44 +150,85 @@ def build_report(warehouse: Warehouse) -> Report:
         con.execute(_KILLED)  # a temporary table: it lives in this connection's memory, never in the catalog
         tables = {name: con.execute(sql).fetchall() for name, sql in _QUERIES.items()}
         sequence = con.execute("SELECT sequence, published_at FROM publication").fetchone()
-    totals = dict(zip(("documents", "incidents", "casualty_figures", "munitions_figures", "killed"), tables.pop("totals")[0]))
+    totals = dict(
+        zip(("documents", "incidents", "casualty_figures", "munitions_figures", "killed"), tables.pop("totals")[0])
+    )
     final = warehouse.root / "report"
     building = warehouse.root / f".report.{uuid.uuid4().hex}.tmp"
     building.mkdir(parents=True)
     charts = [
-        _bar(building / "munitions_by_type.png", [r[0] for r in tables["munitions"] if r[1]],
-             [r[1] for r in tables["munitions"] if r[1]], "Munitions counted, by type"),
-        _bar(building / "killed_by_victim_group.png", [r[0] for r in tables["victims"]], [r[1] for r in tables["victims"]],
-             "Killed by victim group (incidents)"),
-        _bar(building / "killed_by_month.png", [r[0] for r in tables["months"]], [r[1] for r in tables["months"]],
-             "Killed by month (incidents)"),
-        _bar(building / "actors_most_mentioned.png", [r[1] for r in tables["actors"]], [r[2] for r in tables["actors"]],
-             "Most-mentioned armed groups", horizontal=True),
+        _bar(
+            building / "munitions_by_type.png",
+            [r[0] for r in tables["munitions"] if r[1]],
+            [r[1] for r in tables["munitions"] if r[1]],
+            "Munitions counted, by type",
+        ),
+        _bar(
+            building / "killed_by_victim_group.png",
+            [r[0] for r in tables["victims"]],
+            [r[1] for r in tables["victims"]],
+            "Killed by victim group (incidents)",
+        ),
+        _bar(
+            building / "killed_by_month.png",
+            [r[0] for r in tables["months"]],
+            [r[1] for r in tables["months"]],
+            "Killed by month (incidents)",
+        ),
+        _bar(
+            building / "actors_most_mentioned.png",
+            [r[1] for r in tables["actors"]],
+            [r[2] for r in tables["actors"]],
+            "Most-mentioned armed groups",
+            horizontal=True,
+        ),
         _map(building / "places_map.png", tables["places"]),
     ]
     sections = [
-        ("Munitions by type", "munitions_by_type.png", _html_table(["munition_type", "counted", "mentions"], tables["munitions"])),
-        ("Incidents of killing by corroboration", None,
-         _html_table(["grade", "incidents", "killed"], tables["corroboration"])),
-        ("Killed by victim group", "killed_by_victim_group.png", _html_table(["victim_group", "killed"], tables["victims"])),
+        (
+            "Munitions by type",
+            "munitions_by_type.png",
+            _html_table(["munition_type", "counted", "mentions"], tables["munitions"]),
+        ),
+        (
+            "Incidents of killing by corroboration",
+            None,
+            _html_table(["grade", "incidents", "killed"], tables["corroboration"]),
+        ),
+        (
+            "Killed by victim group",
+            "killed_by_victim_group.png",
+            _html_table(["victim_group", "killed"], tables["victims"]),
+        ),
         ("Killed by month", "killed_by_month.png", _html_table(["month", "killed"], tables["months"])),
-        ("Most-mentioned armed groups", "actors_most_mentioned.png",
-         _html_table(["name_ar", "name", "mentions", "documents"], tables["actors"])),
-        ("Places mentioned, sized by killed", "places_map.png",
-         _html_table(["name_ar", "name", "latitude", "longitude", "mentions", "killed"], tables["places"][:30])),
+        (
+            "Most-mentioned armed groups",
+            "actors_most_mentioned.png",
+            _html_table(["name_ar", "name", "mentions", "documents"], tables["actors"]),
+        ),
+        (
+            "Places mentioned, sized by killed",
+            "places_map.png",
+            _html_table(["name_ar", "name", "latitude", "longitude", "mentions", "killed"], tables["places"][:30]),
+        ),
     ]
     page = "\n".join(
-        ["<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Conflict Ledger report</title>"
-         "<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}"
-         "td,th{border:1px solid #ccc;padding:2px 8px}img{max-width:100%}</style></head><body>",
-         "<h1>Conflict Ledger report</h1>",
-         f"<p>Publication {sequence[0]} of {html.escape(str(sequence[1]))}: {totals['documents']} documents, "
-         f"{totals['casualty_figures']} casualty figures, {totals['munitions_figures']} munition figures, "
-         f"{totals['incidents']} incidents of killing, {totals['killed']} killed: each event's best toll counted once, "
-        f"never an article's or a breakdown (view incidents).</p>"]
-        + [f"<h2>{title}</h2>" + (f"<img src='{image}' alt='{title}'>" if image else "") + table
-           for title, image, table in sections]
-        + ["</body></html>"])
+        [
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Conflict Ledger report</title>"
+            "<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}"
+            "td,th{border:1px solid #ccc;padding:2px 8px}img{max-width:100%}</style></head><body>",
+            "<h1>Conflict Ledger report</h1>",
+            f"<p>Publication {sequence[0]} of {html.escape(str(sequence[1]))}: {totals['documents']} documents, "
+            f"{totals['casualty_figures']} casualty figures, {totals['munitions_figures']} munition figures, "
+            f"{totals['incidents']} incidents of killing, {totals['killed']} killed: each event's best toll counted once, "
+            f"never an article's or a breakdown (view incidents).</p>",
+        ]
+        + [
+            f"<h2>{title}</h2>" + (f"<img src='{image}' alt='{title}'>" if image else "") + table
+            for title, image, table in sections
+        ]
+        + ["</body></html>"]
+    )
     (building / "index.html").write_text(page, encoding="utf-8")
     # Swap the whole folder: a reader never sees a half-written report.
     if final.exists():

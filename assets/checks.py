@@ -43,8 +43,12 @@ def suite_check(
         asset=asset,
         name=f"{table.name}_expectations",
         description=f"Great Expectations suite expectations/{table.name}.json on the staged {table.name}."
-        + (" Rows failing a row-level expectation quarantine their documents (severity WARN);"
-           " any other failure blocks the batch." if quarantine else ""),
+        + (
+            " Rows failing a row-level expectation quarantine their documents (severity WARN);"
+            " any other failure blocks the batch."
+            if quarantine
+            else ""
+        ),
         blocking=True,
         partitions_def=batches if partitioned else None,
     )
@@ -56,9 +60,13 @@ def suite_check(
         documents = None
         if quarantine is not None:
             documents = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "source_name"])
-        outcome = validate(frame, load_suite(storage.expectations, table.name), id_columns,
-                           documents=None if documents is None else documents.height,
-                           quarantine_max_share=storage.quarantine_max_share)
+        outcome = validate(
+            frame,
+            load_suite(storage.expectations, table.name),
+            id_columns,
+            documents=None if documents is None else documents.height,
+            quarantine_max_share=storage.quarantine_max_share,
+        )
         metadata = {
             "rows": outcome.evaluated,
             "expectations_evaluated": len(outcome.expectations),
@@ -69,18 +77,32 @@ def suite_check(
         }
         if quarantine is not None:
             names = dict(documents.iter_rows())
-            records = [{**q, "source_name": names.get(q["doc_id"]), "stage": table.name,
-                        "quarantined_at": datetime.now(UTC), "batch": batch} for q in outcome.quarantined]
+            records = [
+                {
+                    **q,
+                    "source_name": names.get(q["doc_id"]),
+                    "stage": table.name,
+                    "quarantined_at": datetime.now(UTC),
+                    "batch": batch,
+                }
+                for q in outcome.quarantined
+            ]
             storage.warehouse.write_staged(quarantine, batch, quarantine.frame(records))
             first_per_document = {}
             for r in records:
                 first_per_document.setdefault(r["doc_id"], r)
             metadata["quarantined_documents"] = len(first_per_document)
             metadata["quarantined_examples"] = dg.MetadataValue.json(
-                [{k: r[k] for k in ("source_name", "doc_id", "reason")} for r in list(first_per_document.values())[:_EXAMPLES]])
+                [
+                    {k: r[k] for k in ("source_name", "doc_id", "reason")}
+                    for r in list(first_per_document.values())[:_EXAMPLES]
+                ]
+            )
         return dg.AssetCheckResult(
             passed=outcome.passed,
-            severity=dg.AssetCheckSeverity.ERROR if outcome.blocking or not outcome.quarantined else dg.AssetCheckSeverity.WARN,
+            severity=dg.AssetCheckSeverity.ERROR
+            if outcome.blocking or not outcome.quarantined
+            else dg.AssetCheckSeverity.WARN,
             metadata=metadata,
         )
 

@@ -21,8 +21,11 @@ WAR_START = datetime.date(2011, 1, 1)
 def _known_documents(warehouse: Warehouse, batch: str) -> dict[str, str]:
     """doc_id -> source_name of every document published by other batches (re-running a batch is idempotent)."""
     publication = warehouse.current_publication()
-    files = [paths[SOURCE_FILES.name] for b, paths in sorted(publication.batches.items())
-             if b != batch and SOURCE_FILES.name in paths]
+    files = [
+        paths[SOURCE_FILES.name]
+        for b, paths in sorted(publication.batches.items())
+        if b != batch and SOURCE_FILES.name in paths
+    ]
     if not files:
         return {}
     frame = pl.read_parquet([warehouse.root / f for f in files], columns=["doc_id", "source_name", "status"])
@@ -36,8 +39,12 @@ def ingest_batch(storage: LedgerStorage, batch: str) -> tuple[pl.DataFrame, pl.D
     known = _known_documents(storage.warehouse, batch)
     ledger, documents = [], []
     for row in plan.iter_rows(named=True):
-        entry = {**{k: row[k] for k in ("source_name", "sha256", "size_bytes", "mtime_ns", "change", "seen_at")},
-                 "doc_id": None, "reason": None, "batch": batch}
+        entry = {
+            **{k: row[k] for k in ("source_name", "sha256", "size_bytes", "mtime_ns", "change", "seen_at")},
+            "doc_id": None,
+            "reason": None,
+            "batch": batch,
+        }
         ledger.append(entry)
         if row["change"] == "deleted":
             entry["status"] = "deleted"
@@ -66,8 +73,16 @@ def ingest_batch(storage: LedgerStorage, batch: str) -> tuple[pl.DataFrame, pl.D
             continue
         known[sha] = row["source_name"]
         entry.update(status="document", doc_id=sha)
-        documents.append({"doc_id": sha, "source_name": row["source_name"], "encoding": decoded.encoding,
-                          "size_bytes": len(data), "text": decoded.text, "batch": batch})
+        documents.append(
+            {
+                "doc_id": sha,
+                "source_name": row["source_name"],
+                "encoding": decoded.encoding,
+                "size_bytes": len(data),
+                "text": decoded.text,
+                "batch": batch,
+            }
+        )
     return SOURCE_FILES.frame(ledger), RAW_DOCUMENTS.frame(documents)
 
 
@@ -78,33 +93,58 @@ def _ingest(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
 
 def _clean(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     raw = storage.warehouse.read_batch(RAW_DOCUMENTS, batch)
-    rows = [{**dataclasses.asdict(clean_document(doc["text"])), "doc_id": doc["doc_id"],
-             "source_name": doc["source_name"], "batch": doc["batch"]}
-            for doc in raw.select("doc_id", "source_name", "text", "batch").iter_rows(named=True)]
+    rows = [
+        {
+            **dataclasses.asdict(clean_document(doc["text"])),
+            "doc_id": doc["doc_id"],
+            "source_name": doc["source_name"],
+            "batch": doc["batch"],
+        }
+        for doc in raw.select("doc_id", "source_name", "text", "batch").iter_rows(named=True)
+    ]
     return {CLEANED_DOCUMENTS.name: CLEANED_DOCUMENTS.frame(rows)}
 
 
 def _explain_ledger(frame: pl.DataFrame, _warehouse: Warehouse, _batch: str | None) -> pl.DataFrame:
-    return frame.with_columns(explained=pl.col("status").is_in(["document", "deleted"]) | pl.col("reason").is_not_null())
+    return frame.with_columns(
+        explained=pl.col("status").is_in(["document", "deleted"]) | pl.col("reason").is_not_null()
+    )
 
 
 def _published_date_in_range(frame: pl.DataFrame, _warehouse: Warehouse, _batch: str | None) -> pl.DataFrame:
     """Reporting on the Syrian war starts in 2011; a date after today is misread."""
     date = pl.col("published_date")
-    return frame.with_columns(published_date_in_range=date.is_null() | date.is_between(WAR_START, datetime.date.today()))
+    return frame.with_columns(
+        published_date_in_range=date.is_null() | date.is_between(WAR_START, datetime.date.today())
+    )
 
 
 def _file_statuses(ledger: pl.DataFrame) -> dict:
     return {f"files_{k}": v for k, v in sorted(ledger.group_by("status").len().iter_rows())}
 
 
-raw_documents, raw_documents_checks = stage_asset(STAGE["ingest"], _ingest, {
-    SOURCE_FILES.name: Output(["source_name", "change", "status", "reason"], ["source_name"], _explain_ledger, _file_statuses),
-    RAW_DOCUMENTS.name: Output(["source_name", "encoding", "size_bytes", "text"], ["source_name"]),
-}, "Decodes the batch's new and changed files; rejected files keep their reason in source_files.")
+raw_documents, raw_documents_checks = stage_asset(
+    STAGE["ingest"],
+    _ingest,
+    {
+        SOURCE_FILES.name: Output(
+            ["source_name", "change", "status", "reason"], ["source_name"], _explain_ledger, _file_statuses
+        ),
+        RAW_DOCUMENTS.name: Output(["source_name", "encoding", "size_bytes", "text"], ["source_name"]),
+    },
+    "Decodes the batch's new and changed files; rejected files keep their reason in source_files.",
+)
 
-documents, documents_checks = stage_asset(STAGE["documents"], _clean, {
-    CLEANED_DOCUMENTS.name: Output(
-        ["source_name", "title", "outlet", "published_date", "body"], ["doc_id", "source_name"], _published_date_in_range,
-        lambda cleaned: {"furniture_lines_removed": int(cleaned["furniture_lines_removed"].sum() or 0)}),
-}, "Removes site furniture and reads title, outlet, URL and publication date.")
+documents, documents_checks = stage_asset(
+    STAGE["documents"],
+    _clean,
+    {
+        CLEANED_DOCUMENTS.name: Output(
+            ["source_name", "title", "outlet", "published_date", "body"],
+            ["doc_id", "source_name"],
+            _published_date_in_range,
+            lambda cleaned: {"furniture_lines_removed": int(cleaned["furniture_lines_removed"].sum() or 0)},
+        ),
+    },
+    "Removes site furniture and reads title, outlet, URL and publication date.",
+)

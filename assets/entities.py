@@ -26,17 +26,22 @@ def gazetteer_files(storage: LedgerStorage) -> dg.DataVersion:
     return dg.DataVersion(storage.gazetteer.version)
 
 
-@dg.asset(name=GAZETTEER_ENTITIES.name,
-          **table_asset_args(GAZETTEER_ENTITIES, group="gazetteer", owner="analysis", deps=["gazetteer_files"]))
+@dg.asset(
+    name=GAZETTEER_ENTITIES.name,
+    **table_asset_args(GAZETTEER_ENTITIES, group="gazetteer", owner="analysis", deps=["gazetteer_files"]),
+)
 def gazetteer_entities(storage: LedgerStorage) -> dg.MaterializeResult:
     """Canonical entities with aliases and coordinates, staged for the next publication."""
     frame = GAZETTEER_ENTITIES.frame(storage.gazetteer.entities())
     storage.warehouse.write_staged(GAZETTEER_ENTITIES, None, frame)
     by_type = dict(frame.group_by("entity_type").len().iter_rows())
     return dg.MaterializeResult(
-        metadata=output_metadata(frame, ["entity_id", "entity_type", "name_ar", "name_en", "latitude", "longitude"],
-                                 gazetteer_version=storage.gazetteer.version,
-                                 **{f"entities_{k}": v for k, v in sorted(by_type.items())}),
+        metadata=output_metadata(
+            frame,
+            ["entity_id", "entity_type", "name_ar", "name_en", "latitude", "longitude"],
+            gazetteer_version=storage.gazetteer.version,
+            **{f"entities_{k}": v for k, v in sorted(by_type.items())},
+        ),
         data_version=dg.DataVersion(storage.gazetteer.version),
     )
 
@@ -46,10 +51,21 @@ def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer) -> pl.
     for doc_id, body in cleaned.select("doc_id", "body").iter_rows():
         for m in find_mentions(body, gazetteer):
             mention_id = hashlib.sha1(f"{doc_id}:{m.char_start}:{m.char_end}:{m.entity_id}".encode()).hexdigest()[:20]
-            rows.append({"mention_id": mention_id, "doc_id": doc_id, "entity_id": m.entity_id,
-                         "entity_type": m.entity_type, "surface": m.surface, "name_ar": m.name_ar,
-                         "name_en": m.name_en, "char_start": m.char_start, "char_end": m.char_end,
-                         "match_source": m.match_source, "batch": batch})
+            rows.append(
+                {
+                    "mention_id": mention_id,
+                    "doc_id": doc_id,
+                    "entity_id": m.entity_id,
+                    "entity_type": m.entity_type,
+                    "surface": m.surface,
+                    "name_ar": m.name_ar,
+                    "name_en": m.name_en,
+                    "char_start": m.char_start,
+                    "char_end": m.char_end,
+                    "match_source": m.match_source,
+                    "batch": batch,
+                }
+            )
     return ENTITY_MENTIONS.frame(rows)
 
 
@@ -60,11 +76,15 @@ def _mentions(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
 
 def _mention_counts(mentions: pl.DataFrame) -> dict:
     by_type = dict(mentions.group_by("entity_type").len().iter_rows())
-    return {"from_patterns": int((mentions["match_source"] == "pattern").sum()),
-            **{f"mentions_{k}": v for k, v in sorted(by_type.items())}}
+    return {
+        "from_patterns": int((mentions["match_source"] == "pattern").sum()),
+        **{f"mentions_{k}": v for k, v in sorted(by_type.items())},
+    }
 
 
-def with_span_text(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None, spans: dict[str, tuple[str, str]]) -> pl.DataFrame:
+def with_span_text(
+    frame: pl.DataFrame, warehouse: Warehouse, batch: str | None, spans: dict[str, tuple[str, str]]
+) -> pl.DataFrame:
     """Adds body[start:end] for each named span (column -> (start, end)), for offset expectations.
 
     Sliced document by document: joining each body onto every record would copy a body per figure.
@@ -72,8 +92,14 @@ def with_span_text(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None,
     bodies = dict(warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body"]).iter_rows())
     doc_ids = frame["doc_id"].to_list()
     return frame.with_columns(
-        pl.Series(name, [bodies[d][s:e] if d in bodies and s is not None and e is not None else None
-                         for d, s, e in zip(doc_ids, frame[start].to_list(), frame[end].to_list())], dtype=pl.String)
+        pl.Series(
+            name,
+            [
+                bodies[d][s:e] if d in bodies and s is not None and e is not None else None
+                for d, s, e in zip(doc_ids, frame[start].to_list(), frame[end].to_list())
+            ],
+            dtype=pl.String,
+        )
         for name, (start, end) in spans.items()
     )
 
@@ -84,13 +110,25 @@ def _mention_spans(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None)
 
 def _places_have_coordinates(frame: pl.DataFrame, _warehouse: Warehouse, _batch: str | None) -> pl.DataFrame:
     return frame.with_columns(
-        place_has_coordinates=(pl.col("entity_type") != "location") | (pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())
+        place_has_coordinates=(pl.col("entity_type") != "location")
+        | (pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())
     )
 
 
-gazetteer_check = suite_check(GAZETTEER_ENTITIES, "gazetteer_entities", ["entity_id"], derive=_places_have_coordinates, partitioned=False)
+gazetteer_check = suite_check(
+    GAZETTEER_ENTITIES, "gazetteer_entities", ["entity_id"], derive=_places_have_coordinates, partitioned=False
+)
 
-entity_mentions, entity_mentions_checks = stage_asset(STAGE["entity_mentions"], _mentions, {
-    ENTITY_MENTIONS.name: Output(["entity_type", "surface", "name_en", "match_source"], ["mention_id", "doc_id"],
-                                 _mention_spans, _mention_counts),
-}, "Gazetteer matches (Aho-Corasick over normalised aliases, clitics handled) and names found from context.")
+entity_mentions, entity_mentions_checks = stage_asset(
+    STAGE["entity_mentions"],
+    _mentions,
+    {
+        ENTITY_MENTIONS.name: Output(
+            ["entity_type", "surface", "name_en", "match_source"],
+            ["mention_id", "doc_id"],
+            _mention_spans,
+            _mention_counts,
+        ),
+    },
+    "Gazetteer matches (Aho-Corasick over normalised aliases, clitics handled) and names found from context.",
+)

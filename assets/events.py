@@ -20,34 +20,52 @@ _MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
 _SPAN_FIELDS = [f.name for f in dataclasses.fields(FigureSpan)]
 
 
-def event_rows(cleaned: pl.DataFrame, mentions: pl.DataFrame, casualties: pl.DataFrame, places: Places,
-               batch: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def event_rows(
+    cleaned: pl.DataFrame, mentions: pl.DataFrame, casualties: pl.DataFrame, places: Places, batch: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     mentions_of, figures_of = defaultdict(list), defaultdict(list)
     for row in mentions.select(["doc_id", *_MENTION_FIELDS]).iter_rows(named=True):
         mentions_of[row.pop("doc_id")].append(EntityMention(**row))
     for row in casualties.select(["doc_id", "figure_id", "outcome", *_SPAN_FIELDS]).iter_rows(named=True):
         figures_of[row.pop("doc_id")].append((row.pop("figure_id"), row.pop("outcome"), FigureSpan(**row)))
     events, victims = [], []
-    for doc_id, body, published, page_date in cleaned.select("doc_id", "body", "published_date", "page_date").iter_rows():
+    for doc_id, body, published, page_date in cleaned.select(
+        "doc_id", "body", "published_date", "page_date"
+    ).iter_rows():
         if not figures_of[doc_id]:
             continue
         ids, outcomes, spans = zip(*figures_of[doc_id], strict=True)
         # As for the figures' periods, the page's latest date stands in for an unstated publication date.
         read = read_events(body, published or page_date, list(spans), mentions_of[doc_id], places)
-        events += [{**dataclasses.asdict(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)]
+        events += [
+            {**dataclasses.asdict(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)
+        ]
         sentences = [FigureSentence(s.evidence_start, s.evidence_end) for s in spans]
         for v in find_victims(body, sentences):
             victim_id = hashlib.sha1(f"{doc_id}:{v.char_start}:{v.char_end}".encode()).hexdigest()[:20]
-            victims.append({**dataclasses.asdict(v), "victim_id": victim_id, "doc_id": doc_id, "batch": batch,
-                            "figure_id": ids[v.figure_index], "outcome": outcomes[v.figure_index]})
+            victims.append(
+                {
+                    **dataclasses.asdict(v),
+                    "victim_id": victim_id,
+                    "doc_id": doc_id,
+                    "batch": batch,
+                    "figure_id": ids[v.figure_index],
+                    "outcome": outcomes[v.figure_index],
+                }
+            )
     return FIGURE_EVENTS.frame(events), VICTIMS.frame(victims)
 
 
 def _events(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     warehouse = storage.warehouse
     cleaned = warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"])
-    events, victims = event_rows(cleaned, warehouse.read_batch(ENTITY_MENTIONS, batch),
-                                 warehouse.read_batch(CASUALTY_FIGURES, batch), Places(storage.gazetteer), batch)
+    events, victims = event_rows(
+        cleaned,
+        warehouse.read_batch(ENTITY_MENTIONS, batch),
+        warehouse.read_batch(CASUALTY_FIGURES, batch),
+        Places(storage.gazetteer),
+        batch,
+    )
     return {FIGURE_EVENTS.name: events, VICTIMS.name: victims}
 
 
@@ -56,14 +74,24 @@ def _victim_names(frame: pl.DataFrame, warehouse: Warehouse, batch: str | None) 
 
 
 def _dated_and_placed(frame: pl.DataFrame) -> dict:
-    return {"dated_to_the_day": frame.filter(pl.col("time_precision") == 1).height,
-            "placed": frame.filter(pl.col("place_id").is_not_null()).height}
+    return {
+        "dated_to_the_day": frame.filter(pl.col("time_precision") == 1).height,
+        "placed": frame.filter(pl.col("place_id").is_not_null()).height,
+    }
 
 
-events, events_checks = stage_asset(STAGE["events"], _events, {
-    FIGURE_EVENTS.name: Output(["event_date", "time_precision", "location", "admin1", "geo_precision", "actor1", "actor2"],
-                               ["figure_id", "doc_id"], counts=_dated_and_placed),
-    VICTIMS.name: Output(["name", "sex", "age", "age_class", "outcome"], ["victim_id", "doc_id"], _victim_names),
-}, "The event each casualty figure reports: its date and ACLED time precision, its most specific place "
-   "resolved to the gazetteer (governorate, coordinates, geo precision) and its canonical actors; and the "
-   "victims an article names, with sex and age class where stated.")
+events, events_checks = stage_asset(
+    STAGE["events"],
+    _events,
+    {
+        FIGURE_EVENTS.name: Output(
+            ["event_date", "time_precision", "location", "admin1", "geo_precision", "actor1", "actor2"],
+            ["figure_id", "doc_id"],
+            counts=_dated_and_placed,
+        ),
+        VICTIMS.name: Output(["name", "sex", "age", "age_class", "outcome"], ["victim_id", "doc_id"], _victim_names),
+    },
+    "The event each casualty figure reports: its date and ACLED time precision, its most specific place "
+    "resolved to the gazetteer (governorate, coordinates, geo precision) and its canonical actors; and the "
+    "victims an article names, with sex and age class where stated.",
+)

@@ -29,24 +29,44 @@ def figure_rows(cleaned: pl.DataFrame, mentions: pl.DataFrame, batch: str) -> tu
         doc_id = row.pop("doc_id")
         mentions_of[doc_id].append(EntityMention(**row))
     casualties, munitions = [], []
-    for doc_id, body, published, page_date in cleaned.select("doc_id", "body", "published_date", "page_date").iter_rows():
+    for doc_id, body, published, page_date in cleaned.select(
+        "doc_id", "body", "published_date", "page_date"
+    ).iter_rows():
         # The page's own latest date stands in for an unstated publication date to date yearless periods.
         figures = extract_figures(body, mentions_of[doc_id], published or page_date)
-        ids = [figure_id(doc_id, "casualty", c.char_start, c.char_end, f"{c.outcome}/{c.victim_group}") for c in figures.casualties]
+        ids = [
+            figure_id(doc_id, "casualty", c.char_start, c.char_end, f"{c.outcome}/{c.victim_group}")
+            for c in figures.casualties
+        ]
         for fid, c in zip(ids, figures.casualties):
             row = dataclasses.asdict(c)
             parent = row.pop("parent_index")
-            casualties.append({**row, "figure_id": fid, "doc_id": doc_id, "batch": batch,
-                               "parent_figure_id": ids[parent] if parent is not None else None})
+            casualties.append(
+                {
+                    **row,
+                    "figure_id": fid,
+                    "doc_id": doc_id,
+                    "batch": batch,
+                    "parent_figure_id": ids[parent] if parent is not None else None,
+                }
+            )
         for m in figures.munitions:
             row = dataclasses.asdict(m)
-            munitions.append({**row, "figure_id": figure_id(doc_id, "munition", m.char_start, m.char_end, m.munition_type),
-                              "doc_id": doc_id, "batch": batch})
+            munitions.append(
+                {
+                    **row,
+                    "figure_id": figure_id(doc_id, "munition", m.char_start, m.char_end, m.munition_type),
+                    "doc_id": doc_id,
+                    "batch": batch,
+                }
+            )
     return CASUALTY_FIGURES.frame(casualties), MUNITIONS_FIGURES.frame(munitions)
 
 
 def _figures(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
-    cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"])
+    cleaned = storage.warehouse.read_batch(
+        CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"]
+    )
     casualties, munitions = figure_rows(cleaned, storage.warehouse.read_batch(ENTITY_MENTIONS, batch), batch)
     return {CASUALTY_FIGURES.name: casualties, MUNITIONS_FIGURES.name: munitions}
 
@@ -63,10 +83,14 @@ def _bounds_match_qualifier() -> pl.Expr:
     """value_low/value_high as ../shared/eval/README.md defines them for each qualifier."""
     value, low, high, qualifier = pl.col("value"), pl.col("value_low"), pl.col("value_high"), pl.col("qualifier")
     return (
-        pl.when(qualifier == "exact").then((low == value) & (high == value))
-        .when(qualifier.is_in(["at_least", "more_than"])).then((low == value) & high.is_null())
-        .when(qualifier == "less_than").then((high == value - 1) & low.is_null())
-        .when(qualifier.is_in(["vague", "unspecified"])).then(value.is_null())
+        pl.when(qualifier == "exact")
+        .then((low == value) & (high == value))
+        .when(qualifier.is_in(["at_least", "more_than"]))
+        .then((low == value) & high.is_null())
+        .when(qualifier == "less_than")
+        .then((high == value - 1) & low.is_null())
+        .when(qualifier.is_in(["vague", "unspecified"]))
+        .then(value.is_null())
         .otherwise(True)  # about: bounds are the reader's judgement
         .fill_null(False)
         .alias("bounds_match_qualifier")
@@ -77,7 +101,8 @@ def _casualty_derived(frame: pl.DataFrame, warehouse: Warehouse, batch: str | No
     frame = with_span_text(frame, warehouse, batch, _FIGURE_SPANS)
     return frame.with_columns(
         _bounds_match_qualifier(),
-        parent_known=pl.col("parent_figure_id").is_null() | pl.col("parent_figure_id").is_in(frame["figure_id"].to_list()),
+        parent_known=pl.col("parent_figure_id").is_null()
+        | pl.col("parent_figure_id").is_in(frame["figure_id"].to_list()),
     )
 
 
@@ -85,9 +110,19 @@ def _munition_derived(frame: pl.DataFrame, warehouse: Warehouse, batch: str | No
     return with_span_text(frame, warehouse, batch, _FIGURE_SPANS).with_columns(_bounds_match_qualifier())
 
 
-figures, figures_checks = stage_asset(STAGE["figures"], _figures, {
-    CASUALTY_FIGURES.name: Output(["outcome", "victim_group", "value", "qualifier", "surface", "evidence"],
-                                  ["figure_id", "doc_id"], _casualty_derived, _killed_total),
-    MUNITIONS_FIGURES.name: Output(["munition_type", "value", "qualifier", "surface", "evidence"],
-                                   ["figure_id", "doc_id"], _munition_derived),
-}, "Numbers with what they count (outcome and victims, or munition type), qualifier, breakdowns and context.")
+figures, figures_checks = stage_asset(
+    STAGE["figures"],
+    _figures,
+    {
+        CASUALTY_FIGURES.name: Output(
+            ["outcome", "victim_group", "value", "qualifier", "surface", "evidence"],
+            ["figure_id", "doc_id"],
+            _casualty_derived,
+            _killed_total,
+        ),
+        MUNITIONS_FIGURES.name: Output(
+            ["munition_type", "value", "qualifier", "surface", "evidence"], ["figure_id", "doc_id"], _munition_derived
+        ),
+    },
+    "Numbers with what they count (outcome and victims, or munition type), qualifier, breakdowns and context.",
+)

@@ -36,12 +36,16 @@ def publication(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg
     # The batch's figures are in the catalog now: the incidents of its dates take them in.
     published = update_incidents(warehouse, batch, storage.expectations) or published
     # This batch's rows: counting the whole catalog after every batch would make a backfill quadratic.
-    rows = {t.name: pl.scan_parquet(warehouse.root / published.batches[batch][t.name]).select(pl.len()).collect().item()
-            for t in promoted}
-    return dg.MaterializeResult(metadata={
-        "publication": published.sequence,
-        "tables_promoted": ", ".join(t.name for t in promoted),
-        "versions": dg.MetadataValue.json(versions),
-        "catalog": dg.MetadataValue.path(str(warehouse.catalog_path)),
-        **{f"rows_{table}": n for table, n in rows.items()},
-    })
+    rows = {
+        t.name: pl.scan_parquet(warehouse.root / published.batches[batch][t.name]).select(pl.len()).collect().item()
+        for t in promoted
+    }
+    return dg.MaterializeResult(
+        metadata={
+            "publication": published.sequence,
+            "tables_promoted": ", ".join(t.name for t in promoted),
+            "versions": dg.MetadataValue.json(versions),
+            "catalog": dg.MetadataValue.path(str(warehouse.catalog_path)),
+            **{f"rows_{table}": n for table, n in rows.items()},
+        }
+    )

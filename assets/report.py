@@ -1,4 +1,5 @@
 """The analysts' report, rebuilt after each publication."""
+
 import dagster as dg
 
 from analysis.report import build_report
@@ -20,12 +21,16 @@ from ledger.inbox import pending_batches
 def report(storage: LedgerStorage) -> dg.MaterializeResult:
     waiting = pending_batches(storage.warehouse)
     if waiting:  # a backfill of many batches builds the report once, after its last batch
-        return dg.MaterializeResult(metadata={"built": False, "reason": f"{len(waiting)} later batches still to publish"})
+        return dg.MaterializeResult(
+            metadata={"built": False, "reason": f"{len(waiting)} later batches still to publish"}
+        )
     built = build_report(storage.warehouse)
-    return dg.MaterializeResult(metadata={
-        "built": True,
-        "report": dg.MetadataValue.path(str(built.path)),
-        "charts": dg.MetadataValue.json([str(c) for c in built.charts]),
-        "summary": dg.MetadataValue.md(built.markdown()),
-        **{f"total_{k}": int(v) for k, v in built.totals.items()},
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "built": True,
+            "report": dg.MetadataValue.path(str(built.path)),
+            "charts": dg.MetadataValue.json([str(c) for c in built.charts]),
+            "summary": dg.MetadataValue.md(built.markdown()),
+            **{f"total_{k}": int(v) for k, v in built.totals.items()},
+        }
+    )

@@ -1,4 +1,5 @@
 """Materialisation metadata shared by every stage: row counts, column schema, a markdown preview."""
+
 from __future__ import annotations
 
 import dagster as dg
@@ -23,8 +24,15 @@ def spec_metadata(table: Table) -> dict:
 
 def table_asset_args(table: Table, *, group: str, owner: str, deps: list[str] | None = None, **extra) -> dict:
     """The arguments every stage's asset (or AssetSpec) shares, derived from its table."""
-    return {"group_name": group, "kinds": KINDS, "owners": [f"team:{owner}"], "deps": deps or [],
-            "description": table.description, "metadata": spec_metadata(table), **extra}
+    return {
+        "group_name": group,
+        "kinds": KINDS,
+        "owners": [f"team:{owner}"],
+        "deps": deps or [],
+        "description": table.description,
+        "metadata": spec_metadata(table),
+        **extra,
+    }
 
 
 def markdown_preview(frame: pl.DataFrame, columns: list[str]) -> str:

@@ -1,4 +1,5 @@
 """Typed resources: where the inbox, the warehouse and the expectation suites live."""
+
 from __future__ import annotations
 
 from dataclasses import asdict

@@ -24,7 +24,9 @@ class Output:
     """How one of a stage's tables is shown in the UI and checked."""
 
     preview: list[str]  # columns of the markdown preview
-    ids: list[str]  # columns that name a failing row in the check's metadata (doc_id lets a row quarantine its document)
+    ids: list[
+        str
+    ]  # columns that name a failing row in the check's metadata (doc_id lets a row quarantine its document)
     derive: Derivation | None = None  # columns the suite's expectations read but the table does not store
     counts: Callable[[pl.DataFrame], dict] = field(default=lambda frame: {})  # extra metadata, e.g. rows per kind
 
@@ -33,12 +35,18 @@ class Output:
 Compute = Callable[[LedgerStorage, str], dict[str, pl.DataFrame]]
 
 
-def stage_asset(stage: Stage, compute: Compute, outputs: dict[str, Output], description: str
-                ) -> tuple[dg.AssetsDefinition, list[dg.AssetChecksDefinition]]:
+def stage_asset(
+    stage: Stage, compute: Compute, outputs: dict[str, Output], description: str
+) -> tuple[dg.AssetsDefinition, list[dg.AssetChecksDefinition]]:
     version = {"code_version": code_version(stage.name)} if stage.extracts else {}
-    specs = [dg.AssetSpec(t.name, **version, **table_asset_args(t, group=stage.group, owner=stage.owner,
-                                                                 deps=[i.name for i in stage.inputs]))
-             for t in stage.outputs]
+    specs = [
+        dg.AssetSpec(
+            t.name,
+            **version,
+            **table_asset_args(t, group=stage.group, owner=stage.owner, deps=[i.name for i in stage.inputs]),
+        )
+        for t in stage.outputs
+    ]
 
     @dg.multi_asset(name=stage.name, specs=specs, partitions_def=batches, can_subset=False, description=description)
     def _asset(context: dg.AssetExecutionContext, storage: LedgerStorage):
@@ -47,7 +55,9 @@ def stage_asset(stage: Stage, compute: Compute, outputs: dict[str, Output], desc
             storage.warehouse.write_staged(table, context.partition_key, frames[table.name])
         for table in stage.outputs:
             shown, frame = outputs[table.name], frames[table.name]
-            yield dg.MaterializeResult(asset_key=table.name, metadata=output_metadata(frame, shown.preview, **shown.counts(frame)))
+            yield dg.MaterializeResult(
+                asset_key=table.name, metadata=output_metadata(frame, shown.preview, **shown.counts(frame))
+            )
 
     checks = [suite_check(t, t.name, outputs[t.name].ids, derive=outputs[t.name].derive) for t in stage.outputs]
     return _asset, checks

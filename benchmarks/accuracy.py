@@ -9,6 +9,7 @@ Each set runs as `python -m pipelines eval` runs it (a scratch warehouse under -
 ../shared/eval/score.py scores the published catalog; two sets run at once (the machines have 2
 cores). Prints one markdown row per set: the lines docs/accuracy.md keeps for each stop.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,10 @@ SETS = {
     "probe": (ROOT / "tests" / "data" / "probe" / "articles", ROOT / "tests" / "data" / "probe" / "gold"),
     "phenomena": (ROOT / "tests" / "data" / "phenomena" / "articles", ROOT / "tests" / "data" / "phenomena" / "gold"),
 }
-HEADER = ("| set | casualty F1 | strict | munitions F1 | entity recall | typed | places geocoded "
-          "| location | claimant | perpetrator | not published |\n|---|---|---|---|---|---|---|---|---|---|---|")
+HEADER = (
+    "| set | casualty F1 | strict | munitions F1 | entity recall | typed | places geocoded "
+    "| location | claimant | perpetrator | not published |\n|---|---|---|---|---|---|---|---|---|---|---|"
+)
 
 
 def _geocoded(catalog: Path) -> tuple[int, int]:
@@ -42,14 +45,34 @@ def _geocoded(catalog: Path) -> tuple[int, int]:
 def score_set(name: str, workdir: Path) -> dict:
     articles, gold = SETS[name]
     scratch = workdir / name
-    run = subprocess.run([sys.executable, "-m", "pipelines", "eval", "--articles", str(articles), "--gold", str(gold),
-                          "--workdir", str(scratch), "--show", "0"], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines",
+            "eval",
+            "--articles",
+            str(articles),
+            "--gold",
+            str(gold),
+            "--workdir",
+            str(scratch),
+            "--show",
+            "0",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if run.returncode != 0:
         raise RuntimeError(f"{name}: the pipeline failed\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
     catalog = scratch / "warehouse" / "conflict.duckdb"
     # The scorer exits 1 when a document is not in the catalog (quarantined, say); its scores still stand.
-    scored = subprocess.run([sys.executable, str(EVAL / "score.py"), "--catalog", str(catalog), "--gold", str(gold), "--json"],
-                            capture_output=True, text=True)
+    scored = subprocess.run(
+        [sys.executable, str(EVAL / "score.py"), "--catalog", str(catalog), "--gold", str(gold), "--json"],
+        capture_output=True,
+        text=True,
+    )
     result = json.loads(scored.stdout)
     result["geocoded"] = _geocoded(catalog)
     return result
@@ -58,11 +81,16 @@ def score_set(name: str, workdir: Path) -> dict:
 def row(name: str, s: dict) -> str:
     attributes = s["attributes"]
     located, places = s["geocoded"]
-    cells = [f"{s['cas']['f1']:.3f}", f"{s['cas_strict']['f1']:.3f}", f"{s['mun']['f1']:.3f}",
-             f"{s['ent']['recall']:.3f}", f"{s['ent_typed']['recall']:.3f}",
-             f"{located / places:.0%} ({located}/{places})" if places else "—",
-             *(f"{a['right']}/{a['gold']}" for a in (attributes[k] for k in ("location", "claimant", "perpetrator"))),
-             " ".join(s["missing_documents"] or []) or "—"]
+    cells = [
+        f"{s['cas']['f1']:.3f}",
+        f"{s['cas_strict']['f1']:.3f}",
+        f"{s['mun']['f1']:.3f}",
+        f"{s['ent']['recall']:.3f}",
+        f"{s['ent_typed']['recall']:.3f}",
+        f"{located / places:.0%} ({located}/{places})" if places else "—",
+        *(f"{a['right']}/{a['gold']}" for a in (attributes[k] for k in ("location", "claimant", "perpetrator"))),
+        " ".join(s["missing_documents"] or []) or "—",
+    ]
     return f"| {name} | " + " | ".join(cells) + " |"
 
 

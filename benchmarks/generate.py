@@ -7,6 +7,7 @@ Deterministic for a given seed (and share).
 
 usage: python benchmarks/generate.py OUT_DIR N [--seed S] [--start K] [--figure-share F]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,14 +37,26 @@ def _names(entity_type: str) -> list[str]:
 def article(rng: random.Random, names: dict[str, list[str]], figure_share: float = FIGURE_SHARE) -> str:
     def fill(template: str) -> str:
         return template.format(
-            place=rng.choice(names["location"]), place2=rng.choice(names["location"]),
-            group=rng.choice(names["armed_group"]), org=rng.choice(names["organisation"]),
-            outlet=rng.choice(names["media"]), person=rng.choice(names["person"]),
-            n=rng.randint(3, 900), n2=rng.randint(2, 40), n3=rng.randint(5, 120),
-            nw=rng.choice(TEMPLATES["number_words"]), munition="", day=rng.randint(1, 28),
-            days=rng.randint(11, 99), km=rng.randint(11, 99), percent=rng.randint(10, 90),
-            month=rng.choice(TEMPLATES["months"]), year=rng.randint(2012, 2020),
-            views=rng.randint(100, 9000), time=f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}")
+            place=rng.choice(names["location"]),
+            place2=rng.choice(names["location"]),
+            group=rng.choice(names["armed_group"]),
+            org=rng.choice(names["organisation"]),
+            outlet=rng.choice(names["media"]),
+            person=rng.choice(names["person"]),
+            n=rng.randint(3, 900),
+            n2=rng.randint(2, 40),
+            n3=rng.randint(5, 120),
+            nw=rng.choice(TEMPLATES["number_words"]),
+            munition="",
+            day=rng.randint(1, 28),
+            days=rng.randint(11, 99),
+            km=rng.randint(11, 99),
+            percent=rng.randint(10, 90),
+            month=rng.choice(TEMPLATES["months"]),
+            year=rng.randint(2012, 2020),
+            views=rng.randint(100, 9000),
+            time=f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
+        )
 
     header = ["المزيد", *(fill(rng.choice(TEMPLATES["sidebar"])) for _ in range(rng.randint(2, 6))), ""]
     title = fill(rng.choice(TEMPLATES["titles"]))
@@ -66,8 +79,7 @@ def article(rng: random.Random, names: dict[str, list[str]], figure_share: float
     return "\n".join([*header, body, *footer])
 
 
-def generate(out: Path, count: int, seed: int = 0, start: int = 0,
-             figure_share: float = FIGURE_SHARE) -> list[Path]:
+def generate(out: Path, count: int, seed: int = 0, start: int = 0, figure_share: float = FIGURE_SHARE) -> list[Path]:
     names = {t: _names(t) for t in ("location", "armed_group", "organisation", "media", "person")}
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -86,8 +98,12 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--start", type=int, default=0, help="index of the first article (to add more later)")
-    parser.add_argument("--figure-share", type=float, default=FIGURE_SHARE,
-                        help=f"share of body sentences drawn from the figure templates (default {FIGURE_SHARE})")
+    parser.add_argument(
+        "--figure-share",
+        type=float,
+        default=FIGURE_SHARE,
+        help=f"share of body sentences drawn from the figure templates (default {FIGURE_SHARE})",
+    )
     args = parser.parse_args()
     generate(args.out, args.count, args.seed, args.start, args.figure_share)
 

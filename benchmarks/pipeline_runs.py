@@ -7,6 +7,7 @@ compare against, a first run over an inbox of just 20 articles. Each run is a fr
 
 usage: python benchmarks/pipeline_runs.py [--sizes 1000 20000 100000] [--out benchmarks/out]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,12 +28,24 @@ NEW_ARTICLES = 20
 def run_once(inbox: Path, workdir: Path) -> dict:
     """One `python -m pipelines run` in its own process: wall seconds, peak RSS in MB, its summary."""
     (workdir / "home").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "INBOX_DIR": str(inbox), "WAREHOUSE_DIR": str(workdir / "warehouse"),
-           "DAGSTER_HOME": str(workdir / "home"), "INBOX_SETTLE_SECONDS": "0", "GX_ANALYTICS_ENABLED": "False", "DAGSTER_DISABLE_TELEMETRY": "1"}
+    env = {
+        **os.environ,
+        "INBOX_DIR": str(inbox),
+        "WAREHOUSE_DIR": str(workdir / "warehouse"),
+        "DAGSTER_HOME": str(workdir / "home"),
+        "INBOX_SETTLE_SECONDS": "0",
+        "GX_ANALYTICS_ENABLED": "False",
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+    }
     shutil.copy(Path(__file__).parent.parent / "dagster.yaml", workdir / "home" / "dagster.yaml")
     started = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "peak_rss_kb=%M", sys.executable, "-m", "pipelines", "run"],
-                          env=env, capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    proc = subprocess.run(
+        ["/usr/bin/time", "-f", "peak_rss_kb=%M", sys.executable, "-m", "pipelines", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"run failed:\n{proc.stdout}\n{proc.stderr[-3000:]}")
@@ -68,9 +81,12 @@ def main() -> None:
     if not baseline_inbox.exists():
         generate(baseline_inbox, NEW_ARTICLES, seed=1)
     shutil.rmtree(args.out / "run-baseline", ignore_errors=True)
-    report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
-              "date": time.strftime("%Y-%m-%d"),
-              "first_run_20": run_once(baseline_inbox, args.out / "run-baseline"), "sizes": []}
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "first_run_20": run_once(baseline_inbox, args.out / "run-baseline"),
+        "sizes": [],
+    }
     base = report["first_run_20"]["wall_s"]
     for size in args.sizes:
         measured = measure(size, args.out)
@@ -83,8 +99,10 @@ def main() -> None:
     print("| documents | full run (s) | peak RSS (MB) | +20 new (s) | ratio | no-op (s) | ratio |")
     print("|---|---|---|---|---|---|---|")
     for m in report["sizes"]:
-        print(f"| {m['documents']:,} | {m['full']['wall_s']} | {m['full']['peak_rss_mb']} | {m['incremental']['wall_s']} "
-              f"| {m['incremental_ratio']} | {m['noop']['wall_s']} | {m['noop_ratio']} |")
+        print(
+            f"| {m['documents']:,} | {m['full']['wall_s']} | {m['full']['peak_rss_mb']} | {m['incremental']['wall_s']} "
+            f"| {m['incremental_ratio']} | {m['noop']['wall_s']} | {m['noop_ratio']} |"
+        )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Stages run in pipeline order on the previous stage's output, timed separately; t
 lexicons are loaded (and their automata built) before timing, as a long run amortises them.
 A small folder (the seed articles) is timed over --repeat passes, each stage's best pass kept.
 """
+
 from __future__ import annotations
 
 import argparse

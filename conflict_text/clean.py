@@ -41,6 +41,7 @@ breaks as "\\n\\n" (lines that were adjacent in the source stay joined by "\\n",
 flattened line) and is stripped; all offsets refer to it. furniture_lines_removed counts removed lines and
 removed blocks of flattened lines.
 """
+
 from __future__ import annotations
 
 import csv
@@ -73,8 +74,21 @@ _SENTENCE_END = (".", "۔", "…")
 _DIGIT_RE = re.compile(r"\d")
 _EDGE_PUNCT = " :：.…»«\"'“”‘’-–—|•·*()[]،,؛;!؟?"
 _URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/\-_]([01]?\d)[/\-_]([0-3]?\d)(?:[/\-_.]|$)")
-_SOCIAL_HOSTS = ("twitter.com", "x.com", "t.co", "facebook.com", "fb.com", "youtube.com", "youtu.be",
-                 "instagram.com", "t.me", "telegram.me", "whatsapp.com", "wa.me", "tiktok.com")
+_SOCIAL_HOSTS = (
+    "twitter.com",
+    "x.com",
+    "t.co",
+    "facebook.com",
+    "fb.com",
+    "youtube.com",
+    "youtu.be",
+    "instagram.com",
+    "t.me",
+    "telegram.me",
+    "whatsapp.com",
+    "wa.me",
+    "tiktok.com",
+)
 
 # ------------------------------------------------------------------------------------------ config
 
@@ -110,6 +124,7 @@ class _Config:
 @dataclass(frozen=True)
 class _Widget:
     """One entry of furniture.json flattened.widgets/openers, for one of its keys."""
+
     before: re.Pattern | None  # must match right before the key (compiled with a final $)
     after: re.Pattern | None  # must match right after it
     opener: bool  # cut only before it: the widget runs to the next cut
@@ -178,8 +193,11 @@ def _config() -> _Config:
 def _widget_keys(raw: dict) -> ahocorasick.Automaton:
     """The keys of furniture.json flattened.widgets and openers, each with the entries it may begin."""
     flat = raw["flattened"]
-    parts = {name: sorted({fold(p) for p in phrases}, key=len, reverse=True)
-             for name, phrases in flat["parts"].items() if not name.startswith("_")}
+    parts = {
+        name: sorted({fold(p) for p in phrases}, key=len, reverse=True)
+        for name, phrases in flat["parts"].items()
+        if not name.startswith("_")
+    }
     alternations = {f"<{name}>": "|".join(map(re.escape, phrases)) for name, phrases in parts.items()}
     alternations["<date>"] = raw["date_only"]["pattern"]
 
@@ -193,8 +211,11 @@ def _widget_keys(raw: dict) -> ahocorasick.Automaton:
         for why, entry in flat[section].items():
             if why.startswith("_"):
                 continue
-            widget = _Widget(re.compile(f"(?:{regex(entry['before'])})$", re.I) if "before" in entry else None,
-                             re.compile(regex(entry["after"]), re.I) if "after" in entry else None, opener)
+            widget = _Widget(
+                re.compile(f"(?:{regex(entry['before'])})$", re.I) if "before" in entry else None,
+                re.compile(regex(entry["after"]), re.I) if "after" in entry else None,
+                opener,
+            )
             for key in entry["keys"]:
                 for phrase in parts[key[1:-1]] if key.startswith("<") else [fold(key)]:
                     by_key.setdefault(phrase, []).append(widget)
@@ -259,7 +280,7 @@ def _mkdate(y: int, m: int, d: int) -> date | None:
 def _month(words: list[str], months: dict, max_words: int) -> int | None:
     for size in range(min(max_words, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
-            m = months.get(" ".join(words[start:start + size]))
+            m = months.get(" ".join(words[start : start + size]))
             if m:
                 return m
     return None
@@ -297,8 +318,9 @@ _ARTICLE, _FURNITURE, _BLANK = 0, 1, 2
 class _Line:
     __slots__ = ("text", "kind", "why", "long", "recovered", "_key")
 
-    def __init__(self, text: str, key: str | None, kind: int, why: str = "", long: bool = False,
-                 recovered: bool = False) -> None:
+    def __init__(
+        self, text: str, key: str | None, kind: int, why: str = "", long: bool = False, recovered: bool = False
+    ) -> None:
         self.text = text  # stripped original
         self._key = key
         self.kind = kind
@@ -375,8 +397,11 @@ def _separated_kind(text: str, key: str, cfg: _Config) -> str | None:
 def _is_menu(items: list[tuple[str, str]], cfg: _Config) -> bool:
     """Whether items, as (key, furniture kind or ""), make a menu: at least menu_min_items of them, each a menu
     item, one of them furniture on its own («الرئيسية | سياسة | رأي | ثقافة | الأكثر قراءة»)."""
-    return (len(items) >= cfg.menu_min_items and any(kind for _, kind in items)
-            and all(_menu_item(key, cfg) for key, _ in items))
+    return (
+        len(items) >= cfg.menu_min_items
+        and any(kind for _, kind in items)
+        and all(_menu_item(key, cfg) for key, _ in items)
+    )
 
 
 def _menu_item(key: str, cfg: _Config) -> bool:
@@ -402,8 +427,11 @@ def _classify(key: str, cfg: _Config) -> str | None:
         return "date"
     if not _ARABIC_LETTER_RE.search(key) and _words(key) <= cfg.limits["non_arabic_max_words"]:
         return "non_arabic"
-    if (_words(key) <= cfg.limits["caption_max_words"] and not key.endswith(_SENTENCE_END)
-            and cfg.caption_re.fullmatch(key)):
+    if (
+        _words(key) <= cfg.limits["caption_max_words"]
+        and not key.endswith(_SENTENCE_END)
+        and cfg.caption_re.fullmatch(key)
+    ):
         return "caption"
     return None
 
@@ -427,8 +455,11 @@ _SENTENCE_INSIDE_RE = re.compile(r"(?<!\.)[.!?؟…](?!\.)[\"'”»)]?\s")
 def _headline_run(line: _Line, cfg: _Config) -> bool:
     """A block recovered from a flattened page that is several headlines glued by single spaces (a sidebar's
     list): too long for one headline, but not a single sentence ends in it."""
-    return (len(line.text) <= cfg.limits["max_block_lines"] * cfg.limits["headline_max_chars"]
-            and not line.text.endswith(_SENTENCE_END) and not _SENTENCE_INSIDE_RE.search(line.text))
+    return (
+        len(line.text) <= cfg.limits["max_block_lines"] * cfg.limits["headline_max_chars"]
+        and not line.text.endswith(_SENTENCE_END)
+        and not _SENTENCE_INSIDE_RE.search(line.text)
+    )
 
 
 def _next_nonblank(lines: list[_Line], i: int) -> int:
@@ -471,8 +502,14 @@ def _classified_line(text: str, cfg: _Config, recovered: bool = False) -> _Line:
     article text unless they are a ticker."""
     if len(text) > cfg.limits["max_furniture_chars"] + _RAW_SLACK:
         ticker = _is_ticker(text, cfg)
-        return _Line(text, None, _FURNITURE if ticker else _ARTICLE, "ticker" if ticker else "", len(text) > _LONG_LINE,
-                     recovered)
+        return _Line(
+            text,
+            None,
+            _FURNITURE if ticker else _ARTICLE,
+            "ticker" if ticker else "",
+            len(text) > _LONG_LINE,
+            recovered,
+        )
     key, why = _short_line_kind(text)
     return _Line(text, key, _FURNITURE if why else _ARTICLE, why, False, recovered)
 
@@ -543,8 +580,11 @@ def _drop_menus(blocks: list[_Line], cfg: _Config) -> None:
 def _number_across(left: _Line, right: _Line) -> bool:
     """Whether the run of spaces between two blocks cuts a number off its sentence («قتل  7  مدنيين»): neither
     is furniture, unless a lone number, the left one ends no sentence, and a digit touches the run."""
-    return (all(block.kind == _ARTICLE or block.why == "lone_number" for block in (left, right))
-            and not left.text.endswith(_SENTENCE_END) and (left.text[-1].isdigit() or right.text[0].isdigit()))
+    return (
+        all(block.kind == _ARTICLE or block.why == "lone_number" for block in (left, right))
+        and not left.text.endswith(_SENTENCE_END)
+        and (left.text[-1].isdigit() or right.text[0].isdigit())
+    )
 
 
 def _block_text(line: str, nt: NormalizedText, a: int, b: int) -> str:
@@ -568,8 +608,15 @@ def _cut_points(folded: str, cfg: _Config) -> tuple[list[int], set[int]]:
     for space in _OTHER_SPACES:
         if space in spaced:
             spaced = spaced.replace(space, " ")
-    space_runs = {m.start() for m in _SPACE_RUN_RE.finditer(spaced)
-                  if m.start() and spaced[m.start() - 1] not in _CLAUSE_GOES_ON} if "  " in spaced else set()
+    space_runs = (
+        {
+            m.start()
+            for m in _SPACE_RUN_RE.finditer(spaced)
+            if m.start() and spaced[m.start() - 1] not in _CLAUSE_GOES_ON
+        }
+        if "  " in spaced
+        else set()
+    )
     cuts = {0, len(folded)}
     if "\t" in folded:
         cuts.update(m.start() for m in _TAB_RE.finditer(folded))  # a sentence never holds a tab: it sets blocks apart
@@ -622,10 +669,13 @@ def _split_date_tail(block: _Line, line: str, nt: NormalizedText, a: int, b: int
     m = _YEAR_RE.search(nt.text, start, b) and cfg.date_tail_re.search(nt.text, start, b)
     if not m:
         return None
-    date_start = b - len(nt.text[m.start():b].lstrip())
+    date_start = b - len(nt.text[m.start() : b].lstrip())
     head = _block_text(line, nt, a, date_start)
-    if (not head or not _word_edge(nt.text, date_start)
-            or any(_labelled_date(label_re, block.key, cfg) for label_re in (cfg.pub_label_re, cfg.upd_label_re))):
+    if (
+        not head
+        or not _word_edge(nt.text, date_start)
+        or any(_labelled_date(label_re, block.key, cfg) for label_re in (cfg.pub_label_re, cfg.upd_label_re))
+    ):
         return None
     dateline = _classified_line(_block_text(line, nt, date_start, b), cfg, True)
     return [_classified_line(head, cfg, True), dateline] if dateline.why == "date" else None
@@ -678,9 +728,15 @@ def clean_document(text: str) -> CleanedDocument:
     outlet = _find_outlet(lines, url, cfg)
     body = _assemble(lines)
     removed = sum(1 for line in lines if line.kind == _FURNITURE)
-    return CleanedDocument(body=body, title=title, outlet=outlet, url=url, published_date=published,
-                           page_date=None if published else _latest_page_date(lines),
-                           furniture_lines_removed=removed)
+    return CleanedDocument(
+        body=body,
+        title=title,
+        outlet=outlet,
+        url=url,
+        published_date=published,
+        page_date=None if published else _latest_page_date(lines),
+        furniture_lines_removed=removed,
+    )
 
 
 def _latest_page_date(lines: list[_Line]) -> date | None:
@@ -770,15 +826,22 @@ def _labelled_date(label_re: re.Pattern, key: str, cfg: _Config) -> date | None:
     m = label_re.fullmatch(key)
     if not m:
         return None
-    rest = _DATE_PREFIX_RE.sub("", m.group(1), count=1) if m.group(1).startswith(("في", "يوم", "بتاريخ", "on")) else m.group(1)
+    rest = (
+        _DATE_PREFIX_RE.sub("", m.group(1), count=1)
+        if m.group(1).startswith(("في", "يوم", "بتاريخ", "on"))
+        else m.group(1)
+    )
     if not cfg.date_only_re.fullmatch(rest):
         return None
     return parse_date(rest)
 
 
 def _is_credit(line: _Line, cfg: _Config) -> bool:
-    if (line.long or line.raw_words > cfg.limits["credit_max_words"] + 4
-            or _words(line.key) > cfg.limits["credit_max_words"] + 1):
+    if (
+        line.long
+        or line.raw_words > cfg.limits["credit_max_words"] + 4
+        or _words(line.key) > cfg.limits["credit_max_words"] + 1
+    ):
         return False
     if cfg.byline_re.fullmatch(line.key):
         return True
@@ -789,8 +852,11 @@ def _is_credit(line: _Line, cfg: _Config) -> bool:
 def _title_like(line: _Line, cfg: _Config) -> bool:
     lim = cfg.limits
     key = line.key
-    return (len(key) <= lim["title_max_chars"] and lim["title_min_words"] <= _words(key) <= lim["title_max_words"]
-            and not key.endswith((*_SENTENCE_END, "،", ",", ":", "؛")))
+    return (
+        len(key) <= lim["title_max_chars"]
+        and lim["title_min_words"] <= _words(key) <= lim["title_max_words"]
+        and not key.endswith((*_SENTENCE_END, "،", ",", ":", "؛"))
+    )
 
 
 def _find_title(lines: list[_Line], cfg: _Config) -> str | None:
@@ -816,8 +882,13 @@ def _drop_captions_and_repeats(lines: list[_Line], cfg: _Config) -> None:
     # A caption printed twice in a row (the image's alt text and its visible caption).
     prev: _Line | None = None
     for line in article:
-        if (prev is not None and not line.long and line.text == prev.text and _words(line.key) <= lim["caption_max_words"]
-                and not line.key.endswith(_SENTENCE_END)):
+        if (
+            prev is not None
+            and not line.long
+            and line.text == prev.text
+            and _words(line.key) <= lim["caption_max_words"]
+            and not line.key.endswith(_SENTENCE_END)
+        ):
             prev.kind = line.kind = _FURNITURE
             prev.why = line.why = "caption"
         prev = line
@@ -841,7 +912,12 @@ def _drop_captions_and_repeats(lines: list[_Line], cfg: _Config) -> None:
             continue
         for other, other_plain in plains:
             budget -= len(other_plain)
-            if other is not line and other.kind == _ARTICLE and len(other_plain) >= 1.5 * len(core) and core in other_plain:
+            if (
+                other is not line
+                and other.kind == _ARTICLE
+                and len(other_plain) >= 1.5 * len(core)
+                and core in other_plain
+            ):
                 line.kind, line.why = _FURNITURE, "pull-quote"
                 break
 
@@ -909,8 +985,13 @@ def _find_outlet(lines: list[_Line], url: str | None, cfg: _Config) -> str | Non
         return None
     short = cfg.limits["credit_max_words"]
     for line in lines:
-        if (line.kind == _BLANK or line.long or line.raw_words > short + 4 or line.why not in _CREDIT_KINDS
-                or _words(line.key) > short):
+        if (
+            line.kind == _BLANK
+            or line.long
+            or line.raw_words > short + 4
+            or line.why not in _CREDIT_KINDS
+            or _words(line.key) > short
+        ):
             continue
         m = name_re.search(line.key)
         if m and _words(line.key.replace(m.group(0), " ").strip(_EDGE_PUNCT)) <= cfg.credit_other_words:
@@ -922,7 +1003,7 @@ def _find_outlet(lines: list[_Line], url: str | None, cfg: _Config) -> str | Non
         if line.kind != _ARTICLE:
             continue
         for ctx in context_re.finditer(line.text):
-            m = after_re.match(_key(line.text[ctx.end():ctx.end() + 80]))
+            m = after_re.match(_key(line.text[ctx.end() : ctx.end() + 80]))
             outlet = by_key.get(m.group(1)) if m else None
             if outlet and outlet.id not in cfg.self_ref_excluded_ids:
                 counts[outlet.name_ar] = counts.get(outlet.name_ar, 0) + 1
@@ -944,14 +1025,21 @@ def _context_re() -> re.Pattern:
     for src, dst in fold_char_table().items():
         if isinstance(dst, str) and len(dst) == 1:
             variants.setdefault(dst, {dst}).add(chr(src))
+
     def tolerant(word: str) -> str:
         return "".join(f"[{''.join(sorted(variants[c]))}]" if c in variants else re.escape(c) for c in word)
+
     # One alternative per variant of the first letter: when every alternative starts with a plain letter
     # the regex engine skips ahead to candidate positions instead of trying each one (a leading class
     # such as [اأإآ] disables that). The variants of one letter exclude each other, so the leftmost match
     # and the alternative chosen are the same as with the class.
-    return re.compile("|".join(re.escape(first) + tolerant(w[1:])
-                               for w in _config().self_ref_context for first in sorted(variants.get(w[0], w[0]))))
+    return re.compile(
+        "|".join(
+            re.escape(first) + tolerant(w[1:])
+            for w in _config().self_ref_context
+            for first in sorted(variants.get(w[0], w[0]))
+        )
+    )
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ The words live in data/dates.json. Text and words are folded alike (normalize.fo
 ta marbuta spellings match. Precision follows ACLED's time_precision: 1 the day, 2 the week, 3 the
 month or vaguer; the publication date stands in for an undated sentence only with precision 2.
 """
+
 from __future__ import annotations
 
 import json
@@ -71,12 +72,19 @@ def _lexicon() -> _Lexicon:
     relative_days = {fold(k): v for k, v in raw["relative_days"].items()}
     spans = {fold(k): (v["days_back"], v["precision"]) for k, v in raw["relative_spans"].items()}
     return _Lexicon(
-        months, weekdays, relative_days, spans,
-        explicit=re.compile(rf"(?<!\d)(\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?({month})(?:\s*/\s*(?:{month}))?"
-                            rf"(?:\s+(?:من\s+)?(?:عام\s+|سنه\s+)?(\d{{4}}))?"),
+        months,
+        weekdays,
+        relative_days,
+        spans,
+        explicit=re.compile(
+            rf"(?<!\d)(\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?({month})(?:\s*/\s*(?:{month}))?"
+            rf"(?:\s+(?:من\s+)?(?:عام\s+|سنه\s+)?(\d{{4}}))?"
+        ),
         numeric=re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)"),
         in_current_month=re.compile(rf"(?<!\d)(\d{{1,2}})\s+من\s+(?:{_alternation(raw['current_month'])})"),
-        month_only=re.compile(_word(rf"(?:{_alternation(raw['month_lead'])})\s+(?:شهر\s+)?({month})(?:\s+(?:عام\s+)?(\d{{4}}))?")),
+        month_only=re.compile(
+            _word(rf"(?:{_alternation(raw['month_lead'])})\s+(?:شهر\s+)?({month})(?:\s+(?:عام\s+)?(\d{{4}}))?")
+        ),
         relative_day=re.compile(_word(rf"(?:(?:{day_words})\s+)?({_alternation(relative_days)})(?:\s+(?:{named}))?")),
         weekday=re.compile(_word(rf"(?:(?:{day_words})\s+({named})|({bare}))")),
         relative_span=re.compile(_word(rf"(?:خلال\s+)?({_alternation(spans)})")),
@@ -133,8 +141,14 @@ def _expressions(text: str, published: date | None) -> list[_Found]:
 
 def _outermost(found: list[_Found]) -> list[_Found]:
     """Drops expressions inside a longer one («الاثنين» of «أمس الاثنين», «13 من الشهر» of a full date)."""
-    return [f for f in found if not any(g is not f and g.start <= f.start and f.end <= g.end
-                                        and (g.end - g.start) > (f.end - f.start) for g in found)]
+    return [
+        f
+        for f in found
+        if not any(
+            g is not f and g.start <= f.start and f.end <= g.end and (g.end - g.start) > (f.end - f.start)
+            for g in found
+        )
+    ]
 
 
 def read_dates(text: str, published: date | None) -> list[EventDate]:

@@ -10,6 +10,7 @@ listed in `warnings`.
 All work is linear in the input size: codecs, a handful of compiled regexes without nested
 quantifiers, `bytes.count` / `str.translate`, and the streaming HTML parser.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,8 +65,12 @@ _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 # Mojibake of Arabic UTF-8 read as Latin-1/cp1252: lead byte Ø/Ù/Ú/Û followed by a continuation byte
 # shown as a C1 control, a Latin-1 symbol or a cp1252 punctuation mark.
-_MOJIBAKE_RE = re.compile("[\u00d8\u00d9\u00da\u00db][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
-_HTML_SNIFF_RE = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|article|div|p|h[1-6]|br|span|section|main|table)\b", re.I)
+_MOJIBAKE_RE = re.compile(
+    "[\u00d8\u00d9\u00da\u00db][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+_HTML_SNIFF_RE = re.compile(
+    rb"<\s*(!doctype\s+html|html|head|body|meta|title|article|div|p|h[1-6]|br|span|section|main|table)\b", re.I
+)
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{2,30})""", re.I)
 _NEWLINES_RE = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 
@@ -171,7 +176,7 @@ def _decode(data: bytes, source_name: str) -> DecodeResult:
 def _decode_unicode_with_bom(data: bytes) -> tuple[str | None, str | None]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            body = data[len(bom):]
+            body = data[len(bom) :]
             base = codec.replace("-sig", "")
             try:
                 return body.decode(base), codec
@@ -298,18 +303,72 @@ def _looks_like_html(text: str, source_name: str) -> bool:
 # --------------------------------------------------------------------------------------------- HTML
 
 # Content of these elements is never article text.
-_SKIP = frozenset({
-    "script", "style", "noscript", "template", "svg", "math", "nav", "header", "footer", "aside", "form",
-    "button", "select", "textarea", "iframe", "object", "embed", "canvas", "video", "audio",
-    "figcaption", "dialog",
-})
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "select",
+        "textarea",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "video",
+        "audio",
+        "figcaption",
+        "dialog",
+    }
+)
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+)
 # Elements that end a line of text.
-_BLOCK = frozenset({
-    "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "section", "article",
-    "main", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "address", "center", "body",
-})
-_PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "article", "section", "table", "figure"})
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "hr",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figure",
+        "address",
+        "center",
+        "body",
+    }
+)
+_PARAGRAPH = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "article", "section", "table", "figure"}
+)
 _SPACES_RE = re.compile(r"[ \t\u00a0]+")
 _BLANKS_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
@@ -317,7 +376,8 @@ _BLANKS_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 # Tags that html.parser's fast path below may take: a name, then only attributes that are bare or have a
 # quoted value without < or >, then > or />. Anything else goes through html.parser's own code.
 _PLAIN_START_TAG_RE = re.compile(
-    r"""<([a-zA-Z][a-zA-Z0-9]*)(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))?)*\s*(/?)>""")
+    r"""<([a-zA-Z][a-zA-Z0-9]*)(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))?)*\s*(/?)>"""
+)
 _PLAIN_END_TAG_RE = re.compile(r"</([a-zA-Z][a-zA-Z0-9]*)\s*>")
 # Start tags whose attributes the extractor reads: they always take html.parser's full parse.
 _ATTRIBUTES_READ = frozenset({"meta", "link"})

@@ -21,6 +21,7 @@
 
 EntityMention.surface == body[char_start:char_end], proclitics excluded.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,10 +43,9 @@ _OTHER_SPACES = "\t\u00a0\u2009\u202f_"
 _SPACE_RUNS = re.compile("  +")
 _TOKEN_SPLIT = re.compile(r"(\w+)")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")
-_OPENERS = frozenset("(«\"“[")
-_CLOSERS = frozenset(")»\"”]")
+_OPENERS = frozenset('(«"“[')
+_CLOSERS = frozenset(')»"”]')
 _SENTENCE_END = re.compile(r"[.!?؟:\n]")
-
 
 
 def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
@@ -125,8 +125,8 @@ class _Doc:
                 e = end
             if e > lo and "\n" not in text[e:end]:
                 s = self.starts[k]
-                return text[s if s > lo else lo:e], text[e:end]
-        return "", text[w - 3 if w > 3 else 0:w]
+                return text[s if s > lo else lo : e], text[e:end]
+        return "", text[w - 3 if w > 3 else 0 : w]
 
 
 def _word_start(text: str, s: int) -> int | None:
@@ -174,8 +174,15 @@ class _Matcher:
         self.second_suffixes = c.get("place_name_second_suffixes", frozenset())
         # single words that rules name
         self.hai, self.muhafaza, self.wikala, self.wizara, self.ali = (
-            next(iter(c.get(key, ())), None) for key in ("neighbourhood_cue", "governorate_word", "agency_cue",
-                                                           "ministry_cue", "name_spelt_like_a_preposition"))
+            next(iter(c.get(key, ())), None)
+            for key in (
+                "neighbourhood_cue",
+                "governorate_word",
+                "agency_cue",
+                "ministry_cue",
+                "name_spelt_like_a_preposition",
+            )
+        )
         self.blocking = self.stop | self.verbs | (self.roles - c.get("surname_titles", frozenset())) | self.place_cues
         self.media_all = self.media_name_cues | self.weak_media
         # Token -> the cue word it is with its proclitics stripped (see _with_clitics).
@@ -185,7 +192,9 @@ class _Matcher:
         self.unit_forms = _with_clitics(c.get("numbered_unit_heads", frozenset()))
         self.group_head_forms = _with_clitics(c.get("armed_group_heads", frozenset()))
         self.army_forms = _with_clitics(c.get("army_heads", frozenset()))
-        self.group_trigger_forms = frozenset(self.unit_forms.keys() | self.group_head_forms.keys() | self.army_forms.keys())
+        self.group_trigger_forms = frozenset(
+            self.unit_forms.keys() | self.group_head_forms.keys() | self.army_forms.keys()
+        )
         self.title_forms = _with_clitics(c.get("person_titles", frozenset()))
         self.force_head_forms = _with_clitics(c.get("force_heads", frozenset()))
         self.force_head_ends = frozenset(f[-1] for f in self.force_head_forms)  # a cheap test before prev_token
@@ -203,17 +212,31 @@ class _Matcher:
         self.not_place_name_forms = _with_clitics(self.stop | self.place_cues | self.verbs | self.roles)
         # A first name starts a person only alone or after «و»/«ف», and not when it is a common word.
         self.first_name_forms = {
-            t: name for t, name in _with_clitics(self.first).items()
-            if len(t) > 2 and name not in c.get("not_first_names", frozenset()) and len(t) - len(name) <= 1 and (t == name or t[0] in "وف")}
+            t: name
+            for t, name in _with_clitics(self.first).items()
+            if len(t) > 2
+            and name not in c.get("not_first_names", frozenset())
+            and len(t) - len(name) <= 1
+            and (t == name or t[0] in "وف")
+        }
         self.by_id = {r["entity_id"]: r for r in gaz.rows}
         self.entity_types = [r["entity_type"] for r in gaz.rows]
         self.mention_fields = [(r["entity_id"], r["entity_type"], r["name_ar"], r["name_en"]) for r in gaz.rows]
         # Tokens that can start a discovery (cue words with their proclitics, first names, «لـ»):
         # one set lookup per token decides whether the token needs a closer look.
-        self.triggers = frozenset(self.place_cue_forms.keys() | self.media_all_forms.keys() | self.org_forms.keys()
-                                  | self.facility_forms.keys() | self.unit_forms.keys() | self.group_head_forms.keys()
-                                  | self.army_forms.keys() | self.title_forms.keys() | self.outlet_head_forms.keys()
-                                  | self.first_name_forms.keys() | {"ل"})
+        self.triggers = frozenset(
+            self.place_cue_forms.keys()
+            | self.media_all_forms.keys()
+            | self.org_forms.keys()
+            | self.facility_forms.keys()
+            | self.unit_forms.keys()
+            | self.group_head_forms.keys()
+            | self.army_forms.keys()
+            | self.title_forms.keys()
+            | self.outlet_head_forms.keys()
+            | self.first_name_forms.keys()
+            | {"ل"}
+        )
 
     # ---------------------------------------------------------------- gazetteer
     def gazetteer_hits(self, doc: _Doc) -> tuple[list[tuple[int, int, int, str]], bytearray]:
@@ -252,7 +275,8 @@ class _Matcher:
                     continue
             if occupied.find(1, s, e) != -1:
                 if types[idx] == "location" and any(
-                        rs <= s and e <= re_ and (rs, re_) != (s, e) for rs, re_ in regions):
+                    rs <= s and e <= re_ and (rs, re_) != (s, e) for rs, re_ in regions
+                ):
                     out.append((s, e, idx, "nested"))
                 continue
             occupied[s:e] = b"\x01" * (e - s)
@@ -269,12 +293,14 @@ class _Matcher:
         if etype == "media":
             if "ل" in text[w:s] or prev == "ل" or prev in self.media_cue_forms:
                 return True
-            after = text[e:e + 2]
+            after = text[e : e + 2]
             return any(ch in _QUOTES for ch in between) and any(ch in _QUOTES for ch in after)
         return prev in self.role_forms
 
     # ---------------------------------------------------------------- discovery
-    def discover(self, doc: _Doc, occupied: bytearray, places: bytearray) -> list[tuple[int, int, str, str, str | None]]:
+    def discover(
+        self, doc: _Doc, occupied: bytearray, places: bytearray
+    ) -> list[tuple[int, int, str, str, str | None]]:
         """(start, end, entity_type, name_ar, gazetteer entity_id or None), folded coordinates; `places`
         is 1 where a gazetteer place lies."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
@@ -299,7 +325,7 @@ class _Matcher:
             out.append((s, e, etype, name, entity_id))
 
         def sep(i: int) -> str:  # characters between token i-1 and token i
-            return text[ends[i - 1]:starts[i]] if i > 0 else ""
+            return text[ends[i - 1] : starts[i]] if i > 0 else ""
 
         def plain(i: int) -> bool:  # token i follows token i-1 after a single space
             return 0 < i < len(words) and sep(i) == " "
@@ -310,8 +336,12 @@ class _Matcher:
                 return None
             t = words[i]
             # a title that opens place names («الشيخ مقصود») is a prefix here: a name must follow it
-            if (t in self.not_place_name_forms and not (t in self.roles and t in self.prefixes)) \
-                    or len(t) < 2 or t.isdigit() or t.startswith(("لل", "بال")):
+            if (
+                (t in self.not_place_name_forms and not (t in self.roles and t in self.prefixes))
+                or len(t) < 2
+                or t.isdigit()
+                or t.startswith(("لل", "بال"))
+            ):
                 return None
             if (len(t) > 4 and t.endswith(("ها", "هم"))) or t == self.muhafaza:
                 return None
@@ -358,8 +388,12 @@ class _Matcher:
             cue = self.place_cue_forms.get(t)
             # a name or list in brackets or quotes: «بلدة "X"», «قرى (X، Y، وZ)»
             opened = cue is not None and i + 1 < ntok and sep(i + 1).strip(" ") in _OPENERS
-            if cue is not None and (plain(i + 1) or opened) and occupied[starts[i + 1]] and (
-                    cue in self.place_plural or cue in self.place_excl):
+            if (
+                cue is not None
+                and (plain(i + 1) or opened)
+                and occupied[starts[i + 1]]
+                and (cue in self.place_plural or cue in self.place_excl)
+            ):
                 r = starts[i + 1]
                 while occupied[r]:
                     r += 1
@@ -376,28 +410,41 @@ class _Matcher:
                     j = self._name_tail(doc, j) if words[i + 1].startswith("ال") else None
                 if j is not None and opened:
                     j = self._bracketed_end(doc, j)
-                    if cue not in self.place_plural and text[ends[j]:ends[j] + 1] not in _CLOSERS:
+                    if cue not in self.place_plural and text[ends[j] : ends[j] + 1] not in _CLOSERS:
                         j = None  # a quoted name after a singular cue is the whole quote
                 if j is not None:
                     # an area keeps its cue in the surface, and its name is the bare one (see find_mentions)
-                    if (cue in self.place_incl and cue not in self.place_excl or cue in self.area_cues
-                            and cue not in self.place_plural) and not opened:
+                    if (
+                        cue in self.place_incl
+                        and cue not in self.place_excl
+                        or cue in self.area_cues
+                        and cue not in self.place_plural
+                    ) and not opened:
                         cs = s + (len(t) - len(cue))
                         if free(cs, ends[j]):
                             claim(cs, ends[j], "location")
                     elif free_but_places(starts[i + 1], ends[j]):
                         claim(starts[i + 1], ends[j], "location")
                     if cue in self.place_plural or cue in self.place_excl:
-                        resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name,
-                                                  free_but_places, claim)
+                        resume = self._list_items(
+                            doc, j, cue in self.place_plural, opened, place_name, free_but_places, claim
+                        )
                     else:
                         resume = j + 1
                     continue
             # ---- an outlet named by a head and a tail: «مركز إدلب الإعلامي»
             ohead = self.outlet_head_forms.get(t)
             if ohead is not None:
-                b = next((k for k in (i + 2, i + 3) if k < ntok and words[k] in self.outlet_tails
-                          and all(plain(x) and self._name_part(words[x]) for x in range(i + 1, k))), None)
+                b = next(
+                    (
+                        k
+                        for k in (i + 2, i + 3)
+                        if k < ntok
+                        and words[k] in self.outlet_tails
+                        and all(plain(x) and self._name_part(words[x]) for x in range(i + 1, k))
+                    ),
+                    None,
+                )
                 hs = s + (len(t) - len(ohead))
                 if b is not None and free_but_places(hs, ends[b]):
                     claim(hs, ends[b], "media")
@@ -409,16 +456,23 @@ class _Matcher:
                 span = self._media_name(doc, i + 1, weak=mcue in self.weak_media)
                 if span is not None:
                     a, b = span
-                    start = s + (len(t) - len(mcue)) if mcue == self.wikala and not any(
-                        q in sep(i + 1) for q in _QUOTES) else starts[a]
+                    start = (
+                        s + (len(t) - len(mcue))
+                        if mcue == self.wikala and not any(q in sep(i + 1) for q in _QUOTES)
+                        else starts[a]
+                    )
                     if free_but_places(start, ends[b]):
                         claim(start, ends[b], "media")
                     resume = b + 1
                     continue
             if t == "ل" and i + 1 < ntok and any(q in sep(i + 1) for q in _QUOTES):
                 b = self._quoted_end(doc, i + 1)
-                if b is not None and words[i + 1] not in self.group_heads and self._verb_before(doc, i, 12) \
-                        and free_but_places(starts[i + 1], ends[b]):
+                if (
+                    b is not None
+                    and words[i + 1] not in self.group_heads
+                    and self._verb_before(doc, i, 12)
+                    and free_but_places(starts[i + 1], ends[b])
+                ):
                     claim(starts[i + 1], ends[b], "media")
                     resume = b + 1
                     continue
@@ -434,16 +488,26 @@ class _Matcher:
                     b += 1
                 start = s + (len(t) - len(ocue))
                 # a known place may be part of the name («مديرية صحة إدلب الحرة»): it stays a mention too
-                if occupied[start:ends[b]] == places[start:ends[b]]:
+                if occupied[start : ends[b]] == places[start : ends[b]]:
                     claim(start, ends[b], "organisation")
                 resume = b + 1
                 continue
             # ---- people: a title and two words of an unknown name («اللواء فاليري سيمينوف»)
             # (a known first name after the title is the next branch's: its name may be longer)
-            if t in self.title_forms and i + 1 < ntok and words[i + 1] not in self.first_name_forms and all(
-                    plain(k) and not words[k].startswith("ال") and words[k] not in self.blocking
-                    and words[k] not in self.joiners and self._name_part(words[k]) for k in (i + 1, i + 2)) \
-                    and free(starts[i + 1], ends[i + 2]):
+            if (
+                t in self.title_forms
+                and i + 1 < ntok
+                and words[i + 1] not in self.first_name_forms
+                and all(
+                    plain(k)
+                    and not words[k].startswith("ال")
+                    and words[k] not in self.blocking
+                    and words[k] not in self.joiners
+                    and self._name_part(words[k])
+                    for k in (i + 1, i + 2)
+                )
+                and free(starts[i + 1], ends[i + 2])
+            ):
                 claim(starts[i + 1], ends[i + 2], "person")
                 resume = i + 3
                 continue
@@ -457,8 +521,11 @@ class _Matcher:
                 if j is None or not free(ps, ends[j]) or not self._person_context(doc, i, j):
                     # no cue: a known given name followed by known names is a person by itself, and so
                     # is a known given name and one more word that end a short line (a byline)
-                    j = (self._known_name_end(doc, i, plain) or self._byline_end(doc, i, plain)) \
-                        if base in self.given else None
+                    j = (
+                        (self._known_name_end(doc, i, plain) or self._byline_end(doc, i, plain))
+                        if base in self.given
+                        else None
+                    )
                 if j is not None and free(ps, ends[j]):
                     claim(ps, ends[j], "person")
                     resume = j + 1
@@ -475,7 +542,7 @@ class _Matcher:
         for _ in range(8):
             if k >= len(words):
                 break
-            between = text[ends[k - 1]:starts[k]]
+            between = text[ends[k - 1] : starts[k]]
             t = words[k]
             if between.strip(" ") not in ("", "،", ","):
                 break
@@ -494,14 +561,15 @@ class _Matcher:
             if opened:
                 end = self._bracketed_end(doc, end)
             name_start = starts[k] + waw
-            nxt = text[ends[end]:ends[end] + 2]
+            nxt = text[ends[end] : ends[end] + 2]
             if not plural and not (nxt == "" or nxt[0] in "،,.”\"'»)\n" or nxt.startswith(" و")):
                 break
-            if not plural and not any(self.g.rows[x]["entity_type"] == "location"
-                                      for x in self.g.lookup(text[name_start:ends[end]])):
+            if not plural and not any(
+                self.g.rows[x]["entity_type"] == "location" for x in self.g.lookup(text[name_start : ends[end]])
+            ):
                 break
             pending.append((name_start, ends[end]))
-            if waw or text[ends[end]:ends[end] + 1] in _CLOSERS:
+            if waw or text[ends[end] : ends[end] + 1] in _CLOSERS:
                 for a, b in pending:
                     if free(a, b):
                         claim(a, b, "location")
@@ -514,25 +582,29 @@ class _Matcher:
         of the item ending at token j or at most two words later, when a separator follows them."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         k = j
-        while k < min(j + 2, len(words) - 1) and text[ends[k]:starts[k + 1]] == " " \
-                and not words[k + 1].startswith("و") and self._name_part(words[k + 1]):
+        while (
+            k < min(j + 2, len(words) - 1)
+            and text[ends[k] : starts[k + 1]] == " "
+            and not words[k + 1].startswith("و")
+            and self._name_part(words[k + 1])
+        ):
             k += 1
-        after = text[ends[k]:ends[k] + 2]
+        after = text[ends[k] : ends[k] + 2]
         return k if k == j or after[:1] in _CLOSERS or after[:1] in "،," or after == " و" else j
 
     def _quoted_end(self, doc: _Doc, a: int, limit: int = 4) -> int | None:
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         for b in range(a, min(a + limit, len(words))):
-            after = text[ends[b]:ends[b] + 1]
+            after = text[ends[b] : ends[b] + 1]
             if after and after in _QUOTES:
                 return b
-            if b + 1 < len(words) and text[ends[b]:starts[b + 1]] != " ":
+            if b + 1 < len(words) and text[ends[b] : starts[b + 1]] != " ":
                 return None
         return None
 
     def _media_name(self, doc: _Doc, a: int, weak: bool) -> tuple[int, int] | None:
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
-        between = text[ends[a - 1]:starts[a]]
+        between = text[ends[a - 1] : starts[a]]
         if any(q in between for q in _QUOTES):
             b = self._quoted_end(doc, a)
             if b is None or words[a] in self.group_heads:
@@ -542,15 +614,17 @@ class _Matcher:
             return None
         t = words[a]
         b = a
-        if t in self.news_words and a + 1 < len(words) and \
-                text[ends[a]:starts[a + 1]] == " ":
+        if t in self.news_words and a + 1 < len(words) and text[ends[a] : starts[a + 1]] == " ":
             b = a + 1
             t = words[b]
         if t in self.stop or t in self.blocking or t.isdigit() or len(t) < 2 or t.startswith("لل"):
             return None
         tail = False
-        while b + 1 < len(words) and text[ends[b]:starts[b + 1]] == " " and (
-                words[b + 1] in self.media_tails or words[b + 1] in self.nationality):
+        while (
+            b + 1 < len(words)
+            and text[ends[b] : starts[b + 1]] == " "
+            and (words[b + 1] in self.media_tails or words[b + 1] in self.nationality)
+        ):
             b += 1
             tail = True
         if weak and not tail:
@@ -581,7 +655,7 @@ class _Matcher:
         t = words[i]
         if i + 1 >= len(words):
             return None
-        after = text[ends[i]:starts[i + 1]]
+        after = text[ends[i] : starts[i + 1]]
         if t in self.unit_forms and after == " " and words[i + 1].isdigit() and len(words[i + 1]) <= 3:
             return i + 1
         if t in self.army_forms and after == " " and words[i + 1] in self.nationality:
@@ -589,36 +663,47 @@ class _Matcher:
         if t in self.group_head_forms:
             if any(q in after for q in _OPENERS):  # the head before a quoted name
                 return self._quoted_end(doc, i + 1, 5)
-            if i > 0 and any(q in text[ends[i - 1]:starts[i]] for q in _OPENERS):  # a quoted name opening with it
+            if i > 0 and any(q in text[ends[i - 1] : starts[i]] for q in _OPENERS):  # a quoted name opening with it
                 return self._quoted_end(doc, i, 5)
         return None
 
     def tail_end(self, doc: _Doc, e: int, tails: frozenset[str], occupied: bytearray) -> int:
         """The end of a name ending at e, continued by free words of `tails` after single spaces."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
-        if text[e:e + 1] != " ":
+        if text[e : e + 1] != " ":
             return e
         k = bisect_left(starts, e)
-        while k < len(words) and starts[k] == e + 1 and text[e] == " " and words[k] in tails and not occupied[starts[k]]:
-            occupied[e:ends[k]] = b"\x01" * (ends[k] - e)
+        while (
+            k < len(words) and starts[k] == e + 1 and text[e] == " " and words[k] in tails and not occupied[starts[k]]
+        ):
+            occupied[e : ends[k]] = b"\x01" * (ends[k] - e)
             e = ends[k]
             k += 1
         return e
 
     def _name_part(self, t: str) -> bool:
         """Whether token t can be a word of a place's or a facility's name."""
-        return len(t) > 1 and not t.isdigit() and t not in self.not_place_name_forms \
-            and not t.startswith(("لل", "بال")) and not (len(t) > 4 and t.endswith(("ها", "هم")))
+        return (
+            len(t) > 1
+            and not t.isdigit()
+            and t not in self.not_place_name_forms
+            and not t.startswith(("لل", "بال"))
+            and not (len(t) > 4 and t.endswith(("ها", "هم")))
+        )
 
     def _name_tail(self, doc: _Doc, j: int, limit: int = 3) -> int:
         """Index of the last token of a name ending at token j or continued after it by definite
         words («الهلالية», «الميداني») or a joiner and a word («عبد الرحمن»), at most `limit` more."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         last = min(len(words) - 1, j + limit)
-        while j < last and text[ends[j]:starts[j + 1]] == " ":
+        while j < last and text[ends[j] : starts[j + 1]] == " ":
             u = words[j + 1]
-            if u in self.joiners and j + 1 < last and text[ends[j + 1]:starts[j + 2]] == " " \
-                    and self._name_part(words[j + 2]):
+            if (
+                u in self.joiners
+                and j + 1 < last
+                and text[ends[j + 1] : starts[j + 2]] == " "
+                and self._name_part(words[j + 2])
+            ):
                 j += 2
             elif u.startswith("ال") and (self._name_part(u) or u in self.suffixes):  # «الميداني»
                 j += 1
@@ -631,13 +716,13 @@ class _Matcher:
         None when the words there are no name: a quoted name, or a name part followed by name words
         or itself definite, a joiner or a known name («مدرسة ابتدائية» is no name)."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
-        between = text[ends[a - 1]:starts[a]]
+        between = text[ends[a - 1] : starts[a]]
         if any(q in between for q in _QUOTES):
             return self._quoted_end(doc, a)
         t = words[a]
         if between != " ":
             return None
-        plain_next = a + 1 < len(words) and text[ends[a]:starts[a + 1]] == " "
+        plain_next = a + 1 < len(words) and text[ends[a] : starts[a + 1]] == " "
         if t in self.joiners:  # «جامع أبو بكر الصديق»
             return self._name_tail(doc, a + 1) if plain_next and self._name_part(words[a + 1]) else None
         if t in self.roles:  # «مدرسة الشهيد X»: a name must follow the title
@@ -679,23 +764,32 @@ class _Matcher:
             k += 1
         if k < len(text) and text[k] != "\n":
             return None
-        if not self._name_part(words[i + 1]) or words[i + 1] in self.blocking or \
-                text.count(" ", text.rfind("\n", 0, starts[i]) + 1, e) > 4:
+        if (
+            not self._name_part(words[i + 1])
+            or words[i + 1] in self.blocking
+            or text.count(" ", text.rfind("\n", 0, starts[i]) + 1, e) > 4
+        ):
             return None
         return i + 1
 
     def _nisba(self, t: str) -> bool:
         """Whether t reads as a family name of the «الـ…ي» form, not an adjective the lexicons know."""
-        return len(t) > 4 and t.startswith("ال") and t.endswith("ي") and t not in self.nationality \
-            and t not in self.suffixes and self._name_part(t)
+        return (
+            len(t) > 4
+            and t.startswith("ال")
+            and t.endswith("ي")
+            and t not in self.nationality
+            and t not in self.suffixes
+            and self._name_part(t)
+        )
 
     def _verb_before(self, doc: _Doc, i: int, window: int) -> bool:
-        return not self.verb_forms.keys().isdisjoint(doc.words[max(0, i - window):i])
+        return not self.verb_forms.keys().isdisjoint(doc.words[max(0, i - window) : i])
 
     def _person_context(self, doc: _Doc, i: int, j: int) -> bool:
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         roles = self.role_forms
-        if i > 0 and "\n" not in text[ends[i - 1]:starts[i]] and words[i - 1] in roles:
+        if i > 0 and "\n" not in text[ends[i - 1] : starts[i]] and words[i - 1] in roles:
             return True
         lo = max(0, i - 7)
         for k in range(i - 1, lo - 1, -1):
@@ -705,9 +799,10 @@ class _Matcher:
             if tk in roles or (k == i - 1 and tk in self.verb_forms):
                 return True
         if j + 1 < len(words):
-            between = text[ends[j]:starts[j + 1]]
-            if "\n" not in between and (words[j + 1] in roles or (
-                    j + 2 < len(words) and "،" in between and words[j + 2] in roles)):
+            between = text[ends[j] : starts[j + 1]]
+            if "\n" not in between and (
+                words[j + 1] in roles or (j + 2 < len(words) and "،" in between and words[j + 2] in roles)
+            ):
                 return True
         return False
 
@@ -741,7 +836,7 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
     for s, e, idx, how in hits:
         entity_id, etype, name_ar, name_en = m.mention_fields[idx]
         # A cue needs a single space before the name (prev_token skips one line break).
-        if etype == "location" and how == "gazetteer" and text[s - 1:s] in (" ", "\n"):
+        if etype == "location" and how == "gazetteer" and text[s - 1 : s] in (" ", "\n"):
             prev, between = doc.prev_token(s)
             ps = s - len(between) - len(prev)
             cue = (m.place_incl_forms.get(prev) or m.facility_forms.get(prev)) if between == " " and ps >= 0 else None
@@ -754,23 +849,49 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
                 if cue in m.facility_forms:  # «مشفى أريحا الجراحي»
                     ce = doc.ends[m._name_tail(doc, bisect_left(doc.ends, e))]
                 a, b = doc.span(cs, ce)
-                mentions.append(EntityMention(_pattern_id("location", text[cs:ce]), "location", body[a:b],
-                                              " ".join(body[a:b].split()), None, a, b, "pattern"))
+                mentions.append(
+                    EntityMention(
+                        _pattern_id("location", text[cs:ce]),
+                        "location",
+                        body[a:b],
+                        " ".join(body[a:b].split()),
+                        None,
+                        a,
+                        b,
+                        "pattern",
+                    )
+                )
                 occupied[cs:ce] = b"\x01" * (ce - cs)
-                if cue in m.streets or cue in m.facility_forms or gaz.stoplist.get(match_key(name_ar)) == "cue" or \
-                        gaz.stoplist.get(text[s:e]) == "cue":
+                if (
+                    cue in m.streets
+                    or cue in m.facility_forms
+                    or gaz.stoplist.get(match_key(name_ar)) == "cue"
+                    or gaz.stoplist.get(text[s:e]) == "cue"
+                ):
                     continue
         elif etype in m.name_tails:  # «مديرية صحة إدلب» + «الحرة», «وحدات حماية المرأة» + «الكردية»
             e = m.tail_end(doc, e, m.name_tails[etype], occupied)
-            prev, between = doc.prev_token(s) if text[s - 2:s - 1] in m.force_head_ends else ("", "")
+            prev, between = doc.prev_token(s) if text[s - 2 : s - 1] in m.force_head_ends else ("", "")
             head = m.force_head_forms.get(prev) if between == " " else None
-            if head is not None and not occupied[s - 1 - len(head)]:  # the forces of a known actor: «جيش نظام الأسد», «قوات الإدارة الذاتية»
+            if (
+                head is not None and not occupied[s - 1 - len(head)]
+            ):  # the forces of a known actor: «جيش نظام الأسد», «قوات الإدارة الذاتية»
                 s -= 1 + len(head)
                 occupied[s:e] = b"\x01" * (e - s)
                 if etype != "armed_group":
                     a, b = doc.span(s, e)
-                    mentions.append(EntityMention(_pattern_id("armed_group", text[s:e]), "armed_group", body[a:b],
-                                                  " ".join(body[a:b].split()), None, a, b, "pattern"))
+                    mentions.append(
+                        EntityMention(
+                            _pattern_id("armed_group", text[s:e]),
+                            "armed_group",
+                            body[a:b],
+                            " ".join(body[a:b].split()),
+                            None,
+                            a,
+                            b,
+                            "pattern",
+                        )
+                    )
                     continue
         a, b = doc.span(s, e)
         mentions.append(EntityMention(entity_id, etype, body[a:b], name_ar, name_en, a, b, "gazetteer"))
@@ -787,8 +908,7 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
         surface = body[a:b]
         if entity_id is not None:
             row = by_id[entity_id]
-            mentions.append(EntityMention(entity_id, etype, surface, row["name_ar"], row["name_en"], a, b,
-                                          "gazetteer"))
+            mentions.append(EntityMention(entity_id, etype, surface, row["name_ar"], row["name_en"], a, b, "gazetteer"))
         else:
             words = surface.split()
             if etype == "location" and len(words) > 1 and match_key(words[0]) in m.area_cues:
@@ -799,7 +919,16 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
             name_ar = _unquoted(" ".join(words))  # «جامع “عبد الله بن عمر”» -> «جامع عبد الله بن عمر»
             mentions.append(EntityMention(_pattern_id(etype, name), etype, surface, name_ar, None, a, b, "pattern"))
     if covering:
-        mentions = [x for x in mentions if not (x.entity_type == "location" and x.match_source == "gazetteer" and any(
-            a <= x.char_start and x.char_end <= b and (a, b) != (x.char_start, x.char_end) for a, b in covering))]
+        mentions = [
+            x
+            for x in mentions
+            if not (
+                x.entity_type == "location"
+                and x.match_source == "gazetteer"
+                and any(
+                    a <= x.char_start and x.char_end <= b and (a, b) != (x.char_start, x.char_end) for a, b in covering
+                )
+            )
+        ]
     mentions.sort(key=attrgetter("char_start", "char_end"))
     return mentions

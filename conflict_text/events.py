@@ -14,6 +14,7 @@ follows it in its phrase, which anchors it; «حيا سكنيا» read as a plac
 and is not an event place, nor is a name found from context that does not start with a site noun
 (data/sites.json).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,7 +34,16 @@ _DATA = Path(__file__).resolve().parent / "data"
 
 # How specific a place type is (lower is more specific), and ACLED's geo_precision for it: 1 the
 # place itself (a town or a site in it), 2 a part of a region, 3 a governorate or wider.
-_SPECIFICITY = {"site": 0, "neighbourhood": 1, "village": 2, "town": 2, "city": 3, "region": 4, "governorate": 5, "country": 6}
+_SPECIFICITY = {
+    "site": 0,
+    "neighbourhood": 1,
+    "village": 2,
+    "town": 2,
+    "city": 3,
+    "region": 4,
+    "governorate": 5,
+    "country": 6,
+}
 _GEO_PRECISION = {0: 1, 1: 1, 2: 1, 3: 1, 4: 2, 5: 3, 6: 3}
 _UNKNOWN_TYPE = 4  # a gazetteer place without a type: as vague as a region
 # Between two places of one phrase: a few short words and no list («و») or clause break.
@@ -47,6 +57,7 @@ _VICTIM_GROUP_REACH = 30
 @dataclass(frozen=True, slots=True)
 class FigureSpan:
     """What events.py needs of a casualty figure."""
+
     char_start: int
     char_end: int
     evidence_start: int
@@ -78,8 +89,17 @@ class FigureEvent:
     actor2_category: str | None = None
 
 
-_PLACE_FIELDS = ("location", "location_id", "place_id", "within_ids", "admin1", "admin2", "latitude", "longitude",
-                 "geo_precision")
+_PLACE_FIELDS = (
+    "location",
+    "location_id",
+    "place_id",
+    "within_ids",
+    "admin1",
+    "admin2",
+    "latitude",
+    "longitude",
+    "geo_precision",
+)
 
 
 @dataclass(frozen=True)
@@ -151,8 +171,17 @@ def _category(key: str | None) -> str | None:
 
 def _outermost(mentions: list[EntityMention]) -> list[EntityMention]:
     """Mentions not inside a longer one («ريف إدلب» and «إدلب» inside «ريف إدلب الجنوبي»)."""
-    return [m for m in mentions if not any(o is not m and o.char_start <= m.char_start and m.char_end <= o.char_end
-                                           and o.char_end - o.char_start > m.char_end - m.char_start for o in mentions)]
+    return [
+        m
+        for m in mentions
+        if not any(
+            o is not m
+            and o.char_start <= m.char_start
+            and m.char_end <= o.char_end
+            and o.char_end - o.char_start > m.char_end - m.char_start
+            for o in mentions
+        )
+    ]
 
 
 def _phrases(body: str, places: list[EntityMention]) -> list[list[EntityMention]]:
@@ -160,7 +189,7 @@ def _phrases(body: str, places: list[EntityMention]) -> list[list[EntityMention]
     phrases: list[list[EntityMention]] = []
     for m in places:
         if phrases:
-            gap = body[phrases[-1][-1].char_end:m.char_start]
+            gap = body[phrases[-1][-1].char_end : m.char_start]
             if len(gap) <= _MAX_GAP and _PHRASE_GAP.match(gap) and not _LIST_OR_BREAK.search(gap):
                 phrases[-1].append(m)
                 continue
@@ -174,7 +203,7 @@ def _place(phrase: list[EntityMention], index: Places) -> dict | None:
     if not known:
         return None
     # A site found from context is inside the gazetteer place after it, not the one before it.
-    candidates = [m for m in phrase[:phrase.index(known[0])] if _is_site(m)] + known
+    candidates = [m for m in phrase[: phrase.index(known[0])] if _is_site(m)] + known
     rank = lambda m: (index.specificity(m.entity_id), phrase.index(m))  # noqa: E731
     chosen, anchor = min(candidates, key=rank), min(known, key=rank)
     within = [] if chosen is anchor else [anchor.entity_id]
@@ -189,23 +218,30 @@ def _place(phrase: list[EntityMention], index: Places) -> dict | None:
     admin2 = next((p for p in within if index.rows.get(p, {}).get("place_type") == "district"), None)
     return {
         "location": index.rows[chosen.entity_id]["name_ar"] if chosen in known else chosen.surface,
-        "location_id": chosen.entity_id, "place_id": anchor.entity_id, "within_ids": within,
-        "admin1": row["governorate"], "admin2": index.rows[admin2]["name_en"] if admin2 else None,
-        "latitude": row["latitude"], "longitude": row["longitude"],
+        "location_id": chosen.entity_id,
+        "place_id": anchor.entity_id,
+        "within_ids": within,
+        "admin1": row["governorate"],
+        "admin2": index.rows[admin2]["name_en"] if admin2 else None,
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
         "geo_precision": _GEO_PRECISION[index.specificity(anchor.entity_id)],
     }
 
 
 def _nearest_place(body: str, figure: FigureSpan, phrases: list[list[EntityMention]], index: Places) -> dict | None:
     """The place phrase of the figure's sentence nearest the figure; else the last one before the sentence."""
+
     def distance(phrase):
         start, end = phrase[0].char_start, phrase[-1].char_end
         return max(start - figure.char_end, figure.char_start - end, 0)
 
     in_sentence = [p for p in phrases if figure.evidence_start <= p[0].char_start < figure.evidence_end]
     before = [p for p in phrases if p[-1].char_end <= figure.evidence_start]
-    for candidates in (sorted(in_sentence, key=lambda p: (distance(p), p[0].char_start < figure.char_start)),
-                       before[::-1]):
+    for candidates in (
+        sorted(in_sentence, key=lambda p: (distance(p), p[0].char_start < figure.char_start)),
+        before[::-1],
+    ):
         for phrase in candidates:
             if (place := _place(phrase, index)) is not None:
                 return place
@@ -218,7 +254,9 @@ def _actors_of(figure: FigureSpan, groups: list[EntityMention], index: Places) -
     victim_actor = Actor(victims["name"], _category(victims["category"])) if victims else None
     victim_mention = None
     if victim_actor is None and figure.victim_group == "fighters":
-        victim_mention = next((g for g in in_sentence if 0 <= g.char_start - figure.char_end <= _VICTIM_GROUP_REACH), None)
+        victim_mention = next(
+            (g for g in in_sentence if 0 <= g.char_start - figure.char_end <= _VICTIM_GROUP_REACH), None
+        )
         victim_actor = index.actor(victim_mention) if victim_mention else None
     doers = [g for g in in_sentence if g is not victim_mention]
     named = [g for g in doers if figure.perpetrator and g.surface in figure.perpetrator]
@@ -226,9 +264,12 @@ def _actors_of(figure: FigureSpan, groups: list[EntityMention], index: Places) -
     actor1 = index.actor(doer) if doer else None
     if actor1 and victim_actor and actor1.name == victim_actor.name:
         actor1 = None  # «قتلى من قوات النظام» names the victims, not who killed them
-    return {"actor1": actor1.name if actor1 else None, "actor1_category": actor1.category if actor1 else None,
-            "actor2": victim_actor.name if victim_actor else None,
-            "actor2_category": victim_actor.category if victim_actor else None}
+    return {
+        "actor1": actor1.name if actor1 else None,
+        "actor1_category": actor1.category if actor1 else None,
+        "actor2": victim_actor.name if victim_actor else None,
+        "actor2_category": victim_actor.category if victim_actor else None,
+    }
 
 
 def _lede(body: str, figure: FigureSpan) -> FigureSpan | None:
@@ -236,8 +277,13 @@ def _lede(body: str, figure: FigureSpan) -> FigureSpan | None:
     its sentence: a headline tells its story's event in fewer words («مقتل 12 مدنيا بغارة على سوق في معرة النعمان»)."""
     line_start = body.rfind("\n", 0, figure.evidence_start) + 1
     line_end = body.find("\n", figure.evidence_start)
-    line = body[line_start:line_end if line_end >= 0 else len(body)].strip()
-    if line_end < 0 or not line or line[-1] in ".!؟?…" or len(line) > len(body[figure.evidence_start:figure.evidence_end].strip()):
+    line = body[line_start : line_end if line_end >= 0 else len(body)].strip()
+    if (
+        line_end < 0
+        or not line
+        or line[-1] in ".!؟?…"
+        or len(line) > len(body[figure.evidence_start : figure.evidence_end].strip())
+    ):
         return None
     start = len(body) - len(body[line_end:].lstrip())
     end = body.find("\n", start)
@@ -246,10 +292,11 @@ def _lede(body: str, figure: FigureSpan) -> FigureSpan | None:
 
 
 def _event(body: str, published: date | None, figure: FigureSpan, phrases, groups, index: Places) -> FigureEvent:
-    sentence = body[figure.evidence_start:figure.evidence_end]
+    sentence = body[figure.evidence_start : figure.evidence_end]
     paragraph_start = body.rfind("\n", 0, figure.evidence_start) + 1
-    when = event_date(sentence, figure.char_start - figure.evidence_start,
-                      body[paragraph_start:figure.evidence_start], published)
+    when = event_date(
+        sentence, figure.char_start - figure.evidence_start, body[paragraph_start : figure.evidence_start], published
+    )
     event = FigureEvent(**(_nearest_place(body, figure, phrases, index) or {}), **_actors_of(figure, groups, index))
     if when:
         event.event_date, event.time_precision, event.date_cue = when.day, when.precision, when.cue
@@ -260,8 +307,9 @@ def _event(body: str, published: date | None, figure: FigureSpan, phrases, group
     return event
 
 
-def read_events(body: str, published: date | None, figures: list[FigureSpan], mentions: list[EntityMention],
-                index: Places) -> list[FigureEvent]:
+def read_events(
+    body: str, published: date | None, figures: list[FigureSpan], mentions: list[EntityMention], index: Places
+) -> list[FigureEvent]:
     """The event of each figure, in the order of `figures`."""
     ordered = sorted(mentions, key=lambda m: (m.char_start, -m.char_end))
     phrases = _phrases(body, _outermost([m for m in ordered if m.entity_type == "location"]))
@@ -273,7 +321,11 @@ def read_events(body: str, published: date | None, figures: list[FigureSpan], me
         if lede is not None:
             told = _event(body, published, lede, phrases, groups, index)
             if event.date_cue is None and told.date_cue is not None:
-                event.event_date, event.time_precision, event.date_cue = told.event_date, told.time_precision, told.date_cue
+                event.event_date, event.time_precision, event.date_cue = (
+                    told.event_date,
+                    told.time_precision,
+                    told.date_cue,
+                )
             if told.place_id and event.place_id in (told.place_id, *told.within_ids):  # the lead places it more exactly
                 for name in _PLACE_FIELDS:
                     setattr(event, name, getattr(told, name))

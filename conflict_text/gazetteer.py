@@ -16,6 +16,7 @@ Data (conflict_text/data/gazetteer/, UTF-8 CSV, one file per type, `|`-separated
 `load_gazetteer()` is cached for the default directory; the Aho-Corasick automaton over folded
 aliases is built once per Gazetteer, on first use.
 """
+
 from __future__ import annotations
 
 import csv
@@ -65,6 +66,7 @@ def _float(value: str | None) -> float | None:
 @dataclass(frozen=True, slots=True)
 class Key:
     """One automaton key: a folded alias form pointing at an entity."""
+
     text: str  # folded form searched in the folded body
     entity_index: int
     rule: str  # "" | "cue" (needs context or an anchor elsewhere in the document)
@@ -129,7 +131,7 @@ class Gazetteer:
                     # glued words in scraped text: «أحرارالشام», «الأممالمتحدة»
                     forms.append((k.replace(" ", ""), False))
                     for g in range(1, len(words)):
-                        forms.append((" ".join(words[:g - 1] + [words[g - 1] + words[g]] + words[g + 1:]), False))
+                        forms.append((" ".join(words[: g - 1] + [words[g - 1] + words[g]] + words[g + 1 :]), False))
                 if k.startswith("ال") and len(k) > 3:
                     forms.append(("ل" + k[1:], True))  # لل + name: «للمرصد»
                 for text, lil in forms:
@@ -209,7 +211,9 @@ def read_gazetteer(data_dir: str | pathlib.Path) -> Gazetteer:
                 row = by_id.get((raw.get("id") or "").strip())
                 if row is None:
                     continue
-                row["aliases_ar"] += [a for a in _split(raw.get("aliases_ar")) if a != row["name_ar"] and a not in row["aliases_ar"]]
+                row["aliases_ar"] += [
+                    a for a in _split(raw.get("aliases_ar")) if a != row["name_ar"] and a not in row["aliases_ar"]
+                ]
                 row["aliases_en"] += [a for a in _split(raw.get("aliases_en")) if a not in row["aliases_en"]]
                 row["aliases"] = row["aliases_ar"] + row["aliases_en"]
     stoplist: dict[str, str] = {}

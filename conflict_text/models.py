@@ -3,6 +3,7 @@
 Offsets are Python string indexes into the cleaned body: body[char_start:char_end] is the
 record's own text. Evidence spans cover the sentence the figure was read from.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -57,7 +58,9 @@ class CasualtyFigure:
     period_end: date | None = None
     disputed: bool = False
     superseded: bool = False
-    rules: list[str] = field(default_factory=list)  # ids of the rules that made it, in the order they applied (figures.rules)
+    rules: list[str] = field(
+        default_factory=list
+    )  # ids of the rules that made it, in the order they applied (figures.rules)
 
 
 @dataclass(slots=True)
@@ -79,7 +82,9 @@ class MunitionFigure:
     claimant: str | None = None
     period_start: date | None = None
     period_end: date | None = None
-    rules: list[str] = field(default_factory=list)  # ids of the rules that made it, in the order they applied (figures.rules)
+    rules: list[str] = field(
+        default_factory=list
+    )  # ids of the rules that made it, in the order they applied (figures.rules)
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ marks, and turns Arabic-Indic and Persian digits into ASCII. Every step either k
 (possibly replaced by one other character) or deletes it, so normalised index i always comes
 from exactly one original index: `NormalizedText.to_original`.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -18,12 +19,22 @@ _DELETED = (
     "\u0670\u0640\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u00ad"
 )
 _REPLACED = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ى": "ي", "ی": "ي", "ئ": "ي",
-    "ة": "ه", "ۀ": "ه",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ى": "ي",
+    "ی": "ي",
+    "ئ": "ي",
+    "ة": "ه",
+    "ۀ": "ه",
     "ؤ": "و",
     "ک": "ك",
-    "٬": ",", "٫": ".", "،": ",",
+    "٬": ",",
+    "٫": ".",
+    "،": ",",
 }
 _REPLACED.update({chr(0x0660 + d): str(d) for d in range(10)})  # Arabic-Indic digits
 _REPLACED.update({chr(0x06F0 + d): str(d) for d in range(10)})  # Persian digits

@@ -10,6 +10,7 @@ Kinds: "digits", "words", "mixed" (digits with word multipliers), "vague" (عش�
 value None), "ordinal" (الثاني والعشرين, value None), "date", "time", "percent" (value None for
 date and time, the number for percent) — callers decide which kinds count.
 """
+
 from __future__ import annotations
 
 import json
@@ -160,7 +161,7 @@ def _tokens(ntext: str) -> tuple[list[_Tok], list[NumberSpan]]:
         kind = m.lastgroup
         if kind in ("date", "time"):
             special.append(NumberSpan(None, m.start(), m.end(), kind, False, m.group()))
-        pieces.append(ntext[last:m.start()])
+        pieces.append(ntext[last : m.start()])
         pieces.append(" " * (m.end() - m.start()))
         last = m.end()
     if pieces:
@@ -169,7 +170,7 @@ def _tokens(ntext: str) -> tuple[list[_Tok], list[NumberSpan]]:
     toks: list[_Tok] = []
     for m in _DIGITS.finditer(masked):
         start, end = m.span()
-        before = masked[max(0, start - 3):start]
+        before = masked[max(0, start - 3) : start]
         definite = before.endswith("ال") or before.endswith("ال ")
         toks.append(_Tok("digits", None, start, end, False, definite))
     for start, end, prefix, word in _word_matches(masked):
@@ -180,8 +181,8 @@ def _tokens(ntext: str) -> tuple[list[_Tok], list[NumberSpan]]:
     for i, t in enumerate(toks):
         if t.cls == "digits":
             nxt = toks[i + 1] if i + 1 < len(toks) else None
-            mult = nxt is not None and nxt.cls == "multipliers" and not masked[t.end:nxt.start].strip()
-            t.value = _digits_value(masked[t.start:t.end], mult)
+            mult = nxt is not None and nxt.cls == "multipliers" and not masked[t.end : nxt.start].strip()
+            t.value = _digits_value(masked[t.start : t.end], mult)
             if t.value is None:
                 t.cls = "junk"
     return toks, special
@@ -270,7 +271,11 @@ def scan_numbers(ntext: str) -> list[NumberSpan]:
         if len(group) == 1 and group[0].cls in ("teen_units", "fractions", "junk"):
             group.clear()
             return
-        if group[0].cls == "multipliers" and group[0].value == 1000 and ntext[group[0].start:group[0].end].endswith("الاف"):
+        if (
+            group[0].cls == "multipliers"
+            and group[0].value == 1000
+            and ntext[group[0].start : group[0].end].endswith("الاف")
+        ):
             value, kind = None, "vague"
         else:
             value, kind = _value(group)
@@ -280,7 +285,7 @@ def scan_numbers(ntext: str) -> list[NumberSpan]:
                 value = int(value)
             m = _lexicon().percent_after.match(ntext, end)
             if m and kind != "words":
-                spans.append(NumberSpan(value, start, m.end(), "percent", False, ntext[start:m.end()]))
+                spans.append(NumberSpan(value, start, m.end(), "percent", False, ntext[start : m.end()]))
                 group.clear()
                 return
         spans.append(NumberSpan(value, start, end, kind, group[0].definite, ntext[start:end]))
@@ -289,7 +294,7 @@ def scan_numbers(ntext: str) -> list[NumberSpan]:
     for tok in toks:
         if group:
             prev = group[-1]
-            gap = ntext[prev.end:tok.start]
+            gap = ntext[prev.end : tok.start]
             gm = _GAP.fullmatch(gap)
             if gm and _can_join(prev, tok, gm.group(1) is not None):
                 group.append(tok)

@@ -4,6 +4,7 @@ A sentence ends at a line break or at . ! ? ؟ … followed by white space (so �
 Spans are (start, end) offsets into the text given, trimmed of surrounding white space; they work on the
 raw or on the normalised text alike, since normalisation never turns a letter into one of these marks.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Tokens of a text as parallel lists (starts, ends, texts), split in C rather than read match by match."""
+
 from __future__ import annotations
 
 import re

@@ -9,6 +9,7 @@ follows the toll), and takes that figure's outcome. A name is at most a few word
 punctuation, a parenthesis or a word that reports rather than names («جراء», «برصاص»), and has
 two words at least.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,6 +39,7 @@ class NamedVictim:
 @dataclass(frozen=True, slots=True)
 class FigureSentence:
     """What victims.py needs of a casualty figure: its sentence."""
+
     evidence_start: int
     evidence_end: int
 
@@ -76,7 +78,7 @@ def _name_at(body: str, start: int, end: int) -> tuple[int, int] | None:
     words = _words()
     pos, last = start, None
     for count, m in enumerate(re.finditer(r"[\u0621-\u064A\u0671-\u06D3]+", body[start:end])):
-        gap = body[pos:start + m.start()]
+        gap = body[pos : start + m.start()]
         if (count and gap.strip()) or count >= words.max_words or fold(m.group()) in words.stops:
             break  # punctuation or a parenthesis between words, too long, or not a name any more
         pos, last = start + m.end(), start + m.end()
@@ -92,7 +94,7 @@ def _victim(body: str, start: int, end: int, figure_index: int) -> NamedVictim |
     title = words.titled.match(body, start)
     sex = age_class = None
     if title:
-        stated = words.titles[fold(body[title.start():title.end()].strip().lstrip("وب"))]
+        stated = words.titles[fold(body[title.start() : title.end()].strip().lstrip("وب"))]
         sex, age_class = stated["sex"], stated["age_class"]
         start = title.end()
     span = _name_at(body, start, end)
@@ -102,7 +104,7 @@ def _victim(body: str, start: int, end: int, figure_index: int) -> NamedVictim |
     age = int(age_match[1]) if age_match else None
     if age is not None:
         age_class = "child" if age < _CHILD_UNDER else "elderly" if age >= _ELDERLY_FROM else "adult"
-    return NamedVictim(body[span[0]:span[1]], span[0], span[1], sex, age, age_class, figure_index)
+    return NamedVictim(body[span[0] : span[1]], span[0], span[1], sex, age, age_class, figure_index)
 
 
 def _figure_of(sentence_start: int, figures: list[FigureSentence], sentence_starts: list[int]) -> int | None:

@@ -1,4 +1,5 @@
 """The closed vocabularies of the warehouse contract, read from data/vocabularies.json."""
+
 import json
 from functools import cache
 from importlib import resources

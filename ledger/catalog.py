@@ -4,6 +4,7 @@ Only current documents are visible: a file's latest ledger row decides whether i
 current (a changed file supersedes its earlier version, a deleted file leaves the views); every
 version stays queryable in document_versions and source_files.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,8 +29,12 @@ if TYPE_CHECKING:
     from ledger.warehouse import Publication
 
 _DUCKDB_TYPES = {
-    pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN",
-    pl.Date: "DATE", pl.Datetime: "TIMESTAMPTZ",
+    pl.String: "VARCHAR",
+    pl.Int64: "BIGINT",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+    pl.Date: "DATE",
+    pl.Datetime: "TIMESTAMPTZ",
 }
 
 
@@ -130,7 +135,9 @@ WHERE i.outcome = 'killed' AND i.best IS NOT NULL
 def view_statements(root: Path, publication: Publication) -> list[str]:
     scan = lambda table: _scan(root, table, publication.files(table.name))  # noqa: E731
     # Unpartitioned tables: one current file each, once published.
-    whole = lambda table: _scan(root, table, [publication.tables[table.name]] if table.name in publication.tables else [])  # noqa: E731
+    whole = lambda table: _scan(
+        root, table, [publication.tables[table.name]] if table.name in publication.tables else []
+    )  # noqa: E731
     current_files = "(SELECT doc_id FROM current_source_files WHERE status IN ('document', 'duplicate'))"
     # A document is current when its file's latest version made it, and no suite quarantined it.
     current_docs = "(SELECT doc_id FROM current_doc_ids)"
@@ -174,7 +181,10 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         " g.role, m.from_pattern, m.mentions, m.documents"
         " FROM mentioned m LEFT JOIN gazetteer_entities g USING (entity_id)",
         # Incidents are kept by ledger/incidents.py at each publication; their members trace to figures.
-        *(f"CREATE VIEW {t.name} AS SELECT * FROM {whole(t)}" for t in (INCIDENTS, INCIDENT_FIGURES, INCIDENT_REVISIONS)),
+        *(
+            f"CREATE VIEW {t.name} AS SELECT * FROM {whole(t)}"
+            for t in (INCIDENTS, INCIDENT_FIGURES, INCIDENT_REVISIONS)
+        ),
         _CASUALTY_TOTALS,
         _ACLED_EXPORT.format(inter_codes=_inter_codes()),
         _ACTORS.format(canonical=_values(canonical_actors()), categories=_values(category_names().items())),

@@ -4,6 +4,7 @@ The ledger is the union of the batch plans. A file is hashed only when its size 
 time differs from what the ledger recorded, so a run with nothing new reads no file contents.
 Symbolic links are never followed (a link is recorded and rejected by the batch instead).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -112,8 +113,13 @@ def new_batch_keys(warehouse: Warehouse, now: datetime, count: int) -> list[str]
     return [base if count == 1 else f"{base}.{i:04d}" for i in range(1, count + 1)]
 
 
-def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None,
-               max_files: int = MAX_BATCH_FILES, settle_seconds: float = 0.0) -> InboxPlan:
+def plan_batch(
+    inbox: Path,
+    warehouse: Warehouse,
+    now: datetime | None = None,
+    max_files: int = MAX_BATCH_FILES,
+    settle_seconds: float = 0.0,
+) -> InboxPlan:
     """Compares the inbox with the ledger and writes the plans of new batches when anything changed.
 
     A file modified less than `settle_seconds` ago may still be being written. The run waits until
@@ -124,8 +130,12 @@ def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None,
     settled_before_ns = int((now.timestamp() - settle_seconds) * 1e9)
     ledger = known_sources(warehouse)
     # name -> (change, size_bytes, mtime_ns, sha256): tuples from the columns, not a dict per row
-    known = dict(zip(ledger["source_name"].to_list(),
-                     zip(*(ledger[c].to_list() for c in ("change", "size_bytes", "mtime_ns", "sha256")))))
+    known = dict(
+        zip(
+            ledger["source_name"].to_list(),
+            zip(*(ledger[c].to_list() for c in ("change", "size_bytes", "mtime_ns", "sha256"))),
+        )
+    )
     candidates, unchanged, seen = [], 0, set()
     for f in scan_inbox(inbox):
         seen.add(f.source_name)
@@ -147,14 +157,32 @@ def plan_batch(inbox: Path, warehouse: Warehouse, now: datetime | None = None,
             unchanged += 1  # touched, not changed
             continue
         change = "changed" if alive else "new"
-        rows.append({"source_name": f.source_name, "sha256": sha, "size_bytes": f.size_bytes,
-                     "mtime_ns": f.mtime_ns, "change": change, "is_symlink": f.is_symlink, "seen_at": now})
+        rows.append(
+            {
+                "source_name": f.source_name,
+                "sha256": sha,
+                "size_bytes": f.size_bytes,
+                "mtime_ns": f.mtime_ns,
+                "change": change,
+                "is_symlink": f.is_symlink,
+                "seen_at": now,
+            }
+        )
     for name, before in known.items():
         if name not in seen and before[0] != "deleted":
-            rows.append({"source_name": name, "sha256": None, "size_bytes": None, "mtime_ns": None,
-                         "change": "deleted", "is_symlink": False, "seen_at": now})
+            rows.append(
+                {
+                    "source_name": name,
+                    "sha256": None,
+                    "size_bytes": None,
+                    "mtime_ns": None,
+                    "change": "deleted",
+                    "is_symlink": False,
+                    "seen_at": now,
+                }
+            )
     counts = {c: sum(r["change"] == c for r in rows) for c in ("new", "changed", "deleted")}
-    chunks = [rows[i:i + max_files] for i in range(0, len(rows), max_files)]
+    chunks = [rows[i : i + max_files] for i in range(0, len(rows), max_files)]
     keys = new_batch_keys(warehouse, now, len(chunks)) if chunks else []
     for key, chunk in zip(keys, chunks):
         write_parquet_atomically(pl.DataFrame(chunk, schema=PLAN_SCHEMA, orient="row"), warehouse.plan_path(key))
@@ -184,6 +212,8 @@ def read_plan(warehouse: Warehouse, batch: str) -> pl.DataFrame:
 
 def pending_batches(warehouse: Warehouse) -> list[str]:
     """Planned batches not yet published, oldest first (a failed batch is retried by the next run)."""
-    planned = sorted(p.parent.name.removeprefix("batch=") for p in (warehouse.root / "batches").glob("batch=*/plan.parquet"))
+    planned = sorted(
+        p.parent.name.removeprefix("batch=") for p in (warehouse.root / "batches").glob("batch=*/plan.parquet")
+    )
     published = warehouse.published_batches()
     return [b for b in planned if b not in published]

@@ -23,6 +23,7 @@ The rules that sum an incident up:
 - grade: contested when a member is disputed or denied, or two outlets' latest tolls are more than
   20 % apart; corroborated when two or more outlets agree within 20 %; otherwise single_source.
 """
+
 from __future__ import annotations
 
 import json
@@ -160,7 +161,7 @@ class _Nearby:
             if day is None:
                 continue
             # Places in different governorates nest only through a place without one (the country).
-            for admin1 in (day if figure.admin1 is None else (figure.admin1, None)):
+            for admin1 in day if figure.admin1 is None else (figure.admin1, None):
                 found |= day.get(admin1, set())
         return [self.incidents[i] for i in sorted(found)]
 
@@ -170,8 +171,16 @@ def assign(figures: list[Member], incidents: dict[str, Incident]) -> list[Member
     member_of = {m.figure_id: i for i in incidents.values() for m in i.members}
     nearby = _Nearby(incidents)
     placed = []
-    order = sorted(figures, key=lambda f: (f.parent_figure_id is not None, f.superseded, f.event_date or date.min,
-                                           f.published_date or date.min, f.figure_id))
+    order = sorted(
+        figures,
+        key=lambda f: (
+            f.parent_figure_id is not None,
+            f.superseded,
+            f.event_date or date.min,
+            f.published_date or date.min,
+            f.figure_id,
+        ),
+    )
     for figure in order:
         if figure.figure_id in member_of:
             continue
@@ -179,9 +188,17 @@ def assign(figures: list[Member], incidents: dict[str, Incident]) -> list[Member
         if figure.parent_figure_id is not None:
             incident = member_of.get(figure.parent_figure_id)
         elif figure.superseded:
-            incident = next((i for i in nearby.near(figure) for h in i.heads()
-                             if h.doc_id == figure.doc_id and h.outcome == figure.outcome
-                             and h.victim_group == figure.victim_group), None)
+            incident = next(
+                (
+                    i
+                    for i in nearby.near(figure)
+                    for h in i.heads()
+                    if h.doc_id == figure.doc_id
+                    and h.outcome == figure.outcome
+                    and h.victim_group == figure.victim_group
+                ),
+                None,
+            )
         if incident is None and figure.parent_figure_id is None:
             fitting = [i for i in nearby.near(figure) if all(_compatible(figure, h) for h in i.heads())]
             incident = min(fitting, key=lambda i: _closeness(figure, i)) if fitting else None
@@ -204,8 +221,19 @@ def summarise(incident: Incident) -> dict:
     heads = incident.heads() or incident.members
     stated = [m for m in incident.members if m.parent_figure_id is None and m.value is not None]
     undisputed = [m for m in stated if m.head and not m.disputed] or [m for m in stated if m.head] or stated
-    best = max(undisputed, key=lambda m: (m.published_date or date.min, -m.geo_precision if m.geo_precision else -9,
-                                          m.value, m.figure_id)) if undisputed else None
+    best = (
+        max(
+            undisputed,
+            key=lambda m: (
+                m.published_date or date.min,
+                -m.geo_precision if m.geo_precision else -9,
+                m.value,
+                m.figure_id,
+            ),
+        )
+        if undisputed
+        else None
+    )
     dated = min(heads, key=lambda m: (m.time_precision or 9, m.event_date or date.max, m.figure_id))
     placed = min(heads, key=lambda m: (m.geo_precision or 9, -len(m.places), m.figure_id))
     latest_by_outlet = {}
@@ -213,7 +241,8 @@ def summarise(incident: Incident) -> dict:
         latest_by_outlet[_outlet(m)] = m.value
     tolls = list(latest_by_outlet.values())
     if any(m.disputed for m in incident.members) or (
-            len(tolls) > 1 and max(tolls) - min(tolls) > CORROBORATION_SPREAD * max(tolls)):
+        len(tolls) > 1 and max(tolls) - min(tolls) > CORROBORATION_SPREAD * max(tolls)
+    ):
         grade = "contested"
     else:
         grade = "corroborated" if len(tolls) > 1 else "single_source"
@@ -229,19 +258,35 @@ def summarise(incident: Incident) -> dict:
         "incident_id": incident.incident_id,
         "outcome": heads[0].outcome,
         "victim_group": (best or heads[0]).victim_group,
-        "event_date": dated.event_date, "time_precision": dated.time_precision,
-        **{k: getattr(placed, k) for k in ("location", "location_id", "place_id", "admin1", "admin2", "latitude",
-                                           "longitude", "geo_precision")},
-        "best": best.value if best else None, "best_figure_id": best.figure_id if best else None,
-        "low": min((m.value for m in stated), default=None), "high": max((m.value for m in stated), default=None),
+        "event_date": dated.event_date,
+        "time_precision": dated.time_precision,
+        **{
+            k: getattr(placed, k)
+            for k in (
+                "location",
+                "location_id",
+                "place_id",
+                "admin1",
+                "admin2",
+                "latitude",
+                "longitude",
+                "geo_precision",
+            )
+        },
+        "best": best.value if best else None,
+        "best_figure_id": best.figure_id if best else None,
+        "low": min((m.value for m in stated), default=None),
+        "high": max((m.value for m in stated), default=None),
         "figures": len(incident.members),
         "documents": len({m.doc_id for m in incident.members}),
         "outlets": sorted({_outlet(m) for m in incident.members}),
         "claimants": sorted({m.claimant for m in incident.members if m.claimant}),
         "perpetrators": sorted({m.actor1 for m in incident.members if m.actor1}),
         "munitions": sorted({t for m in incident.members for t in (m.munitions or [])}),
-        "actor1": actor1, "actor1_category": next((m.actor1_category for m in heads if m.actor1 == actor1), None),
-        "actor2": actor2, "actor2_category": next((m.actor2_category for m in heads if m.actor2 == actor2), None),
+        "actor1": actor1,
+        "actor1_category": next((m.actor1_category for m in heads if m.actor1 == actor1), None),
+        "actor2": actor2,
+        "actor2_category": next((m.actor2_category for m in heads if m.actor2 == actor2), None),
         "sub_event_type": weapons[0] if weapons else "Attack",
         "disputed": any(m.disputed for m in incident.members),
         "grade": grade,
@@ -249,8 +294,15 @@ def summarise(incident: Incident) -> dict:
     }
 
 
-def _revision(before: dict | None, after: dict | None, members_before: set[str], incident: Incident | None,
-              docs_before: set[str], publication: int, incident_id: str) -> dict | None:
+def _revision(
+    before: dict | None,
+    after: dict | None,
+    members_before: set[str],
+    incident: Incident | None,
+    docs_before: set[str],
+    publication: int,
+    incident_id: str,
+) -> dict | None:
     """What a publication changed in one incident, or None when nothing that matters changed."""
     members_after = {m.figure_id for m in incident.members} if incident else set()
     if before is None and after is not None:
@@ -258,17 +310,24 @@ def _revision(before: dict | None, after: dict | None, members_before: set[str],
     elif after is None:
         changed = ["withdrawn"] if before is not None else []
     else:
-        changed = (["members"] if members_after != members_before else []) + \
-                  [k for k in ("best", "low", "high") if before[k] != after[k]]
+        changed = (["members"] if members_after != members_before else []) + [
+            k for k in ("best", "low", "high") if before[k] != after[k]
+        ]
     if not changed:
         return None
-    detail = "; ".join(f"{k} {before[k]} → {after[k]}" for k in ("best", "low", "high")
-                       if before and after and before[k] != after[k])
+    detail = "; ".join(
+        f"{k} {before[k]} → {after[k]}" for k in ("best", "low", "high") if before and after and before[k] != after[k]
+    )
     if "members" in changed:
         detail = "; ".join(filter(None, [f"members {len(members_before)} → {len(members_after)}", detail]))
     docs_after = {m.doc_id for m in incident.members} if incident else set()
-    return {"incident_id": incident_id, "publication": publication, "changed": changed, "detail": detail or None,
-            "documents_added": sorted(docs_after - docs_before)}
+    return {
+        "incident_id": incident_id,
+        "publication": publication,
+        "changed": changed,
+        "detail": detail or None,
+        "documents_added": sorted(docs_after - docs_before),
+    }
 
 
 def _query(warehouse: Warehouse, sql: str, params: list | None = None) -> pl.DataFrame:
@@ -303,15 +362,27 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
     when the batch touches no incident. The tables pass their suites (expectations_dir) or nothing is
     published and IncidentsRejected says why.
     """
-    window = _query(warehouse, "SELECT min(event_date) AS first, max(event_date) AS last, count(*) AS figures"
-                               " FROM figure_events WHERE batch = ?", [batch]).row(0)
+    window = _query(
+        warehouse,
+        "SELECT min(event_date) AS first, max(event_date) AS last, count(*) AS figures"
+        " FROM figure_events WHERE batch = ?",
+        [batch],
+    ).row(0)
     previous = warehouse.current_publication()
     has_state = INCIDENTS.name in previous.tables
     membership = _query(warehouse, "SELECT * FROM incident_figures") if has_state else INCIDENT_FIGURES.frame()
     rows = _query(warehouse, "SELECT * FROM incidents") if has_state else INCIDENTS.frame()
     revisions = _query(warehouse, "SELECT * FROM incident_revisions") if has_state else INCIDENT_REVISIONS.frame()
-    lost = set(_query(warehouse, "SELECT incident_id FROM incident_figures WHERE figure_id NOT IN"
-                                 " (SELECT figure_id FROM figure_events)")["incident_id"]) if has_state else set()
+    lost = (
+        set(
+            _query(
+                warehouse,
+                "SELECT incident_id FROM incident_figures WHERE figure_id NOT IN (SELECT figure_id FROM figure_events)",
+            )["incident_id"]
+        )
+        if has_state
+        else set()
+    )
     if not window[2] and not lost:
         return None
     # The batch's undated tolls too: each an incident of its own.
@@ -321,14 +392,16 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
     members = _members(warehouse, where, params)
     # The incidents of the window's figures, as far as the window shows them: what new figures may join.
     incidents: dict[str, Incident] = {}
-    for incident_id, figure_id in membership.filter(pl.col("figure_id").is_in(list(members))).select(
-            "incident_id", "figure_id").iter_rows():
+    for incident_id, figure_id in (
+        membership.filter(pl.col("figure_id").is_in(list(members))).select("incident_id", "figure_id").iter_rows()
+    ):
         incidents.setdefault(incident_id, Incident(incident_id)).members.append(members[figure_id])
     placed = {m.figure_id for m in assign(list(members.values()), incidents)}
     # Touched: incidents that gained a figure, hold a figure of this batch (re-extracted, maybe changed) or
     # lost one. Only they are summed up again; every other incident is carried over as it was.
-    touched_ids = lost | {i.incident_id for i in incidents.values()
-                          if any(m.figure_id in placed or m.batch == batch for m in i.members)}
+    touched_ids = lost | {
+        i.incident_id for i in incidents.values() if any(m.figure_id in placed or m.batch == batch for m in i.members)
+    }
     before = membership.filter(pl.col("incident_id").is_in(list(touched_ids))).select("incident_id", "figure_id")
     outside = [f for f in before["figure_id"] if f not in members]
     if outside:
@@ -349,25 +422,45 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
         after = summarise(incident) if incident and incident.members else None
         if after:
             new_rows.append(after)
-        revision = _revision(before_rows.get(incident_id), after, before_members[incident_id],
-                             incident if after else None, before_docs.get(incident_id, set()), publication, incident_id)
+        revision = _revision(
+            before_rows.get(incident_id),
+            after,
+            before_members[incident_id],
+            incident if after else None,
+            before_docs.get(incident_id, set()),
+            publication,
+            incident_id,
+        )
         if revision:
             new_revisions.append(revision)
     carried = rows.filter(~pl.col("incident_id").is_in(list(touched_ids)))
     new_membership = INCIDENT_FIGURES.frame(
-        [{"incident_id": incident_id, "figure_id": m.figure_id,
-          "role": "head" if m.head else ("breakdown" if m.parent_figure_id else "superseded")}
-         for incident_id in touched_ids for m in incidents[incident_id].members])
-    written = [(INCIDENTS, INCIDENTS.frame(new_rows)), (INCIDENT_FIGURES, new_membership),
-               (INCIDENT_REVISIONS, INCIDENT_REVISIONS.frame(new_revisions))]
+        [
+            {
+                "incident_id": incident_id,
+                "figure_id": m.figure_id,
+                "role": "head" if m.head else ("breakdown" if m.parent_figure_id else "superseded"),
+            }
+            for incident_id in touched_ids
+            for m in incidents[incident_id].members
+        ]
+    )
+    written = [
+        (INCIDENTS, INCIDENTS.frame(new_rows)),
+        (INCIDENT_FIGURES, new_membership),
+        (INCIDENT_REVISIONS, INCIDENT_REVISIONS.frame(new_revisions)),
+    ]
     # The suites check what this publication wrote, so their cost follows the batch, not the warehouse:
     # the rows carried over passed them when they were written.
     for table, frame in written:
         outcome = validate(frame, load_suite(expectations_dir, table.name), ["incident_id"])
         if not outcome.passed:
             raise IncidentsRejected(f"{table.name}: {outcome.blocking}")
-    kept_before = {INCIDENTS.name: carried, INCIDENT_FIGURES.name: membership.filter(
-        ~pl.col("incident_id").is_in(list(touched_ids))), INCIDENT_REVISIONS.name: revisions}
+    kept_before = {
+        INCIDENTS.name: carried,
+        INCIDENT_FIGURES.name: membership.filter(~pl.col("incident_id").is_in(list(touched_ids))),
+        INCIDENT_REVISIONS.name: revisions,
+    }
     for table, frame in written:
         whole = pl.concat([kept_before[table.name], frame])
         warehouse.write_staged(table, None, whole.sort("event_date", "incident_id") if table is INCIDENTS else whole)

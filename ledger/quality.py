@@ -11,6 +11,7 @@ default: schema, uniqueness, anything not about one document; a failure blocks t
 more batch-level rules come from the quarantine itself: a batch whose every document would be
 quarantined, or more than `quarantine_max_share` of them, is blocked as a whole.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -76,7 +77,7 @@ def _context():
 
 
 def _name(config) -> str:
-    column = config.kwargs.get("column") or f'{config.kwargs.get("column_A")}/{config.kwargs.get("column_B")}'
+    column = config.kwargs.get("column") or f"{config.kwargs.get('column_A')}/{config.kwargs.get('column_B')}"
     return f"{config.type}({column})"
 
 
@@ -103,7 +104,7 @@ def _where_it_fails(config, value: Any) -> Any:
         return value
     for pattern in patterns:
         if found := re.search(pattern, value):
-            return "…" + value[max(0, found.start() - 40):found.end() + 40] + "…"
+            return "…" + value[max(0, found.start() - 40) : found.end() + 40] + "…"
     return value
 
 
@@ -112,15 +113,22 @@ def _quarantine(result, id_columns: list[str]) -> list[dict[str, Any]] | None:
     cannot be pinned on documents (the expectation raised, or rows lack a document id)."""
     config = result.expectation_config
     rows = (result.result or {}).get("unexpected_index_list")
-    if (config.meta or {}).get("scope") != ROW_SCOPE or "doc_id" not in id_columns or not rows \
-            or _first_error(result.exception_info) or any(not isinstance(r, dict) or r.get("doc_id") is None for r in rows):
+    if (
+        (config.meta or {}).get("scope") != ROW_SCOPE
+        or "doc_id" not in id_columns
+        or not rows
+        or _first_error(result.exception_info)
+        or any(not isinstance(r, dict) or r.get("doc_id") is None for r in rows)
+    ):
         return None
     expectation, records = _name(config), {}
     for row in rows:
         shown = {k: _where_it_fails(config, v) for k, v in row.items() if k not in id_columns}
         value = "; ".join(f"{k}={cut(v)}" for k, v in shown.items())
-        records.setdefault(row["doc_id"], {"doc_id": row["doc_id"], "expectation": expectation,
-                                           "reason": cut(f"{expectation} failed on {value}")})
+        records.setdefault(
+            row["doc_id"],
+            {"doc_id": row["doc_id"], "expectation": expectation, "reason": cut(f"{expectation} failed on {value}")},
+        )
     return list(records.values())
 
 
@@ -132,8 +140,13 @@ def _first_error(exception_info: dict | None) -> str | None:
     return None
 
 
-def validate(frame: pl.DataFrame, suite_definition: dict, id_columns: list[str], documents: int | None = None,
-             quarantine_max_share: float = 0.0) -> SuiteOutcome:
+def validate(
+    frame: pl.DataFrame,
+    suite_definition: dict,
+    id_columns: list[str],
+    documents: int | None = None,
+    quarantine_max_share: float = 0.0,
+) -> SuiteOutcome:
     """Runs one suite on `frame`; failing expectations come back with sample failing rows by id.
 
     Rows failing a row-level expectation quarantine their documents (out of `documents` in the
@@ -145,7 +158,7 @@ def validate(frame: pl.DataFrame, suite_definition: dict, id_columns: list[str],
     context = _context()
     # Keyed by content too: a suite edited while the process lives is registered afresh.
     digest = hashlib.sha1(json.dumps(suite_definition, sort_keys=True).encode()).hexdigest()[:12]
-    name = f'{suite_definition["name"]}-{digest}'
+    name = f"{suite_definition['name']}-{digest}"
     if name not in {s.name for s in context.suites.all()}:
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=suite_definition["expectations"]))
         asset = context.data_sources.get("staged_tables").add_dataframe_asset(name)
@@ -172,8 +185,14 @@ def validate(frame: pl.DataFrame, suite_definition: dict, id_columns: list[str],
     quarantined = [q for _, records in row_failures for q in records]
     share = len({q["doc_id"] for q in quarantined}) / documents if documents else 1.0
     if quarantined and (share >= 1.0 or share > quarantine_max_share):
-        limit = "every document" if share >= 1.0 else f"more than {quarantine_max_share:.0%} of the batch's {documents} documents"
-        outcome.blocking += [{**failure, "error": f"row-level, but would quarantine {limit}"} for failure, _ in row_failures]
+        limit = (
+            "every document"
+            if share >= 1.0
+            else f"more than {quarantine_max_share:.0%} of the batch's {documents} documents"
+        )
+        outcome.blocking += [
+            {**failure, "error": f"row-level, but would quarantine {limit}"} for failure, _ in row_failures
+        ]
     else:
         outcome.quarantined = quarantined
     return outcome

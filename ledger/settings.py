@@ -1,4 +1,5 @@
 """Where things live, from the environment: read without importing Dagster (the idle fast path)."""
+
 from __future__ import annotations
 
 import os

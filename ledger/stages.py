@@ -9,6 +9,7 @@ asset stale when its code version changes; the ledger also records the versions 
 batch, so `make run` re-extracts exactly the stages whose logic, data or gazetteer changed, from
 the earliest one on, without re-ingesting a file.
 """
+
 from __future__ import annotations
 
 import ast
@@ -57,14 +58,40 @@ class Stage:
 PIPELINE = (
     Stage("ingest", "raw", "ingest", (), (SOURCE_FILES, RAW_DOCUMENTS)),
     # decode.py counts here: the ingest step that runs it has no version of its own.
-    Stage("documents", "cleaned", "text", (RAW_DOCUMENTS,), (CLEANED_DOCUMENTS,),
-          ("conflict_text.clean", "conflict_text.decode")),
-    Stage("entity_mentions", "entities", "analysis", (CLEANED_DOCUMENTS, GAZETTEER_ENTITIES), (ENTITY_MENTIONS,),
-          ("conflict_text.entities",), reads_gazetteer=True),
-    Stage("figures", "figures", "analysis", (CLEANED_DOCUMENTS, ENTITY_MENTIONS), (CASUALTY_FIGURES, MUNITIONS_FIGURES),
-          ("conflict_text.figures",)),
-    Stage("events", "events", "analysis", (CLEANED_DOCUMENTS, ENTITY_MENTIONS, CASUALTY_FIGURES, GAZETTEER_ENTITIES),
-          (FIGURE_EVENTS, VICTIMS), ("conflict_text.events", "conflict_text.victims"), reads_gazetteer=True),
+    Stage(
+        "documents",
+        "cleaned",
+        "text",
+        (RAW_DOCUMENTS,),
+        (CLEANED_DOCUMENTS,),
+        ("conflict_text.clean", "conflict_text.decode"),
+    ),
+    Stage(
+        "entity_mentions",
+        "entities",
+        "analysis",
+        (CLEANED_DOCUMENTS, GAZETTEER_ENTITIES),
+        (ENTITY_MENTIONS,),
+        ("conflict_text.entities",),
+        reads_gazetteer=True,
+    ),
+    Stage(
+        "figures",
+        "figures",
+        "analysis",
+        (CLEANED_DOCUMENTS, ENTITY_MENTIONS),
+        (CASUALTY_FIGURES, MUNITIONS_FIGURES),
+        ("conflict_text.figures",),
+    ),
+    Stage(
+        "events",
+        "events",
+        "analysis",
+        (CLEANED_DOCUMENTS, ENTITY_MENTIONS, CASUALTY_FIGURES, GAZETTEER_ENTITIES),
+        (FIGURE_EVENTS, VICTIMS),
+        ("conflict_text.events", "conflict_text.victims"),
+        reads_gazetteer=True,
+    ),
 )
 STAGE = {s.name: s for s in PIPELINE}
 # The stages a published batch can be re-extracted from, in pipeline order: re-extracting one
@@ -83,7 +110,7 @@ DOCUMENT_TABLES = tuple(t for s in PIPELINE if s.extracts for t in s.outputs if 
 
 def assets_from(stage: str) -> list[str]:
     """The assets that re-extracting a published batch from `stage` re-materialises, publication and report last."""
-    return [t.name for s in STAGES[STAGES.index(stage):] for t in STAGE[s].outputs] + ["publication", "report"]
+    return [t.name for s in STAGES[STAGES.index(stage) :] for t in STAGE[s].outputs] + ["publication", "report"]
 
 
 def _module_file(module: str) -> Path | None:
@@ -151,8 +178,11 @@ def code_version(stage: str) -> str:
 
 def extraction_versions(gazetteer: Gazetteer) -> dict[str, str]:
     """What each stage's output depends on: its code, and for a stage that reads it the gazetteer's data."""
-    return {s.name: code_version(s.name) + (f"+{gazetteer.version[:16]}" if s.reads_gazetteer else "")
-            for s in PIPELINE if s.extracts}
+    return {
+        s.name: code_version(s.name) + (f"+{gazetteer.version[:16]}" if s.reads_gazetteer else "")
+        for s in PIPELINE
+        if s.extracts
+    }
 
 
 def first_outdated_stage(recorded: dict[str, str], gazetteer: Gazetteer) -> str | None:

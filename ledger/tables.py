@@ -3,6 +3,7 @@
 Assets write these columns, expectations check them, the catalog's views read them and the
 Dagster UI shows them (column schema metadata) from this single definition.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ class Table:
         more keys (ignored) or fewer (null); empty when there are no rows."""
         if not rows:
             return pl.DataFrame(schema=self.schema)
-        return pl.DataFrame([{name: row.get(name) for name in self.columns} for row in rows], schema=self.schema, orient="row")
+        return pl.DataFrame(
+            [{name: row.get(name) for name in self.columns} for row in rows], schema=self.schema, orient="row"
+        )
 
 
 _S, _I, _B, _D, _T = pl.String(), pl.Int64(), pl.Boolean(), pl.Date(), pl.Datetime("us", "UTC")
@@ -79,8 +82,11 @@ CLEANED_DOCUMENTS = Table(
         "outlet": (_S, "Publishing outlet, when recognised"),
         "url": (_S, "URL of the article, when the page states it"),
         "published_date": (_D, "Publication date, when the page states it"),
-        "page_date": (_D, "When no publication date is stated: the latest date on the page (embedded posts), "
-                          "which dates the text's yearless dates"),
+        "page_date": (
+            _D,
+            "When no publication date is stated: the latest date on the page (embedded posts), "
+            "which dates the text's yearless dates",
+        ),
         "body": (_S, "Article text without site furniture; offsets refer to it"),
         "furniture_lines_removed": (_I, "Lines of site furniture removed"),
         "batch": (_S, "Batch (Dagster partition)"),
@@ -127,7 +133,10 @@ CASUALTY_FIGURES = Table(
         "figure_id": (_S, "Stable id of the figure"),
         "doc_id": (_S, "Document"),
         "outcome": (_S, "killed | injured | missing | displaced | detained | killed_or_injured"),
-        "victim_group": (_S, "total | civilians | fighters | women | children | regime_forces | civil_defence | medical_staff | women_and_children"),
+        "victim_group": (
+            _S,
+            "total | civilians | fighters | women | children | regime_forces | civil_defence | medical_staff | women_and_children",
+        ),
         **_FIGURE_COMMON,
         "parent_figure_id": (_S, "The figure this one is a breakdown of (never add it to its parent)"),
         **_FIGURE_CONTEXT,
@@ -161,17 +170,26 @@ FIGURE_EVENTS = Table(
         "figure_id": (_S, "The casualty figure (casualty_figures.figure_id)"),
         "doc_id": (_S, "Document"),
         "event_date": (_D, "The day of the event: an explicit or relative date of the text, or the publication date"),
-        "time_precision": (_I, "ACLED time_precision: 1 the day, 2 the week (the publication date stands in), 3 the month or vaguer"),
+        "time_precision": (
+            _I,
+            "ACLED time_precision: 1 the day, 2 the week (the publication date stands in), 3 the month or vaguer",
+        ),
         "date_cue": (_S, "The words the date was read from (folded); null when the publication date stands in"),
         "location": (_S, "The most specific place the text names for the event"),
         "location_id": (_S, "Its entity id (pattern:* for a site found from context, anchored in place_id)"),
         "place_id": (_S, "The gazetteer place the location is, or lies in"),
-        "within_ids": (pl.List(_S), "Gazetteer places containing the location, innermost first (stated in the text or by parent_id)"),
+        "within_ids": (
+            pl.List(_S),
+            "Gazetteer places containing the location, innermost first (stated in the text or by parent_id)",
+        ),
         "admin1": (_S, "Governorate"),
         "admin2": (_S, "District, when the gazetteer places the location in one"),
         "latitude": (pl.Float64(), "Latitude of place_id"),
         "longitude": (pl.Float64(), "Longitude of place_id"),
-        "geo_precision": (_I, "ACLED geo_precision: 1 the town (or a site in it), 2 part of a region, 3 a governorate or wider"),
+        "geo_precision": (
+            _I,
+            "ACLED geo_precision: 1 the town (or a site in it), 2 part of a region, 3 a governorate or wider",
+        ),
         "actor1": (_S, "Who did it: canonical ACLED-style actor (conflict_text/data/actors.json)"),
         "actor1_category": (_S, "ACLED actor category of actor1"),
         "actor2": (_S, "To whom: canonical actor of the victims"),
@@ -196,7 +214,6 @@ def quarantine_of(table: Table) -> Table:
             "batch": (_S, "Batch (Dagster partition)"),
         },
     )
-
 
 
 VICTIMS = Table(
@@ -261,7 +278,10 @@ INCIDENT_FIGURES = Table(
     {
         "incident_id": (_S, "The incident"),
         "figure_id": (_S, "A member figure (casualty_figures.figure_id)"),
-        "role": (_S, "head (a toll of the event) | breakdown (inside its parent) | superseded (raised later in its text)"),
+        "role": (
+            _S,
+            "head (a toll of the event) | breakdown (inside its parent) | superseded (raised later in its text)",
+        ),
     },
 )
 
@@ -290,7 +310,10 @@ GAZETTEER_ENTITIES = Table(
         "latitude": (pl.Float64(), "Latitude (places)"),
         "longitude": (pl.Float64(), "Longitude (places)"),
         "governorate": (_S, "Syrian governorate (places)"),
-        "place_type": (_S, "Kind of place (country, governorate, city, town, village, neighbourhood, region, site ...)"),
+        "place_type": (
+            _S,
+            "Kind of place (country, governorate, city, town, village, neighbourhood, region, site ...)",
+        ),
         "parent_id": (_S, "Enclosing place, or parent organisation"),
         "actor_type": (_S, "ACLED-style actor type (armed groups)"),
         "role": (_S, "Role (people)"),

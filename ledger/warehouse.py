@@ -14,6 +14,7 @@ with os.replace. An analyst holding the previous catalog open keeps reading the 
 which are kept for one more publication, and never blocks a run (no process ever opens the
 live catalog for writing).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -107,7 +108,9 @@ class Warehouse:
     # -- staging -------------------------------------------------------------------------------
     def write_staged(self, table: Table, batch: str | None, frame: pl.DataFrame) -> Path:
         """Stages a batch of `table` (exactly its columns), replacing an earlier attempt."""
-        return write_parquet_atomically(frame.select(table.schema.names()).cast(table.schema), self.staged_path(table, batch))
+        return write_parquet_atomically(
+            frame.select(table.schema.names()).cast(table.schema), self.staged_path(table, batch)
+        )
 
     def read_batch(self, table: Table, batch: str | None = None, columns: list[str] | None = None) -> pl.DataFrame:
         """The batch's staged table, or its published one when it was promoted already.
@@ -149,7 +152,9 @@ class Warehouse:
     def published_batches(self) -> set[str]:
         return set(self.current_publication().batches)
 
-    def publish(self, batch: str | None, tables: list[Table | str], versions: dict[str, str] | None = None) -> Publication:
+    def publish(
+        self, batch: str | None, tables: list[Table | str], versions: dict[str, str] | None = None
+    ) -> Publication:
         """Promotes the staged files of `batch` (or unpartitioned `tables` when batch is None).
 
         Every staged file must exist; the caller runs this only after the checks passed.
@@ -183,8 +188,9 @@ class Warehouse:
                 recorded[batch] = {**recorded.get(batch, {}), **(versions or {})}
             else:
                 table_versions.update(versions or {})
-            publication = Publication(sequence, datetime.now(UTC).isoformat(), batches, unpartitioned, recorded,
-                                      table_versions)
+            publication = Publication(
+                sequence, datetime.now(UTC).isoformat(), batches, unpartitioned, recorded, table_versions
+            )
             record = self._publications_dir / f"{sequence:06d}.json"
             write_text_atomically(json.dumps(publication.__dict__, ensure_ascii=False, indent=1), record)
             self.build_catalog(publication)
@@ -263,4 +269,3 @@ class Warehouse:
         views = ["documents", "rejected_documents", "quarantined_documents", *(t.name for t in DOCUMENT_TABLES)]
         with self.connect_read_only() as con:
             return {view: con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] for view in views}  # our own names
-

@@ -3,6 +3,7 @@ batches whose code or gazetteer changed, and whether the gazetteer must be stage
 
 A nightly run with nothing to do stops here, without paying for Dagster's or GX's imports.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -29,8 +30,13 @@ class Work:
         return not (self.pending or self.outdated or self.gazetteer_stale)
 
 
-def find_work(inbox: Path, warehouse: Warehouse, gazetteer: Gazetteer, reextract_from: str | None = None,
-              settle_seconds: float = 0.0) -> Work:
+def find_work(
+    inbox: Path,
+    warehouse: Warehouse,
+    gazetteer: Gazetteer,
+    reextract_from: str | None = None,
+    settle_seconds: float = 0.0,
+) -> Work:
     warehouse.recover()
     plan = plan_batch(inbox, warehouse, settle_seconds=settle_seconds)
     publication = warehouse.current_publication()
@@ -45,8 +51,14 @@ def find_work(inbox: Path, warehouse: Warehouse, gazetteer: Gazetteer, reextract
     return Work(plan, pending, outdated, gazetteer_stale)
 
 
-def run_once(inbox: Path, warehouse: Warehouse, gazetteer: Gazetteer, execute: Callable[[Work], RunSummary],
-             reextract_from: str | None = None, settle_seconds: float = 0.0) -> RunSummary:
+def run_once(
+    inbox: Path,
+    warehouse: Warehouse,
+    gazetteer: Gazetteer,
+    execute: Callable[[Work], RunSummary],
+    reextract_from: str | None = None,
+    settle_seconds: float = 0.0,
+) -> RunSummary:
     """One run per warehouse at a time: finds the work and hands it to `execute` (Dagster), unless
     there is none, in which case nothing heavier than the summary is loaded. Every run leaves a
     catalog, even one whose only batch was blocked: its views are then empty."""

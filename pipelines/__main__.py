@@ -6,6 +6,7 @@ pipelines ui` serves the Dagster UI of the warehouse.
 Exit codes: 0 the run published (quarantined documents included) or had nothing to do; 1 a batch
 was blocked (the previous publication is kept); 2 a usage or configuration error.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,18 +29,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="plan batches from INBOX_DIR and do all pending work into WAREHOUSE_DIR")
-    run.add_argument("--reextract-from", choices=STAGES,
-                     help="also re-extract every published batch from this stage on, without re-ingesting")
+    run.add_argument(
+        "--reextract-from",
+        choices=STAGES,
+        help="also re-extract every published batch from this stage on, without re-ingesting",
+    )
     evaluation = sub.add_parser("eval", help="run the pipeline on a folder of articles and score it against gold JSON")
     evaluation.add_argument("--articles", required=True, type=Path, help="folder of articles (NNN.txt)")
     evaluation.add_argument("--gold", required=True, type=Path, help="folder of gold annotations (NNN.json)")
-    evaluation.add_argument("--workdir", type=Path, default=Path("build/eval"),
-                            help="scratch warehouse and Dagster home, replaced on each evaluation")
+    evaluation.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path("build/eval"),
+        help="scratch warehouse and Dagster home, replaced on each evaluation",
+    )
     evaluation.add_argument("--show", type=int, default=30, help="print up to N misses and extras")
     query = sub.add_parser("sql", help="print a query's result over the catalog, read-only")
     query.add_argument("query", help="SQL over the views of WAREHOUSE_DIR/conflict.duckdb")
     query.add_argument("--max-rows", type=int, default=200)
-    explain = sub.add_parser("explain", help="print each number and noun of a text with the rules that made, typed or rejected it")
+    explain = sub.add_parser(
+        "explain", help="print each number and noun of a text with the rules that made, typed or rejected it"
+    )
     explain.add_argument("text", help="a sentence or more of Arabic news text (entities from the shipped gazetteer)")
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon for WAREHOUSE_DIR's Dagster home")
     ui.add_argument("--port", type=int, default=3000)
@@ -156,8 +166,14 @@ def _run(args: argparse.Namespace) -> int:
             with dg.DagsterInstance.get() as instance:
                 return execute(work, LedgerStorage(**asdict(settings)), instance)
 
-    summary = run_once(Path(settings.inbox_dir), warehouse, load_gazetteer(settings.gazetteer_dir),
-                       execute_with_dagster, args.reextract_from, settings.settle_seconds)
+    summary = run_once(
+        Path(settings.inbox_dir),
+        warehouse,
+        load_gazetteer(settings.gazetteer_dir),
+        execute_with_dagster,
+        args.reextract_from,
+        settings.settle_seconds,
+    )
     print(f"inbox {settings.inbox_dir} -> warehouse {warehouse.root}")
     for line in summary.lines():
         print(line)
@@ -179,9 +195,13 @@ def _evaluate(args: argparse.Namespace) -> int:
     workdir = args.workdir.resolve()
     shutil.rmtree(workdir, ignore_errors=True)
     (workdir / "dagster_home").mkdir(parents=True)
-    storage = LedgerStorage(inbox_dir=str(args.articles.resolve()), warehouse_dir=str(workdir / "warehouse"),
-                            expectations_dir=Settings.from_environment().expectations_dir, settle_seconds=0,
-                            quarantine_max_share=Settings.from_environment().quarantine_max_share)
+    storage = LedgerStorage(
+        inbox_dir=str(args.articles.resolve()),
+        warehouse_dir=str(workdir / "warehouse"),
+        expectations_dir=Settings.from_environment().expectations_dir,
+        settle_seconds=0,
+        quarantine_max_share=Settings.from_environment().quarantine_max_share,
+    )
     with dg.DagsterInstance.local_temp(str(workdir / "dagster_home")) as instance:
         summary = run_inbox(storage, instance)
     for line in summary.lines():

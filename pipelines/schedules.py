@@ -1,4 +1,5 @@
 """The nightly schedule: at 02:00, plan batches from the inbox and run all pending work."""
+
 import dagster as dg
 
 from assets.partitions import batches
@@ -24,6 +25,12 @@ def nightly_ledger(context: dg.ScheduleEvaluationContext, storage: LedgerStorage
     new = [b for b in work.pending if not context.instance.has_dynamic_partition(batches.name, b)]
     context.instance.add_dynamic_partitions(batches.name, new)
     requests = [dg.RunRequest(run_key=batch, partition_key=batch) for batch in work.pending]
-    requests += [dg.RunRequest(run_key=f"{batch}:{stage}:{context.scheduled_execution_time:%Y%m%d}", partition_key=batch,
-                               asset_selection=[dg.AssetKey(name) for name in assets_from(stage)]) for batch, stage in work.outdated.items()]
+    requests += [
+        dg.RunRequest(
+            run_key=f"{batch}:{stage}:{context.scheduled_execution_time:%Y%m%d}",
+            partition_key=batch,
+            asset_selection=[dg.AssetKey(name) for name in assets_from(stage)],
+        )
+        for batch, stage in work.outdated.items()
+    ]
     return requests

@@ -22,6 +22,7 @@ units of its role is above MAX_WORD_RATIO. Words that pass that test but still r
 words in war reporting are listed in tools/person_name_stoplist.csv (reviewed by hand).
 Names are written folded (conflict_text.normalize.fold), as the matcher compares them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -65,7 +66,8 @@ def read_units(wheel: pathlib.Path, role: str) -> dict[str, int]:
         rows = con.execute(
             "SELECT arabic_key, SUM(count) FROM units WHERE source = 'wikidata' AND role = ? "
             f"AND country NOT IN ({','.join('?' * len(NOT_ARABIC))}) AND arabic_key NOT LIKE '% %' GROUP BY 1",
-            (role, *NOT_ARABIC)).fetchall()
+            (role, *NOT_ARABIC),
+        ).fetchall()
         con.close()
     units: dict[str, int] = {}
     for key, people in rows:

@@ -23,6 +23,7 @@ then content. --rev exports the revision with `git archive` into a temporary fol
 code there, with that tree first on sys.path. Dumps stay under build/ (git-ignored): they hold the
 publishers' text.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -86,8 +87,11 @@ def _sort_key(row: dict) -> tuple:
 
 
 def _articles(folder: Path) -> list[tuple[str, str]]:
-    return [(p.relative_to(folder).as_posix(), str(p)) for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")]
+    return [
+        (p.relative_to(folder).as_posix(), str(p))
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    ]
 
 
 def _ensure_bench() -> None:
@@ -111,10 +115,11 @@ def dump(label: str, sets: list[str], jobs: int) -> None:
                 for table, found in rows.items():
                     tables[table].extend(found)
             for table in TABLES:
-                lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in sorted(tables[table], key=_sort_key)]
+                lines = [
+                    json.dumps(r, ensure_ascii=False, sort_keys=True) for r in sorted(tables[table], key=_sort_key)
+                ]
                 (out / f"{name}.{table}.jsonl").write_text("".join(line + "\n" for line in lines), "utf-8")
-            print(f"{label}: {name}: {len(articles)} articles, " +
-                  ", ".join(f"{len(tables[t])} {t}" for t in TABLES))
+            print(f"{label}: {name}: {len(articles)} articles, " + ", ".join(f"{len(tables[t])} {t}" for t in TABLES))
 
 
 def dump_revision(label: str, rev: str, sets: list[str], jobs: int) -> None:
@@ -123,8 +128,11 @@ def dump_revision(label: str, rev: str, sets: list[str], jobs: int) -> None:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
         env = {**os.environ, "DUMP_CODE_ROOT": tree}
-        subprocess.run([sys.executable, __file__, "dump", label, "--sets", ",".join(sets), "--jobs", str(jobs)],
-                        check=True, env=env)
+        subprocess.run(
+            [sys.executable, __file__, "dump", label, "--sets", ",".join(sets), "--jobs", str(jobs)],
+            check=True,
+            env=env,
+        )
 
 
 # ----------------------------------------------------------------------------- diffing
@@ -164,8 +172,9 @@ def _describe(before: dict | None, after: dict | None) -> str:
     if after is None:
         return f"{where}: {json.dumps(before, ensure_ascii=False, sort_keys=True)} -> (none)"
     fields = sorted(set(before) | set(after))
-    return f"{where}: " + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}"
-                                     for k in fields if before.get(k) != after.get(k))
+    return f"{where}: " + "; ".join(
+        f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in fields if before.get(k) != after.get(k)
+    )
 
 
 def diff(before: str, after: str, sets: list[str], ignore: set[str]) -> int:

@@ -57,8 +57,12 @@ def extract_figures(body: str, mentions: Sequence[EntityMention], published_date
     return read_figures(body, mentions, published_date, None)
 
 
-def read_figures(body: str, mentions: Sequence[EntityMention], published_date: date | None,
-                 rejections: list[tuple[int, int, str]] | None) -> Figures:
+def read_figures(
+    body: str,
+    mentions: Sequence[EntityMention],
+    published_date: date | None,
+    rejections: list[tuple[int, int, str]] | None,
+) -> Figures:
     """`extract_figures`; when `rejections` is a list, also adds to it (start, end, rule id) in `body` of each
     number or noun a rule rejected."""
     if not body:
@@ -66,7 +70,9 @@ def read_figures(body: str, mentions: Sequence[EntityMention], published_date: d
     nt = normalize(body)
     text = nt.text
     spans = [(nt.to_normalized(m.char_start), nt.to_normalized(m.char_end - 1) + 1) for m in mentions]
-    doc = Document(text, sorted(spans), frozenset(a for (a, _), m in zip(spans, mentions) if m.entity_type == "armed_group"))
+    doc = Document(
+        text, sorted(spans), frozenset(a for (a, _), m in zip(spans, mentions) if m.entity_type == "armed_group")
+    )
     if rejections is not None:
         doc.rejections = []
     numbers = scan_numbers(text)
@@ -118,14 +124,33 @@ def _record(doc: Document, nt, body: str, c: Candidate, attribution: Attribution
     low, high = value_bounds(c.value, c.qualifier)
     location, perpetrator, claimant = attribution.of(c)
     p0, p1 = periods.of(c)
-    found = (location, "location-nearest-place"), (perpetrator, "perpetrator-near-attack-word"), \
-        (claimant, "claimant-after-attribution-cue"), (p0, "period-from-stated-dates")
+    found = (
+        (location, "location-nearest-place"),
+        (perpetrator, "perpetrator-near-attack-word"),
+        (claimant, "claimant-after-attribution-cue"),
+        (p0, "period-from-stated-dates"),
+    )
     rules = list(dict.fromkeys([*c.rules, *(rule for value, rule in found if value is not None)]))
-    common = dict(value=c.value, value_low=low, value_high=high, qualifier=c.qualifier, surface=body[s:e],
-                  char_start=s, char_end=e, evidence=body[es:ee], evidence_start=es, evidence_end=ee,
-                  location=location, perpetrator=perpetrator, claimant=claimant, period_start=p0, period_end=p1,
-                  rules=rules)
+    common = dict(
+        value=c.value,
+        value_low=low,
+        value_high=high,
+        qualifier=c.qualifier,
+        surface=body[s:e],
+        char_start=s,
+        char_end=e,
+        evidence=body[es:ee],
+        evidence_start=es,
+        evidence_end=ee,
+        location=location,
+        perpetrator=perpetrator,
+        claimant=claimant,
+        period_start=p0,
+        period_end=p1,
+        rules=rules,
+    )
     if c.kind == "cas":
-        return CasualtyFigure(outcome=c.outcome, victim_group=c.victim or "total", disputed=c.disputed,
-                              superseded=c.superseded, **common)
+        return CasualtyFigure(
+            outcome=c.outcome, victim_group=c.victim or "total", disputed=c.disputed, superseded=c.superseded, **common
+        )
     return MunitionFigure(munition_type=c.mtype, unit=c.unit, **common)

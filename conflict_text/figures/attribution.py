@@ -40,20 +40,24 @@ class Attribution:
         victim_side = grammar().victim_side_re
         sent = doc.sents[si]
         s0, s1 = nt.to_original(sent.start, sent.end)
-        within = self._by_start[bisect_left(self._starts, s0):bisect_right(self._starts, s1)]
+        within = self._by_start[bisect_left(self._starts, s0) : bisect_right(self._starts, s1)]
         inside = [self.mentions[i] for i in sorted(within) if self.mentions[i].char_end <= s1]  # in given order
         claims = []
         for a_start, _, _, a_end in doc.sentence_phrases("attribution", sent):
             _, a_end = nt.to_original(a_start, a_end)
-            near = [m for m in inside if (m.entity_type in ("organisation", "media") and 0 <= m.char_start - a_end <= 60)
-                    or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - a_end <= 15)]
+            near = [
+                m
+                for m in inside
+                if (m.entity_type in ("organisation", "media") and 0 <= m.char_start - a_end <= 60)
+                or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - a_end <= 15)
+            ]
             claims.append((a_start, min(near, key=lambda m: m.char_start) if near else None))
         attacks = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attack", sent)]
         attackers = []
         for g in inside:
             if g.entity_type != "armed_group":
                 continue
-            pre = text[max(0, nt.to_normalized(g.char_start) - 14):nt.to_normalized(g.char_start)]
+            pre = text[max(0, nt.to_normalized(g.char_start) - 14) : nt.to_normalized(g.char_start)]
             if victim_side.search(pre):
                 continue
             if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
@@ -75,11 +79,10 @@ class Attribution:
 
             def distance(m):
                 return m.char_start - f1 if m.char_start >= f1 else (f0 - m.char_end) * 1.3
+
             location = _name(min(ctx.places, key=distance))
         perpetrator = next((_name(g) for g in ctx.attackers if g is not claim_mention), None)
         return location, perpetrator, _name(claim_mention) if claim_mention is not None else None
-
-
 
 
 def _name(m: EntityMention) -> str:

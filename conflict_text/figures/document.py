@@ -33,7 +33,8 @@ class Document:
         self.starts = [s for s, _ in self.spans]
         # bool(lex.covid_re.search(text)), without trying its alternation at every position
         self.covid_doc = any(term in text for term in lex.covid_uncased) or (
-            lex.covid_cased_re is not None and lex.covid_cased_re.search(text) is not None)
+            lex.covid_cased_re is not None and lex.covid_cased_re.search(text) is not None
+        )
         self.sents: list[Sentence] = [Sentence(self, s, e) for s, e in self.spans]
         self.cands: list[Candidate] = []
         self.consumed: list[tuple[int, int]] = []
@@ -69,8 +70,11 @@ class Document:
             if (lo, hi) not in self._window_hits:
                 self._window_hits[lo, hi] = self.lex.phrases.scan(self.text[lo:hi])
             left_cut = self._inside_word(lo)
-            return [(start + lo, clitic, rank, end + lo) for start, clitic, rank, end in
-                    self._window_hits[lo, hi].get(name, ()) if substring or not (left_cut and start == 0)]
+            return [
+                (start + lo, clitic, rank, end + lo)
+                for start, clitic, rank, end in self._window_hits[lo, hi].get(name, ())
+                if substring or not (left_cut and start == 0)
+            ]
         matches = self.hits.get(name, ())
         i = bisect_left(matches, (lo,))
         j = bisect_left(matches, (hi,), i)
@@ -116,7 +120,9 @@ class Document:
         return any(a < e and s < b for a, b in self.consumed)
 
     # --- outcome of a count from the cues around it
-    def context_outcome(self, si: int, start: int, head_end: int, allow_weak: bool = True) -> tuple[str | None, tuple | None]:
+    def context_outcome(
+        self, si: int, start: int, head_end: int, allow_weak: bool = True
+    ) -> tuple[str | None, tuple | None]:
         sent = self.sents[si]
         pre = post = None
         for cs, ce, infos in sent.cues:
@@ -149,16 +155,20 @@ class Document:
         """The victim group of `noun` at `tok` (group `group` in the lexicon) as the words after it refine it; the
         rule that refined it is added to `fired`."""
         lex = self.lex
-        window = self.text[tok.end:min(limit, tok.end + 45)]
+        window = self.text[tok.end : min(limit, tok.end + 45)]
         # the next count starts a phrase of its own: «30 مقاتلا من الفصائل و22 عنصرا من قوات النظام»
         digit = DIGIT.search(window)
         if digit:
-            window = window[:digit.start()]
+            window = window[: digit.start()]
         window_end = tok.end + len(window)
         if group in ("fighters", "regime_forces", "total", "civil_defence") or in_vocab(noun, lex.fighter_generic):
             for name, g in lex.refiners:
                 if self.has_phrase(name, tok.end, window_end, substring=True):
-                    if g == "regime_forces" and group in ("fighters", "total", "regime_forces") and in_vocab(noun, lex.soldier_nouns):
+                    if (
+                        g == "regime_forces"
+                        and group in ("fighters", "total", "regime_forces")
+                        and in_vocab(noun, lex.soldier_nouns)
+                    ):
                         fired.append("refined-regime-forces")
                         return "regime_forces"
                     if g == "civil_defence" and in_vocab(noun, lex.volunteer_nouns):
@@ -175,12 +185,20 @@ class Document:
             if adjective is not None and adjective.text in lex.foreign_forces:
                 fired.append("foreign-soldiers")
                 return "fighters"  # «جنديان تركيان», «3 جنود أتراك»: not the Syrian government's forces
-        if group in ("women", "children") and role_of(noun_roles(noun)[1], "victim") and role_of(noun_roles(noun)[1], "victim")[2] == "plural":
+        if (
+            group in ("women", "children")
+            and role_of(noun_roles(noun)[1], "victim")
+            and role_of(noun_roles(noun)[1], "victim")[2] == "plural"
+        ):
             m = re.match(r"\s*(\S+)", window)
             if m:
                 r = role_of(noun_roles(m.group(1))[1], "victim")
-                if r and r[2] == "plural" and {r[1], group} == {"women", "children"} and \
-                        m.group(1).startswith(self.grammar.conjunction):
+                if (
+                    r
+                    and r[2] == "plural"
+                    and {r[1], group} == {"women", "children"}
+                    and m.group(1).startswith(self.grammar.conjunction)
+                ):
                     fired.append("women-and-children")
                     return "women_and_children"
         return group

@@ -1,5 +1,6 @@
 """Which rules made, typed or rejected each number and noun of a text: for `python -m pipelines explain` and
 for the examples of the rule files (tests/text/test_figure_rules.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -40,8 +41,10 @@ def explain(body: str, mentions: Sequence[EntityMention], published_date: date |
     """Every figure of `body` with the rules that made it, and every number or noun a rule rejected, in text order."""
     rejections: list[tuple[int, int, str]] = []
     figures = read_figures(body, mentions, published_date, rejections)
-    decisions = [Decision(f.surface, f.char_start, f.char_end, describe_figure(f), tuple(f.rules))
-                 for f in figures.casualties + figures.munitions]
+    decisions = [
+        Decision(f.surface, f.char_start, f.char_end, describe_figure(f), tuple(f.rules))
+        for f in figures.casualties + figures.munitions
+    ]
     decisions += [Decision(body[s:e], s, e, "rejected", (rule,)) for s, e, rule in rejections]
     return sorted(decisions, key=lambda d: (d.char_start, d.verdict == "rejected"))
 
@@ -51,8 +54,17 @@ def example_mentions(text: str, given: list[dict]) -> list[EntityMention]:
     mentions = []
     for m in given:
         start = text.index(m["text"])
-        mentions.append(EntityMention(entity_id=m["text"], entity_type=m["type"], surface=m["text"], name_ar=m["text"],
-                                      name_en=None, char_start=start, char_end=start + len(m["text"])))
+        mentions.append(
+            EntityMention(
+                entity_id=m["text"],
+                entity_type=m["type"],
+                surface=m["text"],
+                name_ar=m["text"],
+                name_en=None,
+                char_start=start,
+                char_end=start + len(m["text"]),
+            )
+        )
     return sorted(mentions, key=lambda m: m.char_start)
 
 

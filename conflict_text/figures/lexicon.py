@@ -17,6 +17,7 @@ from conflict_text.normalize import fold
 _WORD_B = r"(?<![^\W\d_])"
 _WORD_E = r"(?![^\W\d_])"
 
+
 @dataclass
 class Lexicon:
     clitics: tuple[str, ...]
@@ -73,6 +74,7 @@ def lexicon_data() -> dict:
 @dataclass(frozen=True)
 class Grammar:
     """The function words, clitics and endings the engine's code reads (section "grammar"), folded."""
+
     conjunction: str  # «و»
     with_particle: str  # «ب»
     of: str  # «من»
@@ -95,15 +97,28 @@ class Grammar:
 def grammar() -> Grammar:
     g = {k: (fold(v) if isinstance(v, str) else [fold(w) for w in v]) for k, v in lexicon_data()["grammar"].items()}
     return Grammar(
-        conjunction=g["and"], with_particle=g["with"], of=g["of"], between=g["between"], article=g["article"],
-        article_after_li=g["article_after_li"], proclitic_letters=frozenset(g["proclitic_letters"]),
-        plural_verb_ending=g["plural_verb_ending"], dual_verb_ending=g["dual_verb_ending"],
-        one_or_and=tuple(g["one_or_and"]), case_nouns=frozenset(g["case_nouns"]),
-        soldier_nouns=frozenset(g["soldier_nouns"]), volunteer_nouns=frozenset(g["volunteer_nouns"]),
+        conjunction=g["and"],
+        with_particle=g["with"],
+        of=g["of"],
+        between=g["between"],
+        article=g["article"],
+        article_after_li=g["article_after_li"],
+        proclitic_letters=frozenset(g["proclitic_letters"]),
+        plural_verb_ending=g["plural_verb_ending"],
+        dual_verb_ending=g["dual_verb_ending"],
+        one_or_and=tuple(g["one_or_and"]),
+        case_nouns=frozenset(g["case_nouns"]),
+        soldier_nouns=frozenset(g["soldier_nouns"]),
+        volunteer_nouns=frozenset(g["volunteer_nouns"]),
         victim_side_re=re.compile(r"(?:" + "|".join(map(re.escape, g["victim_side_words"])) + r")\s*$"),
         toll_words=tuple(g["toll_words_before_number"]),
-        contrast_re=re.compile(r"(?:" + "|".join(map(re.escape, g["contrast_words"])) + r")\s+(?:"
-                               + "|".join(map(re.escape, g["that_words"])) + ")"),
+        contrast_re=re.compile(
+            r"(?:"
+            + "|".join(map(re.escape, g["contrast_words"]))
+            + r")\s+(?:"
+            + "|".join(map(re.escape, g["that_words"]))
+            + ")"
+        ),
     )
 
 
@@ -169,9 +184,21 @@ def lexicon() -> Lexicon:
     months = {phrase_key(f(w)): n for w, n in d["months"].items()}
     month_alt = "|".join(r"\s*".join(map(re.escape, k.split())) for k in sorted(months, key=len, reverse=True))
     day = r"(?P<{0}>\d{{1,2}})"
-    one_date = (r"{d}\s*(?:(?:" + dates["of"] + r")\s+)?(?:(?:" + dates["month_word"] + r")\s+)?(?P<{m}>" + month_alt
-                + r")(?:\s*[/(]?\s*(?:" + month_alt + r")\s*\)?)?(?:\s*[,،]?\s*(?:(?:" + dates["of"] + r")\s+)?(?:(?:"
-                + dates["year_word"] + r")\s+)?(?P<{y}>(?:19|20)\d\d))?")
+    one_date = (
+        r"{d}\s*(?:(?:"
+        + dates["of"]
+        + r")\s+)?(?:(?:"
+        + dates["month_word"]
+        + r")\s+)?(?P<{m}>"
+        + month_alt
+        + r")(?:\s*[/(]?\s*(?:"
+        + month_alt
+        + r")\s*\)?)?(?:\s*[,،]?\s*(?:(?:"
+        + dates["of"]
+        + r")\s+)?(?:(?:"
+        + dates["year_word"]
+        + r")\s+)?(?P<{y}>(?:19|20)\d\d))?"
+    )
     month_first_words = ahocorasick.Automaton()
     for first in {k.split()[0] for k in months}:
         month_first_words.add_word(first, len(first))
@@ -184,40 +211,56 @@ def lexicon() -> Lexicon:
     refiners = [(f"refiner {group}", group) for group in d["victim_refiners"]]
     one_or_and = grammar().one_or_and
     fighter_generic = frozenset(f(w) for w in d["fighter_generic"])
-    phrases = PhraseMatcher({
-        "cue": (list(cues), clitics),
-        "marker": ([f(w) for w in d["breakdown_markers"]], ()),
-        "one_of": ([f(w) for w in d["one_of_markers"]], one_or_and),
-        "mod": (list(mods), clitics),
-        "material": (list(materials), clitics),
-        "strike_verb": ([f(w) for w in d["strike_times"]["verbs"]], clitics),
-        "threat": ([f(w) for w in d["threat_cues"]], clitics),
-        "denial": ([f(w) for w in d["denial_cues"]], clitics),
-        "revision": ([f(w) for w in d["revision_cues"]], clitics),
-        "earlier": ([f(w) for w in d["earlier_cues"]], one_or_and),
-        "covid_aux": ([f(w) for w in d["covid_aux"]], clitics),
-        "population": ([f(w) for w in d["population_cues"]], clitics),
-        "attribution": ([f(w) for w in d["attribution_cues"]], clitics),
-        "attack": ([f(w) for w in d["attack_cues"]], clitics),
-        "losses": ([f(w) for w in d["losses_cues"]], clitics),
-        "strong_earlier": ([f(w) for w in d["strong_earlier_cues"]], one_or_and),
-        "denial_topic": ([f(w) for w in d["denial_topics"]], clitics),
-        "cumulative": ([f(w) for w in d["cumulative_cues"]], clitics),
-        "release": ([f(w) for w in d["release_cues"]], clitics),
-        # the nouns that make a figure without a number: weapons, dual and singular victims or outcomes
-        "noun": ([w for w, roles in nouns.items() if any(
-            r[0] == "munition" or (r[0] in ("victim", "outcome") and r[2] in ("singular", "dual")) for r in roles)],
-            clitics),
-        **{name: ([f(w) for w in d["victim_refiners"][group]], clitics) for name, group in refiners},
-    })
+    phrases = PhraseMatcher(
+        {
+            "cue": (list(cues), clitics),
+            "marker": ([f(w) for w in d["breakdown_markers"]], ()),
+            "one_of": ([f(w) for w in d["one_of_markers"]], one_or_and),
+            "mod": (list(mods), clitics),
+            "material": (list(materials), clitics),
+            "strike_verb": ([f(w) for w in d["strike_times"]["verbs"]], clitics),
+            "threat": ([f(w) for w in d["threat_cues"]], clitics),
+            "denial": ([f(w) for w in d["denial_cues"]], clitics),
+            "revision": ([f(w) for w in d["revision_cues"]], clitics),
+            "earlier": ([f(w) for w in d["earlier_cues"]], one_or_and),
+            "covid_aux": ([f(w) for w in d["covid_aux"]], clitics),
+            "population": ([f(w) for w in d["population_cues"]], clitics),
+            "attribution": ([f(w) for w in d["attribution_cues"]], clitics),
+            "attack": ([f(w) for w in d["attack_cues"]], clitics),
+            "losses": ([f(w) for w in d["losses_cues"]], clitics),
+            "strong_earlier": ([f(w) for w in d["strong_earlier_cues"]], one_or_and),
+            "denial_topic": ([f(w) for w in d["denial_topics"]], clitics),
+            "cumulative": ([f(w) for w in d["cumulative_cues"]], clitics),
+            "release": ([f(w) for w in d["release_cues"]], clitics),
+            # the nouns that make a figure without a number: weapons, dual and singular victims or outcomes
+            "noun": (
+                [
+                    w
+                    for w, roles in nouns.items()
+                    if any(
+                        r[0] == "munition" or (r[0] in ("victim", "outcome") and r[2] in ("singular", "dual"))
+                        for r in roles
+                    )
+                ],
+                clitics,
+            ),
+            **{name: ([f(w) for w in d["victim_refiners"][group]], clitics) for name, group in refiners},
+        }
+    )
     return Lexicon(
         clitics=clitics,
         nouns=nouns,
         phrases=phrases,
         cues=cues,
-        koi_head_re=re.compile(r"(?:" + "|".join(
-            r"\s*".join(map(re.escape, f(w).split())) for w in sorted(d["killed_or_injured_heads"], key=len, reverse=True)
-        ) + r")" + _WORD_E),
+        koi_head_re=re.compile(
+            r"(?:"
+            + "|".join(
+                r"\s*".join(map(re.escape, f(w).split()))
+                for w in sorted(d["killed_or_injured_heads"], key=len, reverse=True)
+            )
+            + r")"
+            + _WORD_E
+        ),
         qual_before_re=re.compile(rf"{_WORD_B}(?:{clitic_alt})?(?P<q>{qb})[\s\"“«]*$"),
         qual_before=qual_before,
         qual_before_last_words=tuple({k.split()[-1] for k in qual_before}),
@@ -225,9 +268,13 @@ def lexicon() -> Lexicon:
         qual_after=qual_after,
         complement=frozenset(f(w) for w in d["complement_words"]),
         markers_after=frozenset(f(w) for w in d["breakdown_markers_after"]),
-        coord_re=re.compile(r"^[\s\"”»]*(?:[,،][\s]*)?(?:" + "|".join(
-            r"\s*".join(map(re.escape, f(w).split())) for w in sorted(d["coordination_gaps"], key=len, reverse=True)
-        ) + r")?[\s\"“«]*$"),
+        coord_re=re.compile(
+            r"^[\s\"”»]*(?:[,،][\s]*)?(?:"
+            + "|".join(
+                r"\s*".join(map(re.escape, f(w).split())) for w in sorted(d["coordination_gaps"], key=len, reverse=True)
+            )
+            + r")?[\s\"“«]*$"
+        ),
         mods=mods,
         materials=materials,
         munitions=munitions,
@@ -250,17 +297,24 @@ def lexicon() -> Lexicon:
         foreign_forces=frozenset(f(w) for w in d["foreign_forces"]),
         fillers=frozenset(f(w) for w in d["munition_fillers"]),
         followers=frozenset(f(w) for w in d["head_followers"]),
-        fighter_refiner_re=re.compile(r"\s*(?:" + grammar().of + r"\s+)?(?:[\"“«]\s*)?(?:" + "|".join(
-            re.escape(f(w)) for w in sorted(d["fighter_refiners"], key=len, reverse=True)) + ")"),
+        fighter_refiner_re=re.compile(
+            r"\s*(?:"
+            + grammar().of
+            + r"\s+)?(?:[\"“«]\s*)?(?:"
+            + "|".join(re.escape(f(w)) for w in sorted(d["fighter_refiners"], key=len, reverse=True))
+            + ")"
+        ),
         others=frozenset(f(w) for w in d["others"]),
         toll_words=frozenset(f(w) for w in d["toll_words"]),
         toll_heads=frozenset(phrase_key(f(w)) for w in d["toll_heads"]),
         function_words=frozenset(f(w) for w in d["function_words"]),
         # a date starts with ب, ف, و or a digit: the look-ahead saves trying the look-behind everywhere
         date_re=re.compile(rf"(?=[{day_prefix_letters}\d]){_WORD_B}(?:{dates['day_prefixes']})?{date1}"),
-        range_re=re.compile(rf"(?:{dates['range_from']})\s+(?:(?:{dates['day_word']})\s+)?(?:\w+\s+)?{date1}[\s)]*"
-                            rf"(?:(?:{dates['and']})?\s*(?:{dates['range_to']})|(?:{dates['and']}))\s+"
-                            rf"(?:(?:{dates['day_word']})\s+)?(?:\w+\s+)?{date2}"),
+        range_re=re.compile(
+            rf"(?:{dates['range_from']})\s+(?:(?:{dates['day_word']})\s+)?(?:\w+\s+)?{date1}[\s)]*"
+            rf"(?:(?:{dates['and']})?\s*(?:{dates['range_to']})|(?:{dates['and']}))\s+"
+            rf"(?:(?:{dates['day_word']})\s+)?(?:\w+\s+)?{date2}"
+        ),
     )
 
 
@@ -273,7 +327,7 @@ def noun_roles(token: str) -> tuple[str, tuple]:
         return "", tuple(roles)
     for c in lex.clitics:
         if token.startswith(c) and len(token) - len(c) >= 2:
-            roles = lex.nouns.get(token[len(c):])
+            roles = lex.nouns.get(token[len(c) :])
             if roles:
                 return c, tuple(roles)
     return "", ()
@@ -286,7 +340,7 @@ def bare_forms(token: str) -> tuple[str, ...]:
     out = [token]
     for c in lex.clitics:
         if token.startswith(c) and len(token) - len(c) >= 2:
-            out.append(token[len(c):])
+            out.append(token[len(c) :])
     return tuple(out)
 
 

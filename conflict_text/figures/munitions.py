@@ -10,7 +10,9 @@ from conflict_text.figures.sentence import Candidate
 from conflict_text.figures.words import SPACES, TOKEN_RE, Tok, is_definite, proclitic_length
 
 
-def munition_phrase(doc: Document, head: Tok, key: str, limit: int) -> tuple[str | None, int, int, str | None, list[str]]:
+def munition_phrase(
+    doc: Document, head: Tok, key: str, limit: int
+) -> tuple[str | None, int, int, str | None, list[str]]:
     """(type, phrase end, multiplicity, unit, the rules that typed it) of the weapon noun phrase starting at `head`."""
     lex = doc.lex
     text = doc.text
@@ -27,7 +29,7 @@ def munition_phrase(doc: Document, head: Tok, key: str, limit: int) -> tuple[str
             break
         mm = doc.phrase_at("mod", pos)
         if mm and mm[3] <= limit and not text.startswith(conjunction, pos):
-            t = lex.mods[phrase_key(text[pos - mm[1]:mm[3]])]
+            t = lex.mods[phrase_key(text[pos - mm[1] : mm[3]])]
             if t.startswith("x"):
                 mult = int(t[1:])
             else:
@@ -75,11 +77,31 @@ def munition_phrase(doc: Document, head: Tok, key: str, limit: int) -> tuple[str
 class WeaponContext:
     """What the rules of phase weapon.read (data/figure_rules/) read about a weapon noun named without a number."""
 
-    __slots__ = ("doc", "si", "sent", "at", "munition_type", "noun_form", "definite", "counts_singly", "modified",
-                 "value")
+    __slots__ = (
+        "doc",
+        "si",
+        "sent",
+        "at",
+        "munition_type",
+        "noun_form",
+        "definite",
+        "counts_singly",
+        "modified",
+        "value",
+    )
 
-    def __init__(self, doc: Document, si: int, tok: Tok, munition_type: str | None, noun_form: str, definite: bool,
-                 entry: dict, phrase_end: int, value: int | None):
+    def __init__(
+        self,
+        doc: Document,
+        si: int,
+        tok: Tok,
+        munition_type: str | None,
+        noun_form: str,
+        definite: bool,
+        entry: dict,
+        phrase_end: int,
+        value: int | None,
+    ):
         self.doc, self.si, self.sent, self.at = doc, si, doc.sents[si], tok.start
         self.munition_type, self.noun_form, self.definite, self.value = munition_type, noun_form, definite, value
         self.counts_singly = bool(entry.get("count_singular"))  # an indefinite singular counts one («بغارة»)
@@ -104,14 +126,40 @@ def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> 
     if mult > 1 and value in (None, 1):
         value = mult
         fired.append("weapon-multiplicity")
-    if rejected := rule_table().phase.weapon_read(WeaponContext(doc, si, tok, mtype, number, definite, entry, pend, value)):
+    if rejected := rule_table().phase.weapon_read(
+        WeaponContext(doc, si, tok, mtype, number, definite, entry, pend, value)
+    ):
         return doc.reject(rejected, tok.start, tok.end)
     if value is None:
-        doc.cands.append(Candidate("mun", tok.start + proclitic_length(prefix), pend, None, "unspecified", si, mtype=mtype,
-                                   unit=unit, head_end=pend, rules=["weapon-named", *fired]))
+        doc.cands.append(
+            Candidate(
+                "mun",
+                tok.start + proclitic_length(prefix),
+                pend,
+                None,
+                "unspecified",
+                si,
+                mtype=mtype,
+                unit=unit,
+                head_end=pend,
+                rules=["weapon-named", *fired],
+            )
+        )
     else:
-        doc.cands.append(Candidate("mun", tok.start + proclitic_length(prefix), pend, value, "exact", si, mtype=mtype, unit=unit,
-                                   head_end=pend, rules=fired))
+        doc.cands.append(
+            Candidate(
+                "mun",
+                tok.start + proclitic_length(prefix),
+                pend,
+                value,
+                "exact",
+                si,
+                mtype=mtype,
+                unit=unit,
+                head_end=pend,
+                rules=fired,
+            )
+        )
     doc.consumed.append((tok.start, pend))
 
 
@@ -123,7 +171,17 @@ def material_candidates(doc: Document, si: int) -> None:
     for start, clitic, _, end in doc.sentence_phrases("material", sent):
         if doc.is_consumed(start, end):
             continue
-        doc.cands.append(Candidate("mun", start - clitic, end, None, "unspecified", si,
-                                   mtype=lex.materials[phrase_key(doc.text[start - clitic:end])], head_end=end,
-                                   rules=["weapon-material-named"]))
+        doc.cands.append(
+            Candidate(
+                "mun",
+                start - clitic,
+                end,
+                None,
+                "unspecified",
+                si,
+                mtype=lex.materials[phrase_key(doc.text[start - clitic : end])],
+                head_end=end,
+                rules=["weapon-material-named"],
+            )
+        )
         doc.consumed.append((start, end))

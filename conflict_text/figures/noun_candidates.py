@@ -69,8 +69,18 @@ def noun_candidates(doc: Document, si: int) -> None:
                     continue
                 if cue is not None:
                     fired.append("outcome-cue-after" if cue[0] >= tok.end else "outcome-cue-before")
-            c = Candidate("cas", tok.start + proclitic_length(prefix), tok.end, 2, "exact", si, outcome=outcome,
-                          victim=victim, head_end=tok.end, rules=fired)
+            c = Candidate(
+                "cas",
+                tok.start + proclitic_length(prefix),
+                tok.end,
+                2,
+                "exact",
+                si,
+                outcome=outcome,
+                victim=victim,
+                head_end=tok.end,
+                rules=fired,
+            )
             doc.cands.append(c)
             doc.consumed.append((tok.start, tok.end))
             continue
@@ -79,7 +89,7 @@ def noun_candidates(doc: Document, si: int) -> None:
         # a singular noun counts one next to an outcome cue, after «أحدهم», or in a breakdown pair
         adjacent_cue = None
         for ce, c in cue_end.items():
-            if ce <= tok.start and not text[ce:tok.start].strip():
+            if ce <= tok.start and not text[ce : tok.start].strip():
                 if any(i[1] and not i[3] for i in c[2]):
                     adjacent_cue = c
         after_cue = None
@@ -100,38 +110,83 @@ def noun_candidates(doc: Document, si: int) -> None:
         one_of_start = one_of.get(prev_end)
         coordinated = False
         if tok.text.startswith(g.conjunction) and prefix == g.conjunction:
-            left = [c for c in doc.cands if c.kind == "cas" and c.sent == si and c.head_end <= tok.start
-                    and not text[c.head_end:tok.start].strip()]
+            left = [
+                c
+                for c in doc.cands
+                if c.kind == "cas"
+                and c.sent == si
+                and c.head_end <= tok.start
+                and not text[c.head_end : tok.start].strip()
+            ]
             if left:
                 x = left[-1]
                 coordinated = x.in_breakdown or any(
                     me <= x.start and x.start - me <= 40 and not any(me <= o.start < x.start for o in doc.cands)
-                    for me in markers_end)
+                    for me in markers_end
+                )
         victim = doc.refine_victim(group, tok, sent.end, tok.text, fired)
         if pair:
             v2, tok2, verb = pair
             outcome = verb[2][0][0]
-            total = Candidate("cas", tok.start + proclitic_length(prefix), tok2.end, 2, "exact", si, outcome=outcome,
-                              victim="total", head_end=tok2.end, rules=["singular-pair-with-dual-verb"])
+            total = Candidate(
+                "cas",
+                tok.start + proclitic_length(prefix),
+                tok2.end,
+                2,
+                "exact",
+                si,
+                outcome=outcome,
+                victim="total",
+                head_end=tok2.end,
+                rules=["singular-pair-with-dual-verb"],
+            )
             doc.cands.append(total)
             for member, t, p in ((group, tok, prefix), (v2[1], tok2, g.conjunction)):
                 if member not in ("total", "civilians"):
-                    sub = Candidate("cas", t.start + len(p), t.end, 1, "exact", si, outcome=outcome, victim=member,
-                                    head_end=t.end, rules=["singular-pair-member"])
+                    sub = Candidate(
+                        "cas",
+                        t.start + len(p),
+                        t.end,
+                        1,
+                        "exact",
+                        si,
+                        outcome=outcome,
+                        victim=member,
+                        head_end=t.end,
+                        rules=["singular-pair-member"],
+                    )
                     sub.parent = total
                     doc.cands.append(sub)
             doc.consumed.append((tok.start, verb[1]))
             continue
         if one_of_start is not None:
-            c = Candidate("cas", one_of_start, tok.end, 1, "exact", si, victim=victim, head_end=tok.end,
-                          rules=["one-of-them", *fired])
+            c = Candidate(
+                "cas",
+                one_of_start,
+                tok.end,
+                1,
+                "exact",
+                si,
+                victim=victim,
+                head_end=tok.end,
+                rules=["one-of-them", *fired],
+            )
             c.marker_child = True
         elif marker_before or coordinated:
             if group == "total" or (group == "civilians" and not coordinated):
                 doc.reject("singular-person-in-breakdown", tok.start, tok.end)
                 continue
-            c = Candidate("cas", tok.start + proclitic_length(prefix), tok.end, 1, "exact", si, victim=victim,
-                          head_end=tok.end, rules=["singular-in-breakdown", *fired])
+            c = Candidate(
+                "cas",
+                tok.start + proclitic_length(prefix),
+                tok.end,
+                1,
+                "exact",
+                si,
+                victim=victim,
+                head_end=tok.end,
+                rules=["singular-in-breakdown", *fired],
+            )
             c.marker_child = marker_before
             c.in_breakdown = True
         elif adjacent_cue or after_cue:
@@ -141,9 +196,18 @@ def noun_candidates(doc: Document, si: int) -> None:
             if rejected := phase.noun_outcome(ctx):
                 doc.reject(rejected, tok.start, tok.end)
                 continue
-            c = Candidate("cas", tok.start + proclitic_length(prefix), tok.end, 1, "exact", si, outcome=outcome,
-                          victim=victim, head_end=tok.end,
-                          rules=["singular-next-to-cue" if cue is adjacent_cue else "singular-before-cue", *fired])
+            c = Candidate(
+                "cas",
+                tok.start + proclitic_length(prefix),
+                tok.end,
+                1,
+                "exact",
+                si,
+                outcome=outcome,
+                victim=victim,
+                head_end=tok.end,
+                rules=["singular-next-to-cue" if cue is adjacent_cue else "singular-before-cue", *fired],
+            )
         else:
             doc.reject("singular-without-cue", tok.start, tok.end)
             continue

@@ -18,8 +18,25 @@ _GROUP_MEMBERS = (("victim", "fighters", "plural"),)
 class NumberContext:
     """What the rules of data/figure_rules/ read about a number: filled in as the engine reads it."""
 
-    __slots__ = ("doc", "si", "sent", "ns", "kind", "at", "definite", "value", "before", "after", "i", "head", "roles",
-                 "start", "outcome", "victim", "cue")
+    __slots__ = (
+        "doc",
+        "si",
+        "sent",
+        "ns",
+        "kind",
+        "at",
+        "definite",
+        "value",
+        "before",
+        "after",
+        "i",
+        "head",
+        "roles",
+        "start",
+        "outcome",
+        "victim",
+        "cue",
+    )
 
     def __init__(self, doc: Document, si: int, ns: NumberSpan):
         self.doc, self.si, self.sent, self.ns = doc, si, doc.sents[si], ns
@@ -108,11 +125,25 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
     if mun:
         mtype, pend, _, unit, mrules = munition_phrase(doc, head, mun[1], sent.end)
         if mtype:
-            q = "vague" if value is None else (qualifier_before(text, ns.start, sent.start)
-                                              or qualifier_after(text, pend, sent.end) or "exact")
-            doc.cands.append(Candidate("mun", start, max(pend, ns.end), value, q, si, mtype=mtype, unit=unit,
-                                       head_end=pend, rules=[*fired, "number-counts-weapon", *mrules,
-                                                             *qualifier_rules(q)]))
+            q = (
+                "vague"
+                if value is None
+                else (qualifier_before(text, ns.start, sent.start) or qualifier_after(text, pend, sent.end) or "exact")
+            )
+            doc.cands.append(
+                Candidate(
+                    "mun",
+                    start,
+                    max(pend, ns.end),
+                    value,
+                    q,
+                    si,
+                    mtype=mtype,
+                    unit=unit,
+                    head_end=pend,
+                    rules=[*fired, "number-counts-weapon", *mrules, *qualifier_rules(q)],
+                )
+            )
             doc.consumed.append((min(start, head.start), pend))
             return
         if rejected := phase.untyped_weapon(ctx):
@@ -121,8 +152,11 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
         mtype = table.rules[decided].sets.get("munition_type")
         if mtype is None:
             return doc.reject(decided, ns.start, ns.end)
-        doc.cands.append(Candidate("mun", ns.start, head.end, value, "exact", si, mtype=mtype,
-                                   head_end=head.end, rules=[*fired, decided]))
+        doc.cands.append(
+            Candidate(
+                "mun", ns.start, head.end, value, "exact", si, mtype=mtype, head_end=head.end, rules=[*fired, decided]
+            )
+        )
         doc.consumed.append((ns.start, head.end))
         return
     if rejected := phase.counted(ctx):
@@ -172,12 +206,32 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
     if decided := phase.victim(ctx):
         fired.append(decided)
         victim = table.rules[decided].sets["victim_group"]
-    q = "vague" if value is None else (qualifier_before(text, ns.start, sent.start)
-                                      or qualifier_after(text, head_end, sent.end)
-                                      or qualifier_after(text, ns.end, sent.end) or "exact")
+    q = (
+        "vague"
+        if value is None
+        else (
+            qualifier_before(text, ns.start, sent.start)
+            or qualifier_after(text, head_end, sent.end)
+            or qualifier_after(text, ns.end, sent.end)
+            or "exact"
+        )
+    )
     complement = bool(after and i < len(after) and in_vocab(after[i].text, lex.complement))
-    c = Candidate("cas", start, ns.end, value, q, si,
-                  outcome=outcome, victim=victim, head_end=head_end, definite=ns.definite, complement=complement,
-                  from_context=cue is not None, marker_after=marker_after, rules=[*fired, *qualifier_rules(q)])
+    c = Candidate(
+        "cas",
+        start,
+        ns.end,
+        value,
+        q,
+        si,
+        outcome=outcome,
+        victim=victim,
+        head_end=head_end,
+        definite=ns.definite,
+        complement=complement,
+        from_context=cue is not None,
+        marker_after=marker_after,
+        rules=[*fired, *qualifier_rules(q)],
+    )
     doc.cands.append(c)
     doc.consumed.append((min(start, ns.start), head_end))

@@ -27,8 +27,9 @@ class Periods:
         self._ranges: dict[int, tuple[date, date] | None] = {}
         self._dates: dict[int, list[tuple[int, int, date | None]]] = {}
         # (start, end) of the first word of every month name written in the text, anywhere (as date_re reads them)
-        self._month_words = sorted((last + 1 - length, last + 1)
-                                   for last, length in doc.lex.month_first_words.iter(doc.text))
+        self._month_words = sorted(
+            (last + 1 - length, last + 1) for last, length in doc.lex.month_first_words.iter(doc.text)
+        )
 
     def _names_month(self, start: int, end: int) -> bool:
         """Whether the first word of a month name lies in [start, end): else date_re and range_re match nothing there."""
@@ -43,8 +44,11 @@ class Periods:
         if self.published_year:
             return self.published_year
         if not self._text_year_read:
-            years = Counter(int(m.group("y1")) for m in self.doc.lex.date_re.finditer(self.doc.text) if m.group("y1")) \
-                if self._month_words else None
+            years = (
+                Counter(int(m.group("y1")) for m in self.doc.lex.date_re.finditer(self.doc.text) if m.group("y1"))
+                if self._month_words
+                else None
+            )
             self._text_year = years.most_common(1)[0][0] if years else None
             self._text_year_read = True
         return self._text_year
@@ -62,7 +66,11 @@ class Periods:
         """The first «من 3 آذار حتى 5 آذار» of the sentence, when it reads as a valid range."""
         if si not in self._ranges:
             s = self.doc.sents[si]
-            m = self.doc.lex.range_re.search(self.doc.text, s.start, s.end) if self._names_month(s.start, s.end) else None
+            m = (
+                self.doc.lex.range_re.search(self.doc.text, s.start, s.end)
+                if self._names_month(s.start, s.end)
+                else None
+            )
             found = None
             if m:
                 y2 = m.group("y2")
@@ -76,9 +84,14 @@ class Periods:
     def _single_dates(self, si: int) -> list[tuple[int, int, date | None]]:
         if si not in self._dates:
             s = self.doc.sents[si]
-            self._dates[si] = [(m.start(), m.end(), self._date(m.group("d1"), m.group("m1"), m.group("y1")))
-                               for m in self.doc.lex.date_re.finditer(self.doc.text, s.start, s.end)] \
-                if self._names_month(s.start, s.end) else []
+            self._dates[si] = (
+                [
+                    (m.start(), m.end(), self._date(m.group("d1"), m.group("m1"), m.group("y1")))
+                    for m in self.doc.lex.date_re.finditer(self.doc.text, s.start, s.end)
+                ]
+                if self._names_month(s.start, s.end)
+                else []
+            )
         return self._dates[si]
 
     def of(self, c: Candidate) -> tuple[date | None, date | None]:

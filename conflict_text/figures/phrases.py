@@ -25,7 +25,8 @@ PhraseMatch = tuple[int, int, str, int]  # (start, -clitic length, rank, end), a
 # What joins the words of a phrase: `[\s\-–/]` (`\s` is str.isspace; test_figures checks the list).
 JOINER_CHARS = frozenset(
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000-–/")
+    "\u2028\u2029\u202f\u205f\u3000-–/"
+)
 JOINER_RUN = re.compile(r"[\s\-–/]+")
 
 
@@ -134,7 +135,10 @@ class PhraseMatcher:
             word_end = run_end
             while word_end < n and is_letter(text[word_end]):
                 word_end += 1
-            if text[word_start:a] not in self.words_before_joiner or text[run_end:word_end] not in self.words_after_joiner:
+            if (
+                text[word_start:a] not in self.words_before_joiner
+                or text[run_end:word_end] not in self.words_after_joiner
+            ):
                 continue
             # a window holding `longest` non-joiner characters on each side holds every phrase across the run
             lo, seen = a, 0
@@ -148,7 +152,7 @@ class PhraseMatcher:
             # the window with every joiner run as one space, and the text index of each of its characters
             pieces, index, last = [], [], lo
             for m in JOINER_RUN.finditer(text, lo, hi):
-                pieces.append(text[last:m.start()])
+                pieces.append(text[last : m.start()])
                 index.extend(range(last, m.start()))
                 pieces.append(" ")
                 index.append(m.start())

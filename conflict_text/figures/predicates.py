@@ -3,6 +3,7 @@
 Each takes the NumberContext of a number (conflict_text.figures.number_candidates) and answers yes or no;
 rules name them with {"predicate": NAME}. The words they read come from the lexicon, never from here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -29,13 +30,18 @@ def counts_unknown_noun(ctx) -> bool:
     if not token[:1].isalpha() or token.isdigit():
         return False
     grammar = sent.doc.grammar
-    if token in grammar.case_nouns or token in lex.followers or in_vocab(token, lex.followers) or in_vocab(token, lex.complement):
+    if (
+        token in grammar.case_nouns
+        or token in lex.followers
+        or in_vocab(token, lex.followers)
+        or in_vocab(token, lex.complement)
+    ):
         return False
     if token[0] in grammar.proclitic_letters and len(token) > 3:
         return False  # «بقصف», «وجرح», «لقوا»: a proclitic form, not the counted noun
     if any(c[0] == start for c in sent.cues):
         return False
-    if sent.doc.phrase_at("marker", start) or lex.qual_after_re.match(sent.doc.text[start:start + 20]):
+    if sent.doc.phrase_at("marker", start) or lex.qual_after_re.match(sent.doc.text[start : start + 20]):
         return False
     return True
 
@@ -57,9 +63,14 @@ def after_definite_name_word(ctx) -> bool:
         return False
     lex = lexicon()
     prev = ctx.before[-1]
-    return prev.text.startswith(ctx.doc.grammar.article) and len(prev.text) > 3 and not noun_roles(prev.text)[1] \
-        and not in_vocab(prev.text, lex.toll_words) and not in_vocab(prev.text, lex.function_words) \
+    return (
+        prev.text.startswith(ctx.doc.grammar.article)
+        and len(prev.text) > 3
+        and not noun_roles(prev.text)[1]
+        and not in_vocab(prev.text, lex.toll_words)
+        and not in_vocab(prev.text, lex.function_words)
         and not any(c[1] == prev.end for c in ctx.sent.cues)
+    )
 
 
 @predicate
@@ -78,7 +89,9 @@ def threatened(ctx) -> bool:
 def outcome_cue_right_before(ctx) -> bool:
     """An outcome cue read before numbers ends right before the number («مقتل العشرات»)."""
     text, ns = ctx.doc.text, ctx.ns
-    return any(c[1] <= ns.start and not text[c[1]:ns.start].strip() and any(i[1] for i in c[2]) for c in ctx.sent.cues)
+    return any(
+        c[1] <= ns.start and not text[c[1] : ns.start].strip() and any(i[1] for i in c[2]) for c in ctx.sent.cues
+    )
 
 
 @predicate
@@ -105,21 +118,27 @@ def revised_later_in_its_sentence(ctx) -> bool:
         return False
     if any(x.sent == c.sent and x.start > revision[0][0] for x in ctx.figures):
         return False
-    return doc.has_phrase("earlier", sent.start, c.start) or \
-        doc.grammar.contrast_re.search(doc.text[c.head_end:revision[0][0]]) is not None
+    return (
+        doc.has_phrase("earlier", sent.start, c.start)
+        or doc.grammar.contrast_re.search(doc.text[c.head_end : revision[0][0]]) is not None
+    )
 
 
 @predicate
 def larger_toll_of_same_outcome(ctx) -> bool:
     """The document states a larger total of the same outcome."""
     c = ctx.figure
-    return any(n is not c and n.outcome == c.outcome and n.value is not None and n.value > c.value and n.parent is None
-               for n in ctx.figures)
+    return any(
+        n is not c and n.outcome == c.outcome and n.value is not None and n.value > c.value and n.parent is None
+        for n in ctx.figures
+    )
 
 
 @predicate
 def raised_to_a_larger_toll_later(ctx) -> bool:
     """A later sentence raises the toll of the same outcome and victims to a larger number."""
     c = ctx.figure
-    return any(c.sent < n.sent and c.value < n.value and c.outcome == n.outcome and c.victim == n.victim
-               for n in ctx.raised_tolls)
+    return any(
+        c.sent < n.sent and c.value < n.value and c.outcome == n.outcome and c.victim == n.victim
+        for n in ctx.raised_tolls
+    )

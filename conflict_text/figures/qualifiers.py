@@ -15,7 +15,7 @@ _ARTICLE_TAIL = re.compile(r"\s*" + re.escape(_ARTICLE) + r"\s*$")
 
 def qualifier_before(text: str, pos: int, floor: int) -> str | None:
     lex = lexicon()
-    window = text[max(floor, pos - 34):pos]
+    window = text[max(floor, pos - 34) : pos]
     window = _ARTICLE_TAIL.sub("", window) if window.endswith((_ARTICLE, _ARTICLE + " ")) else window  # «قرابة الـ30»
     m = search_qualifier_before(window)
     if m is None and any(w in window for w in _TOLL_WORDS):  # «تجاوز عدد القتلى 500»
@@ -40,7 +40,7 @@ def search_qualifier_before(window: str) -> re.Match | None:
 
 def qualifier_after(text: str, pos: int, ceil: int) -> str | None:
     lex = lexicon()
-    m = lex.qual_after_re.match(text[pos:min(ceil, pos + 30)])
+    m = lex.qual_after_re.match(text[pos : min(ceil, pos + 30)])
     return lex.qual_after[phrase_key(m.group("q"))] if m else None
 
 

@@ -63,6 +63,7 @@ LIST is a section of data/figure_lexicon.json that holds words (a list, or a tab
 list inside a section ("strike_times.nouns"); a phrase LIST is one of the lists the phrase matcher reads
 (conflict_text.figures.lexicon: "strike_verb", "losses", "refiner regime_forces" ...).
 """
+
 from __future__ import annotations
 
 import json
@@ -85,29 +86,101 @@ NOUN_PHASES = ("read", "outcome")
 WEAPON_PHASES = ("read",)
 FIGURE_PHASES = ("supersede", "dispute")
 # phase (applies_to) -> its attribute in RuleTable.phase
-PHASES = {**{f"number.{p}": p for p in NUMBER_PHASES}, **{f"noun.{p}": f"noun_{p}" for p in NOUN_PHASES},
-          **{f"weapon.{p}": f"weapon_{p}" for p in WEAPON_PHASES}, **{f"figure.{p}": f"figure_{p}" for p in FIGURE_PHASES}}
+PHASES = {
+    **{f"number.{p}": p for p in NUMBER_PHASES},
+    **{f"noun.{p}": f"noun_{p}" for p in NOUN_PHASES},
+    **{f"weapon.{p}": f"weapon_{p}" for p in WEAPON_PHASES},
+    **{f"figure.{p}": f"figure_{p}" for p in FIGURE_PHASES},
+}
 # what the rules of a phase decide: a phase not named here only rejects ({"figure": false})
-PHASE_DECISIONS = {"number.strike": {"figure", "munition_type"}, "number.victim": {"victim_group"},
-                   "figure.supersede": {"superseded"}, "figure.dispute": {"disputed"}}
+PHASE_DECISIONS = {
+    "number.strike": {"figure", "munition_type"},
+    "number.victim": {"victim_group"},
+    "figure.supersede": {"superseded"},
+    "figure.dispute": {"disputed"},
+}
 APPLIES_TO = {*PHASES, "number", "noun", "weapon", "structure", "attributes"}
-SETS = {"figure", "kind", "outcome", "victim_group", "munition_type", "value", "qualifier", "unit", "parent",
-        "superseded", "disputed", "merged_into", "location", "perpetrator", "claimant", "period"}
-ENGINE_MODULES = {"number_candidates", "noun_candidates", "munitions", "document", "structure", "qualifiers",
-                  "figures"}
+SETS = {
+    "figure",
+    "kind",
+    "outcome",
+    "victim_group",
+    "munition_type",
+    "value",
+    "qualifier",
+    "unit",
+    "parent",
+    "superseded",
+    "disputed",
+    "merged_into",
+    "location",
+    "perpetrator",
+    "claimant",
+    "period",
+}
+ENGINE_MODULES = {"number_candidates", "noun_candidates", "munitions", "document", "structure", "qualifiers", "figures"}
 # every key of the pattern language
-ATOMS = {"word", "words", "in", "is", "bare", "ends_name", "phrase_before", "within", "victim", "number_kind",
-         "fraction", "value_between", "counted_role", "breakdown", "weapon_typed", "noun_form", "counts_singly",
-         "modified", "sentence", "sentence_has", "outcome", "outcome_from", "victim_read", "value_known", "definite",
-         "predicate", "not", "any", "in_code"}
+ATOMS = {
+    "word",
+    "words",
+    "in",
+    "is",
+    "bare",
+    "ends_name",
+    "phrase_before",
+    "within",
+    "victim",
+    "number_kind",
+    "fraction",
+    "value_between",
+    "counted_role",
+    "breakdown",
+    "weapon_typed",
+    "noun_form",
+    "counts_singly",
+    "modified",
+    "sentence",
+    "sentence_has",
+    "outcome",
+    "outcome_from",
+    "victim_read",
+    "value_known",
+    "definite",
+    "predicate",
+    "not",
+    "any",
+    "in_code",
+}
 # what the rules of noun phases may read: a noun has no neighbouring words or number form
 NOUN_ATOMS = {"sentence", "sentence_has", "outcome", "outcome_from", "victim", "definite", "predicate", "not", "any"}
 # ... of weapon phases, which see a weapon noun named without a number
-WEAPON_ATOMS = {"sentence", "sentence_has", "definite", "value_known", "weapon_typed", "noun_form", "counts_singly",
-                "modified", "predicate", "not", "any"}
+WEAPON_ATOMS = {
+    "sentence",
+    "sentence_has",
+    "definite",
+    "value_known",
+    "weapon_typed",
+    "noun_form",
+    "counts_singly",
+    "modified",
+    "predicate",
+    "not",
+    "any",
+}
 # ... of figure phases, which see a casualty figure once the document's figures are read
-FIGURE_ATOMS = {"sentence", "sentence_has", "phrase_before", "within", "outcome", "victim", "value_known", "breakdown",
-                "predicate", "not", "any"}
+FIGURE_ATOMS = {
+    "sentence",
+    "sentence_has",
+    "phrase_before",
+    "within",
+    "outcome",
+    "victim",
+    "value_known",
+    "breakdown",
+    "predicate",
+    "not",
+    "any",
+}
 # ... and of number phases
 NUMBER_ATOMS = ATOMS - {"breakdown", "weapon_typed", "noun_form", "counts_singly", "modified"}
 
@@ -146,9 +219,14 @@ def _word_lists() -> dict[str, frozenset[str]]:
         elif isinstance(section, list) and all(isinstance(w, str) for w in section):
             lists[name] = section
         elif isinstance(section, dict):  # lists inside a section: "strike_times.nouns"
-            lists.update((f"{name}.{key}", words) for key, words in section.items()
-                         if isinstance(words, list) and all(isinstance(w, str) for w in words))
-    return {name: frozenset(phrase_key(fold(w)) for w in words) for name, words in lists.items() if name != "_doc" and words}
+            lists.update(
+                (f"{name}.{key}", words)
+                for key, words in section.items()
+                if isinstance(words, list) and all(isinstance(w, str) for w in words)
+            )
+    return {
+        name: frozenset(phrase_key(fold(w)) for w in words) for name, words in lists.items() if name != "_doc" and words
+    }
 
 
 _ALL_ROLES = frozenset({"victim", "outcome", "munition", "others"})  # the kinds of role in the noun lexicon
@@ -160,8 +238,7 @@ class _Compiler:
     (conflict_text.figures.number_candidates.NumberContext); the constants it needs go to `self.names`.
     A phase's rules become one function of such expressions: no call per rule or condition at run time."""
 
-    def __init__(self, lists: dict[str, frozenset[str]], phrase_lists: frozenset[str],
-                 predicates: dict[str, Callable]):
+    def __init__(self, lists: dict[str, frozenset[str]], phrase_lists: frozenset[str], predicates: dict[str, Callable]):
         self.lists, self.phrase_lists, self.predicates = lists, phrase_lists, predicates
         self.names: dict[str, object] = {"phrase_key": phrase_key, "in_vocab": in_vocab}
         self.where = ""
@@ -182,15 +259,18 @@ class _Compiler:
             self.fail(f"a pattern is a non-empty object or list, not {pattern!r}")
         unknown = set(pattern) - self.atoms
         if unknown:
-            self.fail(f"unknown pattern keys {sorted(unknown)}" if set(pattern) - ATOMS else
-                      f"a rule of its phase may not read {sorted(unknown)}")
+            self.fail(
+                f"unknown pattern keys {sorted(unknown)}"
+                if set(pattern) - ATOMS
+                else f"a rule of its phase may not read {sorted(unknown)}"
+            )
         if "word" in pattern or "words" in pattern:
             return self._word(pattern)
         if "phrase_before" in pattern:
             return self._phrase_before(pattern)
         if len(pattern) > 1:
             return self.expression([{k: v} for k, v in pattern.items()])
-        (key, arg), = pattern.items()
+        ((key, arg),) = pattern.items()
         if key == "not":
             return f"(not {self.expression(arg)})"
         if key == "any":
@@ -305,8 +385,10 @@ def _check_examples(where: str, rule: dict, key: str) -> tuple[dict, ...]:
         raise RuleError(f"{where}: {key} must be a list")
     for example in examples:
         if not isinstance(example, dict) or not {"text", "expect"} <= set(example) or set(example) - EXAMPLE_KEYS:
-            raise RuleError(f"{where}: each of {key} has text and expect (and optionally mentions, published), "
-                            f"not {sorted(example) if isinstance(example, dict) else example!r}")
+            raise RuleError(
+                f"{where}: each of {key} has text and expect (and optionally mentions, published), "
+                f"not {sorted(example) if isinstance(example, dict) else example!r}"
+            )
     return tuple(examples)
 
 
@@ -341,21 +423,41 @@ def load_rules(files: dict[str, str], phrase_lists: frozenset[str], predicates: 
                 test = None
             elif raw["applies_to"] in PHASES:
                 decides = PHASE_DECISIONS.get(raw["applies_to"], {"figure"})
-                if not raw["sets"] or set(raw["sets"]) - decides or raw["sets"].get("figure", False) is not False \
-                        or any(raw["sets"].get(flag, True) is not True for flag in ("superseded", "disputed")):
-                    raise RuleError(f"{where}: a rule of {raw['applies_to']} sets one of {sorted(decides)}"
-                                    f"{' (figure: false)' if 'figure' in decides else ''}")
+                if (
+                    not raw["sets"]
+                    or set(raw["sets"]) - decides
+                    or raw["sets"].get("figure", False) is not False
+                    or any(raw["sets"].get(flag, True) is not True for flag in ("superseded", "disputed"))
+                ):
+                    raise RuleError(
+                        f"{where}: a rule of {raw['applies_to']} sets one of {sorted(decides)}"
+                        f"{' (figure: false)' if 'figure' in decides else ''}"
+                    )
                 compiler.where = where
-                compiler.atoms = {"noun": NOUN_ATOMS, "weapon": WEAPON_ATOMS,
-                                  "figure": FIGURE_ATOMS}.get(raw["applies_to"].split(".")[0], NUMBER_ATOMS)
+                compiler.atoms = {"noun": NOUN_ATOMS, "weapon": WEAPON_ATOMS, "figure": FIGURE_ATOMS}.get(
+                    raw["applies_to"].split(".")[0], NUMBER_ATOMS
+                )
                 test = compiler.expression(when)
             else:
-                raise RuleError(f"{where}: only rules of a phase ({', '.join(PHASES)}) have patterns yet; "
-                                f"the others say {{\"in_code\": module}}")
-            rules[rule_id] = Rule(rule_id, name, raw["applies_to"], when, raw["sets"], raw["why"], examples,
-                                  _check_examples(where, raw, "counterexamples"), test)
-    phases = {attribute: compiler.phase([(r.id, r.test) for r in rules.values() if r.applies_to == phase and r.test])
-              for phase, attribute in PHASES.items()}
+                raise RuleError(
+                    f"{where}: only rules of a phase ({', '.join(PHASES)}) have patterns yet; "
+                    f'the others say {{"in_code": module}}'
+                )
+            rules[rule_id] = Rule(
+                rule_id,
+                name,
+                raw["applies_to"],
+                when,
+                raw["sets"],
+                raw["why"],
+                examples,
+                _check_examples(where, raw, "counterexamples"),
+                test,
+            )
+    phases = {
+        attribute: compiler.phase([(r.id, r.test) for r in rules.values() if r.applies_to == phase and r.test])
+        for phase, attribute in PHASES.items()
+    }
     return RuleTable(rules, SimpleNamespace(**phases))
 
 

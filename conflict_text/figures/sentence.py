@@ -65,10 +65,16 @@ class Sentence:
         if self._covid is None:
             # covid_doc is False when no COVID term occurs anywhere, so no sentence needs searching then
             doc, covid_re, text = self.doc, self.doc.lex.covid_re, self.doc.text
-            self._covid = doc.covid_doc and (bool(covid_re.search(text, self.start, self.end)) or (
-                bool(doc.sentence_phrases("covid_aux", self)) and bool(
-                    covid_re.search(text, text.rfind("\n", 0, self.start) + 1, self.start)
-                    or covid_re.search(text, doc.sents[max(0, doc.sent_of(self.start) - 1)].start, self.start))))
+            self._covid = doc.covid_doc and (
+                bool(covid_re.search(text, self.start, self.end))
+                or (
+                    bool(doc.sentence_phrases("covid_aux", self))
+                    and bool(
+                        covid_re.search(text, text.rfind("\n", 0, self.start) + 1, self.start)
+                        or covid_re.search(text, doc.sents[max(0, doc.sent_of(self.start) - 1)].start, self.start)
+                    )
+                )
+            )
         return self._covid
 
     @property
@@ -101,7 +107,7 @@ class Sentence:
             else:
                 head = tokens_in(text, start, toks[i].end) if toks[i].start < start else [toks[i]]
                 tail = tokens_in(text, toks[j - 1].start, end) if toks[j - 1].end > end else [toks[j - 1]]
-                out = head + toks[i + 1:j - 1] + tail
+                out = head + toks[i + 1 : j - 1] + tail
             return out[-last:] if last else out[:limit]
         if last:
             i = max(i, j - last)
@@ -111,8 +117,9 @@ class Sentence:
 
     def _read_tokens(self) -> None:
         # tuple.__new__ skips Tok.__new__: no Python step per token
-        self._token_starts, self._token_ends, texts = split_tokens(TOKEN_SPLIT, self.doc.text[self.start:self.end],
-                                                                   self.start)
+        self._token_starts, self._token_ends, texts = split_tokens(
+            TOKEN_SPLIT, self.doc.text[self.start : self.end], self.start
+        )
         self._tokens = list(map(tuple.__new__, repeat(Tok), zip(texts, self._token_starts, self._token_ends)))
 
     @property
@@ -126,6 +133,8 @@ class Sentence:
         """(start, end, [(outcome, pre, post, weak)]) of each outcome cue in the sentence."""
         if self._cues is None:
             cues, text = self.doc.lex.cues, self.doc.text
-            self._cues = [(start, end, cues[phrase_key(text[start - clitic:end])])
-                          for start, clitic, _, end in self.doc.sentence_phrases("cue", self)]
+            self._cues = [
+                (start, end, cues[phrase_key(text[start - clitic : end])])
+                for start, clitic, _, end in self.doc.sentence_phrases("cue", self)
+            ]
         return self._cues

@@ -35,12 +35,20 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
             continue
         gap_start = prev.head_end if prev else sent.start
         marker = any(gap_start <= ms and me <= c.start for ms, me in markers) if prev else False
-        own_outcome = c.outcome is not None and not c.from_context and prev is not None and \
-            prev.outcome is not None and c.outcome != prev.outcome
+        own_outcome = (
+            c.outcome is not None
+            and not c.from_context
+            and prev is not None
+            and prev.outcome is not None
+            and c.outcome != prev.outcome
+        )
         if own_outcome:
             scope = None
-        elif prev is not None and (marker or c.marker_child or (c.marker_after and not any(
-                gap_start <= cs < c.start for cs, _, _ in sent.cues))):
+        elif prev is not None and (
+            marker
+            or c.marker_child
+            or (c.marker_after and not any(gap_start <= cs < c.start for cs, _, _ in sent.cues))
+        ):
             c.parent = prev
             scope = prev
             c.in_breakdown = True
@@ -54,12 +62,25 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
             c.parent = target
             c.in_breakdown = True
             c.rules.append("breakdown-complement")
-        elif scope is not None and prev is not None and lex.coord_re.match(text[gap_start:c.start]) and \
-                (c.outcome is None or c.outcome == scope.outcome or scope.outcome is None) and \
-                (c.victim is None or SUBGROUPS.get(scope.victim or "total") is None or c.victim in SUBGROUPS[scope.victim]) \
-                and not (c.outcome is not None and not c.from_context and c.victim == "total" and c.outcome != scope.outcome):
-            if "," in text[gap_start:c.start] or "،" in text[gap_start:c.start]:
-                if not re.search(r"\S", text[gap_start:c.start].replace(",", "").replace("،", "").replace(doc.grammar.conjunction, "")):
+        elif (
+            scope is not None
+            and prev is not None
+            and lex.coord_re.match(text[gap_start : c.start])
+            and (c.outcome is None or c.outcome == scope.outcome or scope.outcome is None)
+            and (
+                c.victim is None
+                or SUBGROUPS.get(scope.victim or "total") is None
+                or c.victim in SUBGROUPS[scope.victim]
+            )
+            and not (
+                c.outcome is not None and not c.from_context and c.victim == "total" and c.outcome != scope.outcome
+            )
+        ):
+            if "," in text[gap_start : c.start] or "،" in text[gap_start : c.start]:
+                if not re.search(
+                    r"\S",
+                    text[gap_start : c.start].replace(",", "").replace("،", "").replace(doc.grammar.conjunction, ""),
+                ):
                     scope = None
             if scope is not None:
                 c.parent = scope
@@ -122,8 +143,14 @@ def structure(doc: Document) -> list[Candidate]:
             cp = _root(c.parent) if c.parent is not None else None
             for g in kept:
                 gp = _root(g.parent) if g.parent is not None else None
-                if g.sent != c.sent and g.outcome == c.outcome and g.value == c.value and gp is cp and \
-                        _victim_ok(g.victim, c.victim) and _compatible_q(g.qualifier, c.qualifier):
+                if (
+                    g.sent != c.sent
+                    and g.outcome == c.outcome
+                    and g.value == c.value
+                    and gp is cp
+                    and _victim_ok(g.victim, c.victim)
+                    and _compatible_q(g.qualifier, c.qualifier)
+                ):
                     dup = g
                     break
         if dup is not None:
@@ -155,8 +182,10 @@ def structure(doc: Document) -> list[Candidate]:
             seen_unspec.add(key)
             muns.append(c)
             continue
-        if any(m.value == c.value and m.mtype == c.mtype and m.sent != c.sent and _compatible_q(m.qualifier, c.qualifier)
-               for m in muns):
+        if any(
+            m.value == c.value and m.mtype == c.mtype and m.sent != c.sent and _compatible_q(m.qualifier, c.qualifier)
+            for m in muns
+        ):
             doc.reject("weapon-count-restated", c.start, c.end)
             continue
         muns.append(c)
@@ -167,11 +196,29 @@ def structure(doc: Document) -> list[Candidate]:
 class FigureContext:
     """What the rules of phases figure.* (data/figure_rules/) read about a casualty figure of the document."""
 
-    __slots__ = ("doc", "figure", "si", "sent", "at", "outcome", "victim", "value", "breakdown", "figures",
-                 "figure_sentences", "raised_tolls")
+    __slots__ = (
+        "doc",
+        "figure",
+        "si",
+        "sent",
+        "at",
+        "outcome",
+        "victim",
+        "value",
+        "breakdown",
+        "figures",
+        "figure_sentences",
+        "raised_tolls",
+    )
 
-    def __init__(self, doc: Document, c: Candidate, figures: list[Candidate], figure_sentences: frozenset[int],
-                 raised_tolls: list[Candidate]):
+    def __init__(
+        self,
+        doc: Document,
+        c: Candidate,
+        figures: list[Candidate],
+        figure_sentences: frozenset[int],
+        raised_tolls: list[Candidate],
+    ):
         self.doc, self.figure, self.si, self.sent, self.at = doc, c, c.sent, doc.sents[c.sent], c.start
         self.outcome, self.victim, self.value, self.breakdown = c.outcome, c.victim, c.value, c.parent is not None
         self.figures = figures  # the document's casualty figures
@@ -185,9 +232,12 @@ def _raised_tolls(doc: Document, cas: list[Candidate]) -> list[Candidate]:
     raised = []
     for n in cas:
         sent = doc.sents[n.sent]
-        if n.value is not None and n.parent is None and \
-                doc.has_phrase("revision", max(sent.start, n.start - 60), n.start) and \
-                not doc.sentence_phrases("cumulative", sent):
+        if (
+            n.value is not None
+            and n.parent is None
+            and doc.has_phrase("revision", max(sent.start, n.start - 60), n.start)
+            and not doc.sentence_phrases("cumulative", sent)
+        ):
             raised.append(n)
     return raised
 

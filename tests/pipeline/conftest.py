@@ -1,4 +1,5 @@
 """Fixtures for pipeline tests: a real Dagster instance and warehouse in a temporary folder."""
+
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +35,12 @@ def ledger(tmp_path: Path):
     expectations = tmp_path / "expectations"
     shutil.copytree(PROJECT_ROOT / "expectations", expectations)
     # Files written by a test are fresh; settling is tested on its own.
-    storage = LedgerStorage(inbox_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"),
-                            expectations_dir=str(expectations), settle_seconds=0)
+    storage = LedgerStorage(
+        inbox_dir=str(inbox),
+        warehouse_dir=str(tmp_path / "warehouse"),
+        expectations_dir=str(expectations),
+        settle_seconds=0,
+    )
     (tmp_path / "dagster_home").mkdir()
     with dg.DagsterInstance.local_temp(str(tmp_path / "dagster_home")) as instance:
         yield Ledger(inbox, storage, instance)

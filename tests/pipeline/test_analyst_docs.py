@@ -1,4 +1,5 @@
 """docs/analysts.md stays true: every example query runs on a real warehouse, every view column is documented."""
+
 import re
 
 from analysis.report import build_report
@@ -6,9 +7,24 @@ from ledger.settings import PROJECT_ROOT
 
 GUIDE = (PROJECT_ROOT / "docs" / "analysts.md").read_text("utf-8")
 QUERIES = re.findall(r"```sql\n(.*?)```", GUIDE, flags=re.S)
-VIEWS = ["documents", "casualty_figures", "munitions_figures", "entity_mentions", "entities", "casualty_totals",
-         "acled_export", "figure_events", "victims", "actors", "incidents", "incident_figures",
-         "incident_revisions", "rejected_documents", "quarantined_documents", "source_files"]
+VIEWS = [
+    "documents",
+    "casualty_figures",
+    "munitions_figures",
+    "entity_mentions",
+    "entities",
+    "casualty_totals",
+    "acled_export",
+    "figure_events",
+    "victims",
+    "actors",
+    "incidents",
+    "incident_figures",
+    "incident_revisions",
+    "rejected_documents",
+    "quarantined_documents",
+    "source_files",
+]
 
 
 def test_the_guide_has_at_least_ten_queries_and_they_all_run(seeded):
@@ -25,7 +41,9 @@ def test_the_guide_traces_figures_to_their_sentences(seeded):
 
 def test_every_view_column_is_documented(seeded):
     for view in VIEWS:
-        columns = [r[0] for r in seeded.query(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {view})")]  # fixed names
+        columns = [
+            r[0] for r in seeded.query(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {view})")
+        ]  # fixed names
         missing = [c for c in columns if f"`{c}`" not in GUIDE and not re.search(rf"\b{c}\b", GUIDE)]
         assert missing == [], view
 
@@ -39,22 +57,32 @@ def test_sums_over_casualty_totals_never_add_breakdowns(seeded):
 def test_the_report_is_written_after_publication(seeded):
     report = seeded.storage.warehouse.root / "report"
     assert (report / "index.html").exists()
-    assert {p.name for p in report.glob("*.png")} == {"munitions_by_type.png", "killed_by_victim_group.png",
-                                                       "killed_by_month.png", "actors_most_mentioned.png", "places_map.png"}
+    assert {p.name for p in report.glob("*.png")} == {
+        "munitions_by_type.png",
+        "killed_by_victim_group.png",
+        "killed_by_month.png",
+        "actors_most_mentioned.png",
+        "places_map.png",
+    }
     page = (report / "index.html").read_text("utf-8")
     assert "airstrike" in page and "جيش الإسلام" in page
 
 
 def test_the_reports_tables_agree_with_the_views(seeded):
     report = build_report(seeded.storage.warehouse)
-    killed_by_place = dict(seeded.query(
-        "SELECT location, sum(best) FROM incidents WHERE outcome = 'killed' AND best IS NOT NULL GROUP BY location"))
-    mentions = dict(seeded.query(
-        "SELECT name_ar, mentions FROM entities WHERE entity_type = 'location' AND latitude IS NOT NULL"))
+    killed_by_place = dict(
+        seeded.query(
+            "SELECT location, sum(best) FROM incidents WHERE outcome = 'killed' AND best IS NOT NULL GROUP BY location"
+        )
+    )
+    mentions = dict(
+        seeded.query("SELECT name_ar, mentions FROM entities WHERE entity_type = 'location' AND latitude IS NOT NULL")
+    )
     places = {name_ar: (mentioned, killed) for name_ar, _, _, _, mentioned, killed in report.tables["places"]}
     assert places and all(mentions[name] == mentioned for name, (mentioned, _) in places.items())
-    assert {name: killed for name, (_, killed) in places.items() if killed} == \
-        {name: killed for name, killed in killed_by_place.items() if name in places}
+    assert {name: killed for name, (_, killed) in places.items() if killed} == {
+        name: killed for name, killed in killed_by_place.items() if name in places
+    }
     assert sum(killed for _, killed in report.tables["victims"]) == report.totals["killed"] == 1945 + 250
     # Three incidents of killing, one of them with only a vague toll (no number to add).
     assert report.tables["corroboration"] == [("single_source", 3, 1945 + 250)] and report.totals["incidents"] == 3

@@ -5,6 +5,7 @@ stale and without `make run` re-extracting them. The modules are read from the i
 of the stage's asset module, followed through conflict_text; the data files from the names the
 modules' sources give.
 """
+
 import ast
 from pathlib import Path
 
@@ -15,8 +16,12 @@ from ledger.stages import STAGES, stage_files
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = ROOT / "conflict_text"
-STAGE_MODULES = {"documents": "assets/documents.py", "entity_mentions": "assets/entities.py",
-                 "figures": "assets/figures.py", "events": "assets/events.py"}
+STAGE_MODULES = {
+    "documents": "assets/documents.py",
+    "entity_mentions": "assets/entities.py",
+    "figures": "assets/figures.py",
+    "events": "assets/events.py",
+}
 
 
 def _source_file(module: str) -> str:
@@ -32,7 +37,9 @@ def _text_imports(path: Path) -> set[str]:
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("conflict_text."):
             names.add(node.module.removeprefix("conflict_text."))
         elif isinstance(node, ast.Import):
-            names.update(a.name.removeprefix("conflict_text.") for a in node.names if a.name.startswith("conflict_text."))
+            names.update(
+                a.name.removeprefix("conflict_text.") for a in node.names if a.name.startswith("conflict_text.")
+            )
     return {_source_file(name) for name in names}
 
 
@@ -51,8 +58,11 @@ def _data_files_named_by(module: str) -> set[str]:
     """The data files whose name, or whose folder under conflict_text/ (data/figure_rules), the module names."""
     source = (TEXT / module).read_text("utf-8")
     files = [p for p in (TEXT / "data").rglob("*") if p.is_file() and p.suffix in (".json", ".csv")]
-    return {p.relative_to(TEXT).as_posix() for p in files
-            if p.name in source or (p.parent != TEXT / "data" and p.parent.relative_to(TEXT).as_posix() in source)}
+    return {
+        p.relative_to(TEXT).as_posix()
+        for p in files
+        if p.name in source or (p.parent != TEXT / "data" and p.parent.relative_to(TEXT).as_posix() in source)
+    }
 
 
 def test_stage_modules_are_the_assets_of_every_stage():

@@ -3,6 +3,7 @@
 A change to the graph (an asset, a dependency, a check, a group) shows up as a snapshot diff in
 review. Regenerate with: UPDATE_SNAPSHOTS=1 make test
 """
+
 import json
 import os
 from pathlib import Path

@@ -1,4 +1,5 @@
 """`python -m pipelines eval` runs the real pipeline on a folder and scores it against gold JSON."""
+
 import json
 import shutil
 from pathlib import Path
@@ -23,19 +24,28 @@ def test_eval_scores_a_folder_against_gold(tmp_path, capsys):
     articles.mkdir()
     gold.mkdir()
     (articles / "a1.txt").write_text(ARTICLE, encoding="utf-8")
-    (gold / "a1.json").write_text(json.dumps(_gold(
-        casualties=[
-            {"outcome": "killed", "victim": "civilians", "value": 12},
-            {"outcome": "killed", "victim": "children", "value": 4},
-            # Lenient: not required, and predicting it does not cost precision.
-            {"outcome": "injured", "victim": "total", "value": 20, "inferred": True},
-            # Required but absent from the text: a miss.
-            {"outcome": "missing", "victim": "total", "value": 3},
-        ],
-        munitions=[],
-        entities=[{"text": "أريحا", "type": "location"}, {"text": "الدفاع المدني السوري", "type": "organisation"},
-                  {"text": "مكان لا يذكره النص", "type": "location"}],
-    ), ensure_ascii=False), encoding="utf-8")
+    (gold / "a1.json").write_text(
+        json.dumps(
+            _gold(
+                casualties=[
+                    {"outcome": "killed", "victim": "civilians", "value": 12},
+                    {"outcome": "killed", "victim": "children", "value": 4},
+                    # Lenient: not required, and predicting it does not cost precision.
+                    {"outcome": "injured", "victim": "total", "value": 20, "inferred": True},
+                    # Required but absent from the text: a miss.
+                    {"outcome": "missing", "victim": "total", "value": 3},
+                ],
+                munitions=[],
+                entities=[
+                    {"text": "أريحا", "type": "location"},
+                    {"text": "الدفاع المدني السوري", "type": "organisation"},
+                    {"text": "مكان لا يذكره النص", "type": "location"},
+                ],
+            ),
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
 
     assert main(["eval", "--articles", str(articles), "--gold", str(gold), "--workdir", str(tmp_path / "work")]) == 0
 

@@ -1,12 +1,15 @@
 """Incidents across outlets on our own mini-corpus (tests/data/incidents/README.md): one row per event,
 the right date, place, tolls and grade, and an id kept when a later delivery reports the same event."""
+
 import shutil
 from datetime import date
 
 from ledger.settings import PROJECT_ROOT
 
 CORPUS = PROJECT_ROOT / "tests" / "data" / "incidents"
-COLUMNS = "event_date, time_precision, location, admin1, geo_precision, low, high, best, documents, grade, sub_event_type"
+COLUMNS = (
+    "event_date, time_precision, location, admin1, geo_precision, low, high, best, documents, grade, sub_event_type"
+)
 
 
 def _deliver(ledger, folder: str) -> None:
@@ -24,35 +27,73 @@ def test_one_incident_per_event_and_its_id_survives_a_later_delivery(ledger):
     monday = date(2020, 1, 13)
     # Four outlets, four names for the place, one strike; SANA's denial makes it contested.
     assert market == (monday, 1, "سوق الهال", "Idlib", 1, 12, 14, 14, 4, "contested", "Air/drone strike")
-    assert kafranbel == (monday, 1, "كفرنبل", "Idlib", 1, 3, 3, 3, 1, "single_source",
-                         "Shelling/artillery/missile attack")
-    assert week_later == (date(2020, 1, 20), 1, "معرة النعمان", "Idlib", 1, 5, 5, 5, 1, "single_source",
-                          "Air/drone strike")
+    assert kafranbel == (
+        monday,
+        1,
+        "كفرنبل",
+        "Idlib",
+        1,
+        3,
+        3,
+        3,
+        1,
+        "single_source",
+        "Shelling/artillery/missile attack",
+    )
+    assert week_later == (
+        date(2020, 1, 20),
+        1,
+        "معرة النعمان",
+        "Idlib",
+        1,
+        5,
+        5,
+        5,
+        1,
+        "single_source",
+        "Air/drone strike",
+    )
     market_id = incidents[0][0]
     assert ledger.query("SELECT count(*) FROM incident_figures WHERE incident_id = ?", [market_id]) == [(4,)]
-    assert ledger.query("SELECT DISTINCT actor1 FROM incidents WHERE actor1 IS NOT NULL") == [("Military Forces of Syria",)]
+    assert ledger.query("SELECT DISTINCT actor1 FROM incidents WHERE actor1 IS NOT NULL") == [
+        ("Military Forces of Syria",)
+    ]
     # «قوات النظام» and «النظام السوري» are one actor, not two armed groups.
-    assert ledger.query("SELECT actor, actor_category FROM actors WHERE list_contains(aliases, 'قوات النظام')"
-                        " OR list_contains(aliases, 'النظام السوري')") == [("Military Forces of Syria", "State forces")]
+    assert ledger.query(
+        "SELECT actor, actor_category FROM actors WHERE list_contains(aliases, 'قوات النظام')"
+        " OR list_contains(aliases, 'النظام السوري')"
+    ) == [("Military Forces of Syria", "State forces")]
     # ACLED's export: one row per incident, the best toll with the stated range beside it.
-    assert ledger.query("SELECT fatalities, fatalities_low, fatalities_high, interaction, civilian_targeting, grade"
-                        " FROM acled_export WHERE incident_id = ?", [market_id]) == \
-        [(14, 12, 14, 17, "Civilian targeting", "contested")]
+    assert ledger.query(
+        "SELECT fatalities, fatalities_low, fatalities_high, interaction, civilian_targeting, grade"
+        " FROM acled_export WHERE incident_id = ?",
+        [market_id],
+    ) == [(14, 12, 14, 17, "Civilian targeting", "contested")]
     assert ledger.query("SELECT count(*) FROM acled_export") == [(3,)]
     # The Kafranbel report names its three dead.
-    assert ledger.query("SELECT v.name, v.sex, v.age, v.age_class FROM victims v JOIN incident_figures f USING (figure_id)"
-                        " JOIN incidents i USING (incident_id) WHERE i.location = 'كفرنبل' ORDER BY v.char_start") == \
-        [("أحمد الخطيب", None, 40, "adult"), ("سارة الخطيب", "female", None, "child"), ("محمود العبد الله", None, None, None)]
+    assert ledger.query(
+        "SELECT v.name, v.sex, v.age, v.age_class FROM victims v JOIN incident_figures f USING (figure_id)"
+        " JOIN incidents i USING (incident_id) WHERE i.location = 'كفرنبل' ORDER BY v.char_start"
+    ) == [
+        ("أحمد الخطيب", None, 40, "adult"),
+        ("سارة الخطيب", "female", None, "child"),
+        ("محمود العبد الله", None, None, None),
+    ]
 
     _deliver(ledger, "second_delivery")
     assert ledger.query("SELECT count(*) FROM incidents") == [(3,)]
-    assert ledger.query("SELECT low, high, best, documents FROM incidents WHERE incident_id = ?", [market_id]) == \
-        [(12, 16, 16, 5)]
+    assert ledger.query("SELECT low, high, best, documents FROM incidents WHERE incident_id = ?", [market_id]) == [
+        (12, 16, 16, 5)
+    ]
     [(changed, detail, added)] = ledger.query(
         "SELECT changed, detail, documents_added FROM incident_revisions WHERE incident_id = ? AND publication ="
-        " (SELECT max(publication) FROM incident_revisions)", [market_id])
+        " (SELECT max(publication) FROM incident_revisions)",
+        [market_id],
+    )
     assert changed == ["members", "best", "high"] and detail == "members 4 → 5; best 14 → 16; high 14 → 16"
     assert len(added) == 1
     # Every incident traces to its figures, and through them to sentences.
-    assert ledger.query("SELECT count(*) FROM incident_figures f LEFT JOIN casualty_figures c USING (figure_id)"
-                        " WHERE c.evidence IS NULL") == [(0,)]
+    assert ledger.query(
+        "SELECT count(*) FROM incident_figures f LEFT JOIN casualty_figures c USING (figure_id)"
+        " WHERE c.evidence IS NULL"
+    ) == [(0,)]

@@ -1,5 +1,6 @@
 """The layers stay apart: conflict_text/, ledger/ and analysis/ know no Dagster, analysis/ reads the ledger,
 assets/ never imports pipelines/ (which imports assets/ to build the definitions)."""
+
 import ast
 
 import pytest
@@ -14,8 +15,11 @@ ALLOWED = {
     "assets": {"ledger", "analysis", "conflict_text"},
     "pipelines": {"assets", "ledger", "analysis", "conflict_text"},
 }
-THIRD_PARTY_FORBIDDEN = {"conflict_text": {"dagster", "great_expectations", "duckdb", "polars"},
-                         "ledger": {"dagster"}, "analysis": {"dagster"}}
+THIRD_PARTY_FORBIDDEN = {
+    "conflict_text": {"dagster", "great_expectations", "duckdb", "polars"},
+    "ledger": {"dagster"},
+    "analysis": {"dagster"},
+}
 
 
 def _imported_packages(path):

@@ -1,4 +1,5 @@
 """The same code on Dagster's multiprocess executor: each step in its own process, several batches."""
+
 import shutil
 
 import dagster as dg
@@ -9,10 +10,16 @@ from ledger.warehouse import Warehouse
 from pipelines.definitions import ledger_batch_job
 
 # Steps fork from a server that has imported the code location once, instead of each paying for it.
-MULTIPROCESS = {"execution": {"config": {"multiprocess": {
-    "max_concurrent": 2,
-    "start_method": {"forkserver": {"preload_modules": ["pipelines.definitions", "great_expectations"]}},
-}}}}
+MULTIPROCESS = {
+    "execution": {
+        "config": {
+            "multiprocess": {
+                "max_concurrent": 2,
+                "start_method": {"forkserver": {"preload_modules": ["pipelines.definitions", "great_expectations"]}},
+            }
+        }
+    }
+}
 
 
 def test_batches_on_the_multiprocess_executor(tmp_path, monkeypatch):
@@ -27,8 +34,12 @@ def test_batches_on_the_multiprocess_executor(tmp_path, monkeypatch):
     with dg.DagsterInstance.local_temp(str(tmp_path / "home")) as instance:
         instance.add_dynamic_partitions("batches", plan.batches)
         for batch in plan.batches:
-            result = dg.execute_job(dg.reconstructable(ledger_batch_job), instance=instance,
-                                    tags={"dagster/partition": batch}, run_config=MULTIPROCESS)
+            result = dg.execute_job(
+                dg.reconstructable(ledger_batch_job),
+                instance=instance,
+                tags={"dagster/partition": batch},
+                run_config=MULTIPROCESS,
+            )
             assert result.success
             pids = {e.pid for e in result.all_events if e.is_step_success}
             assert len(pids) > 1  # really one process per step

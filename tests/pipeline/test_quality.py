@@ -1,4 +1,5 @@
 """The stored suites are valid GX 1.x suites, and a failing expectation names its failing rows."""
+
 import json
 
 import polars as pl
@@ -21,33 +22,57 @@ def test_suite_is_a_valid_gx_suite(path):
 
 
 def test_failing_rows_are_reported_by_id():
-    frame = pl.DataFrame({
-        "mention_id": ["m1", "m2", "m3"], "doc_id": ["d", "d", "d"], "entity_id": ["e", "e", "e"],
-        "entity_type": ["location", "weapon", "person"], "match_source": ["gazetteer"] * 3,
-        "name_ar": ["دوما", "دوما", "علوان"], "char_start": [0, 5, 9], "char_end": [4, 9, 14],
-        "surface": ["دوما", "دوما", "علوان"], "span_text": ["دوما", "دوما", "علوا"],
-    })
+    frame = pl.DataFrame(
+        {
+            "mention_id": ["m1", "m2", "m3"],
+            "doc_id": ["d", "d", "d"],
+            "entity_id": ["e", "e", "e"],
+            "entity_type": ["location", "weapon", "person"],
+            "match_source": ["gazetteer"] * 3,
+            "name_ar": ["دوما", "دوما", "علوان"],
+            "char_start": [0, 5, 9],
+            "char_end": [4, 9, 14],
+            "surface": ["دوما", "دوما", "علوان"],
+            "span_text": ["دوما", "دوما", "علوا"],
+        }
+    )
     outcome = validate(frame, load_suite(PROJECT_ROOT / "expectations", "entity_mentions"), ["mention_id"])
     assert not outcome.passed
     # Without a doc_id the failing rows cannot be pinned on documents: the failures block the batch.
     failed = {f["expectation"]: f for f in outcome.blocking}
-    assert set(failed) == {"expect_column_values_to_be_in_set(entity_type)", "expect_column_pair_values_to_be_equal(span_text/surface)"}
+    assert set(failed) == {
+        "expect_column_values_to_be_in_set(entity_type)",
+        "expect_column_pair_values_to_be_equal(span_text/surface)",
+    }
     assert [r["mention_id"] for r in failed["expect_column_values_to_be_in_set(entity_type)"]["failing_rows"]] == ["m2"]
-    assert [r["mention_id"] for r in failed["expect_column_pair_values_to_be_equal(span_text/surface)"]["failing_rows"]] == ["m3"]
+    assert [
+        r["mention_id"] for r in failed["expect_column_pair_values_to_be_equal(span_text/surface)"]["failing_rows"]
+    ] == ["m3"]
 
 
 def _mentions(doc_ids: list[str], entity_types: list[str]) -> pl.DataFrame:
     n = len(doc_ids)
-    return pl.DataFrame({
-        "mention_id": [f"m{i}" for i in range(n)], "doc_id": doc_ids, "entity_id": ["e"] * n, "entity_type": entity_types,
-        "match_source": ["gazetteer"] * n, "name_ar": ["دوما"] * n, "char_start": [0] * n, "char_end": [4] * n,
-        "surface": ["دوما"] * n, "span_text": ["دوما"] * n,
-    })
+    return pl.DataFrame(
+        {
+            "mention_id": [f"m{i}" for i in range(n)],
+            "doc_id": doc_ids,
+            "entity_id": ["e"] * n,
+            "entity_type": entity_types,
+            "match_source": ["gazetteer"] * n,
+            "name_ar": ["دوما"] * n,
+            "char_start": [0] * n,
+            "char_end": [4] * n,
+            "surface": ["دوما"] * n,
+            "span_text": ["دوما"] * n,
+        }
+    )
 
 
 def test_rows_failing_a_row_level_expectation_quarantine_their_document():
     suite = load_suite(PROJECT_ROOT / "expectations", "entity_mentions")
-    frame = _mentions(["d1", "d1", "d2", "d3", "d4", "d5"], ["weapon", "weapon", "location", "person", "location", "media"])
+    frame = _mentions(
+        ["d1", "d1", "d2", "d3", "d4", "d5"], ["weapon", "weapon", "location", "person", "location", "media"]
+    )
 
     outcome = validate(frame, suite, ["mention_id", "doc_id"], documents=5, quarantine_max_share=0.2)
 
@@ -68,10 +93,19 @@ def test_quarantining_more_than_the_share_or_every_document_blocks_the_batch():
 
 
 def test_a_quarantine_reason_shows_the_failing_part_in_at_most_200_characters():
-    frame = pl.DataFrame({"doc_id": ["d1", "d2"], "body": ["نص سليم " * 50, "نص " * 5000 + "مشاهدة 48,213" + " نص" * 5000]})
-    suite = {"name": "bodies", "expectations": [{"type": "expect_column_values_to_not_match_regex_list",
-                                                 "kwargs": {"column": "body", "regex_list": [r"مشاهدة [\d,]+"]},
-                                                 "meta": {"scope": "row"}}]}
+    frame = pl.DataFrame(
+        {"doc_id": ["d1", "d2"], "body": ["نص سليم " * 50, "نص " * 5000 + "مشاهدة 48,213" + " نص" * 5000]}
+    )
+    suite = {
+        "name": "bodies",
+        "expectations": [
+            {
+                "type": "expect_column_values_to_not_match_regex_list",
+                "kwargs": {"column": "body", "regex_list": [r"مشاهدة [\d,]+"]},
+                "meta": {"scope": "row"},
+            }
+        ],
+    }
     [record] = validate(frame, suite, ["doc_id"], documents=2, quarantine_max_share=0.5).quarantined
     assert record["doc_id"] == "d2" and "مشاهدة 48,213" in record["reason"] and len(record["reason"]) <= 200
 
@@ -79,10 +113,20 @@ def test_a_quarantine_reason_shows_the_failing_part_in_at_most_200_characters():
 def test_bounds_must_match_the_qualifier():
     from assets.figures import _bounds_match_qualifier
 
-    frame = pl.DataFrame({
-        "qualifier": ["exact", "exact", "more_than", "less_than", "less_than", "vague", "about"],
-        "value": [5, 5, 200, 20, 20, None, 100],
-        "value_low": [5, 4, 200, None, None, None, None],
-        "value_high": [5, 5, None, 19, 20, None, None],
-    })
-    assert frame.select(_bounds_match_qualifier())["bounds_match_qualifier"].to_list() == [True, False, True, True, False, True, True]
+    frame = pl.DataFrame(
+        {
+            "qualifier": ["exact", "exact", "more_than", "less_than", "less_than", "vague", "about"],
+            "value": [5, 5, 200, 20, 20, None, 100],
+            "value_low": [5, 4, 200, None, None, None, None],
+            "value_high": [5, 5, None, 19, 20, None, None],
+        }
+    )
+    assert frame.select(_bounds_match_qualifier())["bounds_match_qualifier"].to_list() == [
+        True,
+        False,
+        True,
+        True,
+        False,
+        True,
+        True,
+    ]

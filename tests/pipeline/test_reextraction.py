@@ -1,4 +1,5 @@
 """A gazetteer or code change re-extracts published batches from the affected stage, never re-ingesting."""
+
 import json
 import shutil
 
@@ -31,7 +32,9 @@ def test_gazetteer_edit_reextracts_entities_and_figures_only(ledger, tmp_path):
     assert second.ok and second.gazetteer_refreshed and second.batches == []
     assert [(b.batch, b.from_stage) for b in second.reextracted] == [(first.batches[0].batch, "entity_mentions")]
     assert ledger.query(person) == [(1,)]
-    assert ledger.query("SELECT name_en FROM gazetteer_entities WHERE entity_id = 'person:salim_al_ghazal'") == [("Salim al-Ghazal",)]
+    assert ledger.query("SELECT name_en FROM gazetteer_entities WHERE entity_id = 'person:salim_al_ghazal'") == [
+        ("Salim al-Ghazal",)
+    ]
     publication = ledger.storage.warehouse.current_publication()
     assert publication.batches[first.batches[0].batch]["documents"] == documents_file  # not re-ingested nor re-cleaned
     assert ledger.query("SELECT count(*) FROM casualty_figures WHERE value = 4") == [(1,)]

@@ -1,4 +1,5 @@
 """Hostile input, killed runs, concurrent runs: every file ends up somewhere, nothing is lost or doubled."""
+
 import json
 import os
 import shutil
@@ -16,8 +17,10 @@ from ledger.inbox import plan_batch, read_plan
 from ledger.settings import PROJECT_ROOT
 from ledger.warehouse import Warehouse
 
-ARABIC = ("قتل 3 مدنيين وأصيب 5 آخرون بجروح في قصف مدفعي استهدف بلدة كفرنبل جنوب إدلب، بحسب الدفاع المدني. "
-          "وقال ناشطون إن القصف طال الأحياء السكنية والسوق الشعبي في البلدة.\n")
+ARABIC = (
+    "قتل 3 مدنيين وأصيب 5 آخرون بجروح في قصف مدفعي استهدف بلدة كفرنبل جنوب إدلب، بحسب الدفاع المدني. "
+    "وقال ناشطون إن القصف طال الأحياء السكنية والسوق الشعبي في البلدة.\n"
+)
 
 
 def _hostile_inbox(inbox: Path, outside: Path) -> dict[str, str]:
@@ -29,16 +32,25 @@ def _hostile_inbox(inbox: Path, outside: Path) -> dict[str, str]:
         "crlf.txt": (ARABIC.replace("\n", "\r\n").encode() * 2, "document"),
         "truncated.txt": ((ARABIC * 2).encode()[:-1], "document"),
         "mojibake.txt": (ARABIC.encode("utf-8").decode("latin-1").encode("utf-8"), "document"),
-        "page.html": (("<html><head><title>قصف</title><script>var views = 98765; var killed = 4321;</script>"
-                       "<style>p{}</style></head><body><nav>الرئيسية 777</nav><article><p>" + ARABIC +
-                       "</p></article><footer>جميع الحقوق محفوظة 2020</footer></body></html>").encode(), "document"),
+        "page.html": (
+            (
+                "<html><head><title>قصف</title><script>var views = 98765; var killed = 4321;</script>"
+                "<style>p{}</style></head><body><nav>الرئيسية 777</nav><article><p>"
+                + ARABIC
+                + "</p></article><footer>جميع الحقوق محفوظة 2020</footer></body></html>"
+            ).encode(),
+            "document",
+        ),
         "empty.txt": (b"", "rejected"),
         "blank.txt": (b"  \n\t\n ", "rejected"),
         "binary.png": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "rejected"),
         "nul.txt": (ARABIC.encode().replace(b" ", b"\x00"), "rejected"),
         "english.txt": (b"Shelling killed 3 civilians in Idlib, activists said.\n" * 5, "rejected"),
         "مقال عربي مع مسافات.txt": (ARABIC.encode() * 3, "document"),
-        "nested/deeper/article.txt": ((ARABIC + "وأضاف المصدر أن الطائرات الحربية شنت 4 غارات جوية.\n").encode(), "document"),
+        "nested/deeper/article.txt": (
+            (ARABIC + "وأضاف المصدر أن الطائرات الحربية شنت 4 غارات جوية.\n").encode(),
+            "document",
+        ),
         "same_content_a.txt": (("نسخة أولى. " + ARABIC).encode(), "document"),
         "same_content_b.txt": (("نسخة أولى. " + ARABIC).encode(), "duplicate"),
         "one_long_line.txt": (((ARABIC.strip() + " ") * 9000 + "\n").encode(), "document"),
@@ -66,9 +78,13 @@ def test_hostile_inbox_every_file_is_read_or_rejected_with_a_reason(ledger, tmp_
     assert set(reasons) == {n for n, fate in expected.items() if fate == "rejected"}
     assert all(reasons.values())
     assert "symbolic link" in reasons["link_outside.txt"] and "MB" in reasons["huge.txt"]
-    assert ledger.query("SELECT reason FROM source_files WHERE source_name = 'same_content_b.txt'") == [("same content as same_content_a.txt",)]
+    assert ledger.query("SELECT reason FROM source_files WHERE source_name = 'same_content_b.txt'") == [
+        ("same content as same_content_a.txt",)
+    ]
     # Nothing from a <script>, <nav> or <footer> becomes text or a figure.
-    assert ledger.query("SELECT count(*) FROM documents WHERE body LIKE '%98765%' OR body LIKE '%4321%' OR body LIKE '%777%'") == [(0,)]
+    assert ledger.query(
+        "SELECT count(*) FROM documents WHERE body LIKE '%98765%' OR body LIKE '%4321%' OR body LIKE '%777%'"
+    ) == [(0,)]
     assert ledger.query("SELECT count(*) FROM casualty_figures WHERE value IN (98765, 4321, 777)") == [(0,)]
     killed = "SELECT value FROM casualty_figures c JOIN documents d USING (doc_id) WHERE d.source_name = ? AND outcome = 'killed'"
     for name in ("utf8_bom.txt", "utf16_bom.txt", "windows_1256.txt", "mojibake.txt", "page.html"):
@@ -116,20 +132,35 @@ def test_a_fresh_file_is_taken_once_settled_and_a_growing_one_waits(tmp_path):
 
 def _cli(inbox: Path, warehouse: Path, home: Path) -> subprocess.Popen:
     home.mkdir(exist_ok=True)
-    env = {**os.environ, "INBOX_DIR": str(inbox), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home),
-           "INBOX_SETTLE_SECONDS": "0"}
-    return subprocess.Popen([sys.executable, "-m", "pipelines", "run"], env=env, cwd=PROJECT_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "INBOX_DIR": str(inbox),
+        "WAREHOUSE_DIR": str(warehouse),
+        "DAGSTER_HOME": str(home),
+        "INBOX_SETTLE_SECONDS": "0",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipelines", "run"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _published_state(warehouse: Path) -> dict:
     with duckdb.connect(str(warehouse / "conflict.duckdb"), read_only=True) as con:
         return {
             "documents": con.execute("SELECT doc_id, source_name, body FROM documents ORDER BY doc_id").fetchall(),
-            "casualties": con.execute("SELECT figure_id, value, parent_figure_id FROM casualty_figures ORDER BY figure_id").fetchall(),
+            "casualties": con.execute(
+                "SELECT figure_id, value, parent_figure_id FROM casualty_figures ORDER BY figure_id"
+            ).fetchall(),
             "munitions": con.execute("SELECT figure_id, value FROM munitions_figures ORDER BY figure_id").fetchall(),
             "mentions": con.execute("SELECT mention_id FROM entity_mentions ORDER BY mention_id").fetchall(),
-            "files": con.execute("SELECT source_name, status FROM current_source_files ORDER BY source_name").fetchall(),
+            "files": con.execute(
+                "SELECT source_name, status FROM current_source_files ORDER BY source_name"
+            ).fetchall(),
         }
 
 
@@ -215,14 +246,17 @@ ONE_LINE_PAGE = (
 QUARANTINE_MARK = "نص تجريبي معيب"  # a row-level expectation in the test's copy of the documents suite rejects it
 
 
-def _cli_run(inbox: Path, warehouse: Path, expectations: Path | None = None, settle: str = "0") -> subprocess.CompletedProcess:
+def _cli_run(
+    inbox: Path, warehouse: Path, expectations: Path | None = None, settle: str = "0"
+) -> subprocess.CompletedProcess:
     """`python -m pipelines run` as `make run` calls it: Dagster's home left to its default, in the warehouse."""
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env.update(INBOX_DIR=str(inbox), WAREHOUSE_DIR=str(warehouse), INBOX_SETTLE_SECONDS=settle)
     if expectations:
         env["EXPECTATIONS_DIR"] = str(expectations)
-    return subprocess.run([sys.executable, "-m", "pipelines", "run"], env=env, cwd=PROJECT_ROOT, capture_output=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", "run"], env=env, cwd=PROJECT_ROOT, capture_output=True, timeout=600
+    )
 
 
 def _suites_with(tmp_path: Path, suite: str, expectation: dict) -> Path:
@@ -241,9 +275,15 @@ def test_cli_over_a_hostile_inbox_quarantines_one_document_and_publishes_the_res
     expected = _hostile_inbox(inbox, tmp_path / "outside_secret.txt")
     (inbox / "flattened_page.txt").write_text(ONE_LINE_PAGE, encoding="utf-8")
     (inbox / "bad_row.txt").write_text(QUARANTINE_MARK + ". " + ARABIC, encoding="utf-8")
-    expectations = _suites_with(tmp_path, "documents", {
-        "type": "expect_column_values_to_not_match_regex", "kwargs": {"column": "body", "regex": QUARANTINE_MARK},
-        "meta": {"scope": "row"}})
+    expectations = _suites_with(
+        tmp_path,
+        "documents",
+        {
+            "type": "expect_column_values_to_not_match_regex",
+            "kwargs": {"column": "body", "regex": QUARANTINE_MARK},
+            "meta": {"scope": "row"},
+        },
+    )
     for name in ("bad_row.txt", "flattened_page.txt"):
         os.utime(inbox / name, (time.time() - 60, time.time() - 60))
     # Copied a moment before the run, inside the settle window: taken by this run once it stopped changing.
@@ -256,35 +296,55 @@ def test_cli_over_a_hostile_inbox_quarantines_one_document_and_publishes_the_res
     assert len(run.stdout) + len(run.stderr) < 4000, "the terminal gets the summary, not logs or bodies"
     assert "quarantined: 1 document" in out and "bad_row.txt (documents)" in out
     assert "still being written" not in out
-    logs = [Path(line.split()[1]) for line in out.splitlines() if line.startswith("log: ")]  # only when something was said
+    logs = [
+        Path(line.split()[1]) for line in out.splitlines() if line.startswith("log: ")
+    ]  # only when something was said
     assert all(log.is_file() and log.parent.parent == warehouse for log in logs)
     with duckdb.connect(str(warehouse / "conflict.duckdb"), read_only=True) as con:
         fates = dict(con.execute("SELECT source_name, status FROM current_source_files").fetchall())
-        assert fates == {**expected, "flattened_page.txt": "document", "bad_row.txt": "document", "just_copied.txt": "document"}
+        assert fates == {
+            **expected,
+            "flattened_page.txt": "document",
+            "bad_row.txt": "document",
+            "just_copied.txt": "document",
+        }
         [(source, stage, expectation, reason, seen_at)] = con.execute(
-            "SELECT source_name, stage, expectation, reason, seen_at FROM quarantined_documents").fetchall()
+            "SELECT source_name, stage, expectation, reason, seen_at FROM quarantined_documents"
+        ).fetchall()
         assert (source, stage) == ("bad_row.txt", "documents") and seen_at is not None
-        assert expectation == "expect_column_values_to_not_match_regex(body)" and QUARANTINE_MARK in reason and len(reason) <= 200
+        assert (
+            expectation == "expect_column_values_to_not_match_regex(body)"
+            and QUARANTINE_MARK in reason
+            and len(reason) <= 200
+        )
         # Nothing derived from the quarantined document reaches a view; everything else is published.
         published = {name for (name,) in con.execute("SELECT source_name FROM documents").fetchall()}
         assert published == {n for n, fate in fates.items() if fate == "document"} - {"bad_row.txt"}
         for view in ("entity_mentions", "casualty_figures", "munitions_figures"):
-            assert con.execute(f"SELECT count(*) FROM {view} JOIN document_versions d USING (doc_id)"
-                               " WHERE d.source_name = 'bad_row.txt'").fetchone() == (0,), view
+            assert con.execute(
+                f"SELECT count(*) FROM {view} JOIN document_versions d USING (doc_id)"
+                " WHERE d.source_name = 'bad_row.txt'"
+            ).fetchone() == (0,), view
         # The flattened page is cleaned: its article's figures are there, its furniture is not.
         [(body,)] = con.execute("SELECT body FROM documents WHERE source_name = 'flattened_page.txt'").fetchall()
         assert "مشاهدة" not in body and "الأكثر قراءة" not in body and "250" not in body
         of_page = " JOIN documents d USING (doc_id) WHERE d.source_name = 'flattened_page.txt'"
         assert sorted(con.execute("SELECT outcome, value FROM casualty_figures" + of_page).fetchall()) == [
-            ("injured", 9), ("killed", 2), ("killed", 6)]
-        assert con.execute("SELECT value FROM munitions_figures" + of_page + " AND value IS NOT NULL").fetchall() == [(11,)]
+            ("injured", 9),
+            ("killed", 2),
+            ("killed", 6),
+        ]
+        assert con.execute("SELECT value FROM munitions_figures" + of_page + " AND value IS NOT NULL").fetchall() == [
+            (11,)
+        ]
 
 
 def test_a_batch_blocked_on_the_first_run_leaves_an_empty_queryable_catalog(tmp_path):
     inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
     shutil.copytree(PROJECT_ROOT / "seeds", inbox)
-    expectations = _suites_with(tmp_path, "casualty_figures", {
-        "type": "expect_table_row_count_to_be_between", "kwargs": {"max_value": 1}})
+    expectations = _suites_with(
+        tmp_path, "casualty_figures", {"type": "expect_table_row_count_to_be_between", "kwargs": {"max_value": 1}}
+    )
 
     run = _cli_run(inbox, warehouse, expectations)
 
@@ -295,8 +355,18 @@ def test_a_batch_blocked_on_the_first_run_leaves_an_empty_queryable_catalog(tmp_
     named = [line.split()[1] for line in out.splitlines() if line.startswith(("log: ", "catalog: "))]
     assert len(named) == 2 and all(Path(p).exists() for p in named)
     with duckdb.connect(str(warehouse / "conflict.duckdb"), read_only=True) as con:
-        for view in ("documents", "entity_mentions", "entities", "casualty_figures", "munitions_figures",
-                     "rejected_documents", "quarantined_documents", "casualty_totals", "acled_export", "source_files"):
+        for view in (
+            "documents",
+            "entity_mentions",
+            "entities",
+            "casualty_figures",
+            "munitions_figures",
+            "rejected_documents",
+            "quarantined_documents",
+            "casualty_totals",
+            "acled_export",
+            "source_files",
+        ):
             assert con.execute(f"SELECT count(*) FROM {view}").fetchone() == (0,), view
 
 

@@ -1,4 +1,5 @@
 """The whole graph on the seeds, into a temporary warehouse, read back through the analysts' views."""
+
 import pytest
 
 SEED_002 = "002_ccd135a118f501bf.txt"
@@ -18,18 +19,32 @@ def test_killed_toll_with_its_breakdown(seeded):
         "SELECT c.victim_group, c.value, c.qualifier, p.value AS parent_value"
         " FROM casualty_figures c JOIN documents d USING (doc_id)"
         " LEFT JOIN casualty_figures p ON p.figure_id = c.parent_figure_id"
-        " WHERE d.source_name = ? AND c.outcome = 'killed' ORDER BY c.value DESC", [SEED_002])
+        " WHERE d.source_name = ? AND c.outcome = 'killed' ORDER BY c.value DESC",
+        [SEED_002],
+    )
     assert rows == [("total", 1945, "exact", None), ("children", 385, "exact", 1945), ("women", 285, "exact", 1945)]
 
 
-@pytest.mark.parametrize(("munition_type", "value"), [
-    ("airstrike", 6580), ("barrel_bomb", 2750), ("surface_to_surface_missile", 1450), ("cluster_munition", 300),
-    ("napalm", 250), ("white_phosphorus", 185), ("rocket_launcher", 3350), ("artillery_shell", 5850), ("chlorine_attack", 11),
-])
+@pytest.mark.parametrize(
+    ("munition_type", "value"),
+    [
+        ("airstrike", 6580),
+        ("barrel_bomb", 2750),
+        ("surface_to_surface_missile", 1450),
+        ("cluster_munition", 300),
+        ("napalm", 250),
+        ("white_phosphorus", 185),
+        ("rocket_launcher", 3350),
+        ("artillery_shell", 5850),
+        ("chlorine_attack", 11),
+    ],
+)
 def test_munition_counts(seeded, munition_type, value):
     rows = seeded.query(
         "SELECT m.value, m.period_start, m.period_end FROM munitions_figures m JOIN documents d USING (doc_id)"
-        " WHERE d.source_name = ? AND m.munition_type = ? AND m.value IS NOT NULL", [SEED_002, munition_type])
+        " WHERE d.source_name = ? AND m.munition_type = ? AND m.value IS NOT NULL",
+        [SEED_002, munition_type],
+    )
     assert [r[0] for r in rows] == [value]
     assert str(rows[0][1]) == "2018-02-19" and str(rows[0][2]) == "2018-03-23"
 
@@ -46,11 +61,13 @@ def test_every_figure_traces_to_its_sentence(seeded):
     for table in ("casualty_figures", "munitions_figures", "entity_mentions"):
         mismatched = seeded.query(
             f"SELECT count(*) FROM {table} t JOIN documents d USING (doc_id)"  # table names from a fixed list
-            " WHERE substr(d.body, t.char_start + 1, t.char_end - t.char_start) <> t.surface")
+            " WHERE substr(d.body, t.char_start + 1, t.char_end - t.char_start) <> t.surface"
+        )
         assert mismatched == [(0,)], table
     assert seeded.query(
         "SELECT count(*) FROM casualty_figures c JOIN documents d USING (doc_id)"
-        " WHERE substr(d.body, c.evidence_start + 1, c.evidence_end - c.evidence_start) <> c.evidence") == [(0,)]
+        " WHERE substr(d.body, c.evidence_start + 1, c.evidence_end - c.evidence_start) <> c.evidence"
+    ) == [(0,)]
 
 
 def test_contract_columns_exist(seeded):
@@ -71,7 +88,8 @@ def test_contract_columns_exist(seeded):
 
 def test_places_mentioned_have_coordinates(seeded):
     total, located = seeded.query(
-        "SELECT count(*), count(latitude) FROM entities WHERE entity_type = 'location' AND NOT from_pattern")[0]
+        "SELECT count(*), count(latitude) FROM entities WHERE entity_type = 'location' AND NOT from_pattern"
+    )[0]
     assert total > 10 and located == total
 
 

@@ -2,6 +2,7 @@
 
 Needs Debian's chromium and chromium-driver (.ci/run installs them). Screenshots go to build/ui/.
 """
+
 import os
 import socket
 import subprocess
@@ -22,8 +23,17 @@ SCREENSHOTS = PROJECT_ROOT / "build" / "ui"
 GROUPS = ["raw", "cleaned", "entities", "figures", "publication", "gazetteer"]
 # The lineage with every group expanded, as the UI writes it in its own URL.
 LINEAGE = "/asset-groups?expanded=" + ",".join(f"global@global:{group}" for group in GROUPS)
-STAGES = ["source_files", "raw_documents", "documents", "entity_mentions", "casualty_figures",
-          "munitions_figures", "publication", "report", "gazetteer_entities"]
+STAGES = [
+    "source_files",
+    "raw_documents",
+    "documents",
+    "entity_mentions",
+    "casualty_figures",
+    "munitions_figures",
+    "publication",
+    "report",
+    "gazetteer_entities",
+]
 
 
 def _free_port() -> int:
@@ -35,11 +45,29 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def webserver(seeded):
     port = _free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(Path(seeded.instance.root_directory)),
-           "INBOX_DIR": str(seeded.inbox), "WAREHOUSE_DIR": str(seeded.storage.warehouse.root)}
-    server = subprocess.Popen([sys.executable, "-m", "dagster_webserver", "--host", "127.0.0.1", "--port", str(port),
-                               "--workspace", str(PROJECT_ROOT / "workspace.yaml")],
-                              cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(Path(seeded.instance.root_directory)),
+        "INBOX_DIR": str(seeded.inbox),
+        "WAREHOUSE_DIR": str(seeded.storage.warehouse.root),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dagster_webserver",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workspace",
+            str(PROJECT_ROOT / "workspace.yaml"),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 180
     while time.time() < deadline:
@@ -60,9 +88,18 @@ def browser(tmp_path_factory):
     assert not missing, f"{missing} missing: `make browser` installs Debian's chromium and chromium-driver"
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1600,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1600,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     yield driver

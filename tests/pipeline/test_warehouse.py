@@ -1,4 +1,5 @@
 """Publication is atomic and keeps what an open reader needs; planning reads only what changed."""
+
 import os
 
 import duckdb
@@ -10,9 +11,23 @@ from ledger.warehouse import DUCKDB_MEMORY_LIMIT, Warehouse
 
 
 def _ledger_rows(batch: str, names: list[str]) -> pl.DataFrame:
-    return SOURCE_FILES.frame([{"source_name": n, "sha256": "0" * 64, "size_bytes": 1, "mtime_ns": 1, "change": "new",
-                                "status": "document", "doc_id": "0" * 64, "reason": None, "seen_at": None, "batch": batch}
-                               for n in names])
+    return SOURCE_FILES.frame(
+        [
+            {
+                "source_name": n,
+                "sha256": "0" * 64,
+                "size_bytes": 1,
+                "mtime_ns": 1,
+                "change": "new",
+                "status": "document",
+                "doc_id": "0" * 64,
+                "reason": None,
+                "seen_at": None,
+                "batch": batch,
+            }
+            for n in names
+        ]
+    )
 
 
 def test_publications_accumulate_batches_and_swap_the_catalog(tmp_path):
@@ -38,10 +53,16 @@ def test_the_projects_queries_spill_rather_than_grow_with_the_corpus(tmp_path):
     warehouse.publish("b1", [SOURCE_FILES])
     with warehouse.connect_read_only() as con:
         limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-        assert limit == duckdb.connect().execute(
-            f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'; SELECT current_setting('memory_limit')").fetchone()[0]
+        assert (
+            limit
+            == duckdb.connect()
+            .execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'; SELECT current_setting('memory_limit')")
+            .fetchone()[0]
+        )
         # 6 million distinct keys of about 38 characters: more than the limit held in memory at once
-        distinct = con.execute("SELECT count(DISTINCT md5(i::VARCHAR) || i::VARCHAR) FROM range(6000000) t(i)").fetchone()
+        distinct = con.execute(
+            "SELECT count(DISTINCT md5(i::VARCHAR) || i::VARCHAR) FROM range(6000000) t(i)"
+        ).fetchone()
     assert distinct == (6000000,)
 
 

@@ -1,4 +1,5 @@
 """clean_document: furniture goes, article text stays, metadata is read only where the page states it."""
+
 from __future__ import annotations
 
 import json
@@ -46,16 +47,20 @@ def digits(text: str) -> set[str]:
 
 
 def test_related_headlines_block_after_marker():
-    doc = clean(page(
-        "المزيد",
-        "وفد أممي يزور دمشق لبحث ملف المعتقلين",
-        "ارتفاع أسعار الخبز 300 بالمئة في مناطق النظام",
-        "تسجيل 45 إصابة جديدة بفيروس كورونا في الشمال السوري",
-        "",
-        TITLE,
-        "",
-        P1, "", P2,
-    ))
+    doc = clean(
+        page(
+            "المزيد",
+            "وفد أممي يزور دمشق لبحث ملف المعتقلين",
+            "ارتفاع أسعار الخبز 300 بالمئة في مناطق النظام",
+            "تسجيل 45 إصابة جديدة بفيروس كورونا في الشمال السوري",
+            "",
+            TITLE,
+            "",
+            P1,
+            "",
+            P2,
+        )
+    )
     assert "300" not in doc.body and "45" not in doc.body and "المزيد" not in doc.body
     assert_article_intact(doc, P1, P2)
     assert doc.title == TITLE
@@ -63,8 +68,21 @@ def test_related_headlines_block_after_marker():
 
 
 def test_numbered_related_list_at_the_end():
-    doc = clean(page(TITLE, "", P1, "", P2, "", "مقالات متعلقة", "", "1. مقتل 4 عناصر من قوات النظام بريف حماة",
-                     "", "2. نزوح 900 عائلة من ريف إدلب الجنوبي"))
+    doc = clean(
+        page(
+            TITLE,
+            "",
+            P1,
+            "",
+            P2,
+            "",
+            "مقالات متعلقة",
+            "",
+            "1. مقتل 4 عناصر من قوات النظام بريف حماة",
+            "",
+            "2. نزوح 900 عائلة من ريف إدلب الجنوبي",
+        )
+    )
     assert digits(doc.body) == {"7", "15"}
     assert doc.body.endswith(P2)
 
@@ -76,8 +94,10 @@ def test_read_also_inline_line():
 
 
 def test_breaking_news_ticker():
-    ticker = ("تسجيل 9 إصابات جديدة بكورونا في حلب - 09:33 مقتل شاب برصاص مجهولين في درعا - 21:08 "
-              "سقوط 4 قذائف على أحياء دمشق (مصادر محلية) - 08:50 اعتقال 30 شاباً في دير الزور - 11:52")
+    ticker = (
+        "تسجيل 9 إصابات جديدة بكورونا في حلب - 09:33 مقتل شاب برصاص مجهولين في درعا - 21:08 "
+        "سقوط 4 قذائف على أحياء دمشق (مصادر محلية) - 08:50 اعتقال 30 شاباً في دير الزور - 11:52"
+    )
     doc = clean(page("الأخبار العاجلة", ticker, "", TITLE, "", P1, "", P2))
     assert digits(doc.body) == {"7", "15"}
     assert doc.title == TITLE
@@ -90,10 +110,27 @@ def test_ticker_without_marker_is_still_a_ticker():
 
 
 def test_view_count_time_url_font_size_and_avatar_widgets():
-    doc = clean(page(
-        TITLE, "", "11:07", "", "https://example-news.net/a/123456789", "1210", "مشاهدة", "2500 مشاهدة",
-        "pictogram-avatar", "Editing: محرر الموقع |", "access_time", "حجم الخط:", "A A A", "", P1, "", P2,
-    ))
+    doc = clean(
+        page(
+            TITLE,
+            "",
+            "11:07",
+            "",
+            "https://example-news.net/a/123456789",
+            "1210",
+            "مشاهدة",
+            "2500 مشاهدة",
+            "pictogram-avatar",
+            "Editing: محرر الموقع |",
+            "access_time",
+            "حجم الخط:",
+            "A A A",
+            "",
+            P1,
+            "",
+            P2,
+        )
+    )
     assert digits(doc.body) == {"7", "15"}
     assert doc.url == "https://example-news.net/a/123456789"
     assert "Editing" not in doc.body and "حجم الخط" not in doc.body
@@ -101,39 +138,83 @@ def test_view_count_time_url_font_size_and_avatar_widgets():
 
 def test_share_line_and_trailing_teaser_that_repeats_the_opening():
     teaser_title = "سبعة قتلى بقصف جوي على ريف إدلب الجنوبي"
-    doc = clean(page(
-        "شبكة الأخبار", "", P1, "", P2, "", P3, "",
-        "شارك المقال مع أصدقائك على مواقع التواصل الاجتماعي", "",
-        teaser_title, "",
-        "شبكة الأخبار " + P1 + " " + P2[:60], "",
-        "Send this to a friend",
-    ))
+    doc = clean(
+        page(
+            "شبكة الأخبار",
+            "",
+            P1,
+            "",
+            P2,
+            "",
+            P3,
+            "",
+            "شارك المقال مع أصدقائك على مواقع التواصل الاجتماعي",
+            "",
+            teaser_title,
+            "",
+            "شبكة الأخبار " + P1 + " " + P2[:60],
+            "",
+            "Send this to a friend",
+        )
+    )
     assert doc.body.count("قتل 7 مدنيين") == 1
     assert doc.body.endswith(P3)
     assert "شارك المقال" not in doc.body and "Send this" not in doc.body
     assert doc.title == teaser_title  # the page had no headline at the top; the card carries it
 
 
-@pytest.mark.parametrize("share_line", ["شارك: فيسبوك | تويتر | واتساب  |  التعليقات (4)", "مشاركة: فيسبوك  تويتر",
-                                        "شارك: فيسبوك تويتر يوتيوب"])
+@pytest.mark.parametrize(
+    "share_line",
+    ["شارك: فيسبوك | تويتر | واتساب  |  التعليقات (4)", "مشاركة: فيسبوك  تويتر", "شارك: فيسبوك تويتر يوتيوب"],
+)
 def test_a_share_label_with_a_colon_and_its_networks_is_furniture(share_line):
     doc = clean(page(TITLE, "", P1, "", P2, "", share_line))
     assert doc.body.endswith(P2) and "فيسبوك" not in doc.body
 
 
 def test_comment_counters_most_read_and_emoji_headers():
-    doc = clean(page(TITLE, "", P1, "", P2, "", "التعليقات (0)", "", "    0", "", "    الأكثر قراءة", "",
-                     "    💡 أهم المواضيع", "", "    ✨ أهم التصنيفات", "تعليقات 3"))
+    doc = clean(
+        page(
+            TITLE,
+            "",
+            P1,
+            "",
+            P2,
+            "",
+            "التعليقات (0)",
+            "",
+            "    0",
+            "",
+            "    الأكثر قراءة",
+            "",
+            "    💡 أهم المواضيع",
+            "",
+            "    ✨ أهم التصنيفات",
+            "تعليقات 3",
+        )
+    )
     assert doc.body.endswith(P2)
     assert digits(doc.body) == {"7", "15"}
     assert doc.furniture_lines_removed == 6
 
 
 def test_menus_and_lines_of_separated_widgets():
-    doc = clean(page("الرئيسية | العالم العربي | دوليات | اقتصاد | رأي | الأكثر قراءة",
-                     "الرئيسية  سياسة  رأي  ثقافة  رياضة  تلفزيون", "", TITLE, "",
-                     "منذ 6 ساعات | 27 - مايو - 2019 | 2,071 مشاهدة", "", P1, "", P2, "",
-                     "التعليقات (3) | طباعة | مشاركة"))
+    doc = clean(
+        page(
+            "الرئيسية | العالم العربي | دوليات | اقتصاد | رأي | الأكثر قراءة",
+            "الرئيسية  سياسة  رأي  ثقافة  رياضة  تلفزيون",
+            "",
+            TITLE,
+            "",
+            "منذ 6 ساعات | 27 - مايو - 2019 | 2,071 مشاهدة",
+            "",
+            P1,
+            "",
+            P2,
+            "",
+            "التعليقات (3) | طباعة | مشاركة",
+        )
+    )
     assert doc.title == TITLE
     assert doc.published_date == date(2019, 5, 27)  # the date of a dateline of widgets
     assert doc.body == page(TITLE, "", P1, "", P2)
@@ -141,10 +222,25 @@ def test_menus_and_lines_of_separated_widgets():
 
 
 def test_weather_and_currency_quotes_view_counters_and_footers():
-    doc = clean(page("الطقس: دمشق 24° حلب 21° إدلب 22°", "الدولار: 13,250 ليرة | اليورو: 14,400 ليرة", "حلب 18° | إدلب 19°", "",
-                     TITLE, "مشاهدة 12,345", "", P1, "", P2, "",
-                     "من نحن | اتصل بنا | سياسة الخصوصية", "جميع الحقوق محفوظة © 2017 شبكة الأخبار",
-                     "© 2019 موقع الأخبار. جميع الحقوق محفوظة", "شبكة الأخبار 2020 - جميع الحقوق محفوظة"))
+    doc = clean(
+        page(
+            "الطقس: دمشق 24° حلب 21° إدلب 22°",
+            "الدولار: 13,250 ليرة | اليورو: 14,400 ليرة",
+            "حلب 18° | إدلب 19°",
+            "",
+            TITLE,
+            "مشاهدة 12,345",
+            "",
+            P1,
+            "",
+            P2,
+            "",
+            "من نحن | اتصل بنا | سياسة الخصوصية",
+            "جميع الحقوق محفوظة © 2017 شبكة الأخبار",
+            "© 2019 موقع الأخبار. جميع الحقوق محفوظة",
+            "شبكة الأخبار 2020 - جميع الحقوق محفوظة",
+        )
+    )
     assert doc.title == TITLE
     assert doc.body == TITLE + "\n\n" + P1 + "\n\n" + P2
     assert doc.furniture_lines_removed == 8
@@ -156,10 +252,19 @@ def test_a_list_of_places_set_apart_by_spaces_is_article_text():
 
 
 def test_photo_captions():
-    doc = clean(page(
-        TITLE, "صورة أرشيفية لمقاتلين في ريف حلب", "دمار في حي سكني بعد غارة - أرشيف",
-        "آثار القصف على السوق الشعبي (رويترز)", "الصورة: عناصر الدفاع المدني 2019", "", P1, "", P2,
-    ))
+    doc = clean(
+        page(
+            TITLE,
+            "صورة أرشيفية لمقاتلين في ريف حلب",
+            "دمار في حي سكني بعد غارة - أرشيف",
+            "آثار القصف على السوق الشعبي (رويترز)",
+            "الصورة: عناصر الدفاع المدني 2019",
+            "",
+            P1,
+            "",
+            P2,
+        )
+    )
     assert doc.body == TITLE + "\n\n" + P1 + "\n\n" + P2
 
 
@@ -172,8 +277,9 @@ def test_caption_printed_twice_in_a_row_is_dropped():
 
 def test_embedded_tweet_attribution():
     tweet = "لا صحة للأنباء عن انسحاب مقاتلينا من المدينة، ومواقفنا ثابتة #سوريا"
-    doc = clean(page(P1, "", tweet, "", "— أبو محمد الناطق (@spokesman_01) ٣٠ مارس، ٢٠١٨", "", P2,
-                     "pic.twitter.com/AbC123xyz"))
+    doc = clean(
+        page(P1, "", tweet, "", "— أبو محمد الناطق (@spokesman_01) ٣٠ مارس، ٢٠١٨", "", P2, "pic.twitter.com/AbC123xyz")
+    )
     assert "@spokesman_01" not in doc.body and "٣٠" not in doc.body and "pic.twitter" not in doc.body
     assert_article_intact(doc, P1, tweet, P2)
 
@@ -242,18 +348,21 @@ def test_empty_and_furniture_only_input():
 # ----------------------------------------------------------------------------------------- metadata
 
 
-@pytest.mark.parametrize("line,expected", [
-    ("تاريخ النشر: 2018/05/12 11:47", date(2018, 5, 12)),
-    ("نشر في 3 آذار 2019", date(2019, 3, 3)),
-    ("نُشر بتاريخ: 19 شباط (فبراير) 2018", date(2018, 2, 19)),
-    ("2016-10-13T10:42:00+03:00", date(2016, 10, 13)),
-    ("  • 2016/10/13", date(2016, 10, 13)),
-    ("الخميس 22 مارس/آذار 2018", date(2018, 3, 22)),
-    ("12 تشرين الأول 2016", date(2016, 10, 12)),
-    ("05-11-2017", date(2017, 11, 5)),
-    ("27 - مايو - 2019", date(2019, 5, 27)),
-    ("الأربعاء 3 آذار 2021 - 14:20", date(2021, 3, 3)),  # a dateline, though it ends like a ticker item
-])
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("تاريخ النشر: 2018/05/12 11:47", date(2018, 5, 12)),
+        ("نشر في 3 آذار 2019", date(2019, 3, 3)),
+        ("نُشر بتاريخ: 19 شباط (فبراير) 2018", date(2018, 2, 19)),
+        ("2016-10-13T10:42:00+03:00", date(2016, 10, 13)),
+        ("  • 2016/10/13", date(2016, 10, 13)),
+        ("الخميس 22 مارس/آذار 2018", date(2018, 3, 22)),
+        ("12 تشرين الأول 2016", date(2016, 10, 12)),
+        ("05-11-2017", date(2017, 11, 5)),
+        ("27 - مايو - 2019", date(2019, 5, 27)),
+        ("الأربعاء 3 آذار 2021 - 14:20", date(2021, 3, 3)),  # a dateline, though it ends like a ticker item
+    ],
+)
 def test_published_date_forms(line, expected):
     doc = clean(page(TITLE, line, "", P1, "", P2))
     assert doc.published_date == expected
@@ -334,8 +443,18 @@ def seed(prefix: str) -> str:
 
 def test_seed_000_sidebar_view_count_and_metadata():
     doc = clean(seed("000"))
-    for gone in ("المزيد", "واشنطن تؤكد استعدادها", "150 ألف", "3 حالات", "1210", "مشاهدة", "11:07",
-                 "حجم الخط", "anapress.net", "صورة أرشيفية"):
+    for gone in (
+        "المزيد",
+        "واشنطن تؤكد استعدادها",
+        "150 ألف",
+        "3 حالات",
+        "1210",
+        "مشاهدة",
+        "11:07",
+        "حجم الخط",
+        "anapress.net",
+        "صورة أرشيفية",
+    ):
         assert gone not in doc.body, gone
     assert doc.title == "فيلق الرحمن يعلن عن بدء مفاوضاته مع روسيا.. وهذا موقف جيش الإسلام"
     assert doc.outlet == "أنا برس" and doc.url == "http://anapress.net/a/140899722156014"
@@ -437,7 +556,9 @@ def test_html_page_through_decode_and_clean():
 <div class="share">شارك المقال</div>
 <aside><h3>الأكثر قراءة</h3><ul><li>مقتل 66 عنصراً في البادية</li></ul></aside>
 <footer>© 2019</footer></body></html>"""
-    decoded = decode_document(html.encode("cp1256", errors="ignore").replace(b'charset="utf-8"', b'charset="windows-1256"'), "p.html")
+    decoded = decode_document(
+        html.encode("cp1256", errors="ignore").replace(b'charset="utf-8"', b'charset="windows-1256"'), "p.html"
+    )
     assert decoded.ok, decoded.reason
     doc = clean(decoded.text)
     assert doc.title == TITLE
@@ -497,13 +618,17 @@ def test_two_megabyte_single_line_of_arabic_through_decode_and_clean():
     assert decoded.ok and decoded.text == text
     assert clean(decoded.text).body == text
 
+
 # ----------------------------------------------------------------------------------------- flattened pages
 # tests/data/flattened: three pages of our own, each as a multi-line control and as three forms that lost
 # their line breaks. Every form must lose the furniture the control loses, and give the control's figures.
 
 FLATTENED = Path(__file__).resolve().parents[1] / "data" / "flattened"
-EXPECTED = {name: page for name, page in json.loads((FLATTENED / "expected.json").read_text("utf-8")).items()
-            if not name.startswith("_")}
+EXPECTED = {
+    name: page
+    for name, page in json.loads((FLATTENED / "expected.json").read_text("utf-8")).items()
+    if not name.startswith("_")
+}
 FLAT_FORMS = ("one_line", "space_runs", "html_text")
 DOCUMENTS_SUITE = Path(__file__).resolve().parents[2] / "expectations" / "documents.json"
 
@@ -515,8 +640,11 @@ def flattened(name: str, form: str) -> CleanedDocument:
 def furniture_regexes() -> list[str]:
     """The documents suite's furniture markers (expect_column_values_to_not_match_regex_list on body)."""
     suite = json.loads(DOCUMENTS_SUITE.read_text("utf-8"))
-    return next(e["kwargs"]["regex_list"] for e in suite["expectations"]
-                if e["type"] == "expect_column_values_to_not_match_regex_list" and e["kwargs"]["column"] == "body")
+    return next(
+        e["kwargs"]["regex_list"]
+        for e in suite["expectations"]
+        if e["type"] == "expect_column_values_to_not_match_regex_list" and e["kwargs"]["column"] == "body"
+    )
 
 
 def figures_of(doc: CleanedDocument):
@@ -527,8 +655,11 @@ def figures_of(doc: CleanedDocument):
 
 
 def figure_signature(figs) -> list[tuple]:
-    return sorted([(c.value, c.outcome, c.victim_group) for c in figs.casualties]
-                  + [(m.value, m.munition_type, m.unit) for m in figs.munitions], key=repr)
+    return sorted(
+        [(c.value, c.outcome, c.victim_group) for c in figs.casualties]
+        + [(m.value, m.munition_type, m.unit) for m in figs.munitions],
+        key=repr,
+    )
 
 
 @pytest.mark.parametrize("form", ("multiline", *FLAT_FORMS))
@@ -584,14 +715,18 @@ def test_a_long_line_without_furniture_is_read_whole_whatever_its_spacing():
 
 def test_widget_words_inside_article_words_cut_nothing():
     # «والأكثر قراءة» and «مشاهدتها» only contain a widget's key; «المزيد» is no inline marker at all.
-    line = ("وقال إن الصحيفة الأقدم والأكثر قراءة في المدينة نشرت صوراً يصعب مشاهدتها 12 مرة، وإن المزيد من "
-            "الضحايا سقطوا في القصف الذي استهدف 3 أحياء.  ") * 12
+    line = (
+        "وقال إن الصحيفة الأقدم والأكثر قراءة في المدينة نشرت صوراً يصعب مشاهدتها 12 مرة، وإن المزيد من "
+        "الضحايا سقطوا في القصف الذي استهدف 3 أحياء.  "
+    ) * 12
     assert clean(line).body == line.strip()
 
 
 def test_a_flattened_sidebar_glued_by_single_spaces_goes_with_its_marker():
-    line = (P1 + " " + P2 + " الأكثر قراءة مقتل 14 عنصراً في كمين بالبادية غارات على 11 قرية في جبل الزاوية "
-            "ارتفاع الحصيلة إلى 23 قتيلاً في الباب التعليقات (3)")
+    line = (
+        P1 + " " + P2 + " الأكثر قراءة مقتل 14 عنصراً في كمين بالبادية غارات على 11 قرية في جبل الزاوية "
+        "ارتفاع الحصيلة إلى 23 قتيلاً في الباب التعليقات (3)"
+    )
     doc = clean(line)
     assert doc.body == P1 + " " + P2
     assert doc.furniture_lines_removed == 3

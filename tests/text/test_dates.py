@@ -1,4 +1,5 @@
 """Event dates read from our own sentences, relative words resolved against the publication date."""
+
 from datetime import date
 
 import pytest
@@ -8,21 +9,24 @@ from conflict_text.dates import DAY, MONTH, WEEK, event_date, read_dates
 TUESDAY_14 = date(2020, 1, 14)
 
 
-@pytest.mark.parametrize("sentence, expected, precision", [
-    ("قتل 14 مدنيا أمس الاثنين بغارة على السوق", date(2020, 1, 13), DAY),
-    ("قتل 3 مدنيين اليوم بقصف مدفعي", date(2020, 1, 14), DAY),
-    ("قتل طفلان فجر الاثنين في قصف على البلدة", date(2020, 1, 13), DAY),
-    ("وقتل مدني مساء أمس برصاص قناص", date(2020, 1, 13), DAY),
-    ("وكانت الغارة يوم السبت الماضي", date(2020, 1, 11), DAY),
-    ("قتل ثلاثة عناصر أول أمس", date(2020, 1, 12), DAY),
-    ("ووثق الناشطون مقتل 9 مدنيين بالأمس", date(2020, 1, 13), DAY),
-    ("قتل 20 شخصا خلال الأسبوع الماضي", date(2020, 1, 7), WEEK),
-    ("قتل 5 مدنيين في 11 من الشهر الجاري", date(2020, 1, 11), DAY),
-    ("قتل 7 مدنيين في 28 كانون الأول", date(2019, 12, 28), DAY),
-    ("قتل 7 مدنيين في 3 آذار/مارس 2019", date(2019, 3, 3), DAY),
-    ("قتل 7 مدنيين بتاريخ 5/1/2020", date(2020, 1, 5), DAY),
-    ("وثق المرصد مقتل 40 مدنيا في كانون الأول", date(2019, 12, 1), MONTH),
-])
+@pytest.mark.parametrize(
+    "sentence, expected, precision",
+    [
+        ("قتل 14 مدنيا أمس الاثنين بغارة على السوق", date(2020, 1, 13), DAY),
+        ("قتل 3 مدنيين اليوم بقصف مدفعي", date(2020, 1, 14), DAY),
+        ("قتل طفلان فجر الاثنين في قصف على البلدة", date(2020, 1, 13), DAY),
+        ("وقتل مدني مساء أمس برصاص قناص", date(2020, 1, 13), DAY),
+        ("وكانت الغارة يوم السبت الماضي", date(2020, 1, 11), DAY),
+        ("قتل ثلاثة عناصر أول أمس", date(2020, 1, 12), DAY),
+        ("ووثق الناشطون مقتل 9 مدنيين بالأمس", date(2020, 1, 13), DAY),
+        ("قتل 20 شخصا خلال الأسبوع الماضي", date(2020, 1, 7), WEEK),
+        ("قتل 5 مدنيين في 11 من الشهر الجاري", date(2020, 1, 11), DAY),
+        ("قتل 7 مدنيين في 28 كانون الأول", date(2019, 12, 28), DAY),
+        ("قتل 7 مدنيين في 3 آذار/مارس 2019", date(2019, 3, 3), DAY),
+        ("قتل 7 مدنيين بتاريخ 5/1/2020", date(2020, 1, 5), DAY),
+        ("وثق المرصد مقتل 40 مدنيا في كانون الأول", date(2019, 12, 1), MONTH),
+    ],
+)
 def test_the_sentence_dates_the_event(sentence, expected, precision):
     found = event_date(sentence, sentence.index(" "), "", TUESDAY_14)
     assert (found.day, found.precision) == (expected, precision)

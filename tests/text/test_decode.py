@@ -1,4 +1,5 @@
 """decode_document: every hostile input is decoded or rejected with a reason, never raised."""
+
 from __future__ import annotations
 
 import time
@@ -59,7 +60,11 @@ def test_windows_1256():
 
 
 def test_html_declared_charset_windows_1256():
-    page = '<html><head><meta charset="windows-1256"><title>خبر</title></head><body><h1>عنوان الخبر هنا</h1><p>' + ARTICLE + "</p></body></html>"
+    page = (
+        '<html><head><meta charset="windows-1256"><title>خبر</title></head><body><h1>عنوان الخبر هنا</h1><p>'
+        + ARTICLE
+        + "</p></body></html>"
+    )
     r = decode(page.encode("cp1256"), "page.html")
     assert r.ok
     assert "قتل 5 مدنيين" in r.text
@@ -121,7 +126,21 @@ def test_html_keeps_article_and_drops_scripts_and_chrome():
 <footer>جميع الحقوق محفوظة 2020</footer></body></html>"""
     r = decode(page.encode("utf-8"), "page.html")
     assert r.ok, r.reason
-    for number in ("987654", "31337", "4242", "55555", "7777", "8888", "1111", "2222", "3333", "6666", "4444", "5555", "2020"):
+    for number in (
+        "987654",
+        "31337",
+        "4242",
+        "55555",
+        "7777",
+        "8888",
+        "1111",
+        "2222",
+        "3333",
+        "6666",
+        "4444",
+        "5555",
+        "2020",
+    ):
         assert number not in r.text, number
     assert "مقتل 5 مدنيين في إدلب" in r.text
     assert "إدلب & ريفها" in r.text
@@ -132,9 +151,11 @@ def test_html_keeps_article_and_drops_scripts_and_chrome():
 
 
 def test_html_metadata_lines_for_clean():
-    page = ('<html><head><link rel="canonical" href="https://example-news.net/2019/04/02/x"/>'
-            '<meta property="article:published_time" content="2019-04-02T10:00:00+03:00"></head>'
-            "<body><p>" + ARTICLE + "</p></body></html>")
+    page = (
+        '<html><head><link rel="canonical" href="https://example-news.net/2019/04/02/x"/>'
+        '<meta property="article:published_time" content="2019-04-02T10:00:00+03:00"></head>'
+        "<body><p>" + ARTICLE + "</p></body></html>"
+    )
     r = decode(page.encode("utf-8"), "x.html")
     lines = r.text.split("\n")
     assert lines[0] == "https://example-news.net/2019/04/02/x"
@@ -142,7 +163,10 @@ def test_html_metadata_lines_for_clean():
 
 
 def test_html_title_used_when_no_h1():
-    r = decode("<html><head><title>غارات على إدلب</title></head><body><p>نص الخبر عن الغارات.</p></body></html>".encode(), "a.htm")
+    r = decode(
+        "<html><head><title>غارات على إدلب</title></head><body><p>نص الخبر عن الغارات.</p></body></html>".encode(),
+        "a.htm",
+    )
     assert r.text.startswith("غارات على إدلب")
 
 
@@ -214,14 +238,14 @@ def test_sixty_megabyte_file_is_rejected_by_its_size():
 
 @pytest.mark.timeout(20)
 def test_megabytes_of_nothing_but_tags_is_rejected():
-    tags = b"<div class='row'><span>" + b"<p></p><a href=\"/x\"></a><br/><i></i>" * 40000 + b"</span></div>"
+    tags = b"<div class='row'><span>" + b'<p></p><a href="/x"></a><br/><i></i>' * 40000 + b"</span></div>"
     r = decode(b"<html><body>" + tags + b"</body></html>", "tags.html")
     assert r.text is None and r.reason == "HTML page without article text"
 
 
 @pytest.mark.timeout(20)
 def test_megabytes_of_tags_around_an_article_keep_the_article():
-    noise = b"<div><span class=\"x\"></span></div>" * 30000
+    noise = b'<div><span class="x"></span></div>' * 30000
     page = b"<html><body>" + noise + f"<h1>عنوان</h1><p>{ARTICLE}</p>".encode() + noise + b"</body></html>"
     r = decode(page, "page.html")
     assert r.text == "عنوان\n\n" + ARTICLE

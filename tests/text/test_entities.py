@@ -4,7 +4,7 @@ from conflict_text.entities import find_mentions
 def _by_surface(body):
     ms = find_mentions(body)
     for m in ms:
-        assert body[m.char_start:m.char_end] == m.surface
+        assert body[m.char_start : m.char_end] == m.surface
     return {m.surface: m for m in ms}
 
 
@@ -60,8 +60,10 @@ def test_nested_city_inside_countryside_region():
 
 
 def test_discovered_places_people_and_media():
-    body = ("وقال الناطق باسم فصيل محلي سامر الحلبي لوكالة الأخبار المستقلة إن القصف طال قرية تل شعيب "
-            "وحي الزيتونة، فيما نقلت صحيفة الصباح عن العقيد ياسر عبد الكريم أن بلدات المنصورية والقصيبة تضررت.")
+    body = (
+        "وقال الناطق باسم فصيل محلي سامر الحلبي لوكالة الأخبار المستقلة إن القصف طال قرية تل شعيب "
+        "وحي الزيتونة، فيما نقلت صحيفة الصباح عن العقيد ياسر عبد الكريم أن بلدات المنصورية والقصيبة تضررت."
+    )
     got = _by_surface(body)
     assert got["سامر الحلبي"].entity_type == "person" and got["سامر الحلبي"].match_source == "pattern"
     assert got["تل شعيب"].entity_type == "location"
@@ -79,7 +81,7 @@ def test_preposition_is_not_a_first_name():
 def test_offsets_survive_normalisation_and_spacing():
     body = "ذكرت  وكالة\u00a0رويترز أن\u0640\u0640 قوات  النظام قصفت دوما."
     ms = find_mentions(body)
-    assert ms and all(body[m.char_start:m.char_end] == m.surface for m in ms)
+    assert ms and all(body[m.char_start : m.char_end] == m.surface for m in ms)
     assert any(m.entity_id == "media:reuters" for m in ms)
     assert any(m.entity_id == "group:syrian_government_forces" and m.surface == "قوات  النظام" for m in ms)
 
@@ -97,9 +99,11 @@ def test_offsets_when_folded_marks_sit_inside_squeezed_spaces():
 
 
 def test_actors_and_places_across_the_war():
-    body = ("وأفاد مراسل روداو أن فرقة السلطان سليمان شاه بقيادة أبو عمشة انسحبت من معبر باب السلامة، "
-            "فيما قال أحمد الشرع إن كتائب حزب الله وعصائب أهل الحق تنتشر قرب مخيم الركبان، "
-            "وامتدت الاشتباكات إلى الفوعة وكفريا وبلدة حضر.")
+    body = (
+        "وأفاد مراسل روداو أن فرقة السلطان سليمان شاه بقيادة أبو عمشة انسحبت من معبر باب السلامة، "
+        "فيما قال أحمد الشرع إن كتائب حزب الله وعصائب أهل الحق تنتشر قرب مخيم الركبان، "
+        "وامتدت الاشتباكات إلى الفوعة وكفريا وبلدة حضر."
+    )
     got = _by_surface(body)
     assert got["روداو"].entity_id == "media:rudaw"
     assert got["فرقة السلطان سليمان شاه"].entity_id == "group:sultan_suleiman_shah"
@@ -127,8 +131,10 @@ def test_known_given_and_family_names_are_a_person_without_a_cue():
 def test_names_that_are_common_words_or_stand_alone_are_not_people():
     # «سعيد» is a known given name, but not followed by a name; «سلام» and «جميل» are common words
     # filtered out of the names list; «علي» (folded like «على») needs a cue.
-    for body in ("وقال إنه سعيد بالاتفاق، وإن السلام دائم، وإن عملهم جميل جداً.",
-                 "وصلت المساعدات على شاحنات إلى المدينة."):
+    for body in (
+        "وقال إنه سعيد بالاتفاق، وإن السلام دائم، وإن عملهم جميل جداً.",
+        "وصلت المساعدات على شاحنات إلى المدينة.",
+    ):
         assert not [m for m in find_mentions(body) if m.entity_type == "person"], body
 
 
@@ -142,11 +148,18 @@ def test_hashtag_words_joined_by_underscores_are_matched():
 
 
 def test_facilities_are_named_with_their_noun():
-    body = ("سقطت قذيفة قرب مسجد عبد الحميد الزهراوي، وأخرى على مدرسة نسيبة المازنية، ونقل الجرحى إلى "
-            "مشفى الرحمة التخصصي ثم إلى مشفى كفرنبل الجراحي، فيما تضرر جامع «خالد بن الوليد» وحديقة التجارة.")
+    body = (
+        "سقطت قذيفة قرب مسجد عبد الحميد الزهراوي، وأخرى على مدرسة نسيبة المازنية، ونقل الجرحى إلى "
+        "مشفى الرحمة التخصصي ثم إلى مشفى كفرنبل الجراحي، فيما تضرر جامع «خالد بن الوليد» وحديقة التجارة."
+    )
     got = _by_surface(body)
-    for name in ("مسجد عبد الحميد الزهراوي", "مدرسة نسيبة المازنية", "مشفى الرحمة التخصصي",
-                 "مشفى كفرنبل الجراحي", "حديقة التجارة"):
+    for name in (
+        "مسجد عبد الحميد الزهراوي",
+        "مدرسة نسيبة المازنية",
+        "مشفى الرحمة التخصصي",
+        "مشفى كفرنبل الجراحي",
+        "حديقة التجارة",
+    ):
         assert got[name].entity_type == "location" and got[name].match_source == "pattern", name
     quoted = next(m for m in find_mentions(body) if m.surface.startswith("جامع"))
     assert quoted.name_ar == "جامع خالد بن الوليد"
@@ -158,10 +171,23 @@ def test_a_facility_noun_without_a_name_is_not_a_place():
 
 
 def test_places_in_brackets_quotes_and_comma_lists_after_a_cue():
-    got = _by_surface("قصفت المدفعية قرى (تل مرق، والعوينات، وخربة الشيح) وبلدات الصفيرة، الرويسة، والحمرات "
-                      "ومناطق (السهلة، أم الزيتون) وبلدة «الكرمة الشرقية» وأحياء «الجورة والخمس بيوت».")
-    for name in ("تل مرق", "العوينات", "خربة الشيح", "الصفيرة", "الرويسة", "الحمرات", "السهلة", "أم الزيتون",
-                 "الكرمة الشرقية", "الجورة", "الخمس بيوت"):
+    got = _by_surface(
+        "قصفت المدفعية قرى (تل مرق، والعوينات، وخربة الشيح) وبلدات الصفيرة، الرويسة، والحمرات "
+        "ومناطق (السهلة، أم الزيتون) وبلدة «الكرمة الشرقية» وأحياء «الجورة والخمس بيوت»."
+    )
+    for name in (
+        "تل مرق",
+        "العوينات",
+        "خربة الشيح",
+        "الصفيرة",
+        "الرويسة",
+        "الحمرات",
+        "السهلة",
+        "أم الزيتون",
+        "الكرمة الشرقية",
+        "الجورة",
+        "الخمس بيوت",
+    ):
         assert got[name].entity_type == "location", name
 
 
@@ -172,8 +198,10 @@ def test_a_comma_after_a_listed_place_does_not_make_the_next_words_places():
 
 
 def test_rivers_and_their_regions():
-    got = _by_surface("تقدمت القوات على الضفة الشرقية لنهر الفرات، وتراجعت فصائل درع الفرات شرق الفرات، "
-                      "وفاض نهر العاصي قرب جسر الشغور.")
+    got = _by_surface(
+        "تقدمت القوات على الضفة الشرقية لنهر الفرات، وتراجعت فصائل درع الفرات شرق الفرات، "
+        "وفاض نهر العاصي قرب جسر الشغور."
+    )
     assert got["نهر الفرات"].entity_id == "place:river:euphrates"
     assert got["فصائل درع الفرات"].entity_type == "armed_group" and got["شرق الفرات"].entity_type == "location"
     assert got["نهر العاصي"].entity_id == "place:river:orontes"
@@ -187,13 +215,16 @@ def test_an_area_cue_names_a_place_only_with_a_definite_name():
     # the surface keeps the cue, the canonical name is the bare name
     assert got["منطقة المعامل الجديدة"].name_ar == "المعامل الجديدة"
     assert got["منطقة الكراجات"].entity_id == "pattern:location:الكراجات"
-    assert not [m for m in find_mentions("نزحت العائلات من منطقة مكتظة إلى منطقة آمنة نسبياً.")
-                if m.entity_type == "location"]
+    assert not [
+        m for m in find_mentions("نزحت العائلات من منطقة مكتظة إلى منطقة آمنة نسبياً.") if m.entity_type == "location"
+    ]
 
 
 def test_armed_groups_from_their_heads():
-    body = ("قصفت مدفعية الفوج 46 مواقع «كتائب أنصار الحق»، وقال الناطق باسم \"تجمع أحرار الجبل\" إن "
-            "الجيش العراقي أغلق الحدود، فيما انسحبت وحدات \"حماية الشعب الكردية\" من القرية.")
+    body = (
+        'قصفت مدفعية الفوج 46 مواقع «كتائب أنصار الحق»، وقال الناطق باسم "تجمع أحرار الجبل" إن '
+        'الجيش العراقي أغلق الحدود، فيما انسحبت وحدات "حماية الشعب الكردية" من القرية.'
+    )
     got = _by_surface(body)
     for name in ("الفوج 46", "كتائب أنصار الحق", "تجمع أحرار الجبل", "الجيش العراقي"):
         assert got[name].entity_type == "armed_group", name
@@ -202,8 +233,9 @@ def test_armed_groups_from_their_heads():
 
 
 def test_a_rank_a_long_quote_or_an_adjective_after_a_head_is_no_group():
-    body = ("وقال اللواء سمير الحداد إن \"قوات الحكومة لن تنسحب من المدينة مهما كلف الأمر\"، "
-            "وإن الجيش الكبير يحتاج إلى وقت.")
+    body = (
+        'وقال اللواء سمير الحداد إن "قوات الحكومة لن تنسحب من المدينة مهما كلف الأمر"، وإن الجيش الكبير يحتاج إلى وقت.'
+    )
     assert not [m for m in find_mentions(body) if m.entity_type == "armed_group" and m.match_source == "pattern"]
 
 
@@ -214,8 +246,10 @@ def test_a_crew_word_before_the_civil_defence_is_not_part_of_its_name():
 
 
 def test_organisation_names_may_hold_a_place_and_names_run_on_over_their_tails():
-    body = ("وقالت مديرية صحة حمص الحرة إن المصابين نقلوا، بحسب مديرية صحة إدلب الحرة، وانسحبت "
-            "وحدات حماية المرأة الكردية من القرية.")
+    body = (
+        "وقالت مديرية صحة حمص الحرة إن المصابين نقلوا، بحسب مديرية صحة إدلب الحرة، وانسحبت "
+        "وحدات حماية المرأة الكردية من القرية."
+    )
     got = _by_surface(body)
     assert got["مديرية صحة حمص الحرة"].entity_type == "organisation" and got["حمص"].entity_type == "location"
     assert got["مديرية صحة إدلب الحرة"].entity_id == "org:health_directorate_idlib"
@@ -226,17 +260,21 @@ def test_organisation_names_may_hold_a_place_and_names_run_on_over_their_tails()
 
 
 def test_people_from_family_names_bylines_and_titles():
-    body = ("حماة ــ سامر القطيفاني\n\nأصيب ثلاثة متطوعين هم: محمود الزعتري، وخالد العكيدي. "
-            "وقال الكولونيل بيتر ماكنزي إن الطائرات انسحبت، وأكد اللواء إيغور كوناشينكوف ذلك.")
+    body = (
+        "حماة ــ سامر القطيفاني\n\nأصيب ثلاثة متطوعين هم: محمود الزعتري، وخالد العكيدي. "
+        "وقال الكولونيل بيتر ماكنزي إن الطائرات انسحبت، وأكد اللواء إيغور كوناشينكوف ذلك."
+    )
     got = _by_surface(body)
     for name in ("سامر القطيفاني", "محمود الزعتري", "خالد العكيدي", "بيتر ماكنزي", "إيغور كوناشينكوف"):
         assert got[name].entity_type == "person", name
 
 
 def test_no_person_from_a_title_before_numbers_or_an_adjective_after_a_name():
-    for body in ("تقدم اللواء 155 نحو التلال، وقال السيد وزير الخارجية إن الطريق مفتوح.",
-                 "ووصل سامر متأخراً، وكان حسن السوري في المدينة.",
-                 "قصف محمد الأمين المشفى أمس في المدينة\nوانقطعت الكهرباء"):
+    for body in (
+        "تقدم اللواء 155 نحو التلال، وقال السيد وزير الخارجية إن الطريق مفتوح.",
+        "ووصل سامر متأخراً، وكان حسن السوري في المدينة.",
+        "قصف محمد الأمين المشفى أمس في المدينة\nوانقطعت الكهرباء",
+    ):
         assert not [m for m in find_mentions(body) if m.entity_type == "person"], body
 
 
@@ -255,8 +293,10 @@ def test_a_place_after_an_organisation_is_its_own_mention():
 
 
 def test_facility_names_may_open_with_a_joiner_or_a_title_and_end_with_an_adjective():
-    got = _by_surface("سقطت قذيفة قرب جامع أبو عبيدة الجراح، وأخرى على مدرسة الشهيد خالد العمر، "
-                      "وخرج مشفى معرة النعمان الميداني عن الخدمة.")
+    got = _by_surface(
+        "سقطت قذيفة قرب جامع أبو عبيدة الجراح، وأخرى على مدرسة الشهيد خالد العمر، "
+        "وخرج مشفى معرة النعمان الميداني عن الخدمة."
+    )
     for name in ("جامع أبو عبيدة الجراح", "مدرسة الشهيد خالد العمر", "مشفى معرة النعمان الميداني"):
         assert got[name].entity_type == "location", name
 
@@ -272,7 +312,9 @@ def test_a_discovered_place_or_outlet_replaces_the_known_places_inside_it():
 def test_a_media_centre_is_an_outlet():
     got = _by_surface('وقال "مركز حماة الإعلامي" إن القصف طال مركز الدفاع المدني ومركز المدينة.')
     assert got["مركز حماة الإعلامي"].entity_type == "media" and "حماة" not in got
-    assert not [m for m in find_mentions("أصيب متطوع في مركز الدفاع المدني في مركز المدينة.") if m.entity_type == "media"]
+    assert not [
+        m for m in find_mentions("أصيب متطوع في مركز الدفاع المدني في مركز المدينة.") if m.entity_type == "media"
+    ]
 
 
 def test_a_committee_is_an_organisation():

@@ -1,4 +1,5 @@
 """The event of a figure from our own sentences: date, most specific place and its containers, actors."""
+
 from datetime import date
 
 from conflict_text.entities import find_mentions
@@ -21,10 +22,18 @@ def test_a_market_inside_a_town_inside_a_region():
     body = "ارتفع إلى 14 عدد المدنيين الذين قتلوا أمس الاثنين بغارة جوية لقوات النظام على سوق الهال في معرة النعمان بريف إدلب الجنوبي."
     event = event_of(body, "14", date(2020, 1, 14))
     assert (event.event_date, event.time_precision) == (date(2020, 1, 13), 1)
-    assert (event.location, event.place_id, event.admin1, event.geo_precision) == \
-        ("سوق الهال", "place:geonames:167611", "Idlib", 1)
+    assert (event.location, event.place_id, event.admin1, event.geo_precision) == (
+        "سوق الهال",
+        "place:geonames:167611",
+        "Idlib",
+        1,
+    )
     assert "place:rif:idlib:southern" in event.within_ids
-    assert (event.actor1, event.actor1_category, event.actor2) == ("Military Forces of Syria", "State forces", "Civilians (Syria)")
+    assert (event.actor1, event.actor1_category, event.actor2) == (
+        "Military Forces of Syria",
+        "State forces",
+        "Civilians (Syria)",
+    )
 
 
 def test_the_regime_and_its_forces_are_one_actor():
@@ -54,6 +63,8 @@ def test_a_headline_takes_the_date_and_place_of_its_lead():
 def test_a_toll_over_a_period_is_no_days_event():
     body = "وثق المرصد مقتل 40 مدنيا منذ 3 كانون الثاني."
     start = body.index("40")
-    figure = FigureSpan(start, start + 2, 0, len(body), "civilians", period_start=date(2020, 1, 3), period_end=date(2020, 1, 14))
+    figure = FigureSpan(
+        start, start + 2, 0, len(body), "civilians", period_start=date(2020, 1, 3), period_end=date(2020, 1, 14)
+    )
     [event] = read_events(body, date(2020, 1, 14), [figure], find_mentions(body, load_gazetteer()), PLACES)
     assert (event.event_date, event.time_precision) == (date(2020, 1, 3), 3)

@@ -4,6 +4,7 @@ Every rule's examples must give the figures they expect with the rule firing (ma
 number or noun); its counterexamples must give theirs without it. The schema is strict: a broken rule
 file fails its load with the file and rule named.
 """
+
 import json
 import re
 from pathlib import Path
@@ -17,9 +18,12 @@ from conflict_text.figures.rules import RuleError, load_rules, rule_files, rule_
 
 ENGINE = Path(__file__).resolve().parents[2] / "conflict_text" / "figures"
 RULES = sorted(rule_table().rules.values(), key=lambda r: (r.file, r.id))
-CASES = [pytest.param(rule, kind, example, id=f"{rule.id}:{kind}{i}")
-         for rule in RULES for kind, examples in (("example", rule.examples), ("counterexample", rule.counterexamples))
-         for i, example in enumerate(examples)]
+CASES = [
+    pytest.param(rule, kind, example, id=f"{rule.id}:{kind}{i}")
+    for rule in RULES
+    for kind, examples in (("example", rule.examples), ("counterexample", rule.counterexamples))
+    for i, example in enumerate(examples)
+]
 
 
 @pytest.mark.parametrize("rule, kind, example", CASES)
@@ -50,33 +54,49 @@ def test_the_engine_knows_no_arabic_word_outside_its_comments():
 
 
 def _load(rules: list[dict]):
-    return load_rules({"test.json": json.dumps({"about": "a test", "rules": rules})},
-                      frozenset(lexicon().phrases.lists), PREDICATES)
+    return load_rules(
+        {"test.json": json.dumps({"about": "a test", "rules": rules})}, frozenset(lexicon().phrases.lists), PREDICATES
+    )
 
 
 def _rule(**changes) -> dict:
-    rule = {"id": "a-rule", "applies_to": "number.form", "when": {"word": 1, "in": "months"}, "sets": {"figure": False},
-            "why": "a test", "examples": [{"text": "قتل 3 مدنيين.", "expect": ["killed civilians 3"]}]}
+    rule = {
+        "id": "a-rule",
+        "applies_to": "number.form",
+        "when": {"word": 1, "in": "months"},
+        "sets": {"figure": False},
+        "why": "a test",
+        "examples": [{"text": "قتل 3 مدنيين.", "expect": ["killed civilians 3"]}],
+    }
     return {k: v for k, v in {**rule, **changes}.items() if v is not None}
 
 
-@pytest.mark.parametrize("rule, message", [
-    (_rule(colour="red"), r"test.json: rule a-rule: unknown keys \['colour'\]"),
-    (_rule(when={"word": 1, "in": "no_such_list"}), r"test.json: rule a-rule: unknown word list 'no_such_list'"),
-    (_rule(when={"sentence_has": "no_such_list"}), r"test.json: rule a-rule: unknown phrase list"),
-    (_rule(when={"word": 1, "in": "months", "colour": 1}), r"test.json: rule a-rule: unknown pattern keys"),
-    (_rule(when={"predicate": "no_such_predicate"}), r"test.json: rule a-rule: unknown predicate"),
-    (_rule(examples=[]), r"test.json: rule a-rule: a rule needs at least one example"),
-    (_rule(examples=None), r"test.json: rule a-rule: missing \['examples'\]"),
-    (_rule(examples=[{"text": "قتل 3 مدنيين."}]), r"test.json: rule a-rule: each of examples has text and expect"),
-    (_rule(sets={"colour": "red"}), r"test.json: rule a-rule: sets may only name"),
-    (_rule(applies_to="number.later"), r"test.json: rule a-rule: applies_to 'number.later'"),
-    (_rule(when={"in_code": "nowhere"}), r"test.json: rule a-rule: in_code names no module"),
-    (_rule(sets={"victim_group": "fighters"}), r"test.json: rule a-rule: a rule of number.form sets one of \['figure'\]"),
-    (_rule(applies_to="number.victim"), r"test.json: rule a-rule: a rule of number.victim sets one of \['victim_group'\]"),
-    (_rule(when={"phrase_before": "strike_verb"}), r"test.json: rule a-rule: 'phrase_before' needs 'within'"),
-    (_rule(applies_to="noun.read"), r"test.json: rule a-rule: a rule of its phase may not read \['in', 'word'\]"),
-])
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        (_rule(colour="red"), r"test.json: rule a-rule: unknown keys \['colour'\]"),
+        (_rule(when={"word": 1, "in": "no_such_list"}), r"test.json: rule a-rule: unknown word list 'no_such_list'"),
+        (_rule(when={"sentence_has": "no_such_list"}), r"test.json: rule a-rule: unknown phrase list"),
+        (_rule(when={"word": 1, "in": "months", "colour": 1}), r"test.json: rule a-rule: unknown pattern keys"),
+        (_rule(when={"predicate": "no_such_predicate"}), r"test.json: rule a-rule: unknown predicate"),
+        (_rule(examples=[]), r"test.json: rule a-rule: a rule needs at least one example"),
+        (_rule(examples=None), r"test.json: rule a-rule: missing \['examples'\]"),
+        (_rule(examples=[{"text": "قتل 3 مدنيين."}]), r"test.json: rule a-rule: each of examples has text and expect"),
+        (_rule(sets={"colour": "red"}), r"test.json: rule a-rule: sets may only name"),
+        (_rule(applies_to="number.later"), r"test.json: rule a-rule: applies_to 'number.later'"),
+        (_rule(when={"in_code": "nowhere"}), r"test.json: rule a-rule: in_code names no module"),
+        (
+            _rule(sets={"victim_group": "fighters"}),
+            r"test.json: rule a-rule: a rule of number.form sets one of \['figure'\]",
+        ),
+        (
+            _rule(applies_to="number.victim"),
+            r"test.json: rule a-rule: a rule of number.victim sets one of \['victim_group'\]",
+        ),
+        (_rule(when={"phrase_before": "strike_verb"}), r"test.json: rule a-rule: 'phrase_before' needs 'within'"),
+        (_rule(applies_to="noun.read"), r"test.json: rule a-rule: a rule of its phase may not read \['in', 'word'\]"),
+    ],
+)
 def test_a_broken_rule_fails_the_load_naming_file_and_rule(rule, message):
     with pytest.raises(RuleError, match=message):
         _load([rule])

@@ -1,5 +1,6 @@
 """End-to-end tests of conflict_text.figures.extract_figures on hand-written Arabic sentences, and of the phrase
 matcher and memos. A test of one rule lives with the rule, as an example in conflict_text/data/figure_rules/."""
+
 import random
 import re
 import sys
@@ -18,8 +19,8 @@ from conflict_text.normalize import fold
 def run(body, mentions=(), published=None):
     figs = extract_figures(body, list(mentions), published)
     for f in figs.casualties + figs.munitions:
-        assert body[f.char_start:f.char_end] == f.surface
-        assert body[f.evidence_start:f.evidence_end] == f.evidence
+        assert body[f.char_start : f.char_end] == f.surface
+        assert body[f.evidence_start : f.evidence_end] == f.evidence
         assert f.char_start >= f.evidence_start and f.char_end <= f.evidence_end
     return figs
 
@@ -34,8 +35,15 @@ def mun(figs):
 
 def mention(body, text, etype, name=None):
     start = body.index(text)
-    return EntityMention(entity_id=text, entity_type=etype, surface=text, name_ar=name or text, name_en=None,
-                         char_start=start, char_end=start + len(text))
+    return EntityMention(
+        entity_id=text,
+        entity_type=etype,
+        surface=text,
+        name_ar=name or text,
+        name_en=None,
+        char_start=start,
+        char_end=start + len(text),
+    )
 
 
 # --- counts, qualifiers, bounds
@@ -57,11 +65,17 @@ def test_injured_with_indic_digits_and_mortars():
 
 
 def test_qualifiers_and_bounds():
-    figs = run("ارتفعت حصيلة القتلى إلى 45 شخصاً على الأقل. وقضى نحو ثلاثين مدنياً في المعارك. "
-               "وقتل أكثر من 60 مقاتلاً. وقتل أقل من 10 جنود.")
+    figs = run(
+        "ارتفعت حصيلة القتلى إلى 45 شخصاً على الأقل. وقضى نحو ثلاثين مدنياً في المعارك. "
+        "وقتل أكثر من 60 مقاتلاً. وقتل أقل من 10 جنود."
+    )
     got = [(c.value, c.qualifier, c.value_low, c.value_high) for c in figs.casualties]
-    assert got == [(45, "at_least", 45, None), (30, "about", None, None), (60, "more_than", 60, None),
-                   (10, "less_than", None, 9)]
+    assert got == [
+        (45, "at_least", 45, None),
+        (30, "about", None, None),
+        (60, "more_than", 60, None),
+        (10, "less_than", None, 9),
+    ]
     assert figs.casualties[3].victim_group == "regime_forces"
 
 
@@ -101,23 +115,38 @@ def test_regime_and_fighter_groups():
 
 
 def test_a_count_of_the_noun_after_adad():
-    figs = run("وبذلك يرتفع إلى 16 عدد المدنيين الذين استشهدوا اليوم. كما يرتفع إلى ٣٩٧ تعداد المدنيين الذين "
-               "وثق المرصد استشهادهم منذ بدء التصعيد، بينهم 94 طفلاً و73 مواطنة.")
-    assert cas(figs) == [("killed", "civilians", 16), ("killed", "civilians", 397), ("killed", "children", 94),
-                         ("killed", "women", 73)]
+    figs = run(
+        "وبذلك يرتفع إلى 16 عدد المدنيين الذين استشهدوا اليوم. كما يرتفع إلى ٣٩٧ تعداد المدنيين الذين "
+        "وثق المرصد استشهادهم منذ بدء التصعيد، بينهم 94 طفلاً و73 مواطنة."
+    )
+    assert cas(figs) == [
+        ("killed", "civilians", 16),
+        ("killed", "civilians", 397),
+        ("killed", "children", 94),
+        ("killed", "women", 73),
+    ]
     assert [c.parent_index for c in figs.casualties] == [None, None, 1, 1]
 
 
 def test_foreign_soldiers_own_fighters_and_cadres():
-    figs = run("قتل جنديان تركيان وأصيب 3 جنود أتراك. وقتل فيها 6 من عناصرها. "
-               "ومن بين الضحايا 8 من الكوادر الطبية و3 من كوادر الدفاع المدني.")
-    assert cas(figs) == [("killed", "fighters", 2), ("injured", "fighters", 3), ("killed", "fighters", 6),
-                         ("killed", "medical_staff", 8), ("killed", "civil_defence", 3)]
+    figs = run(
+        "قتل جنديان تركيان وأصيب 3 جنود أتراك. وقتل فيها 6 من عناصرها. "
+        "ومن بين الضحايا 8 من الكوادر الطبية و3 من كوادر الدفاع المدني."
+    )
+    assert cas(figs) == [
+        ("killed", "fighters", 2),
+        ("injured", "fighters", 3),
+        ("killed", "fighters", 6),
+        ("killed", "medical_staff", 8),
+        ("killed", "civil_defence", 3),
+    ]
 
 
 def test_strikes_carried_out_and_a_population_in_another_clause():
-    figs = run("وقال التحالف إنه نفذ 19 ضربة قرب الرقة. وقالت الأمم المتحدة إن المعارك أدت إلى نزوح 750 ألف شخص، "
-               "في وقت يعيش فيه قرابة مليون شخص في المحافظة.")
+    figs = run(
+        "وقال التحالف إنه نفذ 19 ضربة قرب الرقة. وقالت الأمم المتحدة إن المعارك أدت إلى نزوح 750 ألف شخص، "
+        "في وقت يعيش فيه قرابة مليون شخص في المحافظة."
+    )
     assert mun(figs) == [("airstrike", 19)]
     assert cas(figs) == [("displaced", "total", 750000)]
 
@@ -131,14 +160,20 @@ def test_attacks_typed_by_the_weapon_they_use():
 def test_members_of_a_named_group_and_forces():
     body = "قتل 29 من مقاتلي الفصائل، بينهم 11 من هيئة تحرير الشام. وقتل 5 من قوات النظام و6 من المهاجمين."
     figs = run(body, [mention(body, "هيئة تحرير الشام", "armed_group"), mention(body, "قوات النظام", "armed_group")])
-    assert cas(figs) == [("killed", "fighters", 29), ("killed", "fighters", 11), ("killed", "regime_forces", 5),
-                         ("killed", "fighters", 6)]
+    assert cas(figs) == [
+        ("killed", "fighters", 29),
+        ("killed", "fighters", 11),
+        ("killed", "regime_forces", 5),
+        ("killed", "fighters", 6),
+    ]
     assert figs.casualties[1].parent_index == 0
 
 
 def test_more_outcome_words():
-    figs = run("ارتفع عدد الذين فارقوا الحياة بسبب الجوع إلى 31 شخصاً. وأعلن التنظيم هلاك 40 عنصراً. "
-               "وأسروا 4 عناصر. ونفذت الطائرات 64 طلعة جوية وقصفت الحي بصاروخين فراغيين.")
+    figs = run(
+        "ارتفع عدد الذين فارقوا الحياة بسبب الجوع إلى 31 شخصاً. وأعلن التنظيم هلاك 40 عنصراً. "
+        "وأسروا 4 عناصر. ونفذت الطائرات 64 طلعة جوية وقصفت الحي بصاروخين فراغيين."
+    )
     assert cas(figs) == [("killed", "total", 31), ("killed", "fighters", 40), ("detained", "fighters", 4)]
     assert mun(figs) == [("airstrike", 64), ("vacuum_missile", 2)]
 
@@ -150,8 +185,12 @@ def test_died_of_wounds_and_kidnapped():
 
 def test_a_marker_after_a_count_makes_it_part_of_the_count_before():
     figs = run("قتل 14 مدنياً، ستة منهم أطفال. وأحصت مصادر طبية 75 قتيلاً، 40 منهم من المدنيين.")
-    assert cas(figs) == [("killed", "civilians", 14), ("killed", "children", 6),
-                         ("killed", "total", 75), ("killed", "civilians", 40)]
+    assert cas(figs) == [
+        ("killed", "civilians", 14),
+        ("killed", "children", 6),
+        ("killed", "total", 75),
+        ("killed", "civilians", 40),
+    ]
     assert [c.parent_index for c in figs.casualties] == [None, 0, None, 2]
 
 
@@ -190,8 +229,12 @@ def test_one_of_them():
 
 def test_per_town_list():
     figs = run("وتوزع القتلى على 6 مدنيين في بلدة الهبيط بينهم طفلان، و4 مدنيين في كفرسجنة، ورجل استشهد في معرة حرمة.")
-    assert cas(figs) == [("killed", "civilians", 6), ("killed", "children", 2), ("killed", "civilians", 4),
-                         ("killed", "total", 1)]
+    assert cas(figs) == [
+        ("killed", "civilians", 6),
+        ("killed", "children", 2),
+        ("killed", "civilians", 4),
+        ("killed", "total", 1),
+    ]
     assert [c.parent_index for c in figs.casualties] == [None, 0, None, None]
 
 
@@ -222,10 +265,17 @@ def test_period_range_with_year_from_published_date():
 
 
 def test_munition_list():
-    figs = run("ألقى الطيران المروحي 12 برميلاً متفجراً و4 صواريخ أرض أرض على مدينة داريا، "
-               "وسقطت 3 قذائف هاون وقذيفتا مدفعية. وشنت الطائرات الحربية 20 غارة جوية.")
-    assert mun(figs) == [("barrel_bomb", 12), ("surface_to_surface_missile", 4), ("mortar", 3),
-                         ("artillery_shell", 2), ("airstrike", 20)]
+    figs = run(
+        "ألقى الطيران المروحي 12 برميلاً متفجراً و4 صواريخ أرض أرض على مدينة داريا، "
+        "وسقطت 3 قذائف هاون وقذيفتا مدفعية. وشنت الطائرات الحربية 20 غارة جوية."
+    )
+    assert mun(figs) == [
+        ("barrel_bomb", 12),
+        ("surface_to_surface_missile", 4),
+        ("mortar", 3),
+        ("artillery_shell", 2),
+        ("airstrike", 20),
+    ]
     assert figs.casualties == []
 
 
@@ -241,16 +291,21 @@ def test_chlorine_carried_by_rockets():
 
 
 def test_single_weapons_and_duals():
-    figs = run("استهدفت طائرة مسيرة سيارة عسكرية. وانفجرت سيارة مفخخة في السوق. وسقطت قذيفتي هاون على الحي. "
-               "وأغارت الطائرات أربع مرات على المطار.")
+    figs = run(
+        "استهدفت طائرة مسيرة سيارة عسكرية. وانفجرت سيارة مفخخة في السوق. وسقطت قذيفتي هاون على الحي. "
+        "وأغارت الطائرات أربع مرات على المطار."
+    )
     assert mun(figs) == [("drone", 1), ("car_bomb", 1), ("mortar", 2), ("airstrike", 4)]
 
 
 def test_weapons_named_without_count():
     figs = run("قصفت الطائرات الروسية البلدة بالقنابل العنقودية والنابالم والفوسفور الأبيض.")
     got = {(m.munition_type, m.value, m.qualifier) for m in figs.munitions}
-    assert got == {("cluster_munition", None, "unspecified"), ("napalm", None, "unspecified"),
-                   ("white_phosphorus", None, "unspecified")}
+    assert got == {
+        ("cluster_munition", None, "unspecified"),
+        ("napalm", None, "unspecified"),
+        ("white_phosphorus", None, "unspecified"),
+    }
 
 
 def test_vague_munitions():
@@ -270,23 +325,29 @@ def test_unquantified_mentions_are_not_figures():
 
 
 def test_labels_dates_ages_distances_are_not_figures():
-    body = ("قتل طفل يبلغ من العمر 12 عاماً في قصف لقوات اللواء 155 على حي المزة 86، يوم 15 آذار 2016، "
-            "عند الساعة 10:30، على بعد 5 كم من المدينة.")
+    body = (
+        "قتل طفل يبلغ من العمر 12 عاماً في قصف لقوات اللواء 155 على حي المزة 86، يوم 15 آذار 2016، "
+        "عند الساعة 10:30، على بعد 5 كم من المدينة."
+    )
     figs = run(body)
     assert cas(figs) == [("killed", "children", 1)]
 
 
 def test_targets_percentages_money_population_troops():
-    body = ("قصف الجيش أكثر من 200 هدف. وبلغت نسبة الأطفال بين الضحايا 40%. وقدرت الخسائر بـ5 ملايين دولار. "
-            "ويعيش في المدينة نحو 300 ألف نسمة. ويشارك 4 آلاف جندي في العملية.")
+    body = (
+        "قصف الجيش أكثر من 200 هدف. وبلغت نسبة الأطفال بين الضحايا 40%. وقدرت الخسائر بـ5 ملايين دولار. "
+        "ويعيش في المدينة نحو 300 ألف نسمة. ويشارك 4 آلاف جندي في العملية."
+    )
     assert run(body).casualties == []
     assert mun(run(body)) == []
 
 
 def test_a_covid_ticker_elsewhere_on_the_page_does_not_silence_a_toll():
-    body = ("كورونا في شمال غرب سوريا: 21,436 إصابة | 647 وفاة\n\nمجزرة في سرمين\n\n"
-            "قتل 9 مدنيين بينهم 3 أطفال، وأصيب العشرات بينهم حالات حرجة.\n\n"
-            "وأعلنت الصحة تسجيل 30 إصابة بفيروس كورونا. وسجلت 5 حالات وفاة جديدة.")
+    body = (
+        "كورونا في شمال غرب سوريا: 21,436 إصابة | 647 وفاة\n\nمجزرة في سرمين\n\n"
+        "قتل 9 مدنيين بينهم 3 أطفال، وأصيب العشرات بينهم حالات حرجة.\n\n"
+        "وأعلنت الصحة تسجيل 30 إصابة بفيروس كورونا. وسجلت 5 حالات وفاة جديدة."
+    )
     assert cas(run(body)) == [("killed", "civilians", 9), ("killed", "children", 3), ("injured", "total", None)]
 
 
@@ -323,10 +384,16 @@ def test_double_bombing_and_families_displaced():
 
 
 def test_cues_numbers_and_weapons_inside_names_are_part_of_the_names():
-    body = ("وقال أحد سكان كفر زيتا إن 40 عائلة عادت إلى منازلها. قتلى وجرحى بقصف على ناحية السبع بيار. "
-            "وأكدت منظمة حظر الأسلحة الكيميائية وصول بعثتها إلى حي الشهداء.")
-    names = [mention(body, "كفر زيتا", "location"), mention(body, "ناحية السبع بيار", "location"),
-             mention(body, "منظمة حظر الأسلحة الكيميائية", "organisation"), mention(body, "حي الشهداء", "location")]
+    body = (
+        "وقال أحد سكان كفر زيتا إن 40 عائلة عادت إلى منازلها. قتلى وجرحى بقصف على ناحية السبع بيار. "
+        "وأكدت منظمة حظر الأسلحة الكيميائية وصول بعثتها إلى حي الشهداء."
+    )
+    names = [
+        mention(body, "كفر زيتا", "location"),
+        mention(body, "ناحية السبع بيار", "location"),
+        mention(body, "منظمة حظر الأسلحة الكيميائية", "organisation"),
+        mention(body, "حي الشهداء", "location"),
+    ]
     figs = run(body, names)
     assert figs.casualties == [] and figs.munitions == []
     # the same words outside a name still count
@@ -349,7 +416,9 @@ def _reference_phrase_re(phrases, clitics):
         node[""] = {}
 
     def emit(node):
-        alts = [(r"[\s\-–/]*" if ch == " " else re.escape(ch)) + emit(child) for ch, child in sorted(node.items()) if ch]
+        alts = [
+            (r"[\s\-–/]*" if ch == " " else re.escape(ch)) + emit(child) for ch, child in sorted(node.items()) if ch
+        ]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
@@ -361,8 +430,10 @@ def _reference_phrase_re(phrases, clitics):
 
 def _phrase_lists():
     matcher = lexicon().phrases
-    return {name: ({" ".join(part for part in re.split(r"[\s\-–/]+", p) if part) for p in phrases if p}, clitics)
-            for name, (phrases, clitics) in matcher.lists.items()}
+    return {
+        name: ({" ".join(part for part in re.split(r"[\s\-–/]+", p) if part) for p in phrases if p}, clitics)
+        for name, (phrases, clitics) in matcher.lists.items()
+    }
 
 
 def _tricky_texts(seed: int = 7, count: int = 150) -> list[str]:
@@ -383,7 +454,7 @@ def _tricky_texts(seed: int = 7, count: int = 150) -> list[str]:
             if rng.random() < 0.4:
                 phrase = rng.choice(clitics) + phrase
             if rng.random() < 0.2:
-                phrase = phrase[:rng.randint(1, len(phrase))]  # a word cut short
+                phrase = phrase[: rng.randint(1, len(phrase))]  # a word cut short
             parts.append(phrase + rng.choice(around))
         texts.append(fold("".join(parts)))
     return texts
@@ -415,7 +486,10 @@ def test_phrase_matches_equal_the_regexes_they_replace():
                 m = rx.match(text, pos)
                 found = doc.phrase_at(name, pos)
                 want = (m.start(), m.start("w"), m.end()) if m else None
-                assert ((found[0], found[0] - found[1], found[3]) if found else None) == want, (name, text[pos:pos + 30])
+                assert ((found[0], found[0] - found[1], found[3]) if found else None) == want, (
+                    name,
+                    text[pos : pos + 30],
+                )
 
 
 def test_sentence_tokens_split_as_the_token_regex_reads_them():
@@ -425,9 +499,13 @@ def test_sentence_tokens_split_as_the_token_regex_reads_them():
 
 def test_qualifier_before_is_searched_only_where_it_can_match():
     lex = lexicon()
-    windows = [t[i:i + 34] for t in _tricky_texts(count=20) for i in range(0, len(t), 7)]
-    windows += ["قتل " + clitic + phrase + tail for phrase in lex.qual_before for clitic in ("", "و", "ب")
-                for tail in ("", " ", ' "', " «", "\n", " \n", "x", " 5", "ال")]
+    windows = [t[i : i + 34] for t in _tricky_texts(count=20) for i in range(0, len(t), 7)]
+    windows += [
+        "قتل " + clitic + phrase + tail
+        for phrase in lex.qual_before
+        for clitic in ("", "و", "ب")
+        for tail in ("", " ", ' "', " «", "\n", " \n", "x", " 5", "ال")
+    ]
     for window in windows:
         want = lex.qual_before_re.search(window)
         got = search_qualifier_before(window)

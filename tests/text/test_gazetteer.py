@@ -15,8 +15,19 @@ def test_loaded_once_and_versioned():
 
 def test_entity_rows_have_the_contract_columns():
     rows = load_gazetteer().entities()
-    cols = {"entity_id", "entity_type", "name_ar", "name_en", "aliases", "latitude", "longitude",
-            "governorate", "parent_id", "actor_type", "role"}
+    cols = {
+        "entity_id",
+        "entity_type",
+        "name_ar",
+        "name_en",
+        "aliases",
+        "latitude",
+        "longitude",
+        "governorate",
+        "parent_id",
+        "actor_type",
+        "role",
+    }
     ids = set()
     for r in rows:
         assert cols <= r.keys()
@@ -37,10 +48,24 @@ def test_places_have_coordinates_in_range():
 def test_coverage_of_actors_and_sources():
     g = load_gazetteer()
     by_id = {r["entity_id"]: r for r in g.entities()}
-    for eid in ("group:jaysh_al_islam", "group:hts", "group:isis", "group:sdf", "group:syrian_government_forces",
-                "group:russian_military_police", "org:sohr", "org:snhr", "org:syria_civil_defence", "org:unsc",
-                "media:sana", "media:reuters", "media:anapress", "person:bashar_al_assad", "place:eastern_ghouta",
-                "place:geonames:170654"):
+    for eid in (
+        "group:jaysh_al_islam",
+        "group:hts",
+        "group:isis",
+        "group:sdf",
+        "group:syrian_government_forces",
+        "group:russian_military_police",
+        "org:sohr",
+        "org:snhr",
+        "org:syria_civil_defence",
+        "org:unsc",
+        "media:sana",
+        "media:reuters",
+        "media:anapress",
+        "person:bashar_al_assad",
+        "place:eastern_ghouta",
+        "place:geonames:170654",
+    ):
         assert eid in by_id, eid
     assert by_id["group:jaysh_al_islam"]["actor_type"] == "rebel_group"
     assert by_id["group:russian_forces"]["actor_type"] == "external_forces"
@@ -58,7 +83,8 @@ def test_media_csv_keeps_cleaning_columns():
 def test_custom_directory_is_read(tmp_path: pathlib.Path):
     (tmp_path / "people.csv").write_text(
         "id,name_ar,name_en,aliases_ar,aliases_en,role,affiliation_id\nperson:x,سامي خليل,Sami Khalil,,,spokesman,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     g = load_gazetteer(tmp_path)
     assert [r["entity_id"] for r in g.entities()] == ["person:x"]
     assert g.version != load_gazetteer().version

@@ -1,4 +1,5 @@
 """Unit tests of conflict_text.numbers: digits, number words, multipliers, vague and non-count numbers."""
+
 import pytest
 
 from conflict_text.numbers import find_numbers, parse_number
@@ -60,7 +61,7 @@ def test_offsets_point_into_the_raw_text():
     spans = find_numbers(text)
     assert [s.value for s in spans] == [15, 3]
     for s in spans:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
     assert spans[0].text == "خمسـةَ عشرَ"
     assert spans[1].text == "٣"
 

@@ -1,4 +1,5 @@
 """Named victims in our own sentences: lists after a marker, titled names, sex and age where stated."""
+
 from conflict_text.sentences import split_sentences
 from conflict_text.victims import FigureSentence, find_victims
 
@@ -11,8 +12,11 @@ def victims(body: str, figure_sentences: list[int]):
 
 def test_a_list_after_the_toll_names_each_victim():
     body = "قتل 3 مدنيين بقصف على البلدة. وهم: أحمد العلي (35 عاما)، والطفلة سارة العلي، ومحمود الحسن."
-    assert victims(body, [0]) == [("أحمد العلي", None, 35, "adult", 0), ("سارة العلي", "female", None, "child", 0),
-                                  ("محمود الحسن", None, None, None, 0)]
+    assert victims(body, [0]) == [
+        ("أحمد العلي", None, 35, "adult", 0),
+        ("سارة العلي", "female", None, "child", 0),
+        ("محمود الحسن", None, None, None, 0),
+    ]
 
 
 def test_a_titled_name_in_the_sentence_of_its_toll():

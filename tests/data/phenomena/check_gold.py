@@ -16,6 +16,7 @@ For each gold/NAME.json it checks that articles/NAME.txt exists and that
   - distractors are strings.
 Exits 1 and lists the problems when any check fails.
 """
+
 import argparse
 import json
 import pathlib
@@ -23,19 +24,71 @@ import re
 import sys
 
 OUTCOMES = {"killed", "injured", "missing", "displaced", "detained", "killed_or_injured"}
-VICTIMS = {"total", "civilians", "fighters", "women", "children", "regime_forces", "civil_defence",
-           "medical_staff", "women_and_children"}
+VICTIMS = {
+    "total",
+    "civilians",
+    "fighters",
+    "women",
+    "children",
+    "regime_forces",
+    "civil_defence",
+    "medical_staff",
+    "women_and_children",
+}
 CAS_QUALIFIERS = {"exact", "at_least", "more_than", "about", "less_than", "vague"}
 MUN_QUALIFIERS = CAS_QUALIFIERS | {"unspecified"}
-MUNITION_TYPES = {"airstrike", "barrel_bomb", "surface_to_surface_missile", "missile", "bunker_buster",
-                  "vacuum_missile", "cluster_munition", "napalm", "white_phosphorus", "chlorine_attack",
-                  "chemical_attack", "rocket_launcher", "rocket_shell", "artillery_shell", "mortar", "drone",
-                  "car_bomb", "suicide_attack", "bombing", "naval_mine", "attack_unspecified"}
+MUNITION_TYPES = {
+    "airstrike",
+    "barrel_bomb",
+    "surface_to_surface_missile",
+    "missile",
+    "bunker_buster",
+    "vacuum_missile",
+    "cluster_munition",
+    "napalm",
+    "white_phosphorus",
+    "chlorine_attack",
+    "chemical_attack",
+    "rocket_launcher",
+    "rocket_shell",
+    "artillery_shell",
+    "mortar",
+    "drone",
+    "car_bomb",
+    "suicide_attack",
+    "bombing",
+    "naval_mine",
+    "attack_unspecified",
+}
 ENTITY_TYPES = {"armed_group", "person", "location", "organisation", "media"}
-TOP_KEYS = ["id", "source", "outlet", "title", "publication_date", "casualties", "munitions", "entities",
-            "distractors", "notes"]
-CAS_KEYS = ["outcome", "victim", "value", "low", "high", "qualifier", "surface", "evidence", "location",
-            "perpetrator", "source_attribution", "parent", "superseded", "disputed"]
+TOP_KEYS = [
+    "id",
+    "source",
+    "outlet",
+    "title",
+    "publication_date",
+    "casualties",
+    "munitions",
+    "entities",
+    "distractors",
+    "notes",
+]
+CAS_KEYS = [
+    "outcome",
+    "victim",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "surface",
+    "evidence",
+    "location",
+    "perpetrator",
+    "source_attribution",
+    "parent",
+    "superseded",
+    "disputed",
+]
 MUN_KEYS = ["type", "value", "low", "high", "qualifier", "surface", "evidence"]
 MIN_CHARS, MAX_CHARS = 1500, 4000
 
@@ -53,8 +106,12 @@ def entity_key(text):
 def expected_bounds(value, qualifier):
     if value is None:
         return None, None
-    return {"exact": (value, value), "at_least": (value, None), "more_than": (value, None),
-            "less_than": (None, value - 1)}.get(qualifier, (None, None))
+    return {
+        "exact": (value, value),
+        "at_least": (value, None),
+        "more_than": (value, None),
+        "less_than": (None, value - 1),
+    }.get(qualifier, (None, None))
 
 
 def check_figure(where, item, article, keys, qualifiers, null_qualifiers):
@@ -68,7 +125,9 @@ def check_figure(where, item, article, keys, qualifiers, null_qualifiers):
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
         problems.append(f"{where}: value {value!r} is not a non-negative int")
     if (value is None) != (qualifier in null_qualifiers):
-        problems.append(f"{where}: value {value!r} with qualifier {qualifier!r} (null exactly for {sorted(null_qualifiers)})")
+        problems.append(
+            f"{where}: value {value!r} with qualifier {qualifier!r} (null exactly for {sorted(null_qualifiers)})"
+        )
     low, high = expected_bounds(value if isinstance(value, int) else None, qualifier)
     if (item.get("low"), item.get("high")) != (low, high):
         problems.append(f"{where}: low/high {item.get('low')!r}/{item.get('high')!r}, expected {low!r}/{high!r}")
@@ -162,8 +221,10 @@ def main():
             pass
     for p in problems:
         print(p)
-    print(f"{len(gold_files)} documents, {counts['casualties']} casualty items, {counts['munitions']} munition items, "
-          f"{counts['entities']} entities: {'OK' if not problems else f'{len(problems)} problem(s)'}")
+    print(
+        f"{len(gold_files)} documents, {counts['casualties']} casualty items, {counts['munitions']} munition items, "
+        f"{counts['entities']} entities: {'OK' if not problems else f'{len(problems)} problem(s)'}"
+    )
     return 1 if problems else 0
 
 
