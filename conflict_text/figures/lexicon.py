@@ -91,6 +91,7 @@ class Grammar:
     victim_side_re: re.Pattern  # an armed group named after one of these words is the victim side
     toll_words: tuple[str, ...]  # «تجاوز عدد القتلى 500»: the qualifier stands before the toll word
     contrast_re: re.Pattern  # «إلا أن», «لكن»: what follows revises what precedes
+    partitive_one: frozenset[str]  # «أحد»: «أحد الانتحاريين» is one of the set, whatever the noun's number
 
 
 @cache
@@ -112,6 +113,7 @@ def grammar() -> Grammar:
         volunteer_nouns=frozenset(g["volunteer_nouns"]),
         victim_side_re=re.compile(r"(?:" + "|".join(map(re.escape, g["victim_side_words"])) + r")\s*$"),
         toll_words=tuple(g["toll_words_before_number"]),
+        partitive_one=frozenset(g["partitive_one"]),
         contrast_re=re.compile(
             r"(?:"
             + "|".join(map(re.escape, g["contrast_words"]))

@@ -117,7 +117,12 @@ def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> 
     mtype, pend, mult, unit, fired = munition_phrase(doc, tok, key, sent.end)
     definite = is_definite(prefix)
     value = None
-    if number == "dual" or (number == "construct_dual" and doc.grammar.with_particle in prefix):
+    # «أحد الانتحاريين»: one of the set. The ending the lexicon reads as a dual is a plural's too.
+    word_before = doc.text[max(sent.start, tok.start - 12) : tok.start].split()[-1:]
+    if number == "dual" and definite and word_before and word_before[0] in doc.grammar.partitive_one:
+        value = 1
+        fired.insert(0, "partitive-one-weapon")
+    elif number == "dual" or (number == "construct_dual" and doc.grammar.with_particle in prefix):
         value = 2
         fired.insert(0, "dual-weapon")
     elif number == "singular" and entry.get("count_singular") and not definite:
