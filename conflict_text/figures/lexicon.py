@@ -38,6 +38,7 @@ class Lexicon:
     munitions: dict[str, dict]
     precedence: dict[str, int]
     overrides: dict[str, set]
+    typed_by_article: dict[str, frozenset[str]]  # default weapon type -> the types a bare noun of it may take
     carrier_units: dict[str, str]
     multiplicity: dict[str, int]
     units: frozenset
@@ -282,6 +283,7 @@ def lexicon() -> Lexicon:
         munitions=munitions,
         precedence={t: i for i, t in enumerate(d["modifier_precedence"] + ["rocket_launcher", "bombing"])},
         overrides={k: set(v) for k, v in d["modifier_overrides_noun"].items()},
+        typed_by_article={k: frozenset(v) for k, v in d["weapons_typed_by_article"].items() if not k.startswith("_")},
         carrier_units={f(k): v for k, v in d["carrier_units"].items()},
         multiplicity={phrase_key(f(w)): n for w, n in d["multiplicity_modifiers"].items()},
         units=units,

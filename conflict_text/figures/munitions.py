@@ -7,7 +7,7 @@ from conflict_text.figures.lexicon import noun_roles, role_of
 from conflict_text.figures.phrases import phrase_key
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
-from conflict_text.figures.words import SPACES, TOKEN_RE, Tok, is_definite, proclitic_length
+from conflict_text.figures.words import QUOTE_MARKS, SPACES, TOKEN_RE, Tok, is_definite, proclitic_length
 
 
 def munition_phrase(
@@ -27,14 +27,20 @@ def munition_phrase(
         pos = m.end()
         if pos >= limit:
             break
-        mm = doc.phrase_at("mod", pos)
-        if mm and mm[3] <= limit and not text.startswith(conjunction, pos):
-            t = lex.mods[phrase_key(text[pos - mm[1] : mm[3]])]
+        # a modifier in quote marks types the noun as a bare one does («قذائف "هاون"»)
+        quoted = pos
+        while quoted < limit and text[quoted] in QUOTE_MARKS:
+            quoted += 1
+        mm = doc.phrase_at("mod", quoted)
+        if mm and mm[3] <= limit and not text.startswith(conjunction, quoted):
+            t = lex.mods[phrase_key(text[quoted - mm[1] : mm[3]])]
             if t.startswith("x"):
                 mult = int(t[1:])
             else:
                 found.append(t)
             end = pos = mm[3]
+            if quoted > m.end() and pos < limit and text[pos] in QUOTE_MARKS:
+                end = pos = pos + 1  # its closing mark
             continue
         tm = TOKEN_RE.match(text, pos)
         if not tm:
@@ -147,6 +153,7 @@ def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> 
                 mtype=mtype,
                 unit=unit,
                 head_end=pend,
+                modified=pend != tok.end,
                 rules=["weapon-named", *fired],
             )
         )
@@ -162,6 +169,7 @@ def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> 
                 mtype=mtype,
                 unit=unit,
                 head_end=pend,
+                modified=pend != tok.end,
                 rules=fired,
             )
         )
@@ -190,3 +198,19 @@ def material_candidates(doc: Document, si: int) -> None:
             )
         )
         doc.consumed.append((start, end))
+
+
+def type_bare_weapons(doc: Document, cands: list[Candidate]) -> None:
+    """A weapon named bare («قذيفة», «صاروخ») takes the type the article names with a modifier elsewhere
+    («قذيفة هاون», «صواريخ غراد») when it names exactly one of the types its default may stand for
+    (lexicon section weapons_typed_by_article); an article naming two keeps the default."""
+    weapons = [c for c in cands if c.kind == "mun"]
+    for default, options in doc.lex.typed_by_article.items():
+        named = {c.mtype for c in weapons if c.modified and (c.mtype in options or c.mtype == default)}
+        if len(named) != 1 or default in named:
+            continue
+        named_type = named.pop()
+        for c in weapons:
+            if c.mtype == default and not c.modified:
+                c.mtype = named_type
+                c.rules.append("weapon-typed-by-article")

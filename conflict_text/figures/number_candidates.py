@@ -141,6 +141,7 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
                     mtype=mtype,
                     unit=unit,
                     head_end=pend,
+                    modified=pend != head.end,
                     rules=[*fired, "number-counts-weapon", *mrules, *qualifier_rules(q)],
                 )
             )

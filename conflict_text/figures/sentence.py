@@ -38,6 +38,7 @@ class Candidate:
     marker_child: bool = False
     marker_after: bool = False  # «ستة منهم»: part of an earlier count, unless an outcome cue stands between
     from_context: bool = False
+    modified: bool = False  # a weapon named with a modifier after its noun («قذيفة هاون»), not bare («قذيفة»)
     rules: list[str] = field(default_factory=list)  # ids of the rules that accepted and typed it, in order
 
 

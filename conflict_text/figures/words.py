@@ -15,6 +15,7 @@ TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
 # range class, which `re` tests much faster than the Unicode category test of [^\W\d_]; same tokens.
 TOKEN_SPLIT = re.compile(r"(\d+(?:[.,]\d+)*|[\u0621-\u064a]+[^\W\d_]*|[^\W\d_]+|[^\w\s])")
 SKIP_PUNCT = set("\"'“”«»()[]<>-–—/:")
+QUOTE_MARKS = frozenset("\"'“”«»")
 
 
 class Tok(NamedTuple):
