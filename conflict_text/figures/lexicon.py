@@ -93,6 +93,8 @@ class Grammar:
     toll_words: tuple[str, ...]  # «تجاوز عدد القتلى 500»: the qualifier stands before the toll word
     contrast_re: re.Pattern  # «إلا أن», «لكن»: what follows revises what precedes
     partitive_one: frozenset[str]  # «أحد»: «أحد الانتحاريين» is one of the set, whatever the noun's number
+    count_of_set: frozenset[str]  # «عددها»: «الغارات بلغ عددها 15» counts the set named before it
+    to: str  # «إلى»
 
 
 @cache
@@ -115,6 +117,8 @@ def grammar() -> Grammar:
         victim_side_re=re.compile(r"(?:" + "|".join(map(re.escape, g["victim_side_words"])) + r")\s*$"),
         toll_words=tuple(g["toll_words_before_number"]),
         partitive_one=frozenset(g["partitive_one"]),
+        count_of_set=frozenset(g["count_of_set"]),
+        to=g["to"],
         contrast_re=re.compile(
             r"(?:"
             + "|".join(map(re.escape, g["contrast_words"]))

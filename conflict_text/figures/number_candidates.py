@@ -117,6 +117,10 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
             start = head.start
             of = False
             fired.append("noun-before-one-or-two")
+    # «الغارات بلغ عددها 15»: a count stated after the set's «عددها» counts the weapon named before it
+    if not roles and before and (set_head := _weapon_counted_before(doc, si, before)) is not None:
+        head, (prefix, roles) = set_head, noun_roles(set_head.text)
+        fired.append("count-of-weapons-named-before")
     head_end = head.end if (head and roles) else ns.end
     ctx.i, ctx.head, ctx.roles, ctx.start = i, head, roles, start
     if rejected := phase.named(ctx):
@@ -236,3 +240,20 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
     )
     doc.cands.append(c)
     doc.consumed.append((min(start, ns.start), head_end))
+
+
+def _weapon_counted_before(doc: Document, si: int, before: list[Tok]) -> Tok | None:
+    """The weapon noun a number counts when «عددها» («its count»), perhaps with «إلى», stands right before
+    the number: the nearest weapon noun before it in the sentence («براميل متفجرة بلغ عددها 224»)."""
+    g = doc.grammar
+    words = [t.text for t in before]
+    if words[-1:] == [g.to] and len(words) >= 2:
+        words, before = words[:-1], before[:-1]
+    if words[-1] not in g.count_of_set:
+        return None
+    sent = doc.sents[si]
+    for tok in reversed(sent.tokens(sent.start, before[-1].start)):
+        prefix, roles = noun_roles(tok.text)
+        if role_of(roles, "munition") and not proclitic_length(prefix):
+            return tok
+    return None
