@@ -141,38 +141,22 @@ def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> 
         WeaponContext(doc, si, tok, mtype, number, definite, entry, pend, value)
     ):
         return doc.reject(rejected, tok.start, tok.end)
-    if value is None:
-        doc.cands.append(
-            Candidate(
-                "mun",
-                tok.start + proclitic_length(prefix),
-                pend,
-                None,
-                "unspecified",
-                si,
-                mtype=mtype,
-                unit=unit,
-                head_end=pend,
-                modified=pend != tok.end,
-                rules=["weapon-named", *fired],
-            )
+    named_only = value is None  # a weapon named without a count
+    doc.cands.append(
+        Candidate(
+            "mun",
+            tok.start + proclitic_length(prefix),
+            pend,
+            value,
+            "unspecified" if named_only else "exact",
+            si,
+            mtype=mtype,
+            unit=unit,
+            head_end=pend,
+            modified=pend != tok.end,
+            rules=["weapon-named", *fired] if named_only else fired,
         )
-    else:
-        doc.cands.append(
-            Candidate(
-                "mun",
-                tok.start + proclitic_length(prefix),
-                pend,
-                value,
-                "exact",
-                si,
-                mtype=mtype,
-                unit=unit,
-                head_end=pend,
-                modified=pend != tok.end,
-                rules=fired,
-            )
-        )
+    )
     doc.consumed.append((tok.start, pend))
 
 
