@@ -29,7 +29,8 @@ Modules, one responsibility each:
     noun_candidates    dual and singular nouns (step 2); munitions: weapon noun phrases
     structure          breakdowns, anaphora, restatements, revisions, denials (step 4)
     periods, attribution  step 5
-    rules, predicates  the rule table: loaded, validated, its patterns compiled; the named predicates it uses
+    rules              the rule table: its files loaded and validated against the schema
+    patterns, predicates  the pattern language, compiled to one function per phase; the named predicates
     explain            which rules made, typed or rejected each number and noun of a text
 """
 
