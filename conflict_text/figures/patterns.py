@@ -29,7 +29,8 @@ The pattern language. A pattern is a dict of conditions that must all hold (a li
     {"definite": true}                the number carries the article («الـ13»)
     {"predicate": NAME}               a named predicate of conflict_text.figures.predicates
     {"not": PATTERN}, {"any": [PATTERN, ...]}
-LIST is a section of data/figure_lexicon.json that holds words (a list, or a table keyed by words), or a
+LIST is a section of data/figure_lexicon.json that holds words (a list, or a table keyed by words), "months" (the
+month names of data/dates.json), or a
 list inside a section ("strike_times.nouns"); a phrase LIST is one of the lists the phrase matcher reads
 (conflict_text.figures.lexicon: "strike_verb", "losses", "refiner regime_forces" ...).
 """
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from conflict_text.dates import months
 from conflict_text.figures.lexicon import in_vocab, lexicon_data
 from conflict_text.figures.phrases import phrase_key
 from conflict_text.normalize import fold
@@ -113,7 +115,7 @@ class RuleError(ValueError):
 
 
 def word_lists() -> dict[str, frozenset[str]]:
-    """The sections of the figure lexicon that hold words, as folded phrase keys."""
+    """The sections of the figure lexicon that hold words, and the month names, as folded phrase keys."""
     lists = {}
     for name, section in lexicon_data().items():
         if isinstance(section, dict) and all(isinstance(v, (int, str)) for v in section.values()):
@@ -126,6 +128,7 @@ def word_lists() -> dict[str, frozenset[str]]:
                 for key, words in section.items()
                 if isinstance(words, list) and all(isinstance(w, str) for w in words)
             )
+    lists["months"] = list(months())  # the month names of the one date table (data/dates.json)
     return {
         name: frozenset(phrase_key(fold(w)) for w in words) for name, words in lists.items() if name != "_doc" and words
     }
