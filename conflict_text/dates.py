@@ -27,6 +27,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from conflict_text.arabic import PROCLITICS
 from conflict_text.normalize import fold
 
 _DATA = Path(__file__).resolve().parent / "data" / "dates.json"
@@ -187,7 +188,7 @@ class _Found:
 
 def _word(pattern: str) -> str:
     """A whole word, a conjunction or preposition clitic allowed before it («وأمس», «بالأمس»)."""
-    return rf"(?<!\w)(?:{_words('word_prefixes')})?(?:{pattern})(?!\w)"
+    return rf"(?<!\w)(?:{_alternation(PROCLITICS - {''})})?(?:{pattern})(?!\w)"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@
    «وكالة/صحيفة/قناة» or quoted after «لـ»; ministries and organisations after «وزارة/منظمة/
    مديرية/لجنة». A discovered place or outlet replaces the known places inside it. Ids are
    `pattern:<type>:<folded name>`; a discovered name that is in the gazetteer takes its entity.
-   The Python names no word: only orthography (proclitics, the article, pronoun suffixes).
+   The Python names no word, nor any letter: the proclitics, the article and the pronoun suffixes it
+   strips are those of conflict_text/arabic.py (data/arabic.json), which numbers, dates and figures share.
 
 EntityMention.surface == body[char_start:char_end], proclitics excluded.
 """
@@ -30,13 +31,26 @@ from collections.abc import Iterable
 from itertools import compress, count
 from operator import attrgetter
 
+from conflict_text.arabic import (
+    AND,
+    ARTICLE,
+    CONJUNCTIONS,
+    LI,
+    LI_ARTICLE,
+    NISBA,
+    PROCLITICS,
+    WITH_ARTICLE,
+    ends_with_pronoun,
+    with_proclitics,
+)
 from conflict_text.gazetteer import Gazetteer, load_gazetteer, match_key
 from conflict_text.models import EntityMention
 from conflict_text.normalize import fold_document, index_shifts
 from conflict_text.tokens import split_tokens
 
-_CLITICS = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", "لل"})
-_LIL_CLITICS = frozenset({"", "و", "ف"})
+# a name's proclitics; «لل» is also ل before a word whose article lost its alef, when the name has none
+_CLITICS = PROCLITICS | {LI_ARTICLE}
+_LIL_CLITICS = frozenset({"", *CONJUNCTIONS})  # before the «لل» form of an «ال» name
 # Other horizontal spaces become a space, and runs of spaces one space. So does «_», which joins the
 # words of a hashtag («#الدفاع_المدني»): the words are matched as written with spaces.
 _OTHER_SPACES = "\t\u00a0\u2009\u202f_"
@@ -49,17 +63,8 @@ _SENTENCE_END = re.compile(r"[.!?؟:\n]")
 
 
 def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
-    """Every token that is a word of `vocab`, alone or after one or two proclitics, mapped to the word.
-
-    Built once so that stripping a proclitic is one dict lookup per token. The word alone wins over
-    a proclitic reading, one proclitic over two; a proclitic needs at least two letters after it.
-    """
-    forms = {}
-    for clitic in sorted(_CLITICS, key=len, reverse=True):  # later (shorter) clitics win
-        for word in vocab:
-            if not clitic or len(word) > 1:
-                forms[clitic + word] = word
-    return forms
+    """Every token that is a word of `vocab`, alone or after proclitics (arabic.with_proclitics), mapped to the word."""
+    return with_proclitics(vocab, _CLITICS)
 
 
 def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -217,7 +222,7 @@ class _Matcher:
             if len(t) > 2
             and name not in c.get("not_first_names", frozenset())
             and len(t) - len(name) <= 1
-            and (t == name or t[0] in "وف")
+            and (t == name or t[0] in CONJUNCTIONS)
         }
         self.by_id = {r["entity_id"]: r for r in gaz.rows}
         self.entity_types = [r["entity_type"] for r in gaz.rows]
@@ -235,7 +240,7 @@ class _Matcher:
             | self.title_forms.keys()
             | self.outlet_head_forms.keys()
             | self.first_name_forms.keys()
-            | {"ل"}
+            | {LI}
         )
 
     # ---------------------------------------------------------------- gazetteer
@@ -259,7 +264,7 @@ class _Matcher:
                 prefix = text[w:s]
                 if prefix not in (_LIL_CLITICS if key.lil else _CLITICS):
                     continue
-                if prefix == "لل" and not key.lil:
+                if prefix == LI_ARTICLE and not key.lil:
                     continue  # «لل» + a name without ال is ل + ل-initial word: handled by the ل clitic
             cands.append((s - e, s, key.entity_index, e, key, w))
         cands.sort()  # no two candidates share (length, start, entity): the same span is the same key
@@ -291,7 +296,7 @@ class _Matcher:
         if etype == "location":
             return prev in self.place_cue_forms
         if etype == "media":
-            if "ل" in text[w:s] or prev == "ل" or prev in self.media_cue_forms:
+            if LI in text[w:s] or prev == LI or prev in self.media_cue_forms:
                 return True
             after = text[e : e + 2]
             return any(ch in _QUOTES for ch in between) and any(ch in _QUOTES for ch in after)
@@ -340,10 +345,10 @@ class _Matcher:
                 (t in self.not_place_name_forms and not (t in self.roles and t in self.prefixes))
                 or len(t) < 2
                 or t.isdigit()
-                or t.startswith(("لل", "بال"))
+                or t.startswith((LI_ARTICLE, WITH_ARTICLE))
             ):
                 return None
-            if (len(t) > 4 and t.endswith(("ها", "هم"))) or t == self.muhafaza:
+            if ends_with_pronoun(t) or t == self.muhafaza:
                 return None
             if t in self.prefixes and not plain(i + 1):
                 return None
@@ -407,7 +412,7 @@ class _Matcher:
                 if j is not None and cue in self.area_cues and not opened:
                     # «منطقة» names a place only with a definite name («منطقة السكن الشبابي»), not
                     # with an adjective («منطقة مكتظة»)
-                    j = self._name_tail(doc, j) if words[i + 1].startswith("ال") else None
+                    j = self._name_tail(doc, j) if words[i + 1].startswith(ARTICLE) else None
                 if j is not None and opened:
                     j = self._bracketed_end(doc, j)
                     if cue not in self.place_plural and text[ends[j] : ends[j] + 1] not in _CLOSERS:
@@ -465,7 +470,7 @@ class _Matcher:
                         claim(start, ends[b], "media")
                     resume = b + 1
                     continue
-            if t == "ل" and i + 1 < ntok and any(q in sep(i + 1) for q in _QUOTES):
+            if t == LI and i + 1 < ntok and any(q in sep(i + 1) for q in _QUOTES):
                 b = self._quoted_end(doc, i + 1)
                 if (
                     b is not None
@@ -500,7 +505,7 @@ class _Matcher:
                 and words[i + 1] not in self.first_name_forms
                 and all(
                     plain(k)
-                    and not words[k].startswith("ال")
+                    and not words[k].startswith(ARTICLE)
                     and words[k] not in self.blocking
                     and words[k] not in self.joiners
                     and self._name_part(words[k])
@@ -562,7 +567,7 @@ class _Matcher:
                 end = self._bracketed_end(doc, end)
             name_start = starts[k] + waw
             nxt = text[ends[end] : ends[end] + 2]
-            if not plural and not (nxt == "" or nxt[0] in "،,.”\"'»)\n" or nxt.startswith(" و")):
+            if not plural and not (nxt == "" or nxt[0] in "،,.”\"'»)\n" or nxt.startswith(" " + AND)):
                 break
             if not plural and not any(
                 self.g.rows[x]["entity_type"] == "location" for x in self.g.lookup(text[name_start : ends[end]])
@@ -585,12 +590,12 @@ class _Matcher:
         while (
             k < min(j + 2, len(words) - 1)
             and text[ends[k] : starts[k + 1]] == " "
-            and not words[k + 1].startswith("و")
+            and not words[k + 1].startswith(AND)
             and self._name_part(words[k + 1])
         ):
             k += 1
         after = text[ends[k] : ends[k] + 2]
-        return k if k == j or after[:1] in _CLOSERS or after[:1] in "،," or after == " و" else j
+        return k if k == j or after[:1] in _CLOSERS or after[:1] in "،," or after == " " + AND else j
 
     def _quoted_end(self, doc: _Doc, a: int, limit: int = 4) -> int | None:
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
@@ -617,7 +622,7 @@ class _Matcher:
         if t in self.news_words and a + 1 < len(words) and text[ends[a] : starts[a + 1]] == " ":
             b = a + 1
             t = words[b]
-        if t in self.stop or t in self.blocking or t.isdigit() or len(t) < 2 or t.startswith("لل"):
+        if t in self.stop or t in self.blocking or t.isdigit() or len(t) < 2 or t.startswith(LI_ARTICLE):
             return None
         tail = False
         while (
@@ -687,8 +692,8 @@ class _Matcher:
             len(t) > 1
             and not t.isdigit()
             and t not in self.not_place_name_forms
-            and not t.startswith(("لل", "بال"))
-            and not (len(t) > 4 and t.endswith(("ها", "هم")))
+            and not t.startswith((LI_ARTICLE, WITH_ARTICLE))
+            and not ends_with_pronoun(t)
         )
 
     def _name_tail(self, doc: _Doc, j: int, limit: int = 3) -> int:
@@ -733,7 +738,7 @@ class _Matcher:
         if not self._name_part(t):
             return None
         j = self._name_tail(doc, a)
-        if j == a and not (t.startswith("ال") or t in self.person_names or self.g.lookup(t)):
+        if j == a and not (t.startswith(ARTICLE) or t in self.person_names or self.g.lookup(t)):
             return None
         return j
 
@@ -776,8 +781,8 @@ class _Matcher:
         """Whether t reads as a family name of the «الـ…ي» form, not an adjective the lexicons know."""
         return (
             len(t) > 4
-            and t.startswith("ال")
-            and t.endswith("ي")
+            and t.startswith(ARTICLE)
+            and t.endswith(NISBA)
             and t not in self.nationality
             and t not in self.suffixes
             and self._name_part(t)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
+from conflict_text.arabic import ARTICLE, LI_ARTICLE
 from conflict_text.normalize import fold
 
 DATA_DIR = pathlib.Path(__file__).resolve().parent / "data" / "gazetteer"
@@ -132,8 +133,8 @@ class Gazetteer:
                     forms.append((k.replace(" ", ""), False))
                     for g in range(1, len(words)):
                         forms.append((" ".join(words[: g - 1] + [words[g - 1] + words[g]] + words[g + 1 :]), False))
-                if k.startswith("ال") and len(k) > 3:
-                    forms.append(("ل" + k[1:], True))  # لل + name: «للمرصد»
+                if k.startswith(ARTICLE) and len(k) > 3:
+                    forms.append((LI_ARTICLE + k[len(ARTICLE) :], True))  # لل + name: «للمرصد»
                 for text, lil in forms:
                     if text in seen:  # first entity (by file priority) keeps the key
                         continue

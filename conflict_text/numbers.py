@@ -22,6 +22,7 @@ from importlib import resources
 
 import ahocorasick
 
+from conflict_text.arabic import AND, ARTICLE, PREFIXES
 from conflict_text.normalize import fold, normalize
 
 
@@ -74,13 +75,13 @@ def _lexicon() -> _Lexicon:
             words.setdefault(fold(word), (cls, value))
     for word in data["vague"]:
         for part in fold(word).split():
-            if part.startswith("ال") and part[2:] in words:
+            if part.startswith(ARTICLE) and part[len(ARTICLE) :] in words:
                 continue
             words.setdefault(part, ("vague", None))
     for word in data["ordinals"]:
         words.setdefault(fold(word), ("ordinal", None))
     # A letter run reads as the bare word first, else as the longest prefix followed by a word.
-    prefixes = sorted({fold(p) for p in data["prefixes"]}, key=len, reverse=True)
+    prefixes = sorted(PREFIXES, key=len, reverse=True)
     forms: dict[str, tuple[str, str]] = {w: ("", w) for w in words}
     for prefix in prefixes:
         for word in words:
@@ -171,11 +172,11 @@ def _tokens(ntext: str) -> tuple[list[_Tok], list[NumberSpan]]:
     for m in _DIGITS.finditer(masked):
         start, end = m.span()
         before = masked[max(0, start - 3) : start]
-        definite = before.endswith("ال") or before.endswith("ال ")
+        definite = before.endswith(ARTICLE) or before.endswith(ARTICLE + " ")
         toks.append(_Tok("digits", None, start, end, False, definite))
     for start, end, prefix, word in _word_matches(masked):
         cls, value = lex.words[word]
-        toks.append(_Tok(cls, value, start, end, prefix.startswith("و"), "ال" in prefix))
+        toks.append(_Tok(cls, value, start, end, prefix.startswith(AND), ARTICLE in prefix))
     toks.sort(key=lambda t: t.start)
     # digits values need to know whether a multiplier follows
     for i, t in enumerate(toks):

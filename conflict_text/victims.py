@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from conflict_text.arabic import AND, WITH
 from conflict_text.normalize import fold
 from conflict_text.sentences import split_sentences
 
@@ -69,7 +70,7 @@ def _words() -> _Words:
         age=re.compile(rf"\s*\(?\s*(\d{{1,3}})\s*(?:{units})\s*\)?"),
         stops=frozenset(fold(w) for w in raw["name_stops"]),
         max_words=raw["max_name_words"],
-        titled=re.compile(rf"(?<!\w)[وب]?(?:{title_words})\s+"),
+        titled=re.compile(rf"(?<!\w)[{AND}{WITH}]?(?:{title_words})\s+"),
     )
 
 
@@ -94,7 +95,7 @@ def _victim(body: str, start: int, end: int, figure_index: int) -> NamedVictim |
     title = words.titled.match(body, start)
     sex = age_class = None
     if title:
-        stated = words.titles[fold(body[title.start() : title.end()].strip().lstrip("وب"))]
+        stated = words.titles[fold(body[title.start() : title.end()].strip().lstrip(AND + WITH))]
         sex, age_class = stated["sex"], stated["age_class"]
         start = title.end()
     span = _name_at(body, start, end)

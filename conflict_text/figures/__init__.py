@@ -23,7 +23,7 @@ All offsets in the result index the original body.
 Modules, one responsibility each:
     phrases            the phrase matcher (one Aho-Corasick automaton for every cue list)
     lexicon            data/figure_lexicon.json compiled once; memoised per-token look-ups
-    words, qualifiers  tokens and clitics; qualifier phrases and the bounds they imply
+    words, qualifiers  tokens; qualifier phrases and the bounds they imply (clitics: conflict_text.arabic)
     sentence, document a candidate and a sentence; the document with its phrase look-ups and context readings
     number_candidates  number expressions (step 3)
     noun_candidates    dual and singular nouns (step 2); munitions: weapon noun phrases

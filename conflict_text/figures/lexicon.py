@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from conflict_text.arabic import CONJUNCTIONS, PREFIXES
 from conflict_text.figures.phrases import TOKEN_CACHE_SIZE, PhraseMatcher, phrase_key
 from conflict_text.normalize import fold
 
@@ -69,16 +70,8 @@ def lexicon_data() -> dict:
 class Grammar:
     """The function words, clitics and endings the engine's code reads (section "grammar"), folded."""
 
-    conjunction: str  # «و»
-    with_particle: str  # «ب»
     of: str  # «من»
     between: str  # «بين»
-    article: str  # «ال»
-    article_after_li: str  # «لل»: ل + ال
-    proclitic_letters: frozenset[str]
-    plural_verb_ending: str
-    dual_verb_ending: str
-    one_or_and: tuple[str, ...]
     case_nouns: frozenset[str]
     soldier_nouns: frozenset[str]
     volunteer_nouns: frozenset[str]
@@ -94,16 +87,8 @@ class Grammar:
 def grammar() -> Grammar:
     g = {k: (fold(v) if isinstance(v, str) else [fold(w) for w in v]) for k, v in lexicon_data()["grammar"].items()}
     return Grammar(
-        conjunction=g["and"],
-        with_particle=g["with"],
         of=g["of"],
         between=g["between"],
-        article=g["article"],
-        article_after_li=g["article_after_li"],
-        proclitic_letters=frozenset(g["proclitic_letters"]),
-        plural_verb_ending=g["plural_verb_ending"],
-        dual_verb_ending=g["dual_verb_ending"],
-        one_or_and=tuple(g["one_or_and"]),
         case_nouns=frozenset(g["case_nouns"]),
         soldier_nouns=frozenset(g["soldier_nouns"]),
         volunteer_nouns=frozenset(g["volunteer_nouns"]),
@@ -126,7 +111,7 @@ def grammar() -> Grammar:
 def lexicon() -> Lexicon:
     d = lexicon_data()
     f = fold
-    clitics = tuple(sorted({f(c) for c in d["clitics"]}, key=len, reverse=True))
+    clitics = tuple(sorted(PREFIXES, key=len, reverse=True))
     clitic_alt = "|".join(re.escape(c) for c in clitics)
 
     nouns: dict[str, list[tuple]] = {}
@@ -182,26 +167,25 @@ def lexicon() -> Lexicon:
     covid_uncased = tuple(w for w in covid_terms if w.lower() == w == w.upper())
     covid_cased = [w for w in covid_terms if w not in covid_uncased]
     refiners = [(f"refiner {group}", group) for group in d["victim_refiners"]]
-    one_or_and = grammar().one_or_and
     fighter_generic = frozenset(f(w) for w in d["fighter_generic"])
     phrases = PhraseMatcher(
         {
             "cue": (list(cues), clitics),
             "marker": ([f(w) for w in d["breakdown_markers"]], ()),
-            "one_of": ([f(w) for w in d["one_of_markers"]], one_or_and),
+            "one_of": ([f(w) for w in d["one_of_markers"]], CONJUNCTIONS),
             "mod": (list(mods), clitics),
             "material": (list(materials), clitics),
             "strike_verb": ([f(w) for w in d["strike_times"]["verbs"]], clitics),
             "threat": ([f(w) for w in d["threat_cues"]], clitics),
             "denial": ([f(w) for w in d["denial_cues"]], clitics),
             "revision": ([f(w) for w in d["revision_cues"]], clitics),
-            "earlier": ([f(w) for w in d["earlier_cues"]], one_or_and),
+            "earlier": ([f(w) for w in d["earlier_cues"]], CONJUNCTIONS),
             "covid_aux": ([f(w) for w in d["covid_aux"]], clitics),
             "population": ([f(w) for w in d["population_cues"]], clitics),
             "attribution": ([f(w) for w in d["attribution_cues"]], clitics),
             "attack": ([f(w) for w in d["attack_cues"]], clitics),
             "losses": ([f(w) for w in d["losses_cues"]], clitics),
-            "strong_earlier": ([f(w) for w in d["strong_earlier_cues"]], one_or_and),
+            "strong_earlier": ([f(w) for w in d["strong_earlier_cues"]], CONJUNCTIONS),
             "denial_topic": ([f(w) for w in d["denial_topics"]], clitics),
             "cumulative": ([f(w) for w in d["cumulative_cues"]], clitics),
             "release": ([f(w) for w in d["release_cues"]], clitics),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conflict_text.arabic import proclitic_length
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import in_vocab, noun_roles, role_of
 from conflict_text.figures.munitions import munition_phrase
@@ -9,7 +10,7 @@ from conflict_text.figures.phrases import phrase_key
 from conflict_text.figures.qualifiers import qualifier_after, qualifier_before, qualifier_rules
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
-from conflict_text.figures.words import SKIP_PUNCT, Tok, proclitic_length
+from conflict_text.figures.words import SKIP_PUNCT, Tok
 from conflict_text.numbers import NumberSpan
 
 _GROUP_MEMBERS = (("victim", "fighters", "plural"),)

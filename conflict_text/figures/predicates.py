@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from conflict_text.arabic import ARTICLE, PROCLITIC_LETTERS
 from conflict_text.figures.lexicon import in_vocab, lexicon, noun_roles
 
 PREDICATES: dict[str, Callable] = {}
@@ -37,7 +38,7 @@ def counts_unknown_noun(ctx) -> bool:
         or in_vocab(token, lex.complement)
     ):
         return False
-    if token[0] in grammar.proclitic_letters and len(token) > 3:
+    if token[0] in PROCLITIC_LETTERS and len(token) > 3:
         return False  # «بقصف», «وجرح», «لقوا»: a proclitic form, not the counted noun
     if any(c[0] == start for c in sent.cues):
         return False
@@ -64,7 +65,7 @@ def after_definite_name_word(ctx) -> bool:
     lex = lexicon()
     prev = ctx.before[-1]
     return (
-        prev.text.startswith(ctx.doc.grammar.article)
+        prev.text.startswith(ARTICLE)
         and len(prev.text) > 3
         and not noun_roles(prev.text)[1]
         and not in_vocab(prev.text, lex.toll_words)
