@@ -17,6 +17,9 @@
    «وكالة/صحيفة/قناة» or quoted after «لـ»; ministries and organisations after «وزارة/منظمة/
    مديرية/لجنة». A discovered place or outlet replaces the known places inside it. Ids are
    `pattern:<type>:<folded name>`; a discovered name that is in the gazetteer takes its entity.
+   Each way of discovery is a named pattern of data/entity_patterns.json (entity_patterns.py): the cue
+   lists that trigger it, what it finds, examples and counterexamples; discovery_patterns() says which
+   pattern found each name of a text.
    The Python names no word, nor any letter: the proclitics, the article and the pronoun suffixes it
    strips are those of conflict_text/arabic.py (data/arabic.json), which numbers, dates and figures share.
 
@@ -43,6 +46,7 @@ from conflict_text.arabic import (
     ends_with_pronoun,
     with_proclitics,
 )
+from conflict_text.entity_patterns import CLITICS, entity_patterns
 from conflict_text.gazetteer import Gazetteer, load_gazetteer, match_key
 from conflict_text.models import EntityMention
 from conflict_text.normalize import fold_document, index_shifts
@@ -148,7 +152,11 @@ class _Matcher:
     def __init__(self, gaz: Gazetteer):
         self.g = gaz
         c = gaz.folded_cues
-        self.place_cues = c.get("place_cues_exclusive", frozenset()) | c.get("place_cues_inclusive", frozenset())
+        patterns = entity_patterns()
+        # the words that trigger each discovery pattern (data/entity_patterns.json), and what it finds
+        triggers = {p.id: frozenset().union(*(c.get(name, frozenset()) for name in p.cues)) for p in patterns.values()}
+        self.finds = {p.id: p.finds for p in patterns.values()}
+        self.place_cues = triggers["place-after-cue"]
         self.place_excl = c.get("place_cues_exclusive", frozenset())
         self.place_incl = c.get("place_cues_inclusive", frozenset())
         self.place_plural = c.get("place_cues_plural", frozenset())
@@ -158,7 +166,7 @@ class _Matcher:
         self.verbs = c.get("saying_verbs", frozenset())
         self.given = c.get("given_names", frozenset())  # from Wikidata, common words filtered out
         self.family = c.get("family_names", frozenset())
-        self.first = c.get("first_names", frozenset()) | self.given
+        self.first = triggers["person-by-first-name"]
         self.person_names = self.given | self.family
         self.stop = c.get("stop_tokens", frozenset())
         self.media_cues = c.get("media_cues", frozenset())
@@ -189,29 +197,28 @@ class _Matcher:
             )
         )
         self.blocking = self.stop | self.verbs | (self.roles - c.get("surname_titles", frozenset())) | self.place_cues
-        self.media_all = self.media_name_cues | self.weak_media
+        self.media_all = triggers["media-after-cue"]
         # Token -> the cue word it is with its proclitics stripped (see _with_clitics).
         self.place_cue_forms = _with_clitics(self.place_cues)
         # armed groups: a unit's head and its number («اللواء 155»), a head opening a quoted name
         # («"تجمع العزة"») or followed by one («وحدات "حماية الشعب"»), an army and its nationality
-        self.unit_forms = _with_clitics(c.get("numbered_unit_heads", frozenset()))
-        self.group_head_forms = _with_clitics(c.get("armed_group_heads", frozenset()))
-        self.army_forms = _with_clitics(c.get("army_heads", frozenset()))
+        self.unit_forms = _with_clitics(triggers["armed-group-numbered-unit"])
+        self.group_head_forms = _with_clitics(triggers["armed-group-head"])
+        self.army_forms = _with_clitics(triggers["armed-group-army"])
         self.group_trigger_forms = frozenset(
             self.unit_forms.keys() | self.group_head_forms.keys() | self.army_forms.keys()
         )
-        self.title_forms = _with_clitics(c.get("person_titles", frozenset()))
+        self.title_forms = _with_clitics(triggers["person-after-title"])
         self.force_head_forms = _with_clitics(c.get("force_heads", frozenset()))
         self.force_head_ends = frozenset(f[-1] for f in self.force_head_forms)  # a cheap test before prev_token
         # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
-        self.outlet_head_forms = _with_clitics(c.get("outlet_heads", frozenset()))
+        self.outlet_head_forms = _with_clitics(triggers["outlet-head-and-tail"])
         self.outlet_tails = c.get("outlet_tails", frozenset())
-        facilities = c.get("facility_cues", frozenset())
-        self.facility_forms = _with_clitics(facilities)
+        self.facility_forms = _with_clitics(triggers["facility-name"])
         self.place_incl_forms = _with_clitics(self.place_incl)
         self.media_cue_forms = _with_clitics(self.media_cues)
         self.media_all_forms = _with_clitics(self.media_all)
-        self.org_forms = _with_clitics(c.get("org_strong_cues", frozenset()))
+        self.org_forms = _with_clitics(triggers["organisation-after-cue"])
         self.role_forms = _with_clitics(self.roles)
         self.verb_forms = _with_clitics(self.verbs)
         self.not_place_name_forms = _with_clitics(self.stop | self.place_cues | self.verbs | self.roles)
@@ -227,6 +234,7 @@ class _Matcher:
         self.by_id = {r["entity_id"]: r for r in gaz.rows}
         self.entity_types = [r["entity_type"] for r in gaz.rows]
         self.mention_fields = [(r["entity_id"], r["entity_type"], r["name_ar"], r["name_en"]) for r in gaz.rows]
+        self.li = CLITICS[patterns["media-quoted-after-li"].clitic]  # «لـ» before a quoted outlet
         # Tokens that can start a discovery (cue words with their proclitics, first names, «لـ»):
         # one set lookup per token decides whether the token needs a closer look.
         self.triggers = frozenset(
@@ -240,7 +248,7 @@ class _Matcher:
             | self.title_forms.keys()
             | self.outlet_head_forms.keys()
             | self.first_name_forms.keys()
-            | {LI}
+            | {self.li}
         )
 
     # ---------------------------------------------------------------- gazetteer
@@ -305,11 +313,11 @@ class _Matcher:
     # ---------------------------------------------------------------- discovery
     def discover(
         self, doc: _Doc, occupied: bytearray, places: bytearray
-    ) -> list[tuple[int, int, str, str, str | None]]:
-        """(start, end, entity_type, name_ar, gazetteer entity_id or None), folded coordinates; `places`
-        is 1 where a gazetteer place lies."""
+    ) -> list[tuple[int, int, str, str, str | None, str]]:
+        """(start, end, entity_type, name_ar, gazetteer entity_id or None, the id of the pattern that found it),
+        folded coordinates; `places` is 1 where a gazetteer place lies."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
-        out: list[tuple[int, int, str, str, str | None]] = []
+        out: list[tuple[int, int, str, str, str | None, str]] = []
 
         def free(s: int, e: int) -> bool:
             return occupied.find(1, s, e) == -1
@@ -319,15 +327,15 @@ class _Matcher:
             or outlet replaces the places inside it."""
             return occupied[s:e] == places[s:e] and places.find(0, s, e) != -1
 
-        def claim(s: int, e: int, etype: str) -> None:
-            name = text[s:e]
+        def claim(s: int, e: int, pattern: str) -> None:
+            name, etype = text[s:e], self.finds[pattern]
             entity_id = None
             for idx in self.g.lookup(_unquoted(name)):
                 if self.g.rows[idx]["entity_type"] == etype:
                     entity_id = self.g.rows[idx]["entity_id"]
                     break
             occupied[s:e] = b"\x01" * (e - s)
-            out.append((s, e, etype, name, entity_id))
+            out.append((s, e, etype, name, entity_id, pattern))
 
         def sep(i: int) -> str:  # characters between token i-1 and token i
             return text[ends[i - 1] : starts[i]] if i > 0 else ""
@@ -373,11 +381,12 @@ class _Matcher:
             if i < resume or occupied[s]:
                 continue
             # ---- armed groups
-            span = self._group_span(doc, i) if t in self.group_trigger_forms else None
-            if span is not None:
+            group = self._group_span(doc, i) if t in self.group_trigger_forms else None
+            if group is not None:
+                span, pattern = group
                 gs = s + (len(t) - len(self.group_head_forms.get(t) or self.unit_forms.get(t) or self.army_forms[t]))
                 if free(gs, ends[span]):
-                    claim(gs, ends[span], "armed_group")
+                    claim(gs, ends[span], pattern)
                     resume = span + 1
                     continue
             # ---- facilities: «مسجد X», «مدرسة الشهيد X Y», «مشفى “X”»
@@ -386,7 +395,7 @@ class _Matcher:
                 j = self._facility_end(doc, i + 1)
                 fs = s + (len(t) - len(fcue))
                 if j is not None and free(fs, ends[j]):
-                    claim(fs, ends[j], "location")
+                    claim(fs, ends[j], "facility-name")
                     resume = j + 1
                     continue
             # ---- places after a cue word
@@ -427,9 +436,9 @@ class _Matcher:
                     ) and not opened:
                         cs = s + (len(t) - len(cue))
                         if free(cs, ends[j]):
-                            claim(cs, ends[j], "location")
+                            claim(cs, ends[j], "place-after-cue")
                     elif free_but_places(starts[i + 1], ends[j]):
-                        claim(starts[i + 1], ends[j], "location")
+                        claim(starts[i + 1], ends[j], "place-after-cue")
                     if cue in self.place_plural or cue in self.place_excl:
                         resume = self._list_items(
                             doc, j, cue in self.place_plural, opened, place_name, free_but_places, claim
@@ -452,7 +461,7 @@ class _Matcher:
                 )
                 hs = s + (len(t) - len(ohead))
                 if b is not None and free_but_places(hs, ends[b]):
-                    claim(hs, ends[b], "media")
+                    claim(hs, ends[b], "outlet-head-and-tail")
                     resume = b + 1
                     continue
             # ---- media after «وكالة/صحيفة/قناة …» or quoted after «لـ»
@@ -467,10 +476,10 @@ class _Matcher:
                         else starts[a]
                     )
                     if free_but_places(start, ends[b]):
-                        claim(start, ends[b], "media")
+                        claim(start, ends[b], "media-after-cue")
                     resume = b + 1
                     continue
-            if t == LI and i + 1 < ntok and any(q in sep(i + 1) for q in _QUOTES):
+            if t == self.li and i + 1 < ntok and any(q in sep(i + 1) for q in _QUOTES):
                 b = self._quoted_end(doc, i + 1)
                 if (
                     b is not None
@@ -478,7 +487,7 @@ class _Matcher:
                     and self._verb_before(doc, i, 12)
                     and free_but_places(starts[i + 1], ends[b])
                 ):
-                    claim(starts[i + 1], ends[b], "media")
+                    claim(starts[i + 1], ends[b], "media-quoted-after-li")
                     resume = b + 1
                     continue
             # ---- organisations: «وزارة X (adj)», «منظمة X», «مديرية X Y»
@@ -494,7 +503,7 @@ class _Matcher:
                 start = s + (len(t) - len(ocue))
                 # a known place may be part of the name («مديرية صحة إدلب الحرة»): it stays a mention too
                 if occupied[start : ends[b]] == places[start : ends[b]]:
-                    claim(start, ends[b], "organisation")
+                    claim(start, ends[b], "organisation-after-cue")
                 resume = b + 1
                 continue
             # ---- people: a title and two words of an unknown name («اللواء فاليري سيمينوف»)
@@ -513,7 +522,7 @@ class _Matcher:
                 )
                 and free(starts[i + 1], ends[i + 2])
             ):
-                claim(starts[i + 1], ends[i + 2], "person")
+                claim(starts[i + 1], ends[i + 2], "person-after-title")
                 resume = i + 3
                 continue
             # ---- people
@@ -532,7 +541,7 @@ class _Matcher:
                         else None
                     )
                 if j is not None and free(ps, ends[j]):
-                    claim(ps, ends[j], "person")
+                    claim(ps, ends[j], "person-by-first-name")
                     resume = j + 1
                     continue
         return out
@@ -577,7 +586,7 @@ class _Matcher:
             if waw or text[ends[end] : ends[end] + 1] in _CLOSERS:
                 for a, b in pending:
                     if free(a, b):
-                        claim(a, b, "location")
+                        claim(a, b, "place-after-cue")
                 pending = []
             k = end + 1
         return k
@@ -654,22 +663,24 @@ class _Matcher:
             j += 1
         return j
 
-    def _group_span(self, doc: _Doc, i: int) -> int | None:
-        """Index of the last token of an armed group starting at the head word i, or None."""
+    def _group_span(self, doc: _Doc, i: int) -> tuple[int, str] | None:
+        """(index of the last token, pattern id) of an armed group starting at the head word i, or None."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         t = words[i]
         if i + 1 >= len(words):
             return None
         after = text[ends[i] : starts[i + 1]]
         if t in self.unit_forms and after == " " and words[i + 1].isdigit() and len(words[i + 1]) <= 3:
-            return i + 1
+            return i + 1, "armed-group-numbered-unit"
         if t in self.army_forms and after == " " and words[i + 1] in self.nationality:
-            return i + 1
+            return i + 1, "armed-group-army"
         if t in self.group_head_forms:
+            end = None
             if any(q in after for q in _OPENERS):  # the head before a quoted name
-                return self._quoted_end(doc, i + 1, 5)
-            if i > 0 and any(q in text[ends[i - 1] : starts[i]] for q in _OPENERS):  # a quoted name opening with it
-                return self._quoted_end(doc, i, 5)
+                end = self._quoted_end(doc, i + 1, 5)
+            elif i > 0 and any(q in text[ends[i - 1] : starts[i]] for q in _OPENERS):  # a quoted name opening with it
+                end = self._quoted_end(doc, i, 5)
+            return None if end is None else (end, "armed-group-head")
         return None
 
     def tail_end(self, doc: _Doc, e: int, tails: frozenset[str], occupied: bytearray) -> int:
@@ -832,6 +843,17 @@ def _pattern_id(etype: str, name: str) -> str:
 
 def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityMention]:
     """Entity mentions in `body`, in text order; surface == body[char_start:char_end]."""
+    return _mentions(body, gazetteer, None)
+
+
+def discovery_patterns(body: str, gazetteer: Gazetteer | None = None) -> list[tuple[str, str]]:
+    """(pattern id, surface) of each name discovery found in `body` (data/entity_patterns.json), in text order."""
+    fired: list[tuple[str, str]] = []
+    _mentions(body, gazetteer, fired)
+    return fired
+
+
+def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str]] | None) -> list[EntityMention]:
     gaz = gazetteer or load_gazetteer()
     m = _matcher(gaz)
     doc = _Doc(body)
@@ -906,8 +928,10 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
         if m.entity_types[idx] == "location" and how == "gazetteer":
             places[s:e] = b"\x01" * (e - s)
     covering = []  # body spans of discovered places and outlets, which replace the places inside them
-    for s, e, etype, name, entity_id in m.discover(doc, occupied, places):
+    for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places):
         a, b = doc.span(s, e)
+        if fired is not None:
+            fired.append((pattern, body[a:b]))
         if etype in ("location", "media"):
             covering.append((a, b))
         surface = body[a:b]
