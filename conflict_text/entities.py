@@ -29,7 +29,7 @@ EntityMention.surface == body[char_start:char_end], proclitics excluded.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from itertools import compress, count
 from operator import attrgetter
@@ -49,7 +49,7 @@ from conflict_text.arabic import (
 from conflict_text.entity_patterns import CLITICS, entity_patterns
 from conflict_text.gazetteer import Gazetteer, load_gazetteer, match_key
 from conflict_text.models import EntityMention
-from conflict_text.normalize import fold_document, index_shifts
+from conflict_text.normalize import normalize
 from conflict_text.tokens import split_tokens
 
 # a name's proclitics; «لل» is also ل before a word whose article lost its alef, when the name has none
@@ -58,7 +58,6 @@ _LIL_CLITICS = frozenset({"", *CONJUNCTIONS})  # before the «لل» form of an 
 # Other horizontal spaces become a space, and runs of spaces one space. So does «_», which joins the
 # words of a hashtag («#الدفاع_المدني»): the words are matched as written with spaces.
 _OTHER_SPACES = "\t\u00a0\u2009\u202f_"
-_SPACE_RUNS = re.compile("  +")
 _TOKEN_SPLIT = re.compile(r"(\w+)")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")
 _OPENERS = frozenset('(«"“[')
@@ -71,52 +70,20 @@ def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
     return with_proclitics(vocab, _CLITICS)
 
 
-def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The [a, b) spans sorted, with overlapping ones joined."""
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(runs):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
-
-
 class _Doc:
-    """The folded, whitespace-squeezed body with a map back to body offsets, and its word tokens.
+    """The folded, whitespace-squeezed body (normalize() with spaces squeezed) and its word tokens.
 
-    Same text and offsets as normalize() followed by squeezing. The offset map is kept as the runs
-    of body characters that were deleted (`marks`/`shifts`: from text index marks[k] on, the body
-    index is shifted by shifts[k]) rather than one entry per character.
+    `span` and `to_body` map text offsets back to the body, through the one offset map of NormalizedText.
     """
 
-    __slots__ = ("body", "text", "marks", "shifts", "starts", "ends", "words")
+    __slots__ = ("body", "text", "span", "to_body", "starts", "ends", "words")
 
     def __init__(self, body: str):
-        text, deleted_at = fold_document(body)
-        deleted = [(i, i + 1) for i in deleted_at]
-        self.marks, self.shifts = index_shifts(deleted)
-        # Squeezing with str methods first: a regex over every character of the article cost as
-        # much as the rest of this function, and runs of spaces are rare in cleaned bodies.
-        for char in _OTHER_SPACES:  # one for one: the offsets do not move
-            if char in text:
-                text = text.replace(char, " ")
-        if "  " in text:
-            squeezed = [(m.start() + 1, m.end()) for m in _SPACE_RUNS.finditer(text)]
-            # the same runs in body coordinates, which may enclose folded-away characters
-            deleted += [(self.to_body(a), self.to_body(b - 1) + 1) for a, b in squeezed]
-            self.marks, self.shifts = index_shifts(_merged(deleted))
-            text = _SPACE_RUNS.sub(" ", text)
-        self.body, self.text = body, text
-        self.starts, self.ends, self.words = split_tokens(_TOKEN_SPLIT, text)
-
-    def to_body(self, i: int) -> int:
-        return i + self.shifts[bisect_right(self.marks, i) - 1]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The body span of the text span [start, end), end > start."""
-        marks, shifts = self.marks, self.shifts  # to_body() inlined: called for every mention
-        return start + shifts[bisect_right(marks, start) - 1], end + shifts[bisect_right(marks, end - 1) - 1]
+        normalized = normalize(body, _OTHER_SPACES)
+        self.body, self.text = body, normalized.text
+        self.span = normalized.to_original  # the body span of the text span [start, end), end > start
+        self.to_body = normalized.original
+        self.starts, self.ends, self.words = split_tokens(_TOKEN_SPLIT, self.text)
 
     def prev_token(self, w: int) -> tuple[str, str]:
         """The word before position w and the characters between it and w.
