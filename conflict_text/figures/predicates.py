@@ -75,6 +75,19 @@ def after_definite_name_word(ctx) -> bool:
 
 
 @predicate
+def word_after_counted(ctx) -> bool:
+    """A word follows the counted noun among the words read after the number («5 حالات اختناق»)."""
+    return ctx.head is not None and ctx.head in ctx.after and ctx.after.index(ctx.head) + 1 < len(ctx.after)
+
+
+@predicate
+def outcome_cue_after_counted(ctx) -> bool:
+    """An outcome cue starts right after the counted noun, within three characters («5 حالات وفاة»)."""
+    end = ctx.head.end
+    return any(end <= c[0] <= end + 3 for c in ctx.sent.cues)
+
+
+@predicate
 def population_word_after_cue(ctx) -> bool:
     """A population word stands between the outcome cue and the number: the cue is another clause's."""
     return ctx.cue is not None and ctx.doc.has_phrase("population", ctx.cue[1], ctx.start)
