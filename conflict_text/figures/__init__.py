@@ -89,10 +89,7 @@ def read_figures(
         j = ni
         while j < len(numbers) and numbers[j].start < sent.end:
             if numbers[j].end <= sent.end:
-                if doc.in_name(numbers[j].start, numbers[j].end):
-                    doc.reject("number-in-name", numbers[j].start, numbers[j].end)
-                else:
-                    number_candidate(doc, si, numbers[j])
+                number_candidate(doc, si, numbers[j])
             j += 1
         noun_candidates(doc, si)
         material_candidates(doc, si)

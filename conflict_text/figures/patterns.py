@@ -27,6 +27,7 @@ The pattern language. A pattern is a dict of conditions that must all hold (a li
     {"counts_singly": true}           (weapon phases) the lexicon counts an indefinite singular as one
     {"modified": true}                (weapon phases) words after the noun extended its phrase or type
     {"definite": true}                the number carries the article («الـ13»)
+    {"in_name": true}                 the number lies within the name of an entity mention («ناحية السبع بيار»)
     {"predicate": NAME}               a named predicate of conflict_text.figures.predicates
     {"not": PATTERN}, {"any": [PATTERN, ...]}
 LIST is a section of data/figure_lexicon.json that holds words (a list, or a table keyed by words), "months" (the
@@ -71,6 +72,7 @@ ATOMS = {
     "victim_read",
     "value_known",
     "definite",
+    "in_name",
     "predicate",
     "not",
     "any",
@@ -221,6 +223,8 @@ class PatternCompiler:
             return f"(ctx.{attribute} is {'not ' if arg else ''}None)"
         if key == "definite":
             return f"(ctx.definite is {bool(arg)})"
+        if key == "in_name":
+            return f"(ctx.doc.in_name(ctx.ns.start, ctx.ns.end) is {bool(arg)})"
         if key == "predicate":
             if arg not in self.predicates:
                 self.fail(f"unknown predicate {arg!r}")
