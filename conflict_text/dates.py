@@ -28,7 +28,7 @@ from pathlib import Path
 import ahocorasick
 
 from conflict_text.arabic import PROCLITICS
-from conflict_text.normalize import fold
+from conflict_text.normalize import fold, match_key
 
 _DATA = Path(__file__).resolve().parent / "data" / "dates.json"
 DAY, WEEK, MONTH = 1, 2, 3
@@ -39,24 +39,20 @@ def _data() -> dict:
     return json.loads(_DATA.read_text("utf-8"))
 
 
-def _key(text: str) -> str:
-    return " ".join(fold(text).split())
-
-
 @cache
 def months() -> dict[str, int]:
     """The month table: each name, folded with single spaces between its words, -> its number."""
-    return {_key(name): number for name, number in _data()["months"].items()}
+    return {match_key(name): number for name, number in _data()["months"].items()}
 
 
 def month_number(name: str) -> int | None:
     """The number of the month written `name` (folded or not, any white space between its words)."""
-    return months().get(_key(name))
+    return months().get(match_key(name))
 
 
 def _alternation(words) -> str:
     """A regex alternation of folded words, longest first; the words of a phrase are apart by any white space."""
-    keys = sorted({_key(w) for w in words}, key=len, reverse=True)
+    keys = sorted({match_key(w) for w in words}, key=len, reverse=True)
     return "|".join(r"\s+".join(map(re.escape, k.split())) for k in keys)
 
 
@@ -112,7 +108,7 @@ def _month_in(words: list[str]) -> int | None:
 
 def publication_date(text: str) -> date | None:
     """The first date written in `text` (numeric Y/M/D, D/M/Y, ISO, or day + Arabic/English month + year)."""
-    key = _key(text)
+    key = match_key(text)
     m = _NUM_YMD_RE.search(key)
     if m:
         return publication_day(int(m[1]), int(m[2]), int(m[3]))
@@ -208,12 +204,12 @@ class _EventPatterns:
 @cache
 def _event_patterns() -> _EventPatterns:
     raw = _data()
-    weekdays = {_key(k): (v["weekday"], v["bare"]) for k, v in raw["weekdays"].items()}
+    weekdays = {match_key(k): (v["weekday"], v["bare"]) for k, v in raw["weekdays"].items()}
     day_words = _words("day_words")
     bare = _alternation(k for k, (_, b) in weekdays.items() if b)
     named = _alternation(weekdays)
-    relative_days = {_key(k): v for k, v in raw["relative_days"].items()}
-    spans = {_key(k): (v["days_back"], v["precision"]) for k, v in raw["relative_spans"].items()}
+    relative_days = {match_key(k): v for k, v in raw["relative_days"].items()}
+    spans = {match_key(k): (v["days_back"], v["precision"]) for k, v in raw["relative_spans"].items()}
     of, month_word, years = _words("of"), _words("month_word"), _words("year_words")
     return _EventPatterns(
         weekdays,
@@ -272,12 +268,12 @@ def _expressions(text: str, published: date | None) -> list[_Found]:
     for m in patterns.in_current_month.finditer(text):
         add(m, _day(published.year, published.month, int(m[1])), DAY)
     for m in patterns.relative_day.finditer(text):
-        add(m, published - timedelta(days=patterns.relative_days[_key(m[1])]), DAY)
+        add(m, published - timedelta(days=patterns.relative_days[match_key(m[1])]), DAY)
     for m in patterns.weekday.finditer(text):
-        weekday = patterns.weekdays[_key(m[1] or m[2])][0]
+        weekday = patterns.weekdays[match_key(m[1] or m[2])][0]
         add(m, published - timedelta(days=(published.weekday() - weekday) % 7), DAY)
     for m in patterns.relative_span.finditer(text):
-        back, precision = patterns.relative_spans[_key(m[1])]
+        back, precision = patterns.relative_spans[match_key(m[1])]
         add(m, published - timedelta(days=back), precision)
     return found
 

@@ -47,9 +47,9 @@ from conflict_text.arabic import (
     with_proclitics,
 )
 from conflict_text.entity_patterns import CLITICS, entity_patterns
-from conflict_text.gazetteer import Gazetteer, load_gazetteer, match_key
+from conflict_text.gazetteer import Gazetteer, load_gazetteer
 from conflict_text.models import EntityMention
-from conflict_text.normalize import normalize
+from conflict_text.normalize import match_key, normalize
 from conflict_text.tokens import split_tokens
 
 # a name's proclitics; «لل» is also ل before a word whose article lost its alef, when the name has none

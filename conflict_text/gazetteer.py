@@ -24,13 +24,12 @@ import functools
 import hashlib
 import json
 import pathlib
-import re
 from dataclasses import dataclass, field
 
 import ahocorasick
 
 from conflict_text.arabic import ARTICLE, LI_ARTICLE
-from conflict_text.normalize import fold
+from conflict_text.normalize import match_key
 
 DATA_DIR = pathlib.Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bumped when the matching rules change in a way that changes output for the same data.
@@ -45,12 +44,6 @@ _FILES = (
     ("places.csv", "location"),
     ("places_geonames.csv", "location"),
 )
-_WS = re.compile(r"\s+")
-
-
-def match_key(text: str) -> str:
-    """Folded, whitespace-squeezed matching key of a name."""
-    return _WS.sub(" ", fold(text)).strip()
 
 
 def _split(value: str | None) -> list[str]:

@@ -93,6 +93,14 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
+def match_key(text: str) -> str:
+    """Folded, whitespace-squeezed matching key of a name or a phrase (gazetteer aliases, cue words, dates)."""
+    return _WHITESPACE.sub(" ", fold(text)).strip()
+
+
 def _positions(text: str, char: str) -> list[int]:
     """Indexes of `char` in `text`."""
     out, i = [], text.find(char)
