@@ -35,6 +35,7 @@ from itertools import compress, count
 from operator import attrgetter
 
 from conflict_text.arabic import (
+    ALEF_MAQSURA,
     AND,
     ARTICLE,
     CONJUNCTIONS,
@@ -494,7 +495,7 @@ class _Matcher:
                 continue
             # ---- people
             base = self.first_name_forms.get(t)
-            if base == self.ali and doc.body[doc.to_body(e - 1)] == "ى":
+            if base == self.ali and doc.body[doc.to_body(e - 1)] == ALEF_MAQSURA:
                 base = None  # the preposition «على», folded like the name «علي»
             if base is not None:
                 ps = s + (len(t) - len(base))
@@ -528,7 +529,7 @@ class _Matcher:
             if between.strip(" ") not in ("", "،", ","):
                 break
             comma = "،" in between or "," in between
-            waw = t.startswith("و") and (len(t) >= 4 or t[1:] in self.prefixes)  # «وأم X»
+            waw = t.startswith(AND) and (len(t) >= 4 or t[1:] in self.prefixes)  # «وأم X»
             if not (plural or comma) or not (waw or (plural and comma)):
                 break
             name = t[1:] if waw else t
@@ -688,7 +689,7 @@ class _Matcher:
                 and self._name_part(words[j + 2])
             ):
                 j += 2
-            elif u.startswith("ال") and (self._name_part(u) or u in self.suffixes):  # «الميداني»
+            elif u.startswith(ARTICLE) and (self._name_part(u) or u in self.suffixes):  # «الميداني»
                 j += 1
             else:
                 break

@@ -25,6 +25,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from conflict_text.arabic import AND
 from conflict_text.dates import MONTH, WEEK, event_date
 from conflict_text.gazetteer import Gazetteer
 from conflict_text.models import EntityMention
@@ -49,7 +50,7 @@ _UNKNOWN_TYPE = 4  # a gazetteer place without a type: as vague as a region
 # Between two places of one phrase: a few short words and no list («و») or clause break.
 _PHRASE_GAP = re.compile(r"^\s*(?:\S+\s+){0,2}\S*\s*$")
 _MAX_GAP = 20
-_LIST_OR_BREAK = re.compile(r"[،,.؛;:\n]|(?:^|\s)و(?:\s|$)")
+_LIST_OR_BREAK = re.compile(rf"[،,.؛;:\n]|(?:^|\s){AND}(?:\s|$)")
 # A group named right after the count is the victims' («مقتل 5 عناصر من قوات النظام»).
 _VICTIM_GROUP_REACH = 30
 

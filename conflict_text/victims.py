@@ -135,7 +135,12 @@ def find_victims(body: str, figures: list[FigureSentence]) -> list[NamedVictim]:
                 pos = part.end()
             items.append((pos, end))
             for i, (a, b) in enumerate(items):
-                if i and body.startswith("و", a) and not body.startswith("وو", a) and not words.titled.match(body, a):
+                if (
+                    i
+                    and body.startswith(AND, a)
+                    and not body.startswith(AND + AND, a)
+                    and not words.titled.match(body, a)
+                ):
                     a += 1  # «، ومحمود الحسن»: the conjunction, not the name
                 victim = _victim(body, a, b, figure)
                 if victim:

@@ -1,5 +1,8 @@
 """The morphology every text module shares (conflict_text/arabic.py, data/arabic.json)."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from conflict_text.arabic import (
@@ -43,3 +46,15 @@ def test_with_proclitics_maps_each_written_form_to_its_word():
 def test_a_pronoun_suffix_ends_no_name_but_a_short_word_keeps_its_letters():
     assert ends_with_pronoun(fold("قصفها")) and ends_with_pronoun(fold("بينهم"))
     assert not ends_with_pronoun(fold("حماة")) and not ends_with_pronoun(fold("منها"))
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["arabic", "dates", "entities", "entity_patterns", "events", "gazetteer", "victims", "tokens", "sentences"],
+)
+def test_the_text_modules_know_no_arabic_letter_outside_their_comments(module):
+    """Their clitics, endings, month names and cue words are data (conflict_text/data/)."""
+    path = Path(__file__).resolve().parents[2] / "conflict_text" / f"{module}.py"
+    code = "\n".join(line.split("#")[0] for line in path.read_text("utf-8").splitlines())
+    code = re.sub(r'"""(?:.|\n)*?"""', "", code)
+    assert sorted(set(re.findall(r"[\u0621-\u064a]+", code))) == [], module
