@@ -42,6 +42,7 @@ class _Lexicon:
     # every written form (a word, or a prefix and a word) -> (prefix, word), found in one Aho-Corasick pass
     forms: ahocorasick.Automaton
     percent_after: re.Pattern  # what makes the number before it a percentage («15 في المئة»)
+    vague_when_leading: tuple[str, ...]  # multipliers with no value when they lead a number («آلاف»)
 
 
 def _finditer_from(pattern: re.Pattern, first_char: re.Pattern, text: str) -> Iterator[re.Match]:
@@ -93,7 +94,7 @@ def _lexicon() -> _Lexicon:
         automaton.add_word(form, (len(form), *split))
     automaton.make_automaton()
     percent_after = re.compile(r"\s*(?:" + "|".join(re.escape(fold(w)) for w in data["percent_after"]) + ")")
-    return _Lexicon(words, automaton, percent_after)
+    return _Lexicon(words, automaton, percent_after, tuple(fold(w) for w in data["vague_when_leading"]))
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -121,7 +122,7 @@ def _word_matches(text: str) -> Iterator[tuple[int, int, str, str]]:
             yield start, end, prefix, word
 
 
-_GAP = re.compile(r"\s*(و)?\s*")
+_GAP = re.compile(rf"\s*({AND})?\s*")
 
 
 @dataclass(slots=True)
@@ -272,10 +273,8 @@ def scan_numbers(ntext: str) -> list[NumberSpan]:
         if len(group) == 1 and group[0].cls in ("teen_units", "fractions", "junk"):
             group.clear()
             return
-        if (
-            group[0].cls == "multipliers"
-            and group[0].value == 1000
-            and ntext[group[0].start : group[0].end].endswith("الاف")
+        if group[0].cls == "multipliers" and ntext[group[0].start : group[0].end].endswith(
+            _lexicon().vague_when_leading
         ):
             value, kind = None, "vague"
         else:

@@ -50,7 +50,18 @@ def test_a_pronoun_suffix_ends_no_name_but_a_short_word_keeps_its_letters():
 
 @pytest.mark.parametrize(
     "module",
-    ["arabic", "dates", "entities", "entity_patterns", "events", "gazetteer", "victims", "tokens", "sentences"],
+    [
+        "arabic",
+        "dates",
+        "entities",
+        "entity_patterns",
+        "events",
+        "gazetteer",
+        "numbers",
+        "victims",
+        "tokens",
+        "sentences",
+    ],
 )
 def test_the_text_modules_know_no_arabic_letter_outside_their_comments(module):
     """Their clitics, endings, month names and cue words are data (conflict_text/data/)."""
