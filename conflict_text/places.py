@@ -18,6 +18,7 @@ The Python names no word: the link words, nouns and lists are data.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ class PlaceIndex:
             for name in {match_key(n) for n in [r["name_ar"], *r["aliases_ar"]]}:
                 self._named[name] = None if name in self._named else entity_id
         self.stoplist = gazetteer.stoplist
+        self._own: dict[str, Located] = {}  # entity id -> where the gazetteer puts it, once computed
         # Descriptive words that may end a site's name («الميداني», «الوطني»): the place-name suffixes.
         self.suffixes = frozenset(match_key(w) for w in gazetteer.cues.get("place_name_suffixes", []))
 
@@ -108,17 +110,21 @@ class PlaceIndex:
         key = match_key(name)
         return None if self.stoplist.get(key) else self._named.get(key)
 
-    def located(self, entity_id: str, geo_precision: int | None = None, rule: str = "gazetteer") -> Located:
-        row = self.rows[entity_id]
-        return Located(
-            entity_id,
-            row["latitude"],
-            row["longitude"],
-            row["governorate"],
-            self.admin2(entity_id),
-            geo_precision or self.geo_precision(entity_id),
-            rule,
-        )
+    def located(self, entity_id: str, rule: str = "gazetteer") -> Located:
+        """Where the gazetteer puts the place (`rule`: why a mention is placed there)."""
+        own = self._own.get(entity_id)
+        if own is None:
+            row = self.rows[entity_id]
+            own = self._own[entity_id] = Located(
+                entity_id,
+                row["latitude"],
+                row["longitude"],
+                row["governorate"],
+                self.admin2(entity_id),
+                self.geo_precision(entity_id),
+                "gazetteer",
+            )
+        return own if rule == own.rule else dataclasses.replace(own, rule=rule)
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,8 @@ class _Links:
     units: frozenset[str]
     prepositions: frozenset[str]
     glued: tuple[str, ...]
-    relations: dict[tuple[str, ...], str]  # folded words -> inside | near
+    relations: tuple[tuple[tuple[str, ...], str], ...]  # (folded words, inside | near), longest first
+    relation_heads: frozenset[str]  # their first words
     nouns: frozenset[str]
     separators: frozenset[str]
     named_sites: frozenset[str]
@@ -138,12 +145,14 @@ class _Links:
 def _links() -> _Links:
     data = json.loads((_DATA / "place_links.json").read_text("utf-8"))
     folded = lambda words: frozenset(match_key(w) for w in words)  # noqa: E731
+    relations = {tuple(match_key(w).split(" ")): kind for kind, words in data["relations"].items() for w in words}
     return _Links(
         relative=folded(data["relative_words"]),
         units=folded(data["distance_units"]),
         prepositions=folded(data["prepositions"]),
         glued=tuple(match_key(w) for w in data["glued_prepositions"]),
-        relations={tuple(match_key(w).split(" ")): kind for kind, words in data["relations"].items() for w in words},
+        relations=tuple(sorted(relations.items(), key=lambda item: -len(item[0]))),
+        relation_heads=frozenset(words[0] for words in relations),
         nouns=folded(data["place_nouns"]),
         separators=folded(data["list_separators"]),
         named_sites=folded(data["site_nouns_named_after_their_place"]),
@@ -177,10 +186,10 @@ def _link(gap: str, links: _Links) -> str | None:
         return "inside"  # «ب» joined to the place itself («بإدلب»)
     elif i < len(tokens) and tokens[i][:1] in links.glued and len(tokens[i]) > 2:
         rest = tokens[i][1:]
-        if any(rest == r[0] for r in links.relations) or rest in links.nouns:
+        if rest in links.relation_heads or rest in links.nouns:
             tokens = [*tokens[:i], rest, *tokens[i + 1 :]]
             linked = "inside"
-    for words, kind in sorted(links.relations.items(), key=lambda item: -len(item[0])):
+    for words, kind in links.relations:
         if tuple(tokens[i : i + len(words)]) == words:
             linked, i = kind, i + len(words)
             break
@@ -191,18 +200,18 @@ def _link(gap: str, links: _Links) -> str | None:
 
 
 def outermost(mentions: list[EntityMention]) -> list[EntityMention]:
-    """Mentions not inside a longer one («ريف إدلب» and «إدلب» inside «ريف إدلب الجنوبي»)."""
-    return [
-        m
-        for m in mentions
-        if not any(
-            o is not m
-            and o.char_start <= m.char_start
-            and m.char_end <= o.char_end
-            and o.char_end - o.char_start > m.char_end - m.char_start
-            for o in mentions
-        )
-    ]
+    """Mentions not inside a longer one («ريف إدلب» and «إدلب» inside «ريف إدلب الجنوبي»), in their order.
+
+    One sweep in text order (longest first at one start): a mention is inside a longer one when an
+    earlier one of another span reaches as far; two mentions of one span are both kept."""
+    inner, reach, reach_span = set(), -1, None
+    for m in sorted(mentions, key=lambda m: (m.char_start, -m.char_end)):
+        span = (m.char_start, m.char_end)
+        if reach >= m.char_end and reach_span != span:
+            inner.add(id(m))
+        if m.char_end > reach:
+            reach, reach_span = m.char_end, span
+    return [m for m in mentions if id(m) not in inner]
 
 
 def _named_after(mention: EntityMention, index: PlaceIndex, links: _Links) -> str | None:
