@@ -132,6 +132,23 @@ WHERE i.outcome = 'killed' AND i.best IS NOT NULL
 """
 
 
+# Where each munition figure's location lies: the place mention of its document that the location
+# names (entity_mentions.place_id and its coordinates), the one in the figure's sentence nearest the
+# figure first. Casualty figures have theirs, and their event's, in figure_events.
+_MUNITION_PLACES = """
+CREATE VIEW munition_places AS
+SELECT f.figure_id, f.doc_id, f.munition_type, f.location, m.place_id, m.latitude, m.longitude,
+       m.admin1, m.admin2, m.geo_precision
+FROM munitions_figures f
+JOIN entity_mentions m ON m.doc_id = f.doc_id AND m.entity_type = 'location' AND m.place_id IS NOT NULL
+                       AND f.location IN (m.name_ar, m.surface)
+QUALIFY row_number() OVER (
+    PARTITION BY f.figure_id
+    ORDER BY (m.char_start >= f.evidence_start AND m.char_start < f.evidence_end) DESC,
+             abs(m.char_start - f.char_start), m.mention_id) = 1
+"""
+
+
 def view_statements(root: Path, publication: Publication) -> list[str]:
     scan = lambda table: _scan(root, table, publication.files(table.name))  # noqa: E731
     # Unpartitioned tables: one current file each, once published.
@@ -192,6 +209,7 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
             for t in (INCIDENTS, INCIDENT_FIGURES, INCIDENT_REVISIONS)
         ),
         _CASUALTY_TOTALS,
+        _MUNITION_PLACES,
         _ACLED_EXPORT.format(inter_codes=_inter_codes()),
         _ACTORS.format(canonical=_values(canonical_actors()), categories=_values(category_names().items())),
     ]
