@@ -7,7 +7,8 @@ the coordinates of a gazetteer place the text relates it to, by the rules of dat
      «بلدة X بريف Y», «قرية X (12 كم شرق Y)»), or through a list whose last member is so linked
      («X، وZ بريف Y»); a chain of such links ends at a gazetteer place («حي X في بلدة Z بريف Y»);
   2. the known place its name is made of, for a hospital, camp or prison named after its town
-     («مشفى X الميداني»);
+     («مشفى X الميداني»); the last town named before it, when the text links it to «المدينة»,
+     «البلدة» («جامع X وسط المدينة»);
   3. the governorate of its sentence's gazetteer places, when they all lie in one; else the article's
      (not for a base, airport, branch or camp: those are named from afar, «أقلعت من قاعدة X»).
 Its geo_precision says how near those coordinates are: 2 those of its town, district or region, 3 those
@@ -50,6 +51,8 @@ _MAX_LINK_GAP = 40
 _BRACKETS = re.compile(r"[()\[\]«»\"“”'‘’]")
 _DIGITS = re.compile(r"\d+")
 _COMMA = re.compile(r"[،,]")
+_SENTENCE_BREAK = re.compile(r"[.!?؟:;؛\n]")
+_WORDS = re.compile(r"\w+|,")
 # The rules that place a name found from context in or near the place named after it.
 LINK_RULES = frozenset({"place-inside-place", "place-near-place", "places-listed-share-a-place"})
 
@@ -139,6 +142,7 @@ class _Links:
     separators: frozenset[str]
     named_sites: frozenset[str]
     afar: frozenset[str]
+    towns_named_before: dict[str, frozenset[str]]  # folded noun («المدينة») -> the place types it refers to
 
 
 @cache
@@ -157,6 +161,7 @@ def _links() -> _Links:
         separators=folded(data["list_separators"]),
         named_sites=folded(data["site_nouns_named_after_their_place"]),
         afar=folded(data["installations_named_from_afar"]),
+        towns_named_before={match_key(n): frozenset(types) for n, types in data["towns_named_before"].items()},
     )
 
 
@@ -171,9 +176,14 @@ def _link(gap: str, links: _Links) -> str | None:
     if "\n" in gap:
         return None
     tokens = _gap_tokens(gap)
-    glued_last = gap.rstrip() == gap and tokens and tokens[-1] in links.glued  # «بريف» split as «ب» + «ريف»
+    glued_last = gap.rstrip() == gap and bool(tokens) and tokens[-1] in links.glued  # «بريف»: «ب» + «ريف»
     if tokens and all(t in links.separators for t in tokens):
         return "list"
+    return _linked(tokens, glued_last, links)
+
+
+def _linked(tokens: list[str], glued_last: bool, links: _Links) -> str | None:
+    """'inside' or 'near' when the folded words link a place to the place after them (see place_links.json)."""
     i = 1 if tokens[:1] == [","] else 0
     if i < len(tokens) and tokens[i] in links.relative:
         i += 1
@@ -225,6 +235,34 @@ def _named_after(mention: EntityMention, index: PlaceIndex, links: _Links) -> st
     return index.named(" ".join(words))
 
 
+def _town_named_before(
+    body: str, k: int, order: list[int], mentions, found: dict[int, Located], index: PlaceIndex, links: _Links
+) -> Located | None:
+    """«X وسط المدينة», «X في البلدة»: X lies in the last town of that kind named before it (rule
+    place-in-the-town-named-before), when nothing but link words stand between X and the noun."""
+    m = mentions[order[k]]
+    end = min(m.char_end + _MAX_LINK_GAP, mentions[order[k + 1]].char_start if k + 1 < len(order) else len(body))
+    tail = _SENTENCE_BREAK.split(body[m.char_end : end], maxsplit=1)[0]
+    tokens = _WORDS.findall(_DIGITS.sub("0", match_key(_COMMA.sub(" , ", tail))))
+    for t, token in enumerate(tokens):
+        glued = token[:1] in links.glued and token[1:] in links.towns_named_before
+        noun = token[1:] if glued else token
+        if noun in links.towns_named_before:
+            if _linked(tokens[:t] + ([token[0]] if glued else []), glued, links) is None:
+                return None
+            kinds = links.towns_named_before[noun]
+            for j in reversed(order[:k]):
+                place = found.get(j)
+                if (
+                    place is not None
+                    and place.rule == "gazetteer"
+                    and index.rows[place.place_id]["place_type"] in kinds
+                ):
+                    return _borrowed(place, "place-in-the-town-named-before", index)
+            return None
+    return None
+
+
 def _borrowed(place: Located, rule: str, index: PlaceIndex) -> Located | None:
     """A place found from context at the coordinates of `place`: 2 a town, district or region, 3 wider."""
     if index.rows[place.place_id]["place_type"] == "country":
@@ -271,6 +309,9 @@ def locate_places(body: str, mentions: list[EntityMention], index: PlaceIndex) -
                 continue
         if (named := _named_after(m, index, links)) is not None:
             found[i] = _borrowed(index.located(named), "site-named-after-its-place", index)
+    for k, i in enumerate(order):  # left to right: the town named before is placed
+        if i not in found and (placed := _town_named_before(body, k, order, mentions, found, index, links)):
+            found[i] = placed
     _by_governorate(body, mentions, order, found, index, links)
     return found
 
