@@ -57,6 +57,11 @@ _WORDS = re.compile(r"\w+|,")
 LINK_RULES = frozenset({"place-inside-place", "place-near-place", "places-listed-share-a-place"})
 
 
+def vague_place_type(place_type: str | None) -> bool:
+    """A region, governorate or country (or a place of no known type): what ACLED places at 2 or 3."""
+    return GEO_PRECISION[SPECIFICITY.get(place_type or "", _UNKNOWN_TYPE)] >= 2
+
+
 @dataclass(frozen=True, slots=True)
 class Located:
     """Where a place mention lies."""
