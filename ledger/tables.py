@@ -202,7 +202,8 @@ FIGURE_EVENTS = Table(
         "longitude": (pl.Float64(), "Longitude of place_id"),
         "geo_precision": (
             _I,
-            "ACLED geo_precision: 1 the town (or a site in it), 2 part of a region, 3 a governorate or wider",
+            "ACLED geo_precision: 1 the town (or a site in it), 2 part of a region or a village at its town's"
+            " coordinates, 3 a governorate or wider",
         ),
         "actor1": (_S, "Who did it: canonical ACLED-style actor (conflict_text/data/actors.json)"),
         "actor1_category": (_S, "ACLED actor category of actor1"),
