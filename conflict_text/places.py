@@ -9,7 +9,8 @@ the coordinates of a gazetteer place the text relates it to, by the rules of dat
   2. the known place its name is made of, for a hospital, camp or prison named after its town
      («مشفى X الميداني»); the last town named before it, when the text links it to «المدينة»,
      «البلدة» («جامع X وسط المدينة»);
-  3. the governorate of its sentence's gazetteer places, when they all lie in one; else the article's
+  3. the governorate of its sentence's gazetteer places, when they all lie in one; else its paragraph's,
+     else the article's
      (not for a base, airport, branch or camp: those are named from afar, «أقلعت من قاعدة X»).
 Its geo_precision says how near those coordinates are: 2 those of its town, district or region, 3 those
 of its governorate. The district (admin2) is the gazetteer's: a place's own admin2_id or its parent's.
@@ -324,8 +325,8 @@ def locate_places(body: str, mentions: list[EntityMention], index: PlaceIndex) -
 def _by_governorate(
     body: str, mentions, order: list[int], found: dict[int, Located], index: PlaceIndex, links: _Links
 ) -> None:
-    """Places still unplaced lie in the one governorate of their sentence's known places, or of the article's;
-    not an installation, named from afar."""
+    """Places still unplaced lie in the one governorate of their sentence's known places, else of their
+    paragraph's, else of the article's; not an installation, named from afar."""
     unplaced = [i for i in order if i not in found and match_key(mentions[i].surface).split(" ")[0] not in links.afar]
     if not unplaced:
         return
@@ -335,8 +336,14 @@ def _by_governorate(
     for i in unplaced:
         start = mentions[i].char_start
         sentence = next(((a, b) for a, b in sentences if a <= start < b), (start, start))
-        near = [found[j] for j in known if sentence[0] <= mentions[j].char_start < sentence[1]]
-        governorate = _single_governorate(near) if any(p.admin1 for p in near) else article
+        end = body.find("\n", start)
+        paragraph = (body.rfind("\n", 0, start) + 1, len(body) if end < 0 else end)
+        governorate = article
+        for a, b in (sentence, paragraph):  # the nearest scope that names a governorate's place decides
+            near = [found[j] for j in known if a <= mentions[j].char_start < b]
+            if any(p.admin1 for p in near):
+                governorate = _single_governorate(near)
+                break
         row = index.governorates.get(governorate or "")
         if row is not None:
             found[i] = index.located(row["entity_id"], rule="place-in-the-governorate-of-its-sentence")

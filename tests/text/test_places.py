@@ -102,6 +102,9 @@ def test_the_governorate_of_the_sentence_or_of_the_article_places_what_nothing_l
     assert two["السبيل"] is None  # two governorates: no guess
     article = placed("قصف الطيران مدينة إدلب.\nوقتل مدني في قرية السبيل.")
     assert article["السبيل"][:3] == ("place:gov:idlib", "Idlib", 3)
+    # the paragraph's places decide before the article's, which span two governorates here
+    paragraph = placed("قصف الطيران مدينة حلب.\nقتل مدني في قرية السبيل. وكان الطيران قصف كفرنبل صباحا.")
+    assert paragraph["السبيل"][:3] == ("place:gov:idlib", "Idlib", 3)
 
 
 def test_known_places_get_their_district():
