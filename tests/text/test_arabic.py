@@ -58,6 +58,7 @@ def test_a_pronoun_suffix_ends_no_name_but_a_short_word_keeps_its_letters():
         "events",
         "gazetteer",
         "numbers",
+        "places",
         "victims",
         "tokens",
         "sentences",
