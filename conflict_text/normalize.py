@@ -67,12 +67,14 @@ class NormalizedText:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Maps the normalised span [start, end) to the original span covering the same characters."""
-        if len(self.marks) == 1:
+        marks = self.marks
+        if len(marks) == 1:
             return start, end
         if start >= end:
             pos = self.original(start) if start < len(self.text) else self.original_length
             return pos, pos
-        return self.original(start), self.original(end - 1) + 1
+        shifts = self.shifts  # original() inlined: called for every mention and figure
+        return start + shifts[bisect_right(marks, start) - 1], end + shifts[bisect_right(marks, end - 1) - 1]
 
     def to_normalized(self, original: int) -> int:
         """The normalised index of the last kept character at or before the original index `original`."""
