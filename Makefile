@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install browser run reextract test lint format ui eval sql explain clean-warehouse
+.PHONY: install browser run reextract test lint format ui eval sql shell explain clean-warehouse
 
 install: $(SYNCED)
 
@@ -76,6 +76,10 @@ export Q
 sql: install
 	@test -n "$$Q" || { echo 'usage: make sql Q="select ..."'; exit 2; }
 	@$(VENV)/bin/python -m pipelines sql "$$Q"
+
+# An interactive SQL prompt on the catalog, read-only, in the project's DuckDB: make shell
+shell: install
+	@$(VENV)/bin/python -m pipelines shell
 
 clean-warehouse:
 	rm -rf $(WAREHOUSE_DIR)

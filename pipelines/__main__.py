@@ -1,7 +1,7 @@
 """Command line: `python -m pipelines run` processes the inbox once and prints a summary;
-`python -m pipelines eval` measures the extraction against gold annotations; `python -m pipelines explain
-"…"` prints each number and noun of a text with the rules that made, typed or rejected it; `python -m
-pipelines ui` serves the Dagster UI of the warehouse.
+`python -m pipelines shell` opens a read-only SQL prompt on the catalog; `python -m pipelines eval`
+measures the extraction against gold annotations; `python -m pipelines explain "…"` prints each
+number and noun of a text with the rules that made, typed or rejected it; `python -m pipelines ui` serves the Dagster UI of the warehouse.
 
 Exit codes: 0 the run published (quarantined documents included) or had nothing to do; 1 a batch
 was blocked (the previous publication is kept); 2 a usage or configuration error.
@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     query = sub.add_parser("sql", help="print a query's result over the catalog, read-only")
     query.add_argument("query", help="SQL over the views of WAREHOUSE_DIR/conflict.duckdb")
     query.add_argument("--max-rows", type=int, default=200)
+    sub.add_parser("shell", help="an interactive read-only SQL prompt on the catalog")
     explain = sub.add_parser(
         "explain", help="print each number and noun of a text with the rules that made, typed or rejected it"
     )
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon for WAREHOUSE_DIR's Dagster home")
     ui.add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
-    commands = {"run": _run, "eval": _evaluate, "sql": _sql, "explain": _explain, "ui": _ui}
+    commands = {"run": _run, "eval": _evaluate, "sql": _sql, "shell": _shell, "explain": _explain, "ui": _ui}
     return commands[args.command](args)
 
 
@@ -117,6 +118,17 @@ def _sql(args: argparse.Namespace) -> int:
             print(f"query failed: {exc}", file=sys.stderr)
             return 1
     return 0
+
+
+def _shell(args: argparse.Namespace) -> int:
+    from analysis.shell import run_shell
+    from ledger.warehouse import Warehouse
+
+    warehouse = Warehouse(Settings.from_environment().warehouse_dir)
+    if not warehouse.catalog_path.exists():
+        print(f"no catalog at {warehouse.catalog_path}: run `make run` first", file=sys.stderr)
+        return 2
+    return run_shell(warehouse.catalog_path)
 
 
 def _explain(args: argparse.Namespace) -> int:
