@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import os
 import shutil
+import subprocess
 import sys
 import time
 import warnings
@@ -77,12 +78,32 @@ def _dagster_home(settings: Settings) -> Path:
 
 
 def _ui(args: argparse.Namespace) -> int:
+    """The webserver and the daemon (which runs the nightly sensor and evaluates freshness), started
+    as a deployment starts them: `dagster dev` would warn that it is superseded by `dg dev` (another
+    package, for projects laid out its way) and that the project's dagster.yaml is not used (it is:
+    copied into the Dagster home), two warnings a user cannot act on."""
     settings = Settings.from_environment()
     home = _dagster_home(settings)
     print(f"warehouse {settings.warehouse_dir}, Dagster home {home}: http://127.0.0.1:{args.port}", flush=True)
-    dagster = str(Path(sys.executable).parent / "dagster")
-    workspace = str(Path(__file__).resolve().parent.parent / "workspace.yaml")
-    os.execv(dagster, [dagster, "dev", "--host", "127.0.0.1", "--port", str(args.port), "--workspace", workspace])
+    bin_dir = Path(sys.executable).parent
+    workspace = ["--workspace", str(Path(__file__).resolve().parent.parent / "workspace.yaml")]
+    processes = [
+        subprocess.Popen([bin_dir / "dagster-webserver", "--host", "127.0.0.1", "--port", str(args.port), *workspace]),
+        subprocess.Popen([bin_dir / "dagster-daemon", "run", *workspace]),
+    ]
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+        stopped = next(p for p in processes if p.returncode is not None)
+        print(f"{Path(stopped.args[0]).name} stopped (exit code {stopped.returncode})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C: the way to leave
+        return 0
+    finally:
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            p.wait()
 
 
 @contextlib.contextmanager
