@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install browser run reextract test lint check-defs format ui eval sql shell explain clean-warehouse
+.PHONY: install browser run reextract test lint check-defs format ui eval sql shell review explain clean-warehouse
 
 install: $(SYNCED)
 
@@ -86,6 +86,12 @@ sql: install
 # An interactive SQL prompt on the catalog, read-only, in the project's DuckDB: make shell
 shell: install
 	@$(VENV)/bin/python -m pipelines shell
+
+# The curation loop (docs/gazetteer.md): make review writes the names found from context since the last
+# review to a CSV; make review APPLY=that.csv writes the accepted ones into the gazetteer (ALL=1 lists
+# every undecided name).
+review: install
+	@$(VENV)/bin/python -m pipelines review $(if $(APPLY),--apply "$(APPLY)") $(if $(ALL),--all)
 
 clean-warehouse:
 	rm -rf $(WAREHOUSE_DIR)

@@ -49,6 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("query", help="SQL over the views of WAREHOUSE_DIR/conflict.duckdb")
     query.add_argument("--max-rows", type=int, default=200)
     sub.add_parser("shell", help="an interactive read-only SQL prompt on the catalog")
+    review = sub.add_parser(
+        "review", help="write the names found from context to a CSV to review, or apply a reviewed CSV to the gazetteer"
+    )
+    review.add_argument("--apply", type=Path, help="a reviewed CSV: its new entities and aliases go into the gazetteer")
+    review.add_argument(
+        "--all", action="store_true", help="list every undecided name, not only those new since the last review"
+    )
     explain = sub.add_parser(
         "explain", help="print each number and noun of a text with the rules that made, typed or rejected it"
     )
@@ -56,7 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon for WAREHOUSE_DIR's Dagster home")
     ui.add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
-    commands = {"run": _run, "eval": _evaluate, "sql": _sql, "shell": _shell, "explain": _explain, "ui": _ui}
+    commands = {
+        "run": _run,
+        "eval": _evaluate,
+        "sql": _sql,
+        "shell": _shell,
+        "review": _review,
+        "explain": _explain,
+        "ui": _ui,
+    }
     return commands[args.command](args)
 
 
@@ -150,6 +165,37 @@ def _shell(args: argparse.Namespace) -> int:
         print(f"no catalog at {warehouse.catalog_path}: run `make run` first", file=sys.stderr)
         return 2
     return run_shell(warehouse.catalog_path)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from conflict_text.gazetteer import DATA_DIR, read_gazetteer
+    from ledger.review import ReviewError, apply_review, export_review
+    from ledger.warehouse import Warehouse
+
+    settings = Settings.from_environment()
+    warehouse = Warehouse(settings.warehouse_dir)
+    gazetteer_dir = Path(settings.gazetteer_dir or DATA_DIR)
+    if args.apply:
+        before = read_gazetteer(gazetteer_dir).version
+        try:
+            counts = apply_review(args.apply, gazetteer_dir, warehouse.root)
+        except (ReviewError, FileNotFoundError) as exc:
+            print(f"nothing applied:\n{exc}", file=sys.stderr)
+            return 2
+        print(", ".join(f"{n} {decision}" for decision, n in sorted(counts.items())) or "no decision in the file")
+        after = read_gazetteer(gazetteer_dir).version
+        print(f"gazetteer {gazetteer_dir}: version {before} -> {after}; the next `make run` re-extracts with it")
+        return 0
+    if not warehouse.catalog_path.exists():
+        print(f"no catalog at {warehouse.catalog_path}: run `make run` first", file=sys.stderr)
+        return 2
+    out = warehouse.root / "review" / f"review-{datetime.now(UTC):%Y-%m-%dT%H%M%S}.csv"
+    rows = export_review(warehouse.catalog_path, warehouse.root, out, everything=args.all)
+    scope = "undecided" if args.all else "new since the last review"
+    print(f"{rows} names found from context, {scope}: {out}")
+    if rows:
+        print(f"fill in `decision` (new, alias with alias_of, or reject), then: make review APPLY={out}")
+    return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
