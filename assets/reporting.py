@@ -48,6 +48,9 @@ def markdown_preview(frame: pl.DataFrame, columns: list[str]) -> str:
     return "\n".join(lines)
 
 
+# The UI lays markdown out left to right; isolating the sentence as right-to-left keeps its
+# punctuation and quotes where an Arabic reader expects them.
+_RIGHT_TO_LEFT, _END_ISOLATE = "\u2067", "\u2069"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
@@ -65,7 +68,7 @@ def evidence_preview(frame: pl.DataFrame, label_columns: list[str]) -> str:
         evidence, start = row["evidence"], row["char_start"] - row["evidence_start"]
         end = row["char_end"] - row["evidence_start"]
         marked = f"{_escaped(evidence[:start])}**{_escaped(evidence[start:end])}**{_escaped(evidence[end:])}"
-        blocks.append(f"{labels}\n\n> {marked}")
+        blocks.append(f"{labels}\n\n> {_RIGHT_TO_LEFT}{marked}{_END_ISOLATE}")
     return "\n\n".join(blocks)
 
 
