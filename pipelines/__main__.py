@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -210,15 +209,6 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dagster():
-    import dagster as dg
-
-    # Partitioned checks and observable source assets are preview/beta features we use knowingly.
-    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
-    warnings.filterwarnings("ignore", category=dg.BetaWarning)
-    return dg
-
-
 def _run(args: argparse.Namespace) -> int:
     from conflict_text.gazetteer import load_gazetteer
     from ledger.warehouse import Warehouse
@@ -238,7 +228,8 @@ def _run(args: argparse.Namespace) -> int:
     def execute_with_dagster(work: Work):  # imported only when there is work: an idle run never pays for it
         _dagster_home(settings)
         with _stderr_into(log):
-            dg = _dagster()
+            import dagster as dg
+
             from assets.resources import LedgerStorage
             from pipelines.runner import execute
 
@@ -266,7 +257,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     """Runs the real pipeline into a scratch warehouse, then scores the published catalog."""
-    dg = _dagster()
+    import dagster as dg
+
     from analysis.evaluation import evaluate
     from assets.resources import LedgerStorage
     from pipelines.runner import run_inbox
