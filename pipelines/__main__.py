@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -101,6 +102,8 @@ def _ui(args: argparse.Namespace) -> int:
     print(f"warehouse {settings.warehouse_dir}, Dagster home {home}: http://127.0.0.1:{args.port}", flush=True)
     bin_dir = Path(sys.executable).parent
     workspace = ["--workspace", str(Path(__file__).resolve().parent.parent / "workspace.yaml")]
+    # Stopped by a signal rather than Ctrl-C (a service manager, kill), it still stops both children.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     processes = [
         subprocess.Popen([bin_dir / "dagster-webserver", "--host", "127.0.0.1", "--port", str(args.port), *workspace]),
         subprocess.Popen([bin_dir / "dagster-daemon", "run", *workspace]),
