@@ -44,7 +44,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def webserver(seeded):
+def console(tmp_path_factory) -> Path:
+    """What `make ui` prints: the webserver's and the daemon's logs."""
+    return tmp_path_factory.mktemp("ui") / "console.log"
+
+
+@pytest.fixture(scope="module")
+def webserver(seeded, console):
+    """`make ui` (python -m pipelines ui): the webserver and the daemon on the seeded warehouse."""
     port = _free_port()
     env = {
         **os.environ,
@@ -52,23 +59,14 @@ def webserver(seeded):
         "INBOX_DIR": str(seeded.inbox),
         "WAREHOUSE_DIR": str(seeded.storage.warehouse.root),
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dagster_webserver",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workspace",
-            str(PROJECT_ROOT / "workspace.yaml"),
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    with console.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pipelines", "ui", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 180
     while time.time() < deadline:
@@ -76,11 +74,11 @@ def webserver(seeded):
             urllib.request.urlopen(f"{url}/server_info", timeout=2)
             break
         except OSError:
-            assert server.poll() is None, server.stderr.read().decode()[-3000:]
+            assert server.poll() is None, console.read_text()[-3000:]
             time.sleep(0.5)
     yield url
-    server.terminate()
-    server.wait(timeout=30)
+    server.terminate()  # SIGTERM: `make ui` stops the webserver and the daemon with it
+    assert server.wait(timeout=60) == 0
 
 
 @pytest.fixture(scope="module")
@@ -136,15 +134,22 @@ def test_nightly_sensor_is_shown(webserver, browser):
 
 
 def test_publication_shows_its_freshness_policy(webserver, browser):
-    # Its state (passing, or failing after 26 hours) is evaluated by the daemon, which `make ui` runs and
-    # this webserver does not: here it reads "Not evaluated".
-    text = _page_shows(browser, f"{webserver}/assets/publication", ["Freshness policy"])
+    # The daemon evaluates it (failing 26 hours after the last publication): passing, just published.
+    text = _page_shows(browser, f"{webserver}/assets/publication", ["Freshness policy", "Passing"], timeout=150)
     assert "26 hours" in text
 
 
 def test_gazetteer_files_show_their_version(webserver, browser):
     text = _page_shows(browser, f"{webserver}/assets/gazetteer_files", ["gazetteer_version"])
     assert "Never" not in text.split("Latest materialization", 1)[1][:100]
+
+
+def test_console_has_no_warning_a_user_cannot_act_on(webserver, console):
+    time.sleep(5)  # the daemon's first sensor tick and the code servers' start are logged by now
+    text = console.read_text()
+    assert "nightly_ledger" in text  # the daemon runs the nightly sensor
+    for needless in ("dg dev", "will not be used", "PreviewWarning", "BetaWarning", "SupersessionWarning"):
+        assert needless not in text, needless
 
 
 def test_casualty_preview_shows_whole_evidence(seeded, webserver, browser):
