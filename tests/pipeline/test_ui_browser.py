@@ -1,7 +1,8 @@
 """The Dagster UI in a real browser: the lineage shows every stage, the checks, the nightly sensor,
 the catalog's freshness policy and the figures' whole evidence.
 
-Needs Debian's chromium and chromium-driver (.ci/run installs them). Screenshots go to build/ui/.
+The UI is started as `make ui` starts it (webserver and daemon). Needs Debian's chromium and
+chromium-driver (.ci/run installs them). Screenshots go to build/ui/.
 """
 
 import os
