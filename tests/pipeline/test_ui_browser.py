@@ -126,6 +126,27 @@ def test_asset_checks_are_shown_with_their_result(webserver, browser):
     text = _page_shows(browser, f"{webserver}/assets/casualty_figures?view=checks", ["casualty_figures_expectations"])
     assert "Passed" in text or "Succeeded" in text
     assert browser.save_screenshot(str(SCREENSHOTS / "casualty_figures_checks.png"))
+    # The check's metadata says which expectations ran and how each fared.
+    assert "expectations_evaluated" in text and "expectations_passed" in text
+    _show_markdown(browser, "expectations")
+    dialog = _dialog(browser)
+    ran = [line for line in dialog.text.splitlines() if line.startswith("passed: ")]
+    assert any("expect_column_values_to_not_be_null" in line for line in ran) and len(ran) > 3
+    dialog.find_element(By.XPATH, ".//button[normalize-space()='Close']").click()
+
+
+def _show_markdown(driver, key: str) -> None:
+    """Opens the markdown of a metadata entry (the UI shows it behind a link)."""
+    # The innermost element with the text is the link itself.
+    show = driver.find_element(
+        By.XPATH, f"(//tr[td[normalize-space()='{key}']]//*[normalize-space()='[Show Markdown]'])[last()]"
+    )
+    driver.execute_script("arguments[0].scrollIntoView()", show)
+    show.click()
+
+
+def _dialog(driver):
+    return WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.XPATH, "//*[@role='dialog']"))[-1]
 
 
 def test_nightly_sensor_is_shown(webserver, browser):
@@ -155,10 +176,8 @@ def test_console_has_no_warning_a_user_cannot_act_on(webserver, console):
 
 def test_casualty_preview_shows_whole_evidence(seeded, webserver, browser):
     _page_shows(browser, f"{webserver}/assets/casualty_figures", ["[Show Markdown]"])
-    show = browser.find_elements(By.XPATH, "//*[normalize-space()='[Show Markdown]']")[-1]
-    browser.execute_script("arguments[0].scrollIntoView()", show)
-    show.click()
-    dialog = WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.XPATH, "//*[@role='dialog']"))[-1]
+    _show_markdown(browser, "preview")
+    dialog = _dialog(browser)
     [(evidence, surface)] = seeded.query("SELECT evidence, surface FROM casualty_figures ORDER BY value DESC LIMIT 1")
     shown = " ".join(dialog.text.split())
     assert " ".join(evidence.split()) in shown  # the whole sentence, not cut before the number
