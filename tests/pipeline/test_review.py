@@ -2,13 +2,18 @@
 context, the analyst's decisions go into the hand-kept files, and the next run finds the names."""
 
 import csv
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from assets.resources import LedgerStorage
 from conflict_text.gazetteer import DATA_DIR, read_gazetteer
 from ledger.review import ReviewError, ReviewState, apply_review, export_review, review_rows, state_path
+from ledger.settings import PROJECT_ROOT
 from pipelines.runner import run_inbox
 
 # Our own writing: a village the gazetteer does not know, and «المحافظة», which the place pattern
@@ -110,3 +115,20 @@ def test_a_review_with_a_bad_row_changes_nothing(seeded, tmp_path):
         apply_review(review, gazetteer, tmp_path)
     assert "place:nowhere" in str(failure.value) and "needs name_en" in str(failure.value)
     assert {p.name: p.read_bytes() for p in gazetteer.iterdir()} == before
+
+
+def test_make_review_writes_the_csv_and_refuses_a_bad_file(seeded, tmp_path):
+    gazetteer = tmp_path / "gazetteer"
+    shutil.copytree(DATA_DIR, gazetteer)
+    env = {**os.environ, "WAREHOUSE_DIR": str(seeded.storage.warehouse.root), "GAZETTEER_DIR": str(gazetteer)}
+    review = [sys.executable, "-m", "pipelines", "review"]
+    listed = subprocess.run(review, env=env, capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert listed.returncode == 0, listed.stderr
+    written = Path(listed.stdout.split(": ", 1)[1].splitlines()[0])
+    assert listed.stdout.startswith("2 names found from context") and f"make review APPLY={written}" in listed.stdout
+    _decide(written, {r["name_ar"]: {"decision": "maybe"} for r in csv.DictReader(written.open(encoding="utf-8"))})
+    refused = subprocess.run(
+        [*review, "--apply", str(written)], env=env, capture_output=True, text=True, cwd=PROJECT_ROOT
+    )
+    assert refused.returncode == 2 and "nothing applied" in refused.stderr and "'maybe'" in refused.stderr
+    assert not (gazetteer / "review_log.csv").exists()
