@@ -66,7 +66,7 @@ class Place:
 @dataclass(frozen=True)
 class MapResult:
     path: Path
-    svg: str  # the same map for the page: governorates, incidents and names carry SVG ids (see below)
+    svg: str  # for the page; SVG ids: governorate:NAME, border:N, incident:N:GRADE, name:place:N, name:governorate:N
     places: list[Place]  # inside the frame, most killed first
     outside: list[Place]  # placed, but outside the frame
     unplaced: int  # incidents without coordinates
@@ -122,13 +122,12 @@ def _draw_boundaries(ax) -> list[tuple[str, float, float]]:
     for feature in boundaries():
         props, geometry = feature["properties"], feature["geometry"]
         if props["kind"] == "border":
-            for line in geometry["coordinates"]:
-                ax.plot([x for x, _ in line], [y for _, y in line], color="#333333", linewidth=1.2, zorder=2)[
-                    0
-                ].set_gid("border")
+            for n, line in enumerate(geometry["coordinates"]):
+                (drawn,) = ax.plot([x for x, _ in line], [y for _, y in line], color="#333333", linewidth=1.2, zorder=2)
+                drawn.set_gid(f"border:{n}")
             continue
         undof = props["kind"] == "undof"
-        for polygon in geometry["coordinates"]:
+        for part, polygon in enumerate(geometry["coordinates"]):
             ax.add_patch(
                 Polygon(
                     polygon[0],
@@ -138,7 +137,8 @@ def _draw_boundaries(ax) -> list[tuple[str, float, float]]:
                     linewidth=0.6,
                     hatch="///" if undof else None,
                     zorder=1,
-                    gid=f"{props['kind']}-{props['name_en']}",
+                    # SVG ids, unique in the page: kind:name, and :part for an area's further polygons
+                    gid=f"{props['kind']}:{props['name_en']}" + (f":{part}" if part else ""),
                 )
             )
         if not undof:
@@ -179,7 +179,7 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
     west, east, south, north = frame()
     governorates = _draw_boundaries(ax)
     # Biggest first, so that a small incident at the same place stays visible on top of a big one.
-    for i in sorted(inside, key=lambda i: -(i.best or 0)):
+    for n, i in enumerate(sorted(inside, key=lambda i: -(i.best or 0))):
         colour = GRADE_COLOURS.get(i.grade, _UNKNOWN_COLOUR)
         wide = (i.geo_precision or 0) >= _GOVERNORATE_PRECISION
         ax.scatter(
@@ -194,7 +194,7 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
             linewidths=1.4 if wide else 0.4,
             alpha=0.8 if wide else 0.6,
             zorder=3,
-            gid=f"incident-{i.grade}",
+            gid=f"incident:{n}:{i.grade}",
         )
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
@@ -261,16 +261,17 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
     renderer = fig.canvas.get_renderer()
     taken: list = [legend.get_window_extent(renderer)]  # names never cover the legend
     labelled = []
-    for p in places:
+    biggest: dict[tuple[float, float], float] = {}  # the largest circle at each place, which its name must clear
+    for i in inside:
+        biggest[i.latitude, i.longitude] = max(biggest.get((i.latitude, i.longitude), 0), marker_size(i.best))
+    for n, p in enumerate(places):
         text = f"{p.location} ({p.killed})" if p.killed else p.location
-        area = max(marker_size(i.best) for i in inside if (i.latitude, i.longitude) == (p.latitude, p.longitude))
-        spots = _label_spots(area**0.5 / 2)
-        if _place_label(ax, renderer, text, (p.longitude, p.latitude), taken, 8, "black", spots, "place-name"):
+        spots = _label_spots(biggest[p.latitude, p.longitude] ** 0.5 / 2)
+        if _place_label(ax, renderer, text, (p.longitude, p.latitude), taken, 8, "black", spots, f"name:place:{n}"):
             labelled.append(p.location)
-    for name, x, y in governorates:
-        _place_label(
-            ax, renderer, name, (x, y), taken, 7, "#8a8a8a", (((0, 0), "center", "center"),), "governorate-name"
-        )
+    for n, (name, x, y) in enumerate(governorates):
+        centred = (((0, 0), "center", "center"),)
+        _place_label(ax, renderer, name, (x, y), taken, 7, "#8a8a8a", centred, f"name:governorate:{n}")
 
     svg = save(fig, path)
     return MapResult(path, svg, places, outside, len(incidents) - len(placed), labelled)

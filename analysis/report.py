@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from analysis.charts import save  # noqa: E402
 from analysis.incident_map import MappedIncident, Place, draw_incident_map  # noqa: E402
 from analysis.labels import label, phrase, two_lines  # noqa: E402
+from ledger.data_docs import SuiteRun, latest_runs  # noqa: E402
 from ledger.warehouse import Warehouse  # noqa: E402
 
 # The incidents of killing, one per event, read once per report: four of the queries below need them.
@@ -147,13 +148,38 @@ def _places_table(places: list[Place]) -> str:
     )
 
 
+def _data_docs_section(runs: list[SuiteRun], index: Path | None, report_dir: Path) -> str:
+    """Each table's latest suite run with its Data Docs page, and the Data Docs index."""
+
+    def link(path: Path, text: str, anchor: str = "") -> str:
+        href = html.escape(os.path.relpath(path, report_dir), quote=True)
+        return f"<a {anchor}href='{href}'>{text}</a>"
+
+    table = _html_table(
+        ["table", "batch", "evaluated", "failed", "result", "page"],
+        runs,
+        lambda r: [
+            _cell(r.table),
+            _cell(r.batch),
+            _cell(r.evaluated),
+            _cell(r.failed),
+            _both(*phrase("passed" if r.success else "not_passed")),
+            link(r.page, "Data Docs", f"class='data-docs-page' data-table='{html.escape(r.table, quote=True)}' "),
+        ],
+    )
+    if index is None:
+        return table
+    return table + "<p>" + link(index, _both(*phrase("data_docs_index")), "id='data-docs' ") + "</p>"
+
+
 def _heading(name: str, level: int = 2) -> str:
     return f"<h{level}>{_both(*phrase(name))}</h{level}>"
 
 
 def build_report(warehouse: Warehouse, data_docs: Path | None = None) -> Report:
-    """Writes the report of the current publication; the previous one is replaced whole. `data_docs`
-    is the Great Expectations Data Docs index of the warehouse, linked from the page when it exists."""
+    """Writes the report of the current publication; the previous one is replaced whole. It lists each
+    table's latest suite run with its Great Expectations Data Docs page, and links `data_docs`, the
+    index of the warehouse's Data Docs, when given."""
     with warehouse.connect_read_only() as con:
         con.execute(_KILLED)  # a temporary table: it lives in this connection's memory, never in the catalog
         tables = {name: con.execute(sql).fetchall() for name, sql in _QUERIES.items()}
@@ -243,12 +269,9 @@ def build_report(warehouse: Warehouse, data_docs: Path | None = None) -> Report:
         (p.location, p.name_en, p.admin1, p.latitude, p.longitude, p.incidents, p.killed) for p in mapped.places
     ]
     title_ar, title_en = phrase("title")
-    docs_link = ""
-    if data_docs is not None and data_docs.exists():
-        href = html.escape(os.path.relpath(data_docs, final), quote=True)
-        docs_link = (
-            f"{_heading('data_docs')}<p><a id='data-docs' href='{href}'>{html.escape(str(data_docs.name))}</a></p>"
-        )
+    runs = latest_runs(warehouse.root)
+    if runs:
+        sections.append(("data_docs", None, None, _data_docs_section(runs, data_docs, final)))
     page = "\n".join(
         [
             "<!doctype html><html lang='ar' dir='rtl'><head><meta charset='utf-8'>"
@@ -269,7 +292,7 @@ def build_report(warehouse: Warehouse, data_docs: Path | None = None) -> Report:
             + f"{table}</section>"
             for name, image, svg, table in sections
         ]
-        + [docs_link, "</body></html>"]
+        + ["</body></html>"]
     )
     (building / "index.html").write_text(page, encoding="utf-8")
     # Swap the whole folder: a reader never sees a half-written report.
