@@ -114,7 +114,7 @@ def _both(ar: str, en: str) -> str:
     """Arabic with its English beside it, as HTML."""
     if ar == en:
         return html.escape(en)
-    return f"{html.escape(ar)} <span class='en' lang='en' dir='ltr'>{html.escape(en)}</span>"
+    return f"{html.escape(ar)} <bdi class='en' lang='en' dir='ltr'>{html.escape(en)}</bdi>"
 
 
 def _cell(value) -> str:
@@ -277,7 +277,7 @@ def build_report(warehouse: Warehouse, data_docs: Path | None = None) -> Report:
             "<!doctype html><html lang='ar' dir='rtl'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title_ar)} · {html.escape(title_en)}</title>"
             "<style>body{font-family:'Noto Naskh Arabic','DejaVu Sans',sans-serif;margin:2em;max-width:1000px}"
-            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 8px}"
+            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 8px}td{white-space:nowrap}"
             "svg{max-width:100%;height:auto;direction:ltr}figure{margin:0}.en{color:#555;font-size:.85em;margin-inline-start:.6em}"
             "p.en-block{direction:ltr;text-align:left;color:#555}</style></head><body>",
             f"<h1>{_both(title_ar, title_en)}</h1>",
