@@ -8,9 +8,8 @@ import polars as pl
 from analysis.incident_map import GRADE_COLOURS, MappedIncident, draw_incident_map, frame
 from analysis.labels import label, vocabulary_labels
 from conflict_text.vocabularies import vocabularies
-from ledger.data_docs import index_path
-from ledger.quality import load_suite, render_data_docs, validate
-from ledger.settings import PROJECT_ROOT
+from ledger.data_docs import index_path, latest_runs
+from ledger.quality import render_data_docs, validate
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 
@@ -61,38 +60,40 @@ def test_place_names_are_written_only_where_they_cover_no_other(tmp_path):
     assert len([name for name in result.labelled if name != "بلدة بعيدة"]) < 8
 
 
-MENTIONS = {
-    "mention_id": ["m1", "m2"],
-    "doc_id": ["d1", "d2"],
-    "entity_id": ["e", "e"],
-    "entity_type": ["location", "weapon"],  # «weapon» is no entity type
-    "match_source": ["gazetteer"] * 2,
-    "name_ar": ["دوما", "دوما"],
-    "char_start": [0, 5],
-    "char_end": [4, 9],
-    "surface": ["دوما", "دوما"],
-    "span_text": ["دوما", "دوما"],
+MENTIONS = {"mention_id": ["m1", "m2"], "entity_type": ["location", "weapon"]}  # «weapon» is no entity type
+# A suite of the test's own, so that the project's suites may change without it.
+SUITE = {
+    "name": "mentions",
+    "expectations": [
+        {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "mention_id"}},
+        {
+            "type": "expect_column_values_to_be_in_set",
+            "kwargs": {"column": "entity_type", "value_set": {"$PARAMETER": "entity_type"}},
+        },
+    ],
 }
 
 
 def test_each_suite_run_gets_a_data_docs_page_with_its_failing_rows(tmp_path):
-    suite = load_suite(PROJECT_ROOT / "expectations", "entity_mentions")
-    failed = validate(pl.DataFrame(MENTIONS), suite, ["mention_id"], docs_root=tmp_path, run_name="b1")
+    failed = validate(pl.DataFrame(MENTIONS), SUITE, ["mention_id"], docs_root=tmp_path, run_name="b1")
     assert not failed.passed
     # A failing run renders its page and the index at once: its batch gets no report.
     page = failed.data_docs_page.read_text("utf-8")
-    assert "b1" in str(failed.data_docs_page) and "weapon" in page and "m2" in page
+    assert "b1" in failed.data_docs_page.parts and "weapon" in page and "m2" in page
     assert failed.data_docs_page.relative_to(tmp_path / "data_docs").as_posix() in index_path(tmp_path).read_text(
         "utf-8"
     )
 
     passing = {k: v[:1] for k, v in MENTIONS.items()}
-    passed = validate(pl.DataFrame(passing), suite, ["mention_id"], docs_root=tmp_path, run_name="b2")
+    passed = validate(pl.DataFrame(passing), SUITE, ["mention_id"], docs_root=tmp_path, run_name="b2")
     assert passed.passed and not passed.data_docs_page.exists()  # rendered with the run's others, by the report
     assert render_data_docs(tmp_path) == index_path(tmp_path)
     assert passed.data_docs_page.exists()
     index = index_path(tmp_path).read_text("utf-8")
     assert all(p.data_docs_page.relative_to(tmp_path / "data_docs").as_posix() in index for p in (failed, passed))
+    assert [(r.table, r.batch, r.success, r.evaluated, r.failed) for r in latest_runs(tmp_path)] == [
+        ("mentions", "b2", True, 2, 0)
+    ]
 
 
 def test_no_data_docs_before_any_suite_ran(tmp_path):
