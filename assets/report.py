@@ -26,11 +26,13 @@ def report(storage: LedgerStorage) -> dg.MaterializeResult:
         return dg.MaterializeResult(
             metadata={"built": False, "reason": f"{len(waiting)} later batches still to publish"}
         )
-    built = build_report(storage.warehouse, data_docs=render_data_docs(storage.warehouse.root))
+    data_docs = render_data_docs(storage.warehouse.root)
+    built = build_report(storage.warehouse, data_docs=data_docs)
     return dg.MaterializeResult(
         metadata={
             "built": True,
             "report": dg.MetadataValue.path(str(built.path)),
+            **({"data_docs": dg.MetadataValue.path(str(data_docs))} if data_docs else {}),
             "charts": dg.MetadataValue.json([str(c) for c in built.charts]),
             "summary": dg.MetadataValue.md(built.markdown()),
             **{f"total_{k}": int(v) for k, v in built.totals.items()},

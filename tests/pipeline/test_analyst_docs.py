@@ -1,6 +1,9 @@
 """docs/analysts.md stays true: every example query runs on a real warehouse, every view column is documented."""
 
 import re
+from pathlib import Path
+
+import dagster as dg
 
 from analysis.report import build_report
 from ledger.settings import PROJECT_ROOT
@@ -66,6 +69,10 @@ def test_the_report_is_written_after_publication(seeded):
     }
     page = (report / "index.html").read_text("utf-8")
     assert "غارة جوية" in page and "air strike" in page and "جيش الإسلام" in page
+    # The report asset's metadata in the UI links the Data Docs index, which the report step rendered.
+    event = seeded.instance.get_latest_materialization_event(dg.AssetKey("report"))
+    index = Path(event.asset_materialization.metadata["data_docs"].value)
+    assert index == seeded.storage.warehouse.root / "data_docs" / "index.html" and index.exists()
 
 
 def test_the_reports_tables_agree_with_the_views(seeded):
