@@ -2,13 +2,15 @@
 (tests/pipeline/test_report_browser.py opens them in one)."""
 
 import re
+from pathlib import Path
 
+import great_expectations
 import polars as pl
 
 from analysis.incident_map import GRADE_COLOURS, MappedIncident, draw_incident_map, frame
 from analysis.labels import label, vocabulary_labels
 from conflict_text.vocabularies import vocabularies
-from ledger.data_docs import index_path, latest_runs
+from ledger.data_docs import OFFLINE, SITE_DIR, index_path, latest_runs, offline
 from ledger.quality import render_data_docs, validate
 
 ARABIC = re.compile("[\u0600-\u06ff]")
@@ -98,3 +100,50 @@ def test_each_suite_run_gets_a_data_docs_page_with_its_failing_rows(tmp_path):
 
 def test_no_data_docs_before_any_suite_ran(tmp_path):
     assert render_data_docs(tmp_path) is None
+
+
+# A resource a page loads (a script, style sheet, image or icon), not a link a reader may follow.
+LOADED = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)="([^"]+)"|url\(["']?([^"')]+)""")
+
+
+def _loaded(text: str) -> set[str]:
+    return {a or b for a, b in LOADED.findall(text)}
+
+
+def test_the_data_docs_load_every_resource_from_the_warehouse(tmp_path):
+    validate(pl.DataFrame(MENTIONS), SUITE, ["mention_id"], docs_root=tmp_path, run_name="b1")
+    site = tmp_path / SITE_DIR
+    files = [site / "index.html", *site.glob("validations/**/*.html"), *site.glob("static/styles/*.css")]
+    assert len(files) == 4  # the index, the run's page, GX's style sheet and its custom styles' template
+    for file in files:
+        for url in _loaded(file.read_text("utf-8")):
+            assert not re.match(r"https?:", url), (file, url)
+            assert url.startswith("data:") or (file.parent / url).resolve().is_file(), (file, url)
+    assert {"jquery.min.js", "bootstrap-table.min.js", "fa-solid-900.woff2"} <= {p.name for p in site.rglob("*")}
+
+
+def test_offline_points_cdn_resources_at_the_site_and_leaves_links():
+    # A page of our own writing in the form GX's templates give it.
+    page = """<link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css"/>
+<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>
+<script src="https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js" integrity="sha384-x" \
+crossorigin="anonymous"></script>
+<script src="https://cdn.example.org/new-library.js"></script>
+<link rel="shortcut icon" href="../../../static/images/favicon.ico">
+<img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=20260101T000000Z">
+<a href="https://greatexpectations.io">GX</a>"""
+    assert (
+        offline(page, "../../../../static")
+        == """<link rel="stylesheet" \
+href="../../../../static/vendor/bootstrap/css/bootstrap.min.css"/>
+<script src="../../../../static/vendor/popper.js/popper.min.js"></script>
+<script src="https://cdn.example.org/new-library.js"></script>
+<link rel="shortcut icon" href="../../../../static/images/favicon.ico">
+<img src="../../../../static/images/logo-long.png">
+<a href="https://greatexpectations.io">GX</a>"""
+    )
+    # What stands in for a CDN file is vendored, or GX's own.
+    vendored = Path(__file__).parents[2] / "ledger" / "data" / "data_docs_static"
+    gx_static = Path(great_expectations.__file__).parent / "render" / "view" / "static"
+    for path in filter(None, OFFLINE.values()):
+        assert (vendored / path).is_file() or (gx_static / path).is_file(), path

@@ -9,6 +9,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from ledger.data_docs import latest_runs
 from ledger.settings import PROJECT_ROOT
 
 SCREENSHOTS = PROJECT_ROOT / "build" / "ui"
@@ -83,3 +84,37 @@ def test_the_data_docs_open_from_the_report(seeded, browser):
     browser.find_element(By.ID, "data-docs").click()
     WebDriverWait(browser, 30).until(lambda d: d.current_url.endswith("/data_docs/index.html"))
     assert browser.title == "Data Docs created by Great Expectations"
+
+
+# Every resource the page loaded or asked for (scripts, style sheets, images), by URL.
+RESOURCES = """return [...document.querySelectorAll('script[src], link[href], img[src]')].map(e => e.src || e.href)
+    .concat(performance.getEntriesByType('resource').map(e => e.name))"""
+
+
+def _loaded_offline(browser) -> None:
+    """The page loaded nothing from the network, and every resource it asked for was there."""
+    assert [url for url in browser.execute_script(RESOURCES) if not url.startswith(("file:", "data:"))] == []
+    assert [entry["message"] for entry in browser.get_log("browser") if "Failed to load" in entry["message"]] == []
+
+
+def test_the_data_docs_open_offline(seeded, browser):
+    site = seeded.storage.warehouse.root / "data_docs"
+    browser.get_log("browser")  # what the tests before left
+    browser.get((site / "index.html").as_uri())
+    _loaded_offline(browser)
+    # bootstrap-table, a vendored script, draws the index's rows from the page's data: one per suite run.
+    rows = WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "table tbody tr[data-index]"))
+    runs = len(list((seeded.storage.warehouse.root / "validation_results").glob("*/*/*/*.json")))
+    assert len(rows) == min(runs, 10) and runs >= 5  # the first of the table's pages of 10
+    assert all("staged_tables-" in row.text for row in rows)  # the batch of each run
+    # The status icons are Font Awesome's, from its vendored font.
+    fonts = "return [...document.fonts].filter(f => f.status == 'loaded').map(f => f.family + ' ' + f.weight)"
+    assert "Font Awesome 6 Free 900" in browser.execute_script(fonts)
+
+    page = next(run.page for run in latest_runs(seeded.storage.warehouse.root) if run.table == "casualty_figures")
+    browser.get(page.as_uri())
+    _loaded_offline(browser)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".bootstrap-table"))
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "Evaluated Expectations" in body and "values must never be null" in body and "victim_group" in body
+    assert browser.save_screenshot(str(SCREENSHOTS / "data_docs_offline_casualty_figures.png"))
