@@ -93,3 +93,19 @@ def test_a_village_near_a_town_is_precision_two_and_the_town_gives_the_district(
 def test_a_neighbourhood_of_a_district_seat_has_its_district():
     event = event_of("قتل 4 مدنيين بقصف على حي القابون.", "4", date(2020, 1, 13))
     assert (event.location, event.admin1, event.admin2, event.geo_precision) == ("القابون", "Damascus", "Damascus", 1)
+
+
+def test_a_place_naming_a_reporting_body_is_the_event_place_only_when_alone():
+    # The body reports by its area; the sentence's other place is the event's.
+    network = event_of("قالت شبكة مراسلي ريف حلب إن 7 مدنيين قتلوا بقصف على الأتارب.", "7", date(2020, 1, 13))
+    assert (network.location, network.geo_precision) == ("الأتارب", 1)
+    relayed = event_of(
+        "ونقل مراسلنا في الغوطة الشرقية، اليوم، عن شبكة مراسلي ريف دمشق إحصاءات تشير إلى مقتل 900 شخص.",
+        "900",
+        date(2018, 3, 22),
+    )
+    assert (relayed.location, relayed.place_id) == ("الغوطة الشرقية", "place:eastern_ghouta")
+    # Alone, the body's area stands: it holds the event or is near it.
+    office = event_of("أفاد مكتب توثيق الشهداء في حمص بمقتل 4 مدنيين.", "4", date(2020, 1, 13))
+    council = event_of("قال المجلس المحلي في دوما إن 4 مدنيين قتلوا.", "4", date(2020, 1, 13))
+    assert (office.location, council.location) == ("حمص", "دوما")
