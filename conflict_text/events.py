@@ -27,19 +27,25 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from conflict_text.arabic import AND, PREFIXES, PROCLITICS
+from conflict_text.arabic import AND, PROCLITICS
 from conflict_text.dates import MONTH, WEEK, event_date
 from conflict_text.gazetteer import Gazetteer
 from conflict_text.models import EntityMention
 from conflict_text.normalize import fold
-from conflict_text.places import GEO_PRECISION, LINK_RULES, SPECIFICITY, PlaceIndex, locate_places, outermost
+from conflict_text.places import (
+    GEO_PRECISION,
+    LINK_RULES,
+    SPECIFICITY,
+    PlaceIndex,
+    locate_places,
+    names_a_source,
+    outermost,
+)
 
 _DATA = Path(__file__).resolve().parent / "data"
 # Between two places of one phrase: a few short words and no list («و») or clause break.
 _PHRASE_GAP = re.compile(r"^\s*(?:\S+\s+){0,2}\S*\s*$")
 _MAX_GAP = 20
-_SOURCE_REACH = 4  # words: «مكتب توثيق الشهداء في درعا»
-_CLAUSE_BREAK = re.compile(r"[،,.؛;:\n\"«»]")
 _LIST_OR_BREAK = re.compile(rf"[،,.؛;:\n]|(?:^|\s){AND}(?:\s|$)")
 # A group named right after the count is the victims' («مقتل 5 عناصر من قوات النظام»).
 _VICTIM_GROUP_REACH = 30
@@ -136,20 +142,6 @@ def _settlement_nouns() -> frozenset[str]:
     return frozenset(clitic + fold(w) for w in nouns for clitic in PROCLITICS)
 
 
-@cache
-def _source_nouns() -> frozenset[str]:
-    nouns = json.loads((_DATA / "sites.json").read_text("utf-8"))["source_nouns"]
-    return frozenset(prefix + fold(w) for w in nouns for prefix in ("", *PREFIXES))
-
-
-def _names_a_source(body: str, phrase: list[EntityMention]) -> bool:
-    """«شبكة مراسلي ريف دمشق», «مكتب توثيق الشهداء في درعا»: a reporting body's noun among the few words
-    before the phrase, in its clause, names the body by its area (data/sites.json)."""
-    window = body[max(0, phrase[0].char_start - 60) : phrase[0].char_start]
-    clause = _CLAUSE_BREAK.split(window)[-1].split()[-_SOURCE_REACH:]
-    return any(fold(w) in _source_nouns() for w in clause)
-
-
 def _after_settlement_noun(body: str, mention: EntityMention) -> bool:
     """«بلدة X», «وبقرية X»: the word before the mention is a settlement noun, proclitics allowed."""
     before = body[max(0, mention.char_start - 20) : mention.char_start].split()
@@ -238,7 +230,10 @@ def _nearest_place(
     in_sentence = [p for p in phrases if figure.evidence_start <= p[0].char_start < figure.evidence_end]
     before = [p for p in phrases if p[-1].char_end <= figure.evidence_start]
     for candidates in (
-        sorted(in_sentence, key=lambda p: (_names_a_source(body, p), distance(p), p[0].char_start < figure.char_start)),
+        sorted(
+            in_sentence,
+            key=lambda p: (names_a_source(body, p[0].char_start), distance(p), p[0].char_start < figure.char_start),
+        ),
         before[::-1],
     ):
         for phrase in candidates:

@@ -27,12 +27,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from conflict_text.arabic import PREFIXES
 from conflict_text.gazetteer import Gazetteer
 from conflict_text.models import EntityMention
-from conflict_text.normalize import match_key
+from conflict_text.normalize import fold, match_key
 from conflict_text.sentences import split_sentences
 
 _DATA = Path(__file__).resolve().parent / "data"
+_SOURCE_REACH = 4  # words: «مكتب توثيق الشهداء في درعا»
+_CLAUSE_BREAK = re.compile(r"[،,.؛;:\n\"«»]")
 
 # How specific a place type is (lower is more specific), and ACLED's geo_precision for it: 1 the
 # place itself (a town or a site in it), 2 a part of a region, 3 a governorate or wider.
@@ -348,3 +351,17 @@ def _by_governorate(
         row = index.governorates.get(governorate or "")
         if row is not None:
             found[i] = index.located(row["entity_id"], rule="place-in-the-governorate-of-its-sentence")
+
+
+@cache
+def _source_nouns() -> frozenset[str]:
+    nouns = json.loads((_DATA / "sites.json").read_text("utf-8"))["source_nouns"]
+    return frozenset(prefix + fold(w) for w in nouns for prefix in ("", *PREFIXES))
+
+
+def names_a_source(body: str, start: int) -> bool:
+    """Whether the place named at `start` names a reporting body by its area («شبكة مراسلي ريف دمشق»,
+    «مكتب توثيق الشهداء في درعا»): a source noun (data/sites.json) among the few words before it, in its
+    clause. Such a place is where the source works, the event's only when its sentence names no other."""
+    window = body[max(0, start - 60) : start]
+    return any(fold(w) in _source_nouns() for w in _CLAUSE_BREAK.split(window)[-1].split()[-_SOURCE_REACH:])

@@ -96,7 +96,7 @@ def read_figures(
     type_bare_weapons(doc, doc.cands)
     final = structure(doc)
     final.sort(key=lambda c: (c.start, -c.end))
-    attribution = Attribution(doc, nt, mentions)
+    attribution = Attribution(doc, nt, mentions, body)
     periods = Periods(doc, published_date)
     out = Figures()
     index: dict[int, int] = {}

@@ -10,6 +10,7 @@ from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import grammar
 from conflict_text.figures.sentence import Candidate
 from conflict_text.models import EntityMention
+from conflict_text.places import names_a_source
 
 
 @dataclass
@@ -24,8 +25,9 @@ class _SentenceMentions:
 class Attribution:
     """Location, perpetrator and claimant of figures from the entity mentions of their sentence."""
 
-    def __init__(self, doc: Document, nt, mentions: Sequence[EntityMention]):
+    def __init__(self, doc: Document, nt, mentions: Sequence[EntityMention], body: str):
         self.doc = doc
+        self.body = body
         self.nt = nt
         self.mentions = mentions
         # mention indexes by start, to find a sentence's mentions without reading them all
@@ -80,7 +82,8 @@ class Attribution:
             def distance(m):
                 return m.char_start - f1 if m.char_start >= f1 else (f0 - m.char_end) * 1.3
 
-            location = _name(min(ctx.places, key=distance))
+            # A place naming a reporting body by its area is the figure's only when the sentence has no other.
+            location = _name(min(ctx.places, key=lambda m: (names_a_source(self.body, m.char_start), distance(m))))
         perpetrator = next((_name(g) for g in ctx.attackers if g is not claim_mention), None)
         return location, perpetrator, _name(claim_mention) if claim_mention is not None else None
 

@@ -255,6 +255,14 @@ def test_location_and_perpetrator():
     assert (c.location, c.perpetrator) == ("سرمين", "قوات النظام")
 
 
+def test_a_place_naming_a_reporting_body_is_the_figures_location_only_when_alone():
+    body = "قالت شبكة مراسلي ريف حلب إن 7 مدنيين قتلوا بقصف على الأتارب."
+    ms = [mention(body, "ريف حلب", "location"), mention(body, "الأتارب", "location")]
+    assert run(body, ms).casualties[0].location == "الأتارب"
+    alone = "أفاد مكتب توثيق الشهداء في حمص بمقتل 4 مدنيين."
+    assert run(alone, [mention(alone, "حمص", "location")]).casualties[0].location == "حمص"
+
+
 def test_period_range_with_year_from_published_date():
     figs = run("ووثقت الشبكة مقتل 300 مدني في الفترة من 1 آذار وحتى 15 نيسان.", published=date(2019, 5, 2))
     c = figs.casualties[0]
