@@ -41,16 +41,16 @@ OFFLINE: dict[str, str | None] = {
     "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "vendor/bootstrap/css/bootstrap.min.css",
     "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "vendor/bootstrap-table/bootstrap-table.min.js",
     "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "vendor/bootstrap-table/bootstrap-table.min.css",
-    **{
-        f"https://unpkg.com/bootstrap-table@{version}/dist/extensions/filter-control/{name}": (
-            f"vendor/bootstrap-table/extensions/filter-control/{minified}"
-        )
-        for version, name, minified in [
-            ("1.19.1", "bootstrap-table-filter-control.min.js", "bootstrap-table-filter-control.min.js"),
-            ("1.19.0", "bootstrap-table-filter-control.min.css", "bootstrap-table-filter-control.min.css"),
-            ("1.19.0", "bootstrap-table-filter-control.css", "bootstrap-table-filter-control.min.css"),
-        ]
-    },
+    # GX asks for 1.19.0's filter-control style sheet beside 1.19.1's scripts; 1.19.1's stands in.
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js": (
+        "vendor/bootstrap-table/extensions/filter-control/bootstrap-table-filter-control.min.js"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css": (
+        "vendor/bootstrap-table/extensions/filter-control/bootstrap-table-filter-control.min.css"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css": (
+        "vendor/bootstrap-table/extensions/filter-control/bootstrap-table-filter-control.min.css"
+    ),
     "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js": (
         "vendor/bootstrap-datepicker/js/bootstrap-datepicker.min.js"
     ),
