@@ -64,6 +64,7 @@ _QUOTES = frozenset("\"'«»“”„‘’()[]")
 _OPENERS = frozenset('(«"“[')
 _CLOSERS = frozenset(')»"”]')
 _SENTENCE_END = re.compile(r"[.!?؟:\n]")
+_COMMAS = frozenset("،,")
 
 
 def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
@@ -177,6 +178,7 @@ class _Matcher:
             self.unit_forms.keys() | self.group_head_forms.keys() | self.army_forms.keys()
         )
         self.title_forms = _with_clitics(triggers["person-after-title"])
+        self.appositive_role_forms = _with_clitics(triggers["person-between-commas-after-role"])
         self.force_head_forms = _with_clitics(c.get("force_heads", frozenset()))
         self.force_head_ends = frozenset(f[-1] for f in self.force_head_forms)  # a cheap test before prev_token
         # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
@@ -216,6 +218,7 @@ class _Matcher:
             | self.title_forms.keys()
             | self.outlet_head_forms.keys()
             | self.first_name_forms.keys()
+            | self.appositive_role_forms.keys()
             | {self.li}
         )
 
@@ -512,6 +515,12 @@ class _Matcher:
                     claim(ps, ends[j], "person-by-first-name")
                     resume = j + 1
                     continue
+            # ---- people set off by commas after a role's phrase: «قال المتحدث باسم X، NAME، إن»
+            # (the role's phrase may hold other names: the loop goes on over it)
+            if t in self.appositive_role_forms:
+                span = self._appositive_name(doc, i)
+                if span is not None and free(starts[span[0]], ends[span[1]]):
+                    claim(starts[span[0]], ends[span[1]], "person-between-commas-after-role")
         return out
 
     def _list_items(self, doc: _Doc, j, plural, opened, place_name, free, claim) -> int:
@@ -612,6 +621,41 @@ class _Matcher:
         if weak and not tail:
             return None
         return a, b
+
+    def _appositive_name(self, doc: _Doc, i: int, window: int = 12) -> tuple[int, int] | None:
+        """(first, last token) of a name of two or three words between the first two commas after the
+        role word i, in its sentence, a title before the name skipped; None when the words there are no
+        name (a time, a place, a cue, an article's word to begin with)."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        a = next(
+            (
+                k
+                for k in range(i + 1, min(i + window, len(words)))
+                if _COMMAS.intersection(text[ends[k - 1] : starts[k]])
+            ),
+            None,
+        )
+        if a is None or _SENTENCE_END.search(text, ends[i], starts[a]):
+            return None
+        if words[a] in self.title_forms and a + 1 < len(words) and text[ends[a] : starts[a + 1]] == " ":
+            a += 1
+        if words[a].startswith(ARTICLE):
+            return None
+        for b in range(a, min(a + 3, len(words))):
+            word = words[b]
+            if (
+                not self._name_part(word)
+                and not (b > a and word.startswith(ARTICLE) and word not in self.blocking)
+                or word in self.blocking
+                or (word in self.triggers and word not in self.first_name_forms)
+            ):
+                return None
+            after = text[ends[b] : starts[b + 1]] if b + 1 < len(words) else ""
+            if _COMMAS.intersection(after):
+                return (a, b) if b > a else None
+            if after != " ":
+                return None
+        return None
 
     def _person_end(self, doc: _Doc, i: int, plain) -> int | None:
         words = doc.words

@@ -34,6 +34,7 @@ ENGINE_PATTERNS = {
     "organisation-after-cue",
     "person-after-title",
     "person-by-first-name",
+    "person-between-commas-after-role",
 }
 CLITICS = {"li": LI}  # the clitics a pattern may be triggered by
 # lists that are not in cues.json: read from person_names.csv (gazetteer.read_gazetteer)
