@@ -185,6 +185,8 @@ class _Matcher:
         self.outlet_head_forms = _with_clitics(triggers["outlet-head-and-tail"])
         self.outlet_tails = c.get("outlet_tails", frozenset())
         self.facility_forms = _with_clitics(triggers["facility-name"])
+        self.definite_facility_forms = _with_clitics(triggers["facility-definite-with-adjective"])
+        self.facility_adjectives = c.get("facility_name_adjectives", frozenset())
         self.place_incl_forms = _with_clitics(self.place_incl)
         self.media_cue_forms = _with_clitics(self.media_cues)
         self.media_all_forms = _with_clitics(self.media_all)
@@ -212,6 +214,7 @@ class _Matcher:
             | self.media_all_forms.keys()
             | self.org_forms.keys()
             | self.facility_forms.keys()
+            | self.definite_facility_forms.keys()
             | self.unit_forms.keys()
             | self.group_head_forms.keys()
             | self.army_forms.keys()
@@ -368,6 +371,14 @@ class _Matcher:
                 if j is not None and free(fs, ends[j]):
                     claim(fs, ends[j], "facility-name")
                     resume = j + 1
+                    continue
+            # ---- a definite facility noun and the adjective that names it: «المشفى الوطني», «الجامع الكبير»
+            dcue = self.definite_facility_forms.get(t)
+            if dcue is not None and plain(i + 1) and self._facility_adjective(words[i + 1]):
+                fs = s + (len(t) - len(dcue))
+                if free(fs, ends[i + 1]):
+                    claim(fs, ends[i + 1], "facility-definite-with-adjective")
+                    resume = i + 2
                     continue
             # ---- places after a cue word
             cue = self.place_cue_forms.get(t)
@@ -764,6 +775,19 @@ class _Matcher:
         if j == a and not (t.startswith(ARTICLE) or t in self.person_names or self.g.lookup(t)):
             return None
         return j
+
+    def _facility_adjective(self, t: str) -> bool:
+        """Whether t, after a definite facility noun, names the facility: a definite adjective of the «الـ…ي»
+        form («الوطني», «الفرنسي»), or one of the facility adjectives listed."""
+        return t in self.facility_adjectives or (
+            len(t) > 4
+            and t.startswith(ARTICLE)
+            and t.endswith(NISBA)
+            # a stop token may name it («الفرنسي», «الميداني» end other names): not a verb, role or cue
+            and t not in self.verb_forms
+            and t not in self.role_forms
+            and t not in self.place_cue_forms
+        )
 
     def _known_name_end(self, doc: _Doc, i: int, plain) -> int | None:
         """Index of the last token of the run of known given or family names after token i (None

@@ -27,6 +27,7 @@ ENGINE_PATTERNS = {
     "armed-group-head",
     "armed-group-army",
     "facility-name",
+    "facility-definite-with-adjective",
     "place-after-cue",
     "outlet-head-and-tail",
     "media-after-cue",
