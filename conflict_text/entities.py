@@ -6,7 +6,8 @@
    pairs such as وب، ول); «للمرصد» (ل + المرصد with the alef elided) is matched through a «لل» key
    and, since the clitic cannot be split off, its surface keeps it. Ambiguous aliases listed as
    `cue` in stoplist.csv need a context word (a place cue such as «بلدة», a media cue such as
-   «قناة»/«لـ») or an unambiguous mention of the same entity elsewhere in the document.
+   «قناة»/«لـ»; for an outlet also a line of its own, its masthead) or an unambiguous mention of the same
+   entity elsewhere in the document.
    Overlaps are resolved longest first. A known organisation or armed group runs on over the
    adjectives that follow it, and takes a force head before it («جيش/قوات X»).
 2. Discovery (match_source="pattern"), every cue word from cues.json: places after «مدينة/بلدة/
@@ -281,7 +282,14 @@ class _Matcher:
             if LI in text[w:s] or prev == LI or prev in self.media_cue_forms:
                 return True
             after = text[e : e + 2]
-            return any(ch in _QUOTES for ch in between) and any(ch in _QUOTES for ch in after)
+            if any(ch in _QUOTES for ch in between) and any(ch in _QUOTES for ch in after):
+                return True
+            # a line of its own: the outlet's masthead or source line atop or under an article
+            line_end = text.find("\n", e)
+            return (
+                not text[text.rfind("\n", 0, w) + 1 : w].strip()
+                and not text[e : None if line_end < 0 else line_end].strip()
+            )
         return prev in self.role_forms
 
     # ---------------------------------------------------------------- discovery

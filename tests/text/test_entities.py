@@ -53,6 +53,16 @@ def test_ambiguous_media_needs_a_cue():
     assert got["العربية"].entity_id == "media:alarabiya"
 
 
+def test_an_ambiguous_outlet_name_on_a_line_of_its_own_is_its_masthead():
+    got = _by_surface("اليوم السابع\nسقطت قذيفة على سوق البلدة صباح اليوم.")
+    assert got["اليوم السابع"].entity_id == "media:youm7"
+    got = _by_surface("دمشق: «الشرق الأوسط»\nتواصل القصف لليوم الثالث.")
+    assert got["الشرق الأوسط"].entity_id == "media:asharq_al_awsat"
+    # the same words in running text are a day and a region
+    body = "وفي اليوم السابع من الحصار نفد الخبز، وتحدث الوزير عن أمن الشرق الأوسط وعمل طوال النهار."
+    assert not [m for m in find_mentions(body) if m.entity_type == "media"]
+
+
 def test_nested_city_inside_countryside_region():
     got = _by_surface("قتل مدنيان في قصف على ريف حماة الشمالي.")
     assert got["ريف حماة الشمالي"].entity_type == "location"
