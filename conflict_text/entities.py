@@ -187,6 +187,7 @@ class _Matcher:
         self.outlet_tails = c.get("outlet_tails", frozenset())
         self.facility_forms = _with_clitics(triggers["facility-name"])
         self.definite_facility_forms = _with_clitics(triggers["facility-definite-with-adjective"])
+        self.org_facility_forms = _with_clitics(triggers["facility-of-an-organisation"])
         self.facility_adjectives = c.get("facility_name_adjectives", frozenset())
         self.place_incl_forms = _with_clitics(self.place_incl)
         self.media_cue_forms = _with_clitics(self.media_cues)
@@ -216,6 +217,7 @@ class _Matcher:
             | self.org_forms.keys()
             | self.facility_forms.keys()
             | self.definite_facility_forms.keys()
+            | self.org_facility_forms.keys()
             | self.unit_forms.keys()
             | self.group_head_forms.keys()
             | self.army_forms.keys()
@@ -294,10 +296,10 @@ class _Matcher:
 
     # ---------------------------------------------------------------- discovery
     def discover(
-        self, doc: _Doc, occupied: bytearray, places: bytearray
+        self, doc: _Doc, occupied: bytearray, places: bytearray, organisations: bytearray
     ) -> list[tuple[int, int, str, str, str | None, str]]:
         """(start, end, entity_type, name_ar, gazetteer entity_id or None, the id of the pattern that found it),
-        folded coordinates; `places` is 1 where a gazetteer place lies."""
+        folded coordinates; `places` and `organisations` are 1 where a gazetteer place or organisation lies."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         out: list[tuple[int, int, str, str, str | None, str]] = []
 
@@ -387,6 +389,18 @@ class _Matcher:
                 if free(fs, ends[i + 1]):
                     claim(fs, ends[i + 1], "facility-definite-with-adjective")
                     resume = i + 2
+                    continue
+            # ---- a known organisation's centre or seat is a place: «مركز الدفاع المدني» (the organisation
+            # stays a mention of its own)
+            ocentre = self.org_facility_forms.get(t)
+            if ocentre is not None and plain(i + 1) and organisations[starts[i + 1]]:
+                r = starts[i + 1]
+                while organisations[r]:
+                    r += 1
+                fs = s + (len(t) - len(ocentre))
+                if free(fs, e):
+                    claim(fs, r, "facility-of-an-organisation")
+                    resume = bisect_left(starts, r)
                     continue
             # ---- places after a cue word
             cue = self.place_cue_forms.get(t)
@@ -968,11 +982,14 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
         mentions.append(EntityMention(entity_id, etype, body[a:b], name_ar, name_en, a, b, "gazetteer"))
     by_id = m.by_id
     places = bytearray(len(occupied))
+    organisations = bytearray(len(occupied))
     for s, e, idx, how in hits:
         if m.entity_types[idx] == "location" and how == "gazetteer":
             places[s:e] = b"\x01" * (e - s)
+        elif m.entity_types[idx] == "organisation":
+            organisations[s:e] = b"\x01" * (e - s)
     covering = []  # body spans of discovered places and outlets, which replace the places inside them
-    for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places):
+    for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places, organisations):
         a, b = doc.span(s, e)
         if fired is not None:
             fired.append((pattern, body[a:b]))

@@ -28,6 +28,7 @@ ENGINE_PATTERNS = {
     "armed-group-army",
     "facility-name",
     "facility-definite-with-adjective",
+    "facility-of-an-organisation",
     "place-after-cue",
     "outlet-head-and-tail",
     "media-after-cue",
