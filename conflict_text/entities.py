@@ -206,6 +206,15 @@ class _Matcher:
             and (t == name or t[0] in CONJUNCTIONS)
         }
         self.by_id = {r["entity_id"]: r for r in gaz.rows}
+        # known outlets by their name without the outlet's noun («قناة الميادين» -> «الميادين»): after an outlet's
+        # noun or a reporter's, such a name is the outlet even where a town has it too
+        self.outlet_bare_names: dict[str, str] = {}
+        for r in gaz.rows:
+            if r["entity_type"] == "media":
+                for alias in (r["name_ar"], *r["aliases_ar"]):
+                    head, _, bare = match_key(alias).partition(" ")
+                    if bare and head in self.media_name_cues:
+                        self.outlet_bare_names.setdefault(bare, r["entity_id"])
         self.entity_types = [r["entity_type"] for r in gaz.rows]
         self.mention_fields = [(r["entity_id"], r["entity_type"], r["name_ar"], r["name_en"]) for r in gaz.rows]
         self.li = CLITICS[patterns["media-quoted-after-li"].clitic]  # «لـ» before a quoted outlet
@@ -311,10 +320,9 @@ class _Matcher:
             or outlet replaces the places inside it."""
             return occupied[s:e] == places[s:e] and places.find(0, s, e) != -1
 
-        def claim(s: int, e: int, pattern: str) -> None:
+        def claim(s: int, e: int, pattern: str, entity_id: str | None = None) -> None:
             name, etype = text[s:e], self.finds[pattern]
-            entity_id = None
-            for idx in self.g.lookup(_unquoted(name)):
+            for idx in () if entity_id else self.g.lookup(_unquoted(name)):
                 if self.g.rows[idx]["entity_type"] == etype:
                     entity_id = self.g.rows[idx]["entity_id"]
                     break
@@ -479,7 +487,10 @@ class _Matcher:
                         if mcue == self.wikala and not any(q in sep(i + 1) for q in _QUOTES)
                         else starts[a]
                     )
-                    if free_but_places(start, ends[b]):
+                    outlet = self._outlet_named_like_a_place(doc, a, b, places)
+                    if outlet is not None:
+                        claim(starts[a], ends[b], "media-after-cue", outlet)
+                    elif free_but_places(start, ends[b]):
                         claim(start, ends[b], "media-after-cue")
                     resume = b + 1
                     continue
@@ -651,9 +662,16 @@ class _Matcher:
         ):
             b += 1
             tail = True
-        if weak and not tail:
+        if weak and not tail and match_key(text[starts[a] : ends[b]]) not in self.outlet_bare_names:
             return None
         return a, b
+
+    def _outlet_named_like_a_place(self, doc: _Doc, a: int, b: int, places: bytearray) -> str | None:
+        """The id of the known outlet whose bare name is tokens a..b, when a known place has exactly that span."""
+        s, e = doc.starts[a], doc.ends[b]
+        if places.find(0, s, e) != -1 or (s and places[s - 1]) or places[e]:
+            return None
+        return self.outlet_bare_names.get(match_key(doc.text[s:e]))
 
     def _appositive_name(self, doc: _Doc, i: int, window: int = 12) -> tuple[int, int] | None:
         """(first, last token) of a name of two or three words between the first two commas after the
@@ -989,12 +1007,15 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
         elif m.entity_types[idx] == "organisation":
             organisations[s:e] = b"\x01" * (e - s)
     covering = []  # body spans of discovered places and outlets, which replace the places inside them
+    outlets = set()  # body spans of outlets named like a place, which replace that place
     for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places, organisations):
         a, b = doc.span(s, e)
         if fired is not None:
             fired.append((pattern, body[a:b]))
         if etype in ("location", "media"):
             covering.append((a, b))
+        if etype == "media":
+            outlets.add((a, b))
         surface = body[a:b]
         if entity_id is not None:
             row = by_id[entity_id]
@@ -1015,8 +1036,12 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
             if not (
                 x.entity_type == "location"
                 and x.match_source == "gazetteer"
-                and any(
-                    a <= x.char_start and x.char_end <= b and (a, b) != (x.char_start, x.char_end) for a, b in covering
+                and (
+                    (x.char_start, x.char_end) in outlets
+                    or any(
+                        a <= x.char_start and x.char_end <= b and (a, b) != (x.char_start, x.char_end)
+                        for a, b in covering
+                    )
                 )
             )
         ]

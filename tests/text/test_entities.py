@@ -63,6 +63,14 @@ def test_an_ambiguous_outlet_name_on_a_line_of_its_own_is_its_masthead():
     assert not [m for m in find_mentions(body) if m.entity_type == "media"]
 
 
+def test_an_outlet_named_like_a_town_is_the_outlet_after_an_outlet_s_or_reporter_s_noun():
+    for body in ("وأفاد مراسل الميادين بأن الغارة استهدفت البلدة.", 'وقال مصدر لقناة "الميادين" إن الهجوم فشل.'):
+        assert [(m.entity_id, m.surface) for m in find_mentions(body)] == [("media:al_mayadeen", "الميادين")], body
+    # the town itself, and a town that names no outlet after a reporter
+    got = _by_surface("وقصفت الطائرات مدينة الميادين، وأفاد مراسل حمص بأن القصف عنيف.")
+    assert got["الميادين"].entity_type == "location" and got["حمص"].entity_type == "location"
+
+
 def test_nested_city_inside_countryside_region():
     got = _by_surface("قتل مدنيان في قصف على ريف حماة الشمالي.")
     assert got["ريف حماة الشمالي"].entity_type == "location"
