@@ -346,3 +346,12 @@ def test_civil_defence_variants():
     got = _by_surface("وذكرت هيئة الدفاع المدني أن متطوعي الخوذ البيض انتشلوا الجثث.")
     assert got["هيئة الدفاع المدني"].entity_id == "org:syria_civil_defence"
     assert got["الخوذ البيض"].entity_id == "org:syria_civil_defence"
+
+
+def test_each_red_crescent_is_its_own_organisation():
+    for body, entity_id in (
+        ("ووزع الهلال الأحمر الكردي سلالاً غذائية في المخيم.", "org:kurdish_red_crescent"),
+        ("وأرسل الهلال الأحمر التركي قافلة عبر المعبر.", "org:turkish_red_crescent"),
+        ("وأجلى الهلال الأحمر العربي السوري الجرحى.", "org:sarc"),
+    ):
+        assert [m.entity_id for m in find_mentions(body) if m.entity_type == "organisation"] == [entity_id], body
