@@ -185,16 +185,22 @@ def material_candidates(doc: Document, si: int) -> None:
 
 
 def type_bare_weapons(doc: Document, cands: list[Candidate]) -> None:
-    """A weapon named bare («قذيفة», «صاروخ») takes the type the article names with a modifier elsewhere
-    («قذيفة هاون», «صواريخ غراد») when it names exactly one of the types its default may stand for
-    (lexicon section weapons_typed_by_article); an article naming two keeps the default."""
-    weapons = [c for c in cands if c.kind == "mun"]
-    for default, options in doc.lex.typed_by_article.items():
-        named = {c.mtype for c in weapons if c.modified and (c.mtype in options or c.mtype == default)}
-        if len(named) != 1 or default in named:
-            continue
-        named_type = named.pop()
-        for c in weapons:
-            if c.mtype == default and not c.modified:
-                c.mtype = named_type
-                c.rules.append("weapon-typed-by-article")
+    """A weapon named bare («قذيفة», «صاروخ») takes the type its paragraph names elsewhere («قذيفة هاون», «صواريخ
+    غراد», or a noun of that type: «راجمات الصواريخ») when it names exactly one of the types its default may
+    stand for (lexicon section weapons_typed_by_article); a paragraph naming two keeps the default. The
+    paragraph, not the article: reports of several fronts name a different weapon in each."""
+    text = doc.text
+    paragraphs: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.kind == "mun":
+            paragraphs.setdefault(text.rfind("\n", 0, c.start), []).append(c)
+    for weapons in paragraphs.values():
+        for default, options in doc.lex.typed_by_article.items():
+            named = {c.mtype for c in weapons if c.mtype in options or (c.modified and c.mtype == default)}
+            if len(named) != 1 or default in named:
+                continue
+            named_type = named.pop()
+            for c in weapons:
+                if c.mtype == default and not c.modified:
+                    c.mtype = named_type
+                    c.rules.append("weapon-typed-by-article")
