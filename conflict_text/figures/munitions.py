@@ -18,7 +18,9 @@ def munition_phrase(
     text = doc.text
     conjunction, with_particle = doc.grammar.conjunction, doc.grammar.with_particle
     entry = lex.munitions[key]
+    base = entry.get("type")
     found: list[str] = []
+    carried_end = None  # where the phrase ends before a weapon the head carries
     mult = 1
     end = head.end
     pos = head.end
@@ -49,15 +51,21 @@ def munition_phrase(
         if tok in ",،.;؛:" or tok.isdigit():
             break
         prefix, roles = noun_roles(tok)
-        if role_of(roles, "munition") and not (entry.get("type") is None and prefix.startswith(with_particle)):
-            # another weapon; one named after ب types an untyped head («هجوما بالقنابل العنقودية»)
+        inner = role_of(roles, "munition")
+        if inner and not (
+            prefix.startswith(with_particle) and (base is None or lex.munitions[inner[1]].get("type") is None)
+        ):
+            # another weapon; one named after ب types an untyped head («هجوما بالقنابل العنقودية»), and a
+            # typed head carries an untyped one named after ب, whose modifier types the head («صواريخ محملة
+            # بقنابل عنقودية») when it may override the head's type
             break
+        if inner and base is not None and carried_end is None:
+            carried_end = end
         if tok.startswith(conjunction) and noun_roles(tok)[1]:
             break
         if not (tok in lex.fillers or (tok.startswith(with_particle) and len(tok) > 3)):
             break
         pos = tm.end()
-    base = entry.get("type")
     only = entry.get("only_types")
     mtype = base
     fired = []
@@ -73,6 +81,8 @@ def munition_phrase(
                 fired.append("weapon-modifier-overrides-noun")
     elif entry.get("needs_modifier"):
         mtype = None
+    if carried_end is not None and mtype == base:
+        end = carried_end  # the carried weapon did not type the head: it is a weapon of its own
     unit = None
     if mtype in ("chlorine_attack", "chemical_attack") and key in lex.carrier_units:
         unit = lex.carrier_units[key]
