@@ -34,7 +34,22 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
             prev = c if c.parent is None else prev
             continue
         gap_start = prev.head_end if prev else sent.start
-        marker = any(gap_start <= ms and me <= c.start for ms, me in markers) if prev else False
+        # a marker whose list names no number («بينهم نساء وأطفال») ends where a cue of another outcome starts
+        # the next count («... وجرح ثلاثة آخرين»): that count is no part of the one before the marker
+        marker = (
+            any(
+                gap_start <= ms
+                and me <= c.start
+                and not (
+                    c.from_context and c.outcome != prev.outcome and any(me <= cs < c.start for cs, _, _ in sent.cues)
+                )
+                for ms, me in markers
+            )
+            if prev
+            else False
+        )
+        if not marker and prev is not None and any(gap_start <= ms and me <= c.start for ms, me in markers):
+            c.rules.append("breakdown-ends-at-another-outcome")
         own_outcome = (
             c.outcome is not None
             and not c.from_context
