@@ -108,6 +108,29 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
         prev = c
 
 
+# the others of a child or a woman («مقتل طفل وإصابة 3 آخرين») are civilians, not children or women
+_OTHERS_GROUP = {"children": "civilians", "women": "civilians", "women_and_children": "civilians"}
+
+
+def _others_of_the_count_before(cands: list[Candidate]) -> None:
+    """«قتل 3 مدنيين وأصيب 7 آخرون»: a count of others outside a breakdown is of the group of the count before
+    it in its sentence (of its parent, when that count is a breakdown)."""
+    prev: Candidate | None = None
+    for c in cands:
+        if prev is not None and c.parent is None and c.victim == "total" and "number-counts-others" in c.rules:
+            group = _root_parent(prev).victim
+            if group not in (None, "total"):
+                c.victim = _OTHERS_GROUP.get(group, group)
+                c.rules.append("others-of-the-count-before")
+        prev = c
+
+
+def _root_parent(c: Candidate) -> Candidate:
+    while c.parent is not None:
+        c = c.parent
+    return c
+
+
 def _root(c: Candidate) -> Candidate:
     while c.alias is not None:
         c = c.alias
@@ -130,6 +153,7 @@ def structure(doc: Document) -> list[Candidate]:
             by_sent.setdefault(c.sent, []).append(c)
     for si, cs in by_sent.items():
         _breakdowns(doc, si, cs)
+        _others_of_the_count_before(cs)
     # parents first: inherit outcome and victim
     cas = [c for c in cands if c.kind == "cas"]
     kept: list[Candidate] = []
