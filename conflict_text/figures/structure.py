@@ -212,6 +212,11 @@ def structure(doc: Document) -> list[Candidate]:
     muns: list[Candidate] = []
     seen_unspec = set()
     counted = {(c.sent, c.mtype) for c in cands if c.kind == "mun" and c.value is not None}
+    # sentence -> (outcome, value) of the tolls of more than one it states: one victim identifies no incident
+    tolls: dict[int, set[tuple]] = {}
+    for c in cas:
+        if c.value is not None and c.value > 1 and _root(c).outcome is not None:
+            tolls.setdefault(c.sent, set()).add((_root(c).outcome, c.value))
     for c in (c for c in cands if c.kind == "mun"):
         if c.value is None:
             key = (c.sent, c.mtype)
@@ -221,8 +226,15 @@ def structure(doc: Document) -> list[Candidate]:
             seen_unspec.add(key)
             muns.append(c)
             continue
+        # a single weapon is one incident: named again in another sentence it is another one, unless both
+        # sentences state the same toll of several (a title and its lead: «مقتل 15 في غارة على سوق»)
+        single = "singular-weapon-counts-one" in c.rules
         if any(
-            m.value == c.value and m.mtype == c.mtype and m.sent != c.sent and _compatible_q(m.qualifier, c.qualifier)
+            m.value == c.value
+            and m.mtype == c.mtype
+            and m.sent != c.sent
+            and _compatible_q(m.qualifier, c.qualifier)
+            and (not single or tolls.get(m.sent, set()) & tolls.get(c.sent, set()))
             for m in muns
         ):
             doc.reject("weapon-count-restated", c.start, c.end)
