@@ -8,6 +8,7 @@ import re
 from conflict_text.figures.document import Document
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
+from conflict_text.figures.words import next_token
 
 SUBGROUPS = {
     "total": None,  # anything
@@ -125,6 +126,15 @@ def _others_of_the_count_before(cands: list[Candidate]) -> None:
         prev = c
 
 
+def _counts_others(doc: Document, c: Candidate) -> bool:
+    """«وقتل 3 مدنيين آخرين», «وأصيب 7 آخرون»: a count of others restates no count but another count of others
+    (a title and its lead: «وإصابة 32 آخرين» ... «وجرح 32 آخرون»)."""
+    if "number-counts-others" in c.rules:
+        return True
+    nxt = next_token(doc.text, max(c.end, c.head_end), doc.sents[c.sent].end)
+    return nxt is not None and nxt.text in doc.lex.others
+
+
 def _root_parent(c: Candidate) -> Candidate:
     while c.parent is not None:
         c = c.parent
@@ -179,6 +189,7 @@ def structure(doc: Document) -> list[Candidate]:
         # the same fact stated again in another sentence
         dup = None
         if c.value is not None:
+            others = _counts_others(doc, c)
             cp = _root(c.parent) if c.parent is not None else None
             for g in kept:
                 gp = _root(g.parent) if g.parent is not None else None
@@ -190,6 +201,10 @@ def structure(doc: Document) -> list[Candidate]:
                     and _victim_ok(g.victim, c.victim)
                     and _compatible_q(g.qualifier, c.qualifier)
                 ):
+                    if others and not _counts_others(doc, g):
+                        if "others-restate-no-count" not in c.rules:
+                            c.rules.append("others-restate-no-count")
+                        continue
                     dup = g
                     break
         if dup is not None:
