@@ -216,7 +216,7 @@ def noun_candidates(doc: Document, si: int) -> None:
                 1,
                 "exact",
                 si,
-                outcome=listed.outcome,
+                outcome=own[0][0] if (own := _post_readings(nxt, cue_start)) else listed.outcome,
                 victim=victim,
                 head_end=tok.end,
                 rules=["singular-listed-after-victim", *fired],
@@ -245,3 +245,11 @@ def _listed_after(doc: Document, si: int, tok: Tok, prefix: str) -> Candidate | 
     if any(last.head_end <= cs < tok.start for cs, _, _ in sent.cues):
         return None
     return last
+
+
+def _post_readings(nxt: Tok | None, cue_start: dict) -> list:
+    """The readings after a count of the cue that starts at `nxt`, weak ones included («وثالث توفي لاحقا»):
+    a listed victim with a verb of its own takes that verb's outcome."""
+    if nxt is None or nxt.start not in cue_start:
+        return []
+    return [i for i in cue_start[nxt.start][2] if i[2]]
