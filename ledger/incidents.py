@@ -76,13 +76,21 @@ class Member:
         return self.parent_figure_id is None and not self.superseded
 
     @property
-    def weapons(self) -> set[str]:
-        """ACLED sub-event types of the munitions of the figure's sentence; when it names none, of its
-        article's, if they are all of one type (an article about one strike names the weapon once)."""
+    def munition_types(self) -> list[str]:
+        """The munitions of the figure's sentence; when it names no weapon, its article's, if they are all
+        of one ACLED sub-event type (an article about one strike names the weapon once, often in its title)."""
         types = _sub_event_types()[0]
-        named = {types[m] for m in self.munitions or [] if m in types}
-        in_article = {types[m] for m in self.article_munitions or [] if m in types}
-        return named or (in_article if len(in_article) == 1 else set())
+        in_sentence = list(self.munitions or [])
+        if any(m in types for m in in_sentence):
+            return in_sentence
+        in_article = [m for m in self.article_munitions or [] if m in types]
+        return in_article if len({types[m] for m in in_article}) == 1 else in_sentence
+
+    @property
+    def weapons(self) -> set[str]:
+        """ACLED sub-event types of the figure's munitions (munition_types)."""
+        types = _sub_event_types()[0]
+        return {types[m] for m in self.munition_types if m in types}
 
     @property
     def places(self) -> list[str]:
@@ -282,7 +290,7 @@ def summarise(incident: Incident) -> dict:
         "outlets": sorted({_outlet(m) for m in incident.members}),
         "claimants": sorted({m.claimant for m in incident.members if m.claimant}),
         "perpetrators": sorted({m.actor1 for m in incident.members if m.actor1}),
-        "munitions": sorted({t for m in incident.members for t in (m.munitions or [])}),
+        "munitions": sorted({t for m in incident.members for t in m.munition_types}),
         "actor1": actor1,
         "actor1_category": next((m.actor1_category for m in heads if m.actor1 == actor1), None),
         "actor2": actor2,

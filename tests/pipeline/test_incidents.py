@@ -54,6 +54,12 @@ def test_one_incident_per_event_and_its_id_survives_a_later_delivery(ledger):
         "Air/drone strike",
     )
     market_id = incidents[0][0]
+    # The week-later report names its weapon in the title only: the incident still knows it.
+    assert ledger.query("SELECT munitions FROM incidents ORDER BY event_date, location") == [
+        (["airstrike"],),
+        (["artillery_shell"],),
+        (["airstrike"],),
+    ]
     assert ledger.query("SELECT count(*) FROM incident_figures WHERE incident_id = ?", [market_id]) == [(4,)]
     assert ledger.query("SELECT DISTINCT actor1 FROM incidents WHERE actor1 IS NOT NULL") == [
         ("Military Forces of Syria",)
