@@ -61,8 +61,11 @@ def test_one_incident_per_event_and_its_id_survives_a_later_delivery(ledger):
         (["airstrike"],),
     ]
     assert ledger.query("SELECT count(*) FROM incident_figures WHERE incident_id = ?", [market_id]) == [(4,)]
-    assert ledger.query("SELECT DISTINCT actor1 FROM incidents WHERE actor1 IS NOT NULL") == [
-        ("Military Forces of Syria",)
+    # The regime's aircraft and artillery; «غارة جوية روسية» names the Russian forces by an adjective only.
+    assert ledger.query("SELECT actor1, perpetrators FROM incidents ORDER BY event_date, location") == [
+        ("Military Forces of Syria", ["Military Forces of Syria"]),
+        ("Military Forces of Syria", ["Military Forces of Syria"]),
+        ("Military Forces of Russia", ["Military Forces of Russia"]),
     ]
     # «قوات النظام» and «النظام السوري» are one actor, not two armed groups.
     assert ledger.query(
@@ -103,3 +106,4 @@ def test_one_incident_per_event_and_its_id_survives_a_later_delivery(ledger):
         "SELECT count(*) FROM incident_figures f LEFT JOIN casualty_figures c USING (figure_id)"
         " WHERE c.evidence IS NULL"
     ) == [(0,)]
+
