@@ -107,3 +107,15 @@ def test_an_attack_beyond_a_word_joining_two_events_names_no_one_for_the_other()
     body = "قتل 3 مدنيين بقصف على كفرنبل، فيما قتل 2 آخران بغارة جوية روسية على معرة النعمان."
     assert event_of(body, "3", date(2020, 1, 20)).actor1 is None
     assert event_of(body, "2", date(2020, 1, 20)).actor1 == "Military Forces of Russia"
+
+
+def test_every_site_example_is_the_event_place_inside_its_town():
+    sites = json.loads((Path(conflict_text.__file__).parent / "data" / "sites.json").read_text("utf-8"))
+    for example in sites["examples"]:
+        event = event_of(example["text"], next(c for c in example["text"] if c.isdigit()), date(2020, 1, 13))
+        assert (event.location, event.place_id, event.geo_precision) == (example["location"], example["inside"], 1)
+    for counterexample in sites["counterexamples"]:
+        event = event_of(
+            counterexample["text"], next(c for c in counterexample["text"] if c.isdigit()), date(2020, 1, 13)
+        )
+        assert event.location == counterexample["location"], counterexample
