@@ -11,6 +11,7 @@ from assets.resources import LedgerStorage
 from assets.stage import Output, stage_asset
 from conflict_text.entities import find_mentions
 from conflict_text.gazetteer import Gazetteer
+from conflict_text.places import PlaceIndex, locate_places
 from ledger.stages import STAGE
 from ledger.tables import CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES
 from ledger.warehouse import Warehouse
@@ -48,8 +49,12 @@ def gazetteer_entities(storage: LedgerStorage) -> dg.MaterializeResult:
 
 def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer) -> pl.DataFrame:
     rows = []
+    places = PlaceIndex(gazetteer)
     for doc_id, body in cleaned.select("doc_id", "body").iter_rows():
-        for m in find_mentions(body, gazetteer):
+        mentions = find_mentions(body, gazetteer)
+        located = locate_places(body, mentions, places)
+        for k, m in enumerate(mentions):
+            place = located.get(k)
             mention_id = hashlib.sha1(f"{doc_id}:{m.char_start}:{m.char_end}:{m.entity_id}".encode()).hexdigest()[:20]
             rows.append(
                 {
@@ -63,6 +68,13 @@ def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer) -> pl.
                     "char_start": m.char_start,
                     "char_end": m.char_end,
                     "match_source": m.match_source,
+                    "place_id": place and place.place_id,
+                    "latitude": place and place.latitude,
+                    "longitude": place and place.longitude,
+                    "admin1": place and place.admin1,
+                    "admin2": place and place.admin2,
+                    "geo_precision": place and place.geo_precision,
+                    "place_rule": place and place.rule,
                     "batch": batch,
                 }
             )

@@ -7,6 +7,9 @@ Data (conflict_text/data/gazetteer/, UTF-8 CSV, one file per type, `|`-separated
   places_geonames.csv                                           extracted once from GeoNames by
                                                                 tools/build_geonames_places.py
   place_aliases.csv                                             extra aliases for GeoNames rows
+  districts.csv                                                 Syria's districts (admin-2), from GeoNames by
+                                                                tools/build_geonames_places.py; not matched
+                                                                in text: places name theirs in admin2_id
   stoplist.csv                                                  ambiguous aliases: `drop` or `cue`
   cues.json                                                     context lexicons for discovery
   person_names.csv                                              given and family names (folded),
@@ -79,6 +82,7 @@ class Gazetteer:
     version: str
     stoplist: dict[str, str]
     cues: dict[str, list[str]]
+    districts: dict[str, dict] = field(default_factory=dict)  # district id -> its row (districts.csv)
     _automaton: object | None = field(default=None, repr=False)
     _by_key: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _folded_cues: dict[str, frozenset[str]] | None = field(default=None, repr=False)
@@ -177,6 +181,7 @@ def _row(raw: dict, entity_type: str) -> dict:
         "org_type": (raw.get("org_type") or "").strip() or None,
         "place_type": (raw.get("place_type") or "").strip() or None,
         "coord_precision": (raw.get("coord_precision") or "").strip() or None,
+        "admin2_id": (raw.get("admin2_id") or "").strip() or None,
         "source": (raw.get("source") or "curated").strip(),
         "domains": _split(raw.get("domains")),
     }
@@ -236,7 +241,13 @@ def read_gazetteer(data_dir: str | pathlib.Path) -> Gazetteer:
         with names_path.open(encoding="utf-8", newline="") as fh:
             for raw in csv.DictReader(fh):
                 cues.setdefault(f"{raw['kind']}_names", []).append(raw["name"])
-    return Gazetteer(rows=rows, version=_version(used), stoplist=stoplist, cues=cues)
+    districts: dict[str, dict] = {}
+    districts_path = data_dir / "districts.csv"
+    if districts_path.exists():
+        used.append(districts_path)
+        with districts_path.open(encoding="utf-8", newline="") as fh:
+            districts = {raw["id"]: raw for raw in csv.DictReader(fh)}
+    return Gazetteer(rows=rows, version=_version(used), stoplist=stoplist, cues=cues, districts=districts)
 
 
 @functools.cache

@@ -7,30 +7,40 @@ from ledger.incidents import Incident, Member, assign, summarise
 
 MONDAY = date(2020, 1, 13)
 # A town, a market in it, its neighbour, the region and governorate around them (gazetteer-style ids).
-TOWN = {"location_id": "town:maarat", "place_id": "town:maarat", "within_ids": ["gov:idlib"], "geo_precision": 1}
+TOWN = {
+    "location_id": "town:maarat",
+    "place_id": "town:maarat",
+    "within_ids": ["gov:idlib"],
+    "geo_precision": 1,
+    "anchor_type": "town",
+}
 MARKET = {
     "location_id": "site:market",
     "place_id": "town:maarat",
     "within_ids": ["town:maarat", "gov:idlib"],
     "geo_precision": 1,
+    "anchor_type": "town",
 }
 NEIGHBOUR = {
     "location_id": "town:kafranbel",
     "place_id": "town:kafranbel",
     "within_ids": ["gov:idlib"],
     "geo_precision": 1,
+    "anchor_type": "town",
 }
 REGION = {
     "location_id": "rif:idlib:south",
     "place_id": "rif:idlib:south",
     "within_ids": ["gov:idlib"],
     "geo_precision": 2,
+    "anchor_type": "region",
 }
 ELSEWHERE = {
     "location_id": "town:douma",
     "place_id": "town:douma",
     "within_ids": ["gov:rif_dimashq"],
     "geo_precision": 1,
+    "anchor_type": "town",
 }
 
 
@@ -104,7 +114,7 @@ def test_neighbouring_towns_and_other_governorates_do_not_nest():
 
 
 def test_a_toll_without_a_place_or_a_date_stays_alone():
-    unplaced = {"location_id": None, "place_id": None, "within_ids": [], "geo_precision": None}
+    unplaced = {"location_id": None, "place_id": None, "within_ids": [], "geo_precision": None, "anchor_type": None}
     assert clusters(figure("a", 12, "enab"), figure("b", 12, "smart", **unplaced)) == [{"a"}, {"b"}]
     assert clusters(figure("a", 12, "enab"), figure("b", 12, "smart", event_date=None)) == [{"a"}, {"b"}]
 
