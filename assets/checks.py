@@ -66,6 +66,8 @@ def suite_check(
             id_columns,
             documents=None if documents is None else documents.height,
             quarantine_max_share=storage.quarantine_max_share,
+            docs_root=storage.warehouse.root,
+            run_name=batch,
         )
         metadata = {
             "rows": outcome.evaluated,
@@ -74,6 +76,8 @@ def suite_check(
             "expectations": dg.MetadataValue.json(outcome.expectations),
             "expectations_failed": len(outcome.blocking),
             "failures": dg.MetadataValue.json(outcome.blocking) if outcome.blocking else dg.MetadataValue.text("none"),
+            # Every expectation with its result and failing rows, as GX renders them (ledger/data_docs.py).
+            "data_docs": dg.MetadataValue.path(str(outcome.data_docs_page)),
         }
         if quarantine is not None:
             names = dict(documents.iter_rows())

@@ -473,7 +473,9 @@ def stage_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path, ca
     # The suites check what this publication wrote, so their cost follows the batch, not the warehouse:
     # the rows carried over passed them when they were written.
     for table, frame in written:
-        outcome = validate(frame, load_suite(expectations_dir, table.name), ["incident_id"])
+        outcome = validate(
+            frame, load_suite(expectations_dir, table.name), ["incident_id"], docs_root=warehouse.root, run_name=batch
+        )
         if not outcome.passed:
             failures = "; ".join(
                 f"{f['expectation']} on {f['unexpected_count']} rows, e.g. {f['failing_rows'][:3]}"

@@ -19,6 +19,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from conflict_text.vocabularies import vocabularies
+from ledger import data_docs
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -51,6 +53,7 @@ class SuiteOutcome:
     blocking: list[dict[str, Any]] = field(default_factory=list)  # failures that hold the batch back
     quarantined: list[dict[str, Any]] = field(default_factory=list)  # one per (document, expectation)
     expectations: list[dict[str, Any]] = field(default_factory=list)  # every expectation run, and whether it passed
+    data_docs_page: Path | None = None  # this run's Data Docs page, when asked for
 
     @property
     def passed(self) -> bool:
@@ -146,14 +149,18 @@ def validate(
     id_columns: list[str],
     documents: int | None = None,
     quarantine_max_share: float = 0.0,
+    docs_root: Path | None = None,
+    run_name: str | None = None,
 ) -> SuiteOutcome:
     """Runs one suite on `frame`; failing expectations come back with sample failing rows by id.
 
     Rows failing a row-level expectation quarantine their documents (out of `documents` in the
     batch), unless that would quarantine every document or more than `quarantine_max_share` of
-    them: then those failures block the batch, as batch-level ones always do.
+    them: then those failures block the batch, as batch-level ones always do. With `docs_root` (a
+    warehouse), the run, named `run_name` (its batch), gets its Data Docs page there (ledger/data_docs.py).
     """
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
 
     context = _context()
     # Keyed by content too: a suite edited while the process lives is registered afresh.
@@ -170,6 +177,7 @@ def validate(
         batch_parameters={"dataframe": frame.to_pandas()},
         expectation_parameters=parameters,
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": id_columns},
+        run_id=RunIdentifier(run_name=run_name, run_time=datetime.now(UTC)),
     )
     outcome = SuiteOutcome(suite_definition["name"], frame.height)
     row_failures = []
@@ -195,4 +203,13 @@ def validate(
         ]
     else:
         outcome.quarantined = quarantined
+    if docs_root is not None:
+        # A failing run's batch gets no report, which renders the pages of a run: this run renders its own.
+        outcome.data_docs_page = data_docs.store_result(context, docs_root, result, render=not outcome.passed)
     return outcome
+
+
+def render_data_docs(root: Path) -> Path | None:
+    """Renders the Data Docs pages of the warehouse at `root` still missing, and its index; returns
+    the index (None before any suite ran with docs)."""
+    return data_docs.render_pending(_context(), root)
