@@ -73,7 +73,12 @@ def suite_check(
             "rows": outcome.evaluated,
             "expectations_evaluated": len(outcome.expectations),
             "expectations_passed": sum(e["passed"] for e in outcome.expectations),
-            "expectations": dg.MetadataValue.json(outcome.expectations),
+            # Which expectations ran and how each fared, readable in the UI without unfolding JSON.
+            "expectations": dg.MetadataValue.md(
+                "\n".join(
+                    f"- {'passed' if e['passed'] else '**failed**'}: `{e['expectation']}`" for e in outcome.expectations
+                )
+            ),
             "expectations_failed": len(outcome.blocking),
             "failures": dg.MetadataValue.json(outcome.blocking) if outcome.blocking else dg.MetadataValue.text("none"),
             # Every expectation with its result and failing rows, as GX renders them (ledger/data_docs.py).
