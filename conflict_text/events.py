@@ -142,7 +142,7 @@ def _attached_actors() -> tuple[re.Pattern, dict[str, str], re.Pattern]:
         )
     not_followed_by = _alternation(data["not_followed_by"])
     pattern = rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)(?!\s+(?:{not_followed_by})(?!\w))"
-    contrast = re.compile(rf"(?<!\w)و?(?:{_alternation(data['contrast_connectives'])})(?!\w)")
+    contrast = re.compile(rf"(?<!\w){AND}?(?:{_alternation(data['contrast_connectives'])})(?!\w)")
     return re.compile(pattern), nationalities, contrast
 
 
