@@ -27,12 +27,12 @@ import functools
 import hashlib
 import json
 import pathlib
-import re
 from dataclasses import dataclass, field
 
 import ahocorasick
 
-from conflict_text.normalize import fold
+from conflict_text.arabic import ARTICLE, LI_ARTICLE
+from conflict_text.normalize import match_key
 
 DATA_DIR = pathlib.Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bumped when the matching rules change in a way that changes output for the same data.
@@ -47,12 +47,6 @@ _FILES = (
     ("places.csv", "location"),
     ("places_geonames.csv", "location"),
 )
-_WS = re.compile(r"\s+")
-
-
-def match_key(text: str) -> str:
-    """Folded, whitespace-squeezed matching key of a name."""
-    return _WS.sub(" ", fold(text)).strip()
 
 
 def _split(value: str | None) -> list[str]:
@@ -136,8 +130,8 @@ class Gazetteer:
                     forms.append((k.replace(" ", ""), False))
                     for g in range(1, len(words)):
                         forms.append((" ".join(words[: g - 1] + [words[g - 1] + words[g]] + words[g + 1 :]), False))
-                if k.startswith("ال") and len(k) > 3:
-                    forms.append(("ل" + k[1:], True))  # لل + name: «للمرصد»
+                if k.startswith(ARTICLE) and len(k) > 3:
+                    forms.append((LI_ARTICLE + k[len(ARTICLE) :], True))  # لل + name: «للمرصد»
                 for text, lil in forms:
                     if text in seen:  # first entity (by file priority) keeps the key
                         continue

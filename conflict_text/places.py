@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from conflict_text.gazetteer import Gazetteer, match_key
+from conflict_text.gazetteer import Gazetteer
 from conflict_text.models import EntityMention
+from conflict_text.normalize import match_key
 from conflict_text.sentences import split_sentences
 
 _DATA = Path(__file__).resolve().parent / "data"
