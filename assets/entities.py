@@ -1,5 +1,6 @@
 """The gazetteer as an asset, and entity mentions found in cleaned bodies."""
 
+import functools
 import hashlib
 
 import dagster as dg
@@ -11,6 +12,7 @@ from assets.resources import LedgerStorage
 from assets.stage import Output, stage_asset
 from conflict_text.entities import find_mentions
 from conflict_text.gazetteer import Gazetteer
+from ledger.parallel import map_documents
 from ledger.stages import STAGE
 from ledger.tables import CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES
 from ledger.warehouse import Warehouse
@@ -46,32 +48,38 @@ def gazetteer_entities(storage: LedgerStorage) -> dg.MaterializeResult:
     )
 
 
-def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer) -> pl.DataFrame:
-    rows = []
-    for doc_id, body in cleaned.select("doc_id", "body").iter_rows():
-        for m in find_mentions(body, gazetteer):
-            mention_id = hashlib.sha1(f"{doc_id}:{m.char_start}:{m.char_end}:{m.entity_id}".encode()).hexdigest()[:20]
-            rows.append(
-                {
-                    "mention_id": mention_id,
-                    "doc_id": doc_id,
-                    "entity_id": m.entity_id,
-                    "entity_type": m.entity_type,
-                    "surface": m.surface,
-                    "name_ar": m.name_ar,
-                    "name_en": m.name_en,
-                    "char_start": m.char_start,
-                    "char_end": m.char_end,
-                    "match_source": m.match_source,
-                    "batch": batch,
-                }
-            )
-    return ENTITY_MENTIONS.frame(rows)
+def _document_mentions(doc: tuple[str, str], batch: str, gazetteer: Gazetteer) -> list[dict]:
+    doc_id, body = doc
+    return [
+        {
+            "mention_id": hashlib.sha1(f"{doc_id}:{m.char_start}:{m.char_end}:{m.entity_id}".encode()).hexdigest()[:20],
+            "doc_id": doc_id,
+            "entity_id": m.entity_id,
+            "entity_type": m.entity_type,
+            "surface": m.surface,
+            "name_ar": m.name_ar,
+            "name_en": m.name_en,
+            "char_start": m.char_start,
+            "char_end": m.char_end,
+            "match_source": m.match_source,
+            "batch": batch,
+        }
+        for m in find_mentions(body, gazetteer)
+    ]
+
+
+def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer, workers: int) -> pl.DataFrame:
+    per_document = map_documents(
+        functools.partial(_document_mentions, batch=batch, gazetteer=gazetteer),
+        list(cleaned.select("doc_id", "body").iter_rows()),
+        workers,
+    )
+    return ENTITY_MENTIONS.frame([row for rows in per_document for row in rows])
 
 
 def _mentions(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body"])
-    return {ENTITY_MENTIONS.name: mention_rows(cleaned, batch, storage.gazetteer)}
+    return {ENTITY_MENTIONS.name: mention_rows(cleaned, batch, storage.gazetteer, storage.text_workers)}
 
 
 def _mention_counts(mentions: pl.DataFrame) -> dict:
