@@ -14,10 +14,14 @@ quarantined, or more than `quarantine_max_share` of them, is blocked as a whole.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -140,6 +144,29 @@ def _first_error(exception_info: dict | None) -> str | None:
     return None
 
 
+# The process that runs the suites while a run's `validator_process()` block lasts; None: this one.
+_validator: ProcessPoolExecutor | None = None
+
+
+@contextlib.contextmanager
+def validator_process() -> Iterator[None]:
+    """Runs every suite of the block in a process of its own, which starts importing GX at once.
+
+    Importing GX takes seconds, most of a small run's fixed cost. Started before the run imports
+    Dagster and runs its first stages, the import proceeds on the other core meanwhile, and
+    the first check finds GX ready. A fresh interpreter (spawn), not a fork: it inherits no thread
+    pool of Polars or Arrow in an unknown state.
+    """
+    global _validator
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_context) as pool:
+        pool.submit(int)  # starts the process (and its import) now, not at the first check
+        _validator = pool
+        try:
+            yield
+        finally:
+            _validator = None
+
+
 def validate(
     frame: pl.DataFrame,
     suite_definition: dict,
@@ -152,7 +179,22 @@ def validate(
     Rows failing a row-level expectation quarantine their documents (out of `documents` in the
     batch), unless that would quarantine every document or more than `quarantine_max_share` of
     them: then those failures block the batch, as batch-level ones always do.
+
+    Inside `validator_process()` the suite runs in that process (the frame goes to it as Arrow IPC).
     """
+    arguments = (frame, suite_definition, id_columns, documents, quarantine_max_share)
+    if _validator is not None:
+        return _validator.submit(_validate, *arguments).result()
+    return _validate(*arguments)
+
+
+def _validate(
+    frame: pl.DataFrame,
+    suite_definition: dict,
+    id_columns: list[str],
+    documents: int | None,
+    quarantine_max_share: float,
+) -> SuiteOutcome:
     import great_expectations as gx
 
     context = _context()

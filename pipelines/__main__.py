@@ -142,6 +142,7 @@ def _dagster():
 
 def _run(args: argparse.Namespace) -> int:
     from conflict_text.gazetteer import load_gazetteer
+    from ledger.quality import validator_process
     from ledger.warehouse import Warehouse
     from ledger.work import Work, run_once
 
@@ -158,7 +159,7 @@ def _run(args: argparse.Namespace) -> int:
 
     def execute_with_dagster(work: Work):  # imported only when there is work: an idle run never pays for it
         _dagster_home(settings)
-        with _stderr_into(log):
+        with _stderr_into(log), validator_process():  # GX imports on the other core while Dagster does here
             dg = _dagster()
             from assets.resources import LedgerStorage
             from pipelines.runner import execute
