@@ -12,6 +12,7 @@ must not run in a forked child.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -44,10 +45,13 @@ def map_documents(function: Callable[[Item], Result], items: Sequence[Item], wor
     size = max(1, -(-(len(items) - 1) // (workers * CHUNKS_PER_WORKER)))
     chunks = [(start, min(start + size, len(items))) for start in range(1, len(items), size)]
     _work = (function, items)
+    # The workers' garbage collector would otherwise walk, and so copy, every page of objects they inherit.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             for chunk in pool.map(_run_chunk, chunks):
                 results.extend(chunk)
     finally:
+        gc.unfreeze()
         _work = None
     return results
