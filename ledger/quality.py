@@ -15,6 +15,8 @@ quarantined, or more than `quarantine_max_share` of them, is blocked as a whole.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -184,8 +186,19 @@ def validate(
     """
     arguments = (frame, suite_definition, id_columns, documents, quarantine_max_share)
     if _validator is not None:
-        return _validator.submit(_validate, *arguments).result()
+        return _validator.submit(_validate_and_release, *arguments).result()
     return _validate(*arguments)
+
+
+def _validate_and_release(*arguments) -> SuiteOutcome:
+    """_validate in the validator process, which then hands the memory of the suite's frames back to
+    the system: it lives as long as the run, and would otherwise hold its largest table's pandas copy."""
+    try:
+        return _validate(*arguments)
+    finally:
+        gc.collect()
+        if trim := getattr(ctypes.CDLL(None), "malloc_trim", None):  # glibc
+            trim(0)
 
 
 def _validate(
