@@ -162,9 +162,10 @@ def _run(args: argparse.Namespace) -> int:
         with _stderr_into(log), validator_process():  # GX imports on the other core while Dagster does here
             dg = _dagster()
             from assets.resources import LedgerStorage
+            from pipelines.run_log import sqlite_flushed_at_checkpoints
             from pipelines.runner import execute
 
-            with dg.DagsterInstance.get() as instance:
+            with sqlite_flushed_at_checkpoints(), dg.DagsterInstance.get() as instance:
                 return execute(work, LedgerStorage(**asdict(settings)), instance)
 
     summary = run_once(
