@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install browser run reextract test lint format ui eval sql explain clean-warehouse
+.PHONY: install browser run reextract test lint check-defs format ui eval sql shell review explain clean-warehouse
 
 install: $(SYNCED)
 
@@ -54,6 +54,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Loads the code location as the webserver and daemon do (workspace.yaml) and validates it. Its
+# successor `dg check defs` comes with dagster-dg-cli and 22 more packages; the notice that says so is
+# silenced, nothing else.
+check-defs: install
+	DAGSTER_HOME= $(VENV)/bin/python -W "ignore::FutureWarning" -m dagster definitions validate --workspace workspace.yaml --log-level warning
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -76,6 +82,16 @@ export Q
 sql: install
 	@test -n "$$Q" || { echo 'usage: make sql Q="select ..."'; exit 2; }
 	@$(VENV)/bin/python -m pipelines sql "$$Q"
+
+# An interactive SQL prompt on the catalog, read-only, in the project's DuckDB: make shell
+shell: install
+	@$(VENV)/bin/python -m pipelines shell
+
+# The curation loop (docs/gazetteer.md): make review writes the names found from context since the last
+# review to a CSV; make review APPLY=that.csv writes the accepted ones into the gazetteer (ALL=1 lists
+# every undecided name).
+review: install
+	@$(VENV)/bin/python -m pipelines review $(if $(APPLY),--apply "$(APPLY)") $(if $(ALL),--all)
 
 clean-warehouse:
 	rm -rf $(WAREHOUSE_DIR)

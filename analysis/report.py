@@ -1,10 +1,10 @@
-"""The analysts' report of the current publication: HTML and PNG charts under WAREHOUSE_DIR/report/.
+"""The analysts' report of the current publication: HTML and SVG charts under WAREHOUSE_DIR/report/.
 
 Incidents of killing by corroboration, munitions by type, killed by victim group and by month
-(one best toll per event, from the incidents view), the most-mentioned actors and a map
-of the places mentioned sized by killed, all read through the catalog's views (read-only), so the
-report shows exactly what analysts query. Chart labels are English (matplotlib does not shape
-Arabic); the HTML tables carry the Arabic names.
+(one best toll per event, from the incidents view), the most-mentioned actors and a map of the
+incidents (analysis/incident_map.py), all read through the catalog's views (read-only), so the
+report shows exactly what analysts query. The page reads right to left in Arabic with the English
+beside it; the charts' titles and labels are Arabic above their English (analysis/labels.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
+from analysis.charts import save  # noqa: E402
+from analysis.incident_map import MappedIncident, Place, draw_incident_map  # noqa: E402
+from analysis.labels import label, phrase, two_lines  # noqa: E402
+from ledger.data_docs import SuiteRun, latest_runs  # noqa: E402
 from ledger.warehouse import Warehouse  # noqa: E402
 
 # The incidents of killing, one per event, read once per report: four of the queries below need them.
@@ -42,19 +46,11 @@ _QUERIES = {
     "actors": """
         SELECT name_ar, coalesce(name_en, name_ar) AS name, mentions, documents FROM entities
         WHERE entity_type = 'armed_group' ORDER BY mentions DESC, name LIMIT 15""",
-    # Mentions per place from entity_mentions rather than the entities view: the view also counts each
-    # entity's distinct documents, which the map does not show and which is most of its cost. Over
-    # 100,000 articles this query took 1.07 s through the view and takes 0.13 s so (with the killed
-    # table). A place with coordinates is a gazetteer entity.
-    "places": """
-        SELECT g.name_ar, coalesce(g.name_en, g.name_ar) AS name, g.latitude, g.longitude, m.mentions,
-               coalesce(k.killed, 0) AS killed
-        FROM (SELECT entity_id, count(*) AS mentions FROM entity_mentions WHERE entity_type = 'location'
-              GROUP BY entity_id) m
-        JOIN gazetteer_entities g USING (entity_id)
-        LEFT JOIN (SELECT location, sum(value) AS killed FROM killed GROUP BY location) k ON k.location = g.name_ar
-        WHERE g.latitude IS NOT NULL AND g.place_type IS DISTINCT FROM 'country'
-        ORDER BY killed DESC, m.mentions DESC, name""",
+    # Every incident of killing with its place, for the map (its English name from the gazetteer).
+    "incidents": """
+        SELECT i.location, g.name_en, i.admin1, i.latitude, i.longitude, i.geo_precision, i.best, i.grade
+        FROM incidents i LEFT JOIN gazetteer_entities g ON g.entity_id = i.location_id
+        WHERE i.outcome = 'killed'""",
     # How many events rest on one outlet, on several that agree, or on tolls that disagree or are denied.
     "corroboration": """
         SELECT grade, count(*) AS incidents, coalesce(sum(value), 0) AS killed FROM killed
@@ -92,60 +88,98 @@ class Report:
         return "\n".join(lines)
 
 
-def _bar(path: Path, labels: list[str], values: list[float], title: str, horizontal: bool = False) -> Path:
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+def _bar(
+    path: Path, labels: list[str], values: list[float], title: str, value_name: str, horizontal: bool = True
+) -> Path:
+    """A bar chart of `values` by `labels`, on horizontal bars unless the labels are short (months):
+    two-line labels, Arabic above English, stay level and readable. Returns the chart as inline SVG."""
+    fig, ax = plt.subplots(figsize=(8, max(3.5, 1.2 + 0.45 * len(labels))) if horizontal else (8, 4.5), dpi=100)
+    value_label = " / ".join(phrase(value_name))
     if horizontal:
         ax.barh(labels[::-1], values[::-1], color="#8c2d04")
+        ax.set_xlabel(value_label)
     else:
         ax.bar(labels, values, color="#8c2d04")
         ax.tick_params(axis="x", labelrotation=45)
         plt.setp(ax.get_xticklabels(), ha="right")
+        ax.set_ylabel(value_label)
     ax.set_title(title)
     if not labels:
-        ax.text(0.5, 0.5, "nothing published yet", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, two_lines(*phrase("nothing_yet")), ha="center", va="center", transform=ax.transAxes)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
-def _map(path: Path, places: list[tuple]) -> Path:
-    fig, ax = plt.subplots(figsize=(7, 6), dpi=100)
-    syria = [p for p in places if 32 <= p[2] <= 37.5 and 35.5 <= p[3] <= 42.5]  # the map frame: Syria
-    if syria:
-        ax.scatter(
-            [p[3] for p in syria],
-            [p[2] for p in syria],
-            s=[12 + 6 * (p[5] ** 0.75) for p in syria],
-            c=["#b30000" if p[5] else "#777777" for p in syria],
-            alpha=0.55,
-            edgecolors="black",
-            linewidths=0.3,
-        )
-        for _, name, lat, lon, _, _ in syria[:12]:
-            ax.annotate(name, (lon, lat), fontsize=7, xytext=(3, 3), textcoords="offset points")
-    ax.set_xlim(35.5, 42.5)
-    ax.set_ylim(32, 37.5)
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
-    ax.set_title("Places mentioned (red: sized by killed)")
-    ax.set_aspect("equal")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+def _both(ar: str, en: str) -> str:
+    """Arabic with its English beside it, as HTML."""
+    if ar == en:
+        return html.escape(en)
+    return f"{html.escape(ar)} <bdi class='en' lang='en' dir='ltr'>{html.escape(en)}</bdi>"
 
 
-def _html_table(headers: list[str], rows: list[tuple]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>" for row in rows
-    )
+def _cell(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _html_table(headers: list[str], rows: list[tuple], cells=None) -> str:
+    """Headers are phrase names; `cells` turns a row into its cells' HTML (default: each value escaped)."""
+    head = "".join(f"<th>{_both(*phrase(h))}</th>" for h in headers)
+    cells = cells or (lambda row: [_cell(v) for v in row])
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in cells(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def build_report(warehouse: Warehouse) -> Report:
-    """Writes the report of the current publication; the previous one is replaced whole."""
+def _coded(vocabulary: str):
+    """Table cells for rows whose first value is a code of `vocabulary`: its Arabic and English names."""
+    return lambda row: [_both(*label(vocabulary, row[0]))] + [_cell(v) for v in row[1:]]
+
+
+def _places_table(places: list[Place]) -> str:
+    return _html_table(
+        ["place", "governorate", "coordinates", "incidents", "killed"],
+        places,
+        lambda p: [
+            _both(p.location, p.name_en or p.location),
+            _cell(p.admin1),
+            f"<span dir='ltr'>{p.latitude:.3f}, {p.longitude:.3f}</span>",
+            _cell(p.incidents),
+            _cell(p.killed),
+        ],
+    )
+
+
+def _data_docs_section(runs: list[SuiteRun], index: Path | None, report_dir: Path) -> str:
+    """Each table's latest suite run with its Data Docs page, and the Data Docs index."""
+
+    def link(path: Path, text: str, anchor: str = "") -> str:
+        href = html.escape(os.path.relpath(path, report_dir), quote=True)
+        return f"<a {anchor}href='{href}'>{text}</a>"
+
+    table = _html_table(
+        ["table", "batch", "evaluated", "failed", "result", "page"],
+        runs,
+        lambda r: [
+            _cell(r.table),
+            _cell(r.batch),
+            _cell(r.evaluated),
+            _cell(r.failed),
+            _both(*phrase("passed" if r.success else "not_passed")),
+            link(r.page, "Data Docs", f"class='data-docs-page' data-table='{html.escape(r.table, quote=True)}' "),
+        ],
+    )
+    if index is None:
+        return table
+    return table + "<p>" + link(index, _both(*phrase("data_docs_index")), "id='data-docs' ") + "</p>"
+
+
+def _heading(name: str, level: int = 2) -> str:
+    return f"<h{level}>{_both(*phrase(name))}</h{level}>"
+
+
+def build_report(warehouse: Warehouse, data_docs: Path | None = None) -> Report:
+    """Writes the report of the current publication; the previous one is replaced whole. It lists each
+    table's latest suite run with its Great Expectations Data Docs page, and links `data_docs`, the
+    index of the warehouse's Data Docs, when given."""
     with warehouse.connect_read_only() as con:
         con.execute(_KILLED)  # a temporary table: it lives in this connection's memory, never in the catalog
         tables = {name: con.execute(sql).fetchall() for name, sql in _QUERIES.items()}
@@ -156,76 +190,107 @@ def build_report(warehouse: Warehouse) -> Report:
     final = warehouse.root / "report"
     building = warehouse.root / f".report.{uuid.uuid4().hex}.tmp"
     building.mkdir(parents=True)
-    charts = [
-        _bar(
-            building / "munitions_by_type.png",
-            [r[0] for r in tables["munitions"] if r[1]],
-            [r[1] for r in tables["munitions"] if r[1]],
-            "Munitions counted, by type",
-        ),
-        _bar(
-            building / "killed_by_victim_group.png",
-            [r[0] for r in tables["victims"]],
-            [r[1] for r in tables["victims"]],
-            "Killed by victim group (incidents)",
-        ),
-        _bar(
-            building / "killed_by_month.png",
-            [r[0] for r in tables["months"]],
-            [r[1] for r in tables["months"]],
-            "Killed by month (incidents)",
-        ),
-        _bar(
-            building / "actors_most_mentioned.png",
-            [r[1] for r in tables["actors"]],
-            [r[2] for r in tables["actors"]],
-            "Most-mentioned armed groups",
-            horizontal=True,
-        ),
-        _map(building / "places_map.png", tables["places"]),
-    ]
+    counted = [r for r in tables["munitions"] if r[1]]
+    mapped = draw_incident_map(
+        building / "incidents_map.svg", [MappedIncident(*row) for row in tables.pop("incidents")]
+    )
+    # Each section: its phrase, its chart (file name and inline SVG) or none, and its table.
     sections = [
         (
-            "Munitions by type",
-            "munitions_by_type.png",
-            _html_table(["munition_type", "counted", "mentions"], tables["munitions"]),
+            "munitions",
+            "munitions_by_type.svg",
+            _bar(
+                building / "munitions_by_type.svg",
+                [two_lines(*label("munition_type", r[0])) for r in counted],
+                [r[1] for r in counted],
+                two_lines(*phrase("munitions")),
+                "counted",
+            ),
+            _html_table(["munition_type", "counted", "mentions"], tables["munitions"], _coded("munition_type")),
         ),
         (
-            "Incidents of killing by corroboration",
+            "corroboration",
             None,
-            _html_table(["grade", "incidents", "killed"], tables["corroboration"]),
+            None,
+            _html_table(["grade", "incidents", "killed"], tables["corroboration"], _coded("grade")),
         ),
         (
-            "Killed by victim group",
-            "killed_by_victim_group.png",
-            _html_table(["victim_group", "killed"], tables["victims"]),
+            "victims",
+            "killed_by_victim_group.svg",
+            _bar(
+                building / "killed_by_victim_group.svg",
+                [two_lines(*label("victim_group", r[0])) for r in tables["victims"]],
+                [r[1] for r in tables["victims"]],
+                two_lines(*phrase("victims")),
+                "killed",
+            ),
+            _html_table(["victim_group", "killed"], tables["victims"], _coded("victim_group")),
         ),
-        ("Killed by month", "killed_by_month.png", _html_table(["month", "killed"], tables["months"])),
         (
-            "Most-mentioned armed groups",
-            "actors_most_mentioned.png",
-            _html_table(["name_ar", "name", "mentions", "documents"], tables["actors"]),
+            "months",
+            "killed_by_month.svg",
+            _bar(
+                building / "killed_by_month.svg",
+                [r[0] for r in tables["months"]],
+                [r[1] for r in tables["months"]],
+                two_lines(*phrase("months")),
+                "killed",
+                horizontal=False,
+            ),
+            _html_table(["month", "killed"], tables["months"]),
         ),
         (
-            "Places mentioned, sized by killed",
-            "places_map.png",
-            _html_table(["name_ar", "name", "latitude", "longitude", "mentions", "killed"], tables["places"][:30]),
+            "actors",
+            "actors_most_mentioned.svg",
+            _bar(
+                building / "actors_most_mentioned.svg",
+                [two_lines(r[0], r[1]) for r in tables["actors"]],
+                [r[2] for r in tables["actors"]],
+                two_lines(*phrase("actors")),
+                "mentions",
+            ),
+            _html_table(
+                ["name", "mentions", "documents"],
+                tables["actors"],
+                lambda r: [_both(r[0], r[1]), _cell(r[2]), _cell(r[3])],
+            ),
+        ),
+        (
+            "map",
+            mapped.path.name,
+            mapped.svg,
+            _places_table(mapped.places[:30])
+            + _heading("outside", 3)
+            + (_places_table(mapped.outside) if mapped.outside else "<p>—</p>")
+            + f"<p>{_both(*phrase('unplaced'))}: {mapped.unplaced}</p>",
         ),
     ]
+    tables["places"] = [
+        (p.location, p.name_en, p.admin1, p.latitude, p.longitude, p.incidents, p.killed) for p in mapped.places
+    ]
+    title_ar, title_en = phrase("title")
+    runs = latest_runs(warehouse.root)
+    if runs:
+        sections.append(("data_docs", None, None, _data_docs_section(runs, data_docs, final)))
     page = "\n".join(
         [
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Conflict Ledger report</title>"
-            "<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}"
-            "td,th{border:1px solid #ccc;padding:2px 8px}img{max-width:100%}</style></head><body>",
-            "<h1>Conflict Ledger report</h1>",
-            f"<p>Publication {sequence[0]} of {html.escape(str(sequence[1]))}: {totals['documents']} documents, "
+            "<!doctype html><html lang='ar' dir='rtl'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title_ar)} · {html.escape(title_en)}</title>"
+            "<style>body{font-family:'Noto Naskh Arabic','DejaVu Sans',sans-serif;margin:2em;max-width:1000px}"
+            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 8px}td{white-space:nowrap}"
+            "svg{max-width:100%;height:auto;direction:ltr}figure{margin:0}.en{color:#555;font-size:.85em;margin-inline-start:.6em}"
+            "p.en-block{direction:ltr;text-align:left;color:#555}</style></head><body>",
+            f"<h1>{_both(title_ar, title_en)}</h1>",
+            f"<p class='en-block' lang='en'>Publication {sequence[0]} of {html.escape(str(sequence[1]))}: {totals['documents']} documents, "
             f"{totals['casualty_figures']} casualty figures, {totals['munitions_figures']} munition figures, "
             f"{totals['incidents']} incidents of killing, {totals['killed']} killed: each event's best toll counted once, "
             f"never an article's or a breakdown (view incidents).</p>",
         ]
         + [
-            f"<h2>{title}</h2>" + (f"<img src='{image}' alt='{title}'>" if image else "") + table
-            for title, image, table in sections
+            f"<section id='{name}'>{_heading(name)}"
+            + (f"<figure>{svg}<figcaption><a href='{image}'>SVG</a></figcaption></figure>" if svg else "")
+            + f"{table}</section>"
+            for name, image, svg, table in sections
         ]
         + ["</body></html>"]
     )
@@ -238,4 +303,4 @@ def build_report(warehouse: Warehouse) -> Report:
         shutil.rmtree(retired)
     else:
         os.replace(building, final)
-    return Report(final / "index.html", [final / c.name for c in charts], totals, tables)
+    return Report(final / "index.html", [final / image for _, image, _, _ in sections if image], totals, tables)

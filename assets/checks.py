@@ -66,14 +66,23 @@ def suite_check(
             id_columns,
             documents=None if documents is None else documents.height,
             quarantine_max_share=storage.quarantine_max_share,
+            docs_root=storage.warehouse.root,
+            run_name=batch,
         )
         metadata = {
             "rows": outcome.evaluated,
             "expectations_evaluated": len(outcome.expectations),
             "expectations_passed": sum(e["passed"] for e in outcome.expectations),
-            "expectations": dg.MetadataValue.json(outcome.expectations),
+            # Which expectations ran and how each fared, readable in the UI without unfolding JSON.
+            "expectations": dg.MetadataValue.md(
+                "\n".join(
+                    f"- {'passed' if e['passed'] else '**failed**'}: `{e['expectation']}`" for e in outcome.expectations
+                )
+            ),
             "expectations_failed": len(outcome.blocking),
             "failures": dg.MetadataValue.json(outcome.blocking) if outcome.blocking else dg.MetadataValue.text("none"),
+            # Every expectation with its result and failing rows, as GX renders them (ledger/data_docs.py).
+            "data_docs": dg.MetadataValue.path(str(outcome.data_docs_page)),
         }
         if quarantine is not None:
             names = dict(documents.iter_rows())

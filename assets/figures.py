@@ -130,13 +130,14 @@ figures, figures_checks = stage_asset(
     _figures,
     {
         CASUALTY_FIGURES.name: Output(
-            ["outcome", "victim_group", "value", "qualifier", "surface", "evidence"],
+            ["outcome", "victim_group", "value", "qualifier"],
             ["figure_id", "doc_id"],
             _casualty_derived,
             _killed_total,
+            evidence=True,
         ),
         MUNITIONS_FIGURES.name: Output(
-            ["munition_type", "value", "qualifier", "surface", "evidence"], ["figure_id", "doc_id"], _munition_derived
+            ["munition_type", "value", "qualifier"], ["figure_id", "doc_id"], _munition_derived, evidence=True
         ),
     },
     "Numbers with what they count (outcome and victims, or munition type), qualifier, breakdowns and context.",

@@ -4,6 +4,8 @@ This step runs only when every blocking check upstream passed; when one failed, 
 and the analysts keep the previous publication, unchanged and queryable.
 """
 
+from datetime import timedelta
+
 import dagster as dg
 import polars as pl
 
@@ -21,8 +23,11 @@ from ledger.tables import GAZETTEER_ENTITIES
     kinds={"duckdb", "parquet"},
     owners=["team:ingest"],
     partitions_def=batches,
+    # The nightly pass publishes by 02:00 UTC plus the run; two hours' grace past a day.
+    freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=26)),
     description="Promotes the batch's audited Parquet into the lake and atomically replaces "
-    "conflict.duckdb, the analysts' catalog of views over the current publication.",
+    "conflict.duckdb, the analysts' catalog of views over the current publication. Late when nothing "
+    "was published for 26 hours: the nightly pass failed, was blocked, or the inbox received nothing.",
 )
 def publication(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg.MaterializeResult:
     warehouse = storage.warehouse

@@ -6,6 +6,7 @@ from analysis.report import build_report
 from assets.partitions import batches
 from assets.resources import LedgerStorage
 from ledger.inbox import pending_batches
+from ledger.quality import render_data_docs
 
 
 @dg.asset(
@@ -15,8 +16,9 @@ from ledger.inbox import pending_batches
     kinds={"html", "python"},
     owners=["team:analysis"],
     partitions_def=batches,
-    description="HTML report with PNG charts of the current publication under WAREHOUSE_DIR/report/: munitions by type, "
-    "killed by victim group and by month, most-mentioned actors, and a map of the places mentioned sized by killed.",
+    description="HTML report with SVG charts of the current publication under WAREHOUSE_DIR/report/: munitions by type, "
+    "killed by victim group and by month, most-mentioned actors, and a map of the incidents of killing, in Arabic "
+    "with English; it links the Great Expectations Data Docs, whose pages of the run's suites it renders.",
 )
 def report(storage: LedgerStorage) -> dg.MaterializeResult:
     waiting = pending_batches(storage.warehouse)
@@ -24,11 +26,13 @@ def report(storage: LedgerStorage) -> dg.MaterializeResult:
         return dg.MaterializeResult(
             metadata={"built": False, "reason": f"{len(waiting)} later batches still to publish"}
         )
-    built = build_report(storage.warehouse)
+    data_docs = render_data_docs(storage.warehouse.root)
+    built = build_report(storage.warehouse, data_docs=data_docs)
     return dg.MaterializeResult(
         metadata={
             "built": True,
             "report": dg.MetadataValue.path(str(built.path)),
+            **({"data_docs": dg.MetadataValue.path(str(data_docs))} if data_docs else {}),
             "charts": dg.MetadataValue.json([str(c) for c in built.charts]),
             "summary": dg.MetadataValue.md(built.markdown()),
             **{f"total_{k}": int(v) for k, v in built.totals.items()},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import dagster as dg
 import polars as pl
 
@@ -46,9 +48,32 @@ def markdown_preview(frame: pl.DataFrame, columns: list[str]) -> str:
     return "\n".join(lines)
 
 
-def output_metadata(frame: pl.DataFrame, preview_columns: list[str], **extra) -> dict:
-    return {
-        "dagster/row_count": frame.height,
-        "preview": dg.MetadataValue.md(markdown_preview(frame, preview_columns)),
-        **extra,
-    }
+# The UI lays markdown out left to right; isolating the sentence as right-to-left keeps its
+# punctuation and quotes where an Arabic reader expects them.
+_RIGHT_TO_LEFT, _END_ISOLATE = "\u2067", "\u2069"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _escaped(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def evidence_preview(frame: pl.DataFrame, label_columns: list[str]) -> str:
+    """Each figure as a line of its labels, then its whole evidence sentence with the figure's own
+    words in bold: a table cell squeezes Arabic prose to a word per line and cuts it short."""
+    columns = [*label_columns, "evidence", "evidence_start", "char_start", "char_end"]
+    blocks = []
+    for row in frame.select(columns).head(_PREVIEW_ROWS).iter_rows(named=True):
+        labels = " · ".join("–" if row[c] is None else str(row[c]) for c in label_columns)
+        evidence, start = row["evidence"], row["char_start"] - row["evidence_start"]
+        end = row["char_end"] - row["evidence_start"]
+        marked = f"{_escaped(evidence[:start])}**{_escaped(evidence[start:end])}**{_escaped(evidence[end:])}"
+        blocks.append(f"{labels}\n\n> {_RIGHT_TO_LEFT}{marked}{_END_ISOLATE}")
+    return "\n\n".join(blocks)
+
+
+def output_metadata(frame: pl.DataFrame, preview_columns: list[str], evidence: bool = False, **extra) -> dict:
+    """Row count and a markdown preview: a table of `preview_columns`, or (evidence) one block per
+    figure with `preview_columns` as its labels and its evidence sentence in full."""
+    preview = evidence_preview(frame, preview_columns) if evidence else markdown_preview(frame, preview_columns)
+    return {"dagster/row_count": frame.height, "preview": dg.MetadataValue.md(preview), **extra}

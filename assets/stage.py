@@ -29,6 +29,7 @@ class Output:
     ]  # columns that name a failing row in the check's metadata (doc_id lets a row quarantine its document)
     derive: Derivation | None = None  # columns the suite's expectations read but the table does not store
     counts: Callable[[pl.DataFrame], dict] = field(default=lambda frame: {})  # extra metadata, e.g. rows per kind
+    evidence: bool = False  # figures: the preview shows each row's whole evidence sentence, the figure marked
 
 
 # What a stage computes for a batch: table name -> frame, for each of its outputs.
@@ -56,7 +57,8 @@ def stage_asset(
         for table in stage.outputs:
             shown, frame = outputs[table.name], frames[table.name]
             yield dg.MaterializeResult(
-                asset_key=table.name, metadata=output_metadata(frame, shown.preview, **shown.counts(frame))
+                asset_key=table.name,
+                metadata=output_metadata(frame, shown.preview, shown.evidence, **shown.counts(frame)),
             )
 
     checks = [suite_check(t, t.name, outputs[t.name].ids, derive=outputs[t.name].derive) for t in stage.outputs]

@@ -56,10 +56,11 @@ from urllib.parse import urlsplit
 
 import ahocorasick
 
+from conflict_text.dates import publication_date, publication_day
 from conflict_text.models import CleanedDocument
 from conflict_text.normalize import NormalizedText, fold, fold_char_table, normalize
 
-__all__ = ["clean_document", "parse_date", "KEEP_TITLE_IN_BODY"]
+__all__ = ["clean_document", "KEEP_TITLE_IN_BODY"]
 
 # The headline's first copy stays in the body as its first paragraph (see the module docstring); False
 # removes every copy (the title is then only in CleanedDocument.title).
@@ -107,8 +108,6 @@ class _Config:
     byline_re: re.Pattern
     pub_label_re: re.Pattern
     upd_label_re: re.Pattern
-    months: dict
-    month_max_words: int
     self_ref_context: tuple
     self_ref_excluded_ids: frozenset
     credit_other_words: int
@@ -161,7 +160,6 @@ def _config() -> _Config:
             groups.append(f"(?P<{name}>{_fold_pattern(pattern)})")
             kinds[name] = kind
     label_alt = lambda labels: "|".join(sorted((re.escape(fold(label)) for label in labels), key=len, reverse=True))
-    months = {_key(k): v for k, v in raw["months"].items() if not k.startswith("_")}
     return _Config(
         limits=raw["limits"],
         furniture_re=re.compile("|".join(groups), re.I),
@@ -175,8 +173,6 @@ def _config() -> _Config:
         byline_re=re.compile("|".join(f"(?:{_fold_pattern(p)})" for p in raw["byline_patterns"]["patterns"]), re.I),
         pub_label_re=re.compile(rf"(?:{label_alt(raw['publication_labels']['publication'])})\s*[:\-–]?\s*(.+)", re.I),
         upd_label_re=re.compile(rf"(?:{label_alt(raw['publication_labels']['update'])})\s*[:\-–]?\s*(.+)", re.I),
-        months=months,
-        month_max_words=max(len(k.split()) for k in months),
         self_ref_context=tuple(fold(w) for w in raw["outlet_self_reference"]["context_before"]),
         self_ref_excluded_ids=frozenset(raw["outlet_self_reference"]["excluded_ids"]),
         credit_other_words=int(raw["credit_line"]["max_other_words"]),
@@ -256,58 +252,6 @@ def _outlets() -> tuple[tuple[_Outlet, ...], re.Pattern | None, dict]:
     alt = "|".join(re.escape(k) for k in sorted(by_key, key=len, reverse=True))
     name_re = re.compile(rf"(?<![^\W\d_])(?:{alt})(?![^\W\d_])", re.I)
     return tuple(outlets), name_re, by_key
-
-
-# ------------------------------------------------------------------------------------------ dates
-
-
-_NUM_YMD_RE = re.compile(r"((?:19|20)\d{2})[/\-.]([01]?\d)[/\-.]([0-3]?\d)(?!\d)")
-_NUM_DMY_RE = re.compile(r"(?<!\d)([0-3]?\d)[/\-.]([01]?\d)[/\-.]((?:19|20)\d{2})(?!\d)")
-_WORD_DATE_RE = re.compile(r"(?<!\d)([0-3]?\d)\s*([^\d]{2,40}?)\s*((?:19|20)\d{2})(?!\d)")
-_MONTH_FIRST_RE = re.compile(r"([a-z]{3,9})\.?\s+([0-3]?\d),?\s+((?:19|20)\d{2})(?!\d)", re.I)
-_MONTH_SPLIT_RE = re.compile(r"[\s/()\-–,]+")
-
-
-def _mkdate(y: int, m: int, d: int) -> date | None:
-    if not 1990 <= y <= 2100:
-        return None
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _month(words: list[str], months: dict, max_words: int) -> int | None:
-    for size in range(min(max_words, len(words)), 0, -1):
-        for start in range(len(words) - size + 1):
-            m = months.get(" ".join(words[start : start + size]))
-            if m:
-                return m
-    return None
-
-
-def parse_date(text: str) -> date | None:
-    """The first date written in `text` (numeric Y/M/D, D/M/Y, ISO, or day + Arabic/English month + year)."""
-    cfg = _config()
-    key = _key(text)
-    m = _NUM_YMD_RE.search(key)
-    if m:
-        return _mkdate(int(m[1]), int(m[2]), int(m[3]))
-    m = _NUM_DMY_RE.search(key)
-    if m:
-        d, mo, y = int(m[1]), int(m[2]), int(m[3])
-        return _mkdate(y, mo, d) or _mkdate(y, d, mo)
-    m = _WORD_DATE_RE.search(key)
-    if m:
-        words = [w for w in _MONTH_SPLIT_RE.split(m[2]) if w]
-        if len(words) <= 4:
-            month = _month(words, cfg.months, cfg.month_max_words)
-            if month:
-                return _mkdate(int(m[3]), month, int(m[1]))
-    m = _MONTH_FIRST_RE.search(key)
-    if m and m[1].lower() in cfg.months:
-        return _mkdate(int(m[3]), cfg.months[m[1].lower()], int(m[2]))
-    return None
 
 
 # ------------------------------------------------------------------------------------------ lines
@@ -437,7 +381,7 @@ def _classify(key: str, cfg: _Config) -> str | None:
 
 
 def _is_date_line(key: str, cfg: _Config) -> bool:
-    return bool(cfg.date_only_re.fullmatch(key) and parse_date(key))
+    return bool(cfg.date_only_re.fullmatch(key) and publication_date(key))
 
 
 def _headline_like(line: _Line, cfg: _Config) -> bool:
@@ -745,7 +689,7 @@ def _latest_page_date(lines: list[_Line]) -> date | None:
     Posts embedded in a story are older than it, so this bounds the story's date from below and
     gives its yearless dates («23 مارس الجاري») a year when the page states no publication date.
     """
-    dates = [parse_date(line.key) for line in lines if line.why in ("tweet_attribution", "date")]
+    dates = [publication_date(line.key) for line in lines if line.why in ("tweet_attribution", "date")]
     return max((d for d in dates if d), default=None)
 
 
@@ -807,13 +751,13 @@ def _find_date(lines: list[_Line], url: str | None, cfg: _Config) -> date | None
                 break
         else:
             if date_line is None and line.why == "date":
-                date_line = parse_date(line.key)
+                date_line = publication_date(line.key)
     labelled, updated = labelled_dates.get("publication date"), labelled_dates.get("update date")
     if labelled or date_line:
         return labelled or date_line
     if url:
         m = _URL_DATE_RE.search(urlsplit(url).path if "://" in url else url)
-        if m and (d := _mkdate(int(m[1]), int(m[2]), int(m[3]))):
+        if m and (d := publication_day(int(m[1]), int(m[2]), int(m[3]))):
             return d
     return updated
 
@@ -833,7 +777,7 @@ def _labelled_date(label_re: re.Pattern, key: str, cfg: _Config) -> date | None:
     )
     if not cfg.date_only_re.fullmatch(rest):
         return None
-    return parse_date(rest)
+    return publication_date(rest)
 
 
 def _is_credit(line: _Line, cfg: _Config) -> bool:

@@ -17,7 +17,11 @@
    «وكالة/صحيفة/قناة» or quoted after «لـ»; ministries and organisations after «وزارة/منظمة/
    مديرية/لجنة». A discovered place or outlet replaces the known places inside it. Ids are
    `pattern:<type>:<folded name>`; a discovered name that is in the gazetteer takes its entity.
-   The Python names no word: only orthography (proclitics, the article, pronoun suffixes).
+   Each way of discovery is a named pattern of data/entity_patterns.json (entity_patterns.py): the cue
+   lists that trigger it, what it finds, examples and counterexamples; discovery_patterns() says which
+   pattern found each name of a text.
+   The Python names no word, nor any letter: the proclitics, the article and the pronoun suffixes it
+   strips are those of conflict_text/arabic.py (data/arabic.json), which numbers, dates and figures share.
 
 EntityMention.surface == body[char_start:char_end], proclitics excluded.
 """
@@ -25,22 +29,36 @@ EntityMention.surface == body[char_start:char_end], proclitics excluded.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from itertools import compress, count
 from operator import attrgetter
 
-from conflict_text.gazetteer import Gazetteer, load_gazetteer, match_key
+from conflict_text.arabic import (
+    ALEF_MAQSURA,
+    AND,
+    ARTICLE,
+    CONJUNCTIONS,
+    LI,
+    LI_ARTICLE,
+    NISBA,
+    PROCLITICS,
+    WITH_ARTICLE,
+    ends_with_pronoun,
+    with_proclitics,
+)
+from conflict_text.entity_patterns import CLITICS, entity_patterns
+from conflict_text.gazetteer import Gazetteer, load_gazetteer
 from conflict_text.models import EntityMention
-from conflict_text.normalize import fold_document, index_shifts
+from conflict_text.normalize import match_key, normalize
 from conflict_text.tokens import split_tokens
 
-_CLITICS = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", "لل"})
-_LIL_CLITICS = frozenset({"", "و", "ف"})
+# a name's proclitics; «لل» is also ل before a word whose article lost its alef, when the name has none
+_CLITICS = PROCLITICS | {LI_ARTICLE}
+_LIL_CLITICS = frozenset({"", *CONJUNCTIONS})  # before the «لل» form of an «ال» name
 # Other horizontal spaces become a space, and runs of spaces one space. So does «_», which joins the
 # words of a hashtag («#الدفاع_المدني»): the words are matched as written with spaces.
 _OTHER_SPACES = "\t\u00a0\u2009\u202f_"
-_SPACE_RUNS = re.compile("  +")
 _TOKEN_SPLIT = re.compile(r"(\w+)")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")
 _OPENERS = frozenset('(«"“[')
@@ -49,65 +67,24 @@ _SENTENCE_END = re.compile(r"[.!?؟:\n]")
 
 
 def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
-    """Every token that is a word of `vocab`, alone or after one or two proclitics, mapped to the word.
-
-    Built once so that stripping a proclitic is one dict lookup per token. The word alone wins over
-    a proclitic reading, one proclitic over two; a proclitic needs at least two letters after it.
-    """
-    forms = {}
-    for clitic in sorted(_CLITICS, key=len, reverse=True):  # later (shorter) clitics win
-        for word in vocab:
-            if not clitic or len(word) > 1:
-                forms[clitic + word] = word
-    return forms
-
-
-def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The [a, b) spans sorted, with overlapping ones joined."""
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(runs):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
+    """Every token that is a word of `vocab`, alone or after proclitics (arabic.with_proclitics), mapped to the word."""
+    return with_proclitics(vocab, _CLITICS)
 
 
 class _Doc:
-    """The folded, whitespace-squeezed body with a map back to body offsets, and its word tokens.
+    """The folded, whitespace-squeezed body (normalize() with spaces squeezed) and its word tokens.
 
-    Same text and offsets as normalize() followed by squeezing. The offset map is kept as the runs
-    of body characters that were deleted (`marks`/`shifts`: from text index marks[k] on, the body
-    index is shifted by shifts[k]) rather than one entry per character.
+    `span` and `to_body` map text offsets back to the body, through the one offset map of NormalizedText.
     """
 
-    __slots__ = ("body", "text", "marks", "shifts", "starts", "ends", "words")
+    __slots__ = ("body", "text", "span", "to_body", "starts", "ends", "words")
 
     def __init__(self, body: str):
-        text, deleted_at = fold_document(body)
-        deleted = [(i, i + 1) for i in deleted_at]
-        self.marks, self.shifts = index_shifts(deleted)
-        # Squeezing with str methods first: a regex over every character of the article cost as
-        # much as the rest of this function, and runs of spaces are rare in cleaned bodies.
-        for char in _OTHER_SPACES:  # one for one: the offsets do not move
-            if char in text:
-                text = text.replace(char, " ")
-        if "  " in text:
-            squeezed = [(m.start() + 1, m.end()) for m in _SPACE_RUNS.finditer(text)]
-            # the same runs in body coordinates, which may enclose folded-away characters
-            deleted += [(self.to_body(a), self.to_body(b - 1) + 1) for a, b in squeezed]
-            self.marks, self.shifts = index_shifts(_merged(deleted))
-            text = _SPACE_RUNS.sub(" ", text)
-        self.body, self.text = body, text
-        self.starts, self.ends, self.words = split_tokens(_TOKEN_SPLIT, text)
-
-    def to_body(self, i: int) -> int:
-        return i + self.shifts[bisect_right(self.marks, i) - 1]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The body span of the text span [start, end), end > start."""
-        marks, shifts = self.marks, self.shifts  # to_body() inlined: called for every mention
-        return start + shifts[bisect_right(marks, start) - 1], end + shifts[bisect_right(marks, end - 1) - 1]
+        normalized = normalize(body, _OTHER_SPACES)
+        self.body, self.text = body, normalized.text
+        self.span = normalized.to_original  # the body span of the text span [start, end), end > start
+        self.to_body = normalized.original
+        self.starts, self.ends, self.words = split_tokens(_TOKEN_SPLIT, self.text)
 
     def prev_token(self, w: int) -> tuple[str, str]:
         """The word before position w and the characters between it and w.
@@ -143,7 +120,11 @@ class _Matcher:
     def __init__(self, gaz: Gazetteer):
         self.g = gaz
         c = gaz.folded_cues
-        self.place_cues = c.get("place_cues_exclusive", frozenset()) | c.get("place_cues_inclusive", frozenset())
+        patterns = entity_patterns()
+        # the words that trigger each discovery pattern (data/entity_patterns.json), and what it finds
+        triggers = {p.id: frozenset().union(*(c.get(name, frozenset()) for name in p.cues)) for p in patterns.values()}
+        self.finds = {p.id: p.finds for p in patterns.values()}
+        self.place_cues = triggers["place-after-cue"]
         self.place_excl = c.get("place_cues_exclusive", frozenset())
         self.place_incl = c.get("place_cues_inclusive", frozenset())
         self.place_plural = c.get("place_cues_plural", frozenset())
@@ -153,7 +134,7 @@ class _Matcher:
         self.verbs = c.get("saying_verbs", frozenset())
         self.given = c.get("given_names", frozenset())  # from Wikidata, common words filtered out
         self.family = c.get("family_names", frozenset())
-        self.first = c.get("first_names", frozenset()) | self.given
+        self.first = triggers["person-by-first-name"]
         self.person_names = self.given | self.family
         self.stop = c.get("stop_tokens", frozenset())
         self.media_cues = c.get("media_cues", frozenset())
@@ -184,29 +165,28 @@ class _Matcher:
             )
         )
         self.blocking = self.stop | self.verbs | (self.roles - c.get("surname_titles", frozenset())) | self.place_cues
-        self.media_all = self.media_name_cues | self.weak_media
+        self.media_all = triggers["media-after-cue"]
         # Token -> the cue word it is with its proclitics stripped (see _with_clitics).
         self.place_cue_forms = _with_clitics(self.place_cues)
         # armed groups: a unit's head and its number («اللواء 155»), a head opening a quoted name
         # («"تجمع العزة"») or followed by one («وحدات "حماية الشعب"»), an army and its nationality
-        self.unit_forms = _with_clitics(c.get("numbered_unit_heads", frozenset()))
-        self.group_head_forms = _with_clitics(c.get("armed_group_heads", frozenset()))
-        self.army_forms = _with_clitics(c.get("army_heads", frozenset()))
+        self.unit_forms = _with_clitics(triggers["armed-group-numbered-unit"])
+        self.group_head_forms = _with_clitics(triggers["armed-group-head"])
+        self.army_forms = _with_clitics(triggers["armed-group-army"])
         self.group_trigger_forms = frozenset(
             self.unit_forms.keys() | self.group_head_forms.keys() | self.army_forms.keys()
         )
-        self.title_forms = _with_clitics(c.get("person_titles", frozenset()))
+        self.title_forms = _with_clitics(triggers["person-after-title"])
         self.force_head_forms = _with_clitics(c.get("force_heads", frozenset()))
         self.force_head_ends = frozenset(f[-1] for f in self.force_head_forms)  # a cheap test before prev_token
         # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
-        self.outlet_head_forms = _with_clitics(c.get("outlet_heads", frozenset()))
+        self.outlet_head_forms = _with_clitics(triggers["outlet-head-and-tail"])
         self.outlet_tails = c.get("outlet_tails", frozenset())
-        facilities = c.get("facility_cues", frozenset())
-        self.facility_forms = _with_clitics(facilities)
+        self.facility_forms = _with_clitics(triggers["facility-name"])
         self.place_incl_forms = _with_clitics(self.place_incl)
         self.media_cue_forms = _with_clitics(self.media_cues)
         self.media_all_forms = _with_clitics(self.media_all)
-        self.org_forms = _with_clitics(c.get("org_strong_cues", frozenset()))
+        self.org_forms = _with_clitics(triggers["organisation-after-cue"])
         self.role_forms = _with_clitics(self.roles)
         self.verb_forms = _with_clitics(self.verbs)
         self.not_place_name_forms = _with_clitics(self.stop | self.place_cues | self.verbs | self.roles)
@@ -217,11 +197,12 @@ class _Matcher:
             if len(t) > 2
             and name not in c.get("not_first_names", frozenset())
             and len(t) - len(name) <= 1
-            and (t == name or t[0] in "وف")
+            and (t == name or t[0] in CONJUNCTIONS)
         }
         self.by_id = {r["entity_id"]: r for r in gaz.rows}
         self.entity_types = [r["entity_type"] for r in gaz.rows]
         self.mention_fields = [(r["entity_id"], r["entity_type"], r["name_ar"], r["name_en"]) for r in gaz.rows]
+        self.li = CLITICS[patterns["media-quoted-after-li"].clitic]  # «لـ» before a quoted outlet
         # Tokens that can start a discovery (cue words with their proclitics, first names, «لـ»):
         # one set lookup per token decides whether the token needs a closer look.
         self.triggers = frozenset(
@@ -235,7 +216,7 @@ class _Matcher:
             | self.title_forms.keys()
             | self.outlet_head_forms.keys()
             | self.first_name_forms.keys()
-            | {"ل"}
+            | {self.li}
         )
 
     # ---------------------------------------------------------------- gazetteer
@@ -259,7 +240,7 @@ class _Matcher:
                 prefix = text[w:s]
                 if prefix not in (_LIL_CLITICS if key.lil else _CLITICS):
                     continue
-                if prefix == "لل" and not key.lil:
+                if prefix == LI_ARTICLE and not key.lil:
                     continue  # «لل» + a name without ال is ل + ل-initial word: handled by the ل clitic
             cands.append((s - e, s, key.entity_index, e, key, w))
         cands.sort()  # no two candidates share (length, start, entity): the same span is the same key
@@ -291,7 +272,7 @@ class _Matcher:
         if etype == "location":
             return prev in self.place_cue_forms
         if etype == "media":
-            if "ل" in text[w:s] or prev == "ل" or prev in self.media_cue_forms:
+            if LI in text[w:s] or prev == LI or prev in self.media_cue_forms:
                 return True
             after = text[e : e + 2]
             return any(ch in _QUOTES for ch in between) and any(ch in _QUOTES for ch in after)
@@ -300,11 +281,11 @@ class _Matcher:
     # ---------------------------------------------------------------- discovery
     def discover(
         self, doc: _Doc, occupied: bytearray, places: bytearray
-    ) -> list[tuple[int, int, str, str, str | None]]:
-        """(start, end, entity_type, name_ar, gazetteer entity_id or None), folded coordinates; `places`
-        is 1 where a gazetteer place lies."""
+    ) -> list[tuple[int, int, str, str, str | None, str]]:
+        """(start, end, entity_type, name_ar, gazetteer entity_id or None, the id of the pattern that found it),
+        folded coordinates; `places` is 1 where a gazetteer place lies."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
-        out: list[tuple[int, int, str, str, str | None]] = []
+        out: list[tuple[int, int, str, str, str | None, str]] = []
 
         def free(s: int, e: int) -> bool:
             return occupied.find(1, s, e) == -1
@@ -314,15 +295,15 @@ class _Matcher:
             or outlet replaces the places inside it."""
             return occupied[s:e] == places[s:e] and places.find(0, s, e) != -1
 
-        def claim(s: int, e: int, etype: str) -> None:
-            name = text[s:e]
+        def claim(s: int, e: int, pattern: str) -> None:
+            name, etype = text[s:e], self.finds[pattern]
             entity_id = None
             for idx in self.g.lookup(_unquoted(name)):
                 if self.g.rows[idx]["entity_type"] == etype:
                     entity_id = self.g.rows[idx]["entity_id"]
                     break
             occupied[s:e] = b"\x01" * (e - s)
-            out.append((s, e, etype, name, entity_id))
+            out.append((s, e, etype, name, entity_id, pattern))
 
         def sep(i: int) -> str:  # characters between token i-1 and token i
             return text[ends[i - 1] : starts[i]] if i > 0 else ""
@@ -340,10 +321,10 @@ class _Matcher:
                 (t in self.not_place_name_forms and not (t in self.roles and t in self.prefixes))
                 or len(t) < 2
                 or t.isdigit()
-                or t.startswith(("لل", "بال"))
+                or t.startswith((LI_ARTICLE, WITH_ARTICLE))
             ):
                 return None
-            if (len(t) > 4 and t.endswith(("ها", "هم"))) or t == self.muhafaza:
+            if ends_with_pronoun(t) or t == self.muhafaza:
                 return None
             if t in self.prefixes and not plain(i + 1):
                 return None
@@ -368,11 +349,12 @@ class _Matcher:
             if i < resume or occupied[s]:
                 continue
             # ---- armed groups
-            span = self._group_span(doc, i) if t in self.group_trigger_forms else None
-            if span is not None:
+            group = self._group_span(doc, i) if t in self.group_trigger_forms else None
+            if group is not None:
+                span, pattern = group
                 gs = s + (len(t) - len(self.group_head_forms.get(t) or self.unit_forms.get(t) or self.army_forms[t]))
                 if free(gs, ends[span]):
-                    claim(gs, ends[span], "armed_group")
+                    claim(gs, ends[span], pattern)
                     resume = span + 1
                     continue
             # ---- facilities: «مسجد X», «مدرسة الشهيد X Y», «مشفى “X”»
@@ -381,7 +363,7 @@ class _Matcher:
                 j = self._facility_end(doc, i + 1)
                 fs = s + (len(t) - len(fcue))
                 if j is not None and free(fs, ends[j]):
-                    claim(fs, ends[j], "location")
+                    claim(fs, ends[j], "facility-name")
                     resume = j + 1
                     continue
             # ---- places after a cue word
@@ -407,7 +389,7 @@ class _Matcher:
                 if j is not None and cue in self.area_cues and not opened:
                     # «منطقة» names a place only with a definite name («منطقة السكن الشبابي»), not
                     # with an adjective («منطقة مكتظة»)
-                    j = self._name_tail(doc, j) if words[i + 1].startswith("ال") else None
+                    j = self._name_tail(doc, j) if words[i + 1].startswith(ARTICLE) else None
                 if j is not None and opened:
                     j = self._bracketed_end(doc, j)
                     if cue not in self.place_plural and text[ends[j] : ends[j] + 1] not in _CLOSERS:
@@ -422,9 +404,9 @@ class _Matcher:
                     ) and not opened:
                         cs = s + (len(t) - len(cue))
                         if free(cs, ends[j]):
-                            claim(cs, ends[j], "location")
+                            claim(cs, ends[j], "place-after-cue")
                     elif free_but_places(starts[i + 1], ends[j]):
-                        claim(starts[i + 1], ends[j], "location")
+                        claim(starts[i + 1], ends[j], "place-after-cue")
                     if cue in self.place_plural or cue in self.place_excl:
                         resume = self._list_items(
                             doc, j, cue in self.place_plural, opened, place_name, free_but_places, claim
@@ -447,7 +429,7 @@ class _Matcher:
                 )
                 hs = s + (len(t) - len(ohead))
                 if b is not None and free_but_places(hs, ends[b]):
-                    claim(hs, ends[b], "media")
+                    claim(hs, ends[b], "outlet-head-and-tail")
                     resume = b + 1
                     continue
             # ---- media after «وكالة/صحيفة/قناة …» or quoted after «لـ»
@@ -462,10 +444,10 @@ class _Matcher:
                         else starts[a]
                     )
                     if free_but_places(start, ends[b]):
-                        claim(start, ends[b], "media")
+                        claim(start, ends[b], "media-after-cue")
                     resume = b + 1
                     continue
-            if t == "ل" and i + 1 < ntok and any(q in sep(i + 1) for q in _QUOTES):
+            if t == self.li and i + 1 < ntok and any(q in sep(i + 1) for q in _QUOTES):
                 b = self._quoted_end(doc, i + 1)
                 if (
                     b is not None
@@ -473,7 +455,7 @@ class _Matcher:
                     and self._verb_before(doc, i, 12)
                     and free_but_places(starts[i + 1], ends[b])
                 ):
-                    claim(starts[i + 1], ends[b], "media")
+                    claim(starts[i + 1], ends[b], "media-quoted-after-li")
                     resume = b + 1
                     continue
             # ---- organisations: «وزارة X (adj)», «منظمة X», «مديرية X Y»
@@ -489,7 +471,7 @@ class _Matcher:
                 start = s + (len(t) - len(ocue))
                 # a known place may be part of the name («مديرية صحة إدلب الحرة»): it stays a mention too
                 if occupied[start : ends[b]] == places[start : ends[b]]:
-                    claim(start, ends[b], "organisation")
+                    claim(start, ends[b], "organisation-after-cue")
                 resume = b + 1
                 continue
             # ---- people: a title and two words of an unknown name («اللواء فاليري سيمينوف»)
@@ -500,7 +482,7 @@ class _Matcher:
                 and words[i + 1] not in self.first_name_forms
                 and all(
                     plain(k)
-                    and not words[k].startswith("ال")
+                    and not words[k].startswith(ARTICLE)
                     and words[k] not in self.blocking
                     and words[k] not in self.joiners
                     and self._name_part(words[k])
@@ -508,12 +490,12 @@ class _Matcher:
                 )
                 and free(starts[i + 1], ends[i + 2])
             ):
-                claim(starts[i + 1], ends[i + 2], "person")
+                claim(starts[i + 1], ends[i + 2], "person-after-title")
                 resume = i + 3
                 continue
             # ---- people
             base = self.first_name_forms.get(t)
-            if base == self.ali and doc.body[doc.to_body(e - 1)] == "ى":
+            if base == self.ali and doc.body[doc.to_body(e - 1)] == ALEF_MAQSURA:
                 base = None  # the preposition «على», folded like the name «علي»
             if base is not None:
                 ps = s + (len(t) - len(base))
@@ -527,7 +509,7 @@ class _Matcher:
                         else None
                     )
                 if j is not None and free(ps, ends[j]):
-                    claim(ps, ends[j], "person")
+                    claim(ps, ends[j], "person-by-first-name")
                     resume = j + 1
                     continue
         return out
@@ -547,7 +529,7 @@ class _Matcher:
             if between.strip(" ") not in ("", "،", ","):
                 break
             comma = "،" in between or "," in between
-            waw = t.startswith("و") and (len(t) >= 4 or t[1:] in self.prefixes)  # «وأم X»
+            waw = t.startswith(AND) and (len(t) >= 4 or t[1:] in self.prefixes)  # «وأم X»
             if not (plural or comma) or not (waw or (plural and comma)):
                 break
             name = t[1:] if waw else t
@@ -562,7 +544,7 @@ class _Matcher:
                 end = self._bracketed_end(doc, end)
             name_start = starts[k] + waw
             nxt = text[ends[end] : ends[end] + 2]
-            if not plural and not (nxt == "" or nxt[0] in "،,.”\"'»)\n" or nxt.startswith(" و")):
+            if not plural and not (nxt == "" or nxt[0] in "،,.”\"'»)\n" or nxt.startswith(" " + AND)):
                 break
             if not plural and not any(
                 self.g.rows[x]["entity_type"] == "location" for x in self.g.lookup(text[name_start : ends[end]])
@@ -572,7 +554,7 @@ class _Matcher:
             if waw or text[ends[end] : ends[end] + 1] in _CLOSERS:
                 for a, b in pending:
                     if free(a, b):
-                        claim(a, b, "location")
+                        claim(a, b, "place-after-cue")
                 pending = []
             k = end + 1
         return k
@@ -585,12 +567,12 @@ class _Matcher:
         while (
             k < min(j + 2, len(words) - 1)
             and text[ends[k] : starts[k + 1]] == " "
-            and not words[k + 1].startswith("و")
+            and not words[k + 1].startswith(AND)
             and self._name_part(words[k + 1])
         ):
             k += 1
         after = text[ends[k] : ends[k] + 2]
-        return k if k == j or after[:1] in _CLOSERS or after[:1] in "،," or after == " و" else j
+        return k if k == j or after[:1] in _CLOSERS or after[:1] in "،," or after == " " + AND else j
 
     def _quoted_end(self, doc: _Doc, a: int, limit: int = 4) -> int | None:
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
@@ -617,7 +599,7 @@ class _Matcher:
         if t in self.news_words and a + 1 < len(words) and text[ends[a] : starts[a + 1]] == " ":
             b = a + 1
             t = words[b]
-        if t in self.stop or t in self.blocking or t.isdigit() or len(t) < 2 or t.startswith("لل"):
+        if t in self.stop or t in self.blocking or t.isdigit() or len(t) < 2 or t.startswith(LI_ARTICLE):
             return None
         tail = False
         while (
@@ -649,22 +631,24 @@ class _Matcher:
             j += 1
         return j
 
-    def _group_span(self, doc: _Doc, i: int) -> int | None:
-        """Index of the last token of an armed group starting at the head word i, or None."""
+    def _group_span(self, doc: _Doc, i: int) -> tuple[int, str] | None:
+        """(index of the last token, pattern id) of an armed group starting at the head word i, or None."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         t = words[i]
         if i + 1 >= len(words):
             return None
         after = text[ends[i] : starts[i + 1]]
         if t in self.unit_forms and after == " " and words[i + 1].isdigit() and len(words[i + 1]) <= 3:
-            return i + 1
+            return i + 1, "armed-group-numbered-unit"
         if t in self.army_forms and after == " " and words[i + 1] in self.nationality:
-            return i + 1
+            return i + 1, "armed-group-army"
         if t in self.group_head_forms:
+            end = None
             if any(q in after for q in _OPENERS):  # the head before a quoted name
-                return self._quoted_end(doc, i + 1, 5)
-            if i > 0 and any(q in text[ends[i - 1] : starts[i]] for q in _OPENERS):  # a quoted name opening with it
-                return self._quoted_end(doc, i, 5)
+                end = self._quoted_end(doc, i + 1, 5)
+            elif i > 0 and any(q in text[ends[i - 1] : starts[i]] for q in _OPENERS):  # a quoted name opening with it
+                end = self._quoted_end(doc, i, 5)
+            return None if end is None else (end, "armed-group-head")
         return None
 
     def tail_end(self, doc: _Doc, e: int, tails: frozenset[str], occupied: bytearray) -> int:
@@ -687,8 +671,8 @@ class _Matcher:
             len(t) > 1
             and not t.isdigit()
             and t not in self.not_place_name_forms
-            and not t.startswith(("لل", "بال"))
-            and not (len(t) > 4 and t.endswith(("ها", "هم")))
+            and not t.startswith((LI_ARTICLE, WITH_ARTICLE))
+            and not ends_with_pronoun(t)
         )
 
     def _name_tail(self, doc: _Doc, j: int, limit: int = 3) -> int:
@@ -705,7 +689,7 @@ class _Matcher:
                 and self._name_part(words[j + 2])
             ):
                 j += 2
-            elif u.startswith("ال") and (self._name_part(u) or u in self.suffixes):  # «الميداني»
+            elif u.startswith(ARTICLE) and (self._name_part(u) or u in self.suffixes):  # «الميداني»
                 j += 1
             else:
                 break
@@ -733,7 +717,7 @@ class _Matcher:
         if not self._name_part(t):
             return None
         j = self._name_tail(doc, a)
-        if j == a and not (t.startswith("ال") or t in self.person_names or self.g.lookup(t)):
+        if j == a and not (t.startswith(ARTICLE) or t in self.person_names or self.g.lookup(t)):
             return None
         return j
 
@@ -776,8 +760,8 @@ class _Matcher:
         """Whether t reads as a family name of the «الـ…ي» form, not an adjective the lexicons know."""
         return (
             len(t) > 4
-            and t.startswith("ال")
-            and t.endswith("ي")
+            and t.startswith(ARTICLE)
+            and t.endswith(NISBA)
             and t not in self.nationality
             and t not in self.suffixes
             and self._name_part(t)
@@ -827,6 +811,17 @@ def _pattern_id(etype: str, name: str) -> str:
 
 def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityMention]:
     """Entity mentions in `body`, in text order; surface == body[char_start:char_end]."""
+    return _mentions(body, gazetteer, None)
+
+
+def discovery_patterns(body: str, gazetteer: Gazetteer | None = None) -> list[tuple[str, str]]:
+    """(pattern id, surface) of each name discovery found in `body` (data/entity_patterns.json), in text order."""
+    fired: list[tuple[str, str]] = []
+    _mentions(body, gazetteer, fired)
+    return fired
+
+
+def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str]] | None) -> list[EntityMention]:
     gaz = gazetteer or load_gazetteer()
     m = _matcher(gaz)
     doc = _Doc(body)
@@ -901,8 +896,10 @@ def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityM
         if m.entity_types[idx] == "location" and how == "gazetteer":
             places[s:e] = b"\x01" * (e - s)
     covering = []  # body spans of discovered places and outlets, which replace the places inside them
-    for s, e, etype, name, entity_id in m.discover(doc, occupied, places):
+    for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places):
         a, b = doc.span(s, e)
+        if fired is not None:
+            fired.append((pattern, body[a:b]))
         if etype in ("location", "media"):
             covering.append((a, b))
         surface = body[a:b]

@@ -12,7 +12,9 @@ A place phrase is a run of place mentions joined by short words («سوق اله
 contain it. A place found from context only (a market, a square) counts when a gazetteer place
 follows it in its phrase, which anchors it; «حيا سكنيا» read as a place «سكنيا» has no such anchor
 and is not an event place, nor is a name found from context that does not start with a site noun
-(data/sites.json).
+(data/sites.json), unless it follows a settlement noun (data/sites.json) and the text links it to
+that place («بلدة X بريف Y», conflict_text/places.py): such a village or town is the location, at
+its anchor's coordinates with geo_precision 2 at least.
 """
 
 from __future__ import annotations
@@ -25,31 +27,18 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from conflict_text.arabic import AND, PROCLITICS
 from conflict_text.dates import MONTH, WEEK, event_date
 from conflict_text.gazetteer import Gazetteer
 from conflict_text.models import EntityMention
 from conflict_text.normalize import fold
+from conflict_text.places import GEO_PRECISION, LINK_RULES, SPECIFICITY, PlaceIndex, locate_places, outermost
 
 _DATA = Path(__file__).resolve().parent / "data"
-
-# How specific a place type is (lower is more specific), and ACLED's geo_precision for it: 1 the
-# place itself (a town or a site in it), 2 a part of a region, 3 a governorate or wider.
-_SPECIFICITY = {
-    "site": 0,
-    "neighbourhood": 1,
-    "village": 2,
-    "town": 2,
-    "city": 3,
-    "region": 4,
-    "governorate": 5,
-    "country": 6,
-}
-_GEO_PRECISION = {0: 1, 1: 1, 2: 1, 3: 1, 4: 2, 5: 3, 6: 3}
-_UNKNOWN_TYPE = 4  # a gazetteer place without a type: as vague as a region
 # Between two places of one phrase: a few short words and no list («و») or clause break.
 _PHRASE_GAP = re.compile(r"^\s*(?:\S+\s+){0,2}\S*\s*$")
 _MAX_GAP = 20
-_LIST_OR_BREAK = re.compile(r"[،,.؛;:\n]|(?:^|\s)و(?:\s|$)")
+_LIST_OR_BREAK = re.compile(rf"[،,.؛;:\n]|(?:^|\s){AND}(?:\s|$)")
 # A group named right after the count is the victims' («مقتل 5 عناصر من قوات النظام»).
 _VICTIM_GROUP_REACH = 30
 
@@ -108,28 +97,18 @@ class Actor:
     category: str | None
 
 
-class Places:
+class Places(PlaceIndex):
     """The gazetteer's places and armed groups indexed once, for every document of a batch."""
 
     def __init__(self, gazetteer: Gazetteer):
-        self.rows = {r["entity_id"]: r for r in gazetteer.entities() if r["entity_type"] in ("location", "armed_group")}
-
-    def specificity(self, entity_id: str) -> int:
-        row = self.rows.get(entity_id)
-        return _SPECIFICITY.get(row["place_type"], _UNKNOWN_TYPE) if row else _SPECIFICITY["site"]
-
-    def ancestors(self, entity_id: str) -> list[str]:
-        found, parent = [], self.rows.get(entity_id, {}).get("parent_id")
-        while parent and parent in self.rows and parent not in found:
-            found.append(parent)
-            parent = self.rows[parent].get("parent_id")
-        return found
+        super().__init__(gazetteer)
+        self.groups = {r["entity_id"]: r for r in gazetteer.entities() if r["entity_type"] == "armed_group"}
 
     def actor(self, mention: EntityMention) -> Actor:
         known = _actors()["actors"].get(mention.entity_id)
         if known:
             return Actor(known["name"], _category(known["category"]))
-        row = self.rows.get(mention.entity_id)
+        row = self.groups.get(mention.entity_id)
         if row is None:  # a name found from context: its own words, no category
             return Actor(mention.surface, None)
         return Actor(row["name_en"] or row["name_ar"], _category(row["actor_type"]))
@@ -147,6 +126,18 @@ def _site_nouns() -> frozenset[str]:
 
 def _is_site(mention: EntityMention) -> bool:
     return fold(mention.surface).split(" ")[0] in _site_nouns()
+
+
+@cache
+def _settlement_nouns() -> frozenset[str]:
+    nouns = json.loads((_DATA / "sites.json").read_text("utf-8"))["settlement_nouns"]
+    return frozenset(clitic + fold(w) for w in nouns for clitic in PROCLITICS)
+
+
+def _after_settlement_noun(body: str, mention: EntityMention) -> bool:
+    """«بلدة X», «وبقرية X»: the word before the mention is a settlement noun, proclitics allowed."""
+    before = body[max(0, mention.char_start - 20) : mention.char_start].split()
+    return bool(before) and fold(before[-1]) in _settlement_nouns()
 
 
 def canonical_actors() -> list[tuple[str, str, str]]:
@@ -169,21 +160,6 @@ def _category(key: str | None) -> str | None:
     return category["name"] if category else None
 
 
-def _outermost(mentions: list[EntityMention]) -> list[EntityMention]:
-    """Mentions not inside a longer one («ريف إدلب» and «إدلب» inside «ريف إدلب الجنوبي»)."""
-    return [
-        m
-        for m in mentions
-        if not any(
-            o is not m
-            and o.char_start <= m.char_start
-            and m.char_end <= o.char_end
-            and o.char_end - o.char_start > m.char_end - m.char_start
-            for o in mentions
-        )
-    ]
-
-
 def _phrases(body: str, places: list[EntityMention]) -> list[list[EntityMention]]:
     """Place mentions grouped into phrases, in text order."""
     phrases: list[list[EntityMention]] = []
@@ -197,39 +173,45 @@ def _phrases(body: str, places: list[EntityMention]) -> list[list[EntityMention]
     return phrases
 
 
-def _place(phrase: list[EntityMention], index: Places) -> dict | None:
-    """The figure's place from its phrase: the most specific named place, anchored in the gazetteer."""
+def _place(phrase: list[EntityMention], index: Places, linked: set[int]) -> dict | None:
+    """The figure's place from its phrase: the most specific named place, anchored in the gazetteer.
+
+    `linked`: ids of the places found from context that the text links to a place after them."""
     known = [m for m in phrase if m.entity_id in index.rows]
     if not known:
         return None
     # A site found from context is inside the gazetteer place after it, not the one before it.
-    candidates = [m for m in phrase[: phrase.index(known[0])] if _is_site(m)] + known
+    candidates = [m for m in phrase[: phrase.index(known[0])] if _is_site(m) or id(m) in linked] + known
     rank = lambda m: (index.specificity(m.entity_id), phrase.index(m))  # noqa: E731
     chosen, anchor = min(candidates, key=rank), min(known, key=rank)
     within = [] if chosen is anchor else [anchor.entity_id]
     # A town named after a town is a bearing («كفرنبل جنوبي إدلب»), not a container: only the phrase's
     # regions and wider places contain the location.
-    wider = [m for m in known if m is not anchor and index.specificity(m.entity_id) >= _SPECIFICITY["region"]]
+    wider = [m for m in known if m is not anchor and index.specificity(m.entity_id) >= SPECIFICITY["region"]]
     for m in [anchor, *wider]:
         for place in ([m.entity_id] if m is not anchor else []) + index.ancestors(m.entity_id):
             if place not in within and place != chosen.entity_id:
                 within.append(place)
     row = index.rows[anchor.entity_id]
-    admin2 = next((p for p in within if index.rows.get(p, {}).get("place_type") == "district"), None)
+    precision = GEO_PRECISION[index.specificity(anchor.entity_id)]
+    if chosen not in known and not _is_site(chosen):  # a village at its town's or region's coordinates
+        precision = max(2, precision)
     return {
         "location": index.rows[chosen.entity_id]["name_ar"] if chosen in known else chosen.surface,
         "location_id": chosen.entity_id,
         "place_id": anchor.entity_id,
         "within_ids": within,
         "admin1": row["governorate"],
-        "admin2": index.rows[admin2]["name_en"] if admin2 else None,
+        "admin2": index.admin2(anchor.entity_id),
         "latitude": row["latitude"],
         "longitude": row["longitude"],
-        "geo_precision": _GEO_PRECISION[index.specificity(anchor.entity_id)],
+        "geo_precision": precision,
     }
 
 
-def _nearest_place(body: str, figure: FigureSpan, phrases: list[list[EntityMention]], index: Places) -> dict | None:
+def _nearest_place(
+    body: str, figure: FigureSpan, phrases: list[list[EntityMention]], index: Places, linked: set[int]
+) -> dict | None:
     """The place phrase of the figure's sentence nearest the figure; else the last one before the sentence."""
 
     def distance(phrase):
@@ -243,7 +225,7 @@ def _nearest_place(body: str, figure: FigureSpan, phrases: list[list[EntityMenti
         before[::-1],
     ):
         for phrase in candidates:
-            if (place := _place(phrase, index)) is not None:
+            if (place := _place(phrase, index, linked)) is not None:
                 return place
     return None
 
@@ -291,13 +273,17 @@ def _lede(body: str, figure: FigureSpan) -> FigureSpan | None:
     return dataclasses.replace(figure, char_start=start, char_end=start, evidence_start=start, evidence_end=end)
 
 
-def _event(body: str, published: date | None, figure: FigureSpan, phrases, groups, index: Places) -> FigureEvent:
+def _event(
+    body: str, published: date | None, figure: FigureSpan, phrases, groups, index: Places, linked: set[int]
+) -> FigureEvent:
     sentence = body[figure.evidence_start : figure.evidence_end]
     paragraph_start = body.rfind("\n", 0, figure.evidence_start) + 1
     when = event_date(
         sentence, figure.char_start - figure.evidence_start, body[paragraph_start : figure.evidence_start], published
     )
-    event = FigureEvent(**(_nearest_place(body, figure, phrases, index) or {}), **_actors_of(figure, groups, index))
+    event = FigureEvent(
+        **(_nearest_place(body, figure, phrases, index, linked) or {}), **_actors_of(figure, groups, index)
+    )
     if when:
         event.event_date, event.time_precision, event.date_cue = when.day, when.precision, when.cue
     if figure.period_start and figure.period_end and figure.period_end > figure.period_start:
@@ -312,14 +298,19 @@ def read_events(
 ) -> list[FigureEvent]:
     """The event of each figure, in the order of `figures`."""
     ordered = sorted(mentions, key=lambda m: (m.char_start, -m.char_end))
-    phrases = _phrases(body, _outermost([m for m in ordered if m.entity_type == "location"]))
-    groups = _outermost([m for m in ordered if m.entity_type == "armed_group"])
+    phrases = _phrases(body, outermost([m for m in ordered if m.entity_type == "location"]))
+    groups = outermost([m for m in ordered if m.entity_type == "armed_group"])
+    linked = {
+        id(mentions[i])
+        for i, where in locate_places(body, mentions, index).items()
+        if where.rule in LINK_RULES and _after_settlement_noun(body, mentions[i])
+    }
     events = []
     for figure in figures:
-        event = _event(body, published, figure, phrases, groups, index)
+        event = _event(body, published, figure, phrases, groups, index, linked)
         lede = _lede(body, figure)
         if lede is not None:
-            told = _event(body, published, lede, phrases, groups, index)
+            told = _event(body, published, lede, phrases, groups, index, linked)
             if event.date_cue is None and told.date_cue is not None:
                 event.event_date, event.time_precision, event.date_cue = (
                     told.event_date,

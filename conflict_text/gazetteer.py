@@ -7,6 +7,9 @@ Data (conflict_text/data/gazetteer/, UTF-8 CSV, one file per type, `|`-separated
   places_geonames.csv                                           extracted once from GeoNames by
                                                                 tools/build_geonames_places.py
   place_aliases.csv                                             extra aliases for GeoNames rows
+  districts.csv                                                 Syria's districts (admin-2), from GeoNames by
+                                                                tools/build_geonames_places.py; not matched
+                                                                in text: places name theirs in admin2_id
   stoplist.csv                                                  ambiguous aliases: `drop` or `cue`
   cues.json                                                     context lexicons for discovery
   person_names.csv                                              given and family names (folded),
@@ -24,12 +27,12 @@ import functools
 import hashlib
 import json
 import pathlib
-import re
 from dataclasses import dataclass, field
 
 import ahocorasick
 
-from conflict_text.normalize import fold
+from conflict_text.arabic import ARTICLE, LI_ARTICLE
+from conflict_text.normalize import match_key
 
 DATA_DIR = pathlib.Path(__file__).resolve().parent / "data" / "gazetteer"
 # Bumped when the matching rules change in a way that changes output for the same data.
@@ -44,12 +47,6 @@ _FILES = (
     ("places.csv", "location"),
     ("places_geonames.csv", "location"),
 )
-_WS = re.compile(r"\s+")
-
-
-def match_key(text: str) -> str:
-    """Folded, whitespace-squeezed matching key of a name."""
-    return _WS.sub(" ", fold(text)).strip()
 
 
 def _split(value: str | None) -> list[str]:
@@ -79,6 +76,7 @@ class Gazetteer:
     version: str
     stoplist: dict[str, str]
     cues: dict[str, list[str]]
+    districts: dict[str, dict] = field(default_factory=dict)  # district id -> its row (districts.csv)
     _automaton: object | None = field(default=None, repr=False)
     _by_key: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _folded_cues: dict[str, frozenset[str]] | None = field(default=None, repr=False)
@@ -132,8 +130,8 @@ class Gazetteer:
                     forms.append((k.replace(" ", ""), False))
                     for g in range(1, len(words)):
                         forms.append((" ".join(words[: g - 1] + [words[g - 1] + words[g]] + words[g + 1 :]), False))
-                if k.startswith("ال") and len(k) > 3:
-                    forms.append(("ل" + k[1:], True))  # لل + name: «للمرصد»
+                if k.startswith(ARTICLE) and len(k) > 3:
+                    forms.append((LI_ARTICLE + k[len(ARTICLE) :], True))  # لل + name: «للمرصد»
                 for text, lil in forms:
                     if text in seen:  # first entity (by file priority) keeps the key
                         continue
@@ -177,6 +175,7 @@ def _row(raw: dict, entity_type: str) -> dict:
         "org_type": (raw.get("org_type") or "").strip() or None,
         "place_type": (raw.get("place_type") or "").strip() or None,
         "coord_precision": (raw.get("coord_precision") or "").strip() or None,
+        "admin2_id": (raw.get("admin2_id") or "").strip() or None,
         "source": (raw.get("source") or "curated").strip(),
         "domains": _split(raw.get("domains")),
     }
@@ -236,7 +235,13 @@ def read_gazetteer(data_dir: str | pathlib.Path) -> Gazetteer:
         with names_path.open(encoding="utf-8", newline="") as fh:
             for raw in csv.DictReader(fh):
                 cues.setdefault(f"{raw['kind']}_names", []).append(raw["name"])
-    return Gazetteer(rows=rows, version=_version(used), stoplist=stoplist, cues=cues)
+    districts: dict[str, dict] = {}
+    districts_path = data_dir / "districts.csv"
+    if districts_path.exists():
+        used.append(districts_path)
+        with districts_path.open(encoding="utf-8", newline="") as fh:
+            districts = {raw["id"]: raw for raw in csv.DictReader(fh)}
+    return Gazetteer(rows=rows, version=_version(used), stoplist=stoplist, cues=cues, districts=districts)
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from exactly one original index: `NormalizedText.to_original`.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ _TABLE = str.maketrans({**_REPLACED, **{ch: None for ch in _DELETED}})
 # The same folding as a chain of str.replace calls, one per folded character that occurs in the text:
 # str.translate looks every character up in a dict, while `in` and replace run at memchr speed (about
 # 4x faster on an article). The order of the steps does not matter: no replacement is itself folded.
+_SPACE_RUNS = re.compile("  +")
 _FOLD_STEPS = tuple((chr(code), repl or "") for code, repl in _TABLE.items())
 assert not {repl for _, repl in _FOLD_STEPS} & {char for char, _ in _FOLD_STEPS}
 
@@ -59,17 +61,20 @@ class NormalizedText:
     original_marks: tuple[int, ...]  # the original index of each run's first character
     original_length: int
 
-    def _original(self, i: int) -> int:
+    def original(self, i: int) -> int:
+        """The original index of the character at normalised index i."""
         return i + self.shifts[bisect_right(self.marks, i) - 1]
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Maps the normalised span [start, end) to the original span covering the same characters."""
-        if len(self.marks) == 1:
+        marks = self.marks
+        if len(marks) == 1:
             return start, end
         if start >= end:
-            pos = self._original(start) if start < len(self.text) else self.original_length
+            pos = self.original(start) if start < len(self.text) else self.original_length
             return pos, pos
-        return self._original(start), self._original(end - 1) + 1
+        shifts = self.shifts  # original() inlined: called for every mention and figure
+        return start + shifts[bisect_right(marks, start) - 1], end + shifts[bisect_right(marks, end - 1) - 1]
 
     def to_normalized(self, original: int) -> int:
         """The normalised index of the last kept character at or before the original index `original`."""
@@ -88,6 +93,14 @@ def fold_char_table() -> dict[int, str | None]:
 def fold(text: str) -> str:
     """The matching key of a short string, without the offset map."""
     return text.translate(_TABLE)
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def match_key(text: str) -> str:
+    """Folded, whitespace-squeezed matching key of a name or a phrase (gazetteer aliases, cue words, dates)."""
+    return _WHITESPACE.sub(" ", fold(text)).strip()
 
 
 def _positions(text: str, char: str) -> list[int]:
@@ -122,9 +135,38 @@ def index_shifts(deleted_runs: list[tuple[int, int]]) -> tuple[list[int], list[i
     return marks, shifts
 
 
-def normalize(text: str) -> NormalizedText:
-    """Normalises `text` for matching; the result's length may be shorter, never longer."""
+def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The [a, b) spans sorted, with overlapping ones joined."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(runs):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def normalize(text: str, spaces: str | None = None) -> NormalizedText:
+    """Normalises `text` for matching; the result's length may be shorter, never longer.
+
+    With `spaces` (the characters to read as a space: tabs, no-break spaces, the «_» of a hashtag ...),
+    those become a space and every run of spaces one space, the offset map covering the runs squeezed.
+    """
     folded, deleted = fold_document(text)
-    marks, shifts = index_shifts([(i, i + 1) for i in deleted])
+    runs = [(i, i + 1) for i in deleted]
+    marks, shifts = index_shifts(runs)
+    if spaces is not None:
+        # Squeezing with str methods first: a regex over every character of the article cost as
+        # much as the rest of normalising, and runs of spaces are rare in cleaned bodies.
+        for char in spaces:  # one for one: the offsets do not move
+            if char in folded:
+                folded = folded.replace(char, " ")
+        if "  " in folded:
+            squeezed = [(m.start() + 1, m.end()) for m in _SPACE_RUNS.finditer(folded)]
+            # the same runs in original coordinates, which may enclose folded-away characters
+            at = lambda i: i + shifts[bisect_right(marks, i) - 1]  # noqa: E731
+            runs += [(at(a), at(b - 1) + 1) for a, b in squeezed]
+            marks, shifts = index_shifts(_merged(runs))
+            folded = _SPACE_RUNS.sub(" ", folded)
     original_marks = tuple(mark + shift for mark, shift in zip(marks, shifts))
     return NormalizedText(folded, tuple(marks), tuple(shifts), original_marks, len(text))

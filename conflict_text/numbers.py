@@ -22,6 +22,7 @@ from importlib import resources
 
 import ahocorasick
 
+from conflict_text.arabic import AND, ARTICLE, PREFIXES
 from conflict_text.normalize import fold, normalize
 
 
@@ -41,6 +42,7 @@ class _Lexicon:
     # every written form (a word, or a prefix and a word) -> (prefix, word), found in one Aho-Corasick pass
     forms: ahocorasick.Automaton
     percent_after: re.Pattern  # what makes the number before it a percentage («15 في المئة»)
+    vague_when_leading: tuple[str, ...]  # multipliers with no value when they lead a number («آلاف»)
 
 
 def _finditer_from(pattern: re.Pattern, first_char: re.Pattern, text: str) -> Iterator[re.Match]:
@@ -74,13 +76,13 @@ def _lexicon() -> _Lexicon:
             words.setdefault(fold(word), (cls, value))
     for word in data["vague"]:
         for part in fold(word).split():
-            if part.startswith("ال") and part[2:] in words:
+            if part.startswith(ARTICLE) and part[len(ARTICLE) :] in words:
                 continue
             words.setdefault(part, ("vague", None))
     for word in data["ordinals"]:
         words.setdefault(fold(word), ("ordinal", None))
     # A letter run reads as the bare word first, else as the longest prefix followed by a word.
-    prefixes = sorted({fold(p) for p in data["prefixes"]}, key=len, reverse=True)
+    prefixes = sorted(PREFIXES, key=len, reverse=True)
     forms: dict[str, tuple[str, str]] = {w: ("", w) for w in words}
     for prefix in prefixes:
         for word in words:
@@ -92,7 +94,7 @@ def _lexicon() -> _Lexicon:
         automaton.add_word(form, (len(form), *split))
     automaton.make_automaton()
     percent_after = re.compile(r"\s*(?:" + "|".join(re.escape(fold(w)) for w in data["percent_after"]) + ")")
-    return _Lexicon(words, automaton, percent_after)
+    return _Lexicon(words, automaton, percent_after, tuple(fold(w) for w in data["vague_when_leading"]))
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -120,7 +122,7 @@ def _word_matches(text: str) -> Iterator[tuple[int, int, str, str]]:
             yield start, end, prefix, word
 
 
-_GAP = re.compile(r"\s*(و)?\s*")
+_GAP = re.compile(rf"\s*({AND})?\s*")
 
 
 @dataclass(slots=True)
@@ -171,11 +173,11 @@ def _tokens(ntext: str) -> tuple[list[_Tok], list[NumberSpan]]:
     for m in _DIGITS.finditer(masked):
         start, end = m.span()
         before = masked[max(0, start - 3) : start]
-        definite = before.endswith("ال") or before.endswith("ال ")
+        definite = before.endswith(ARTICLE) or before.endswith(ARTICLE + " ")
         toks.append(_Tok("digits", None, start, end, False, definite))
     for start, end, prefix, word in _word_matches(masked):
         cls, value = lex.words[word]
-        toks.append(_Tok(cls, value, start, end, prefix.startswith("و"), "ال" in prefix))
+        toks.append(_Tok(cls, value, start, end, prefix.startswith(AND), ARTICLE in prefix))
     toks.sort(key=lambda t: t.start)
     # digits values need to know whether a multiplier follows
     for i, t in enumerate(toks):
@@ -271,10 +273,8 @@ def scan_numbers(ntext: str) -> list[NumberSpan]:
         if len(group) == 1 and group[0].cls in ("teen_units", "fractions", "junk"):
             group.clear()
             return
-        if (
-            group[0].cls == "multipliers"
-            and group[0].value == 1000
-            and ntext[group[0].start : group[0].end].endswith("الاف")
+        if group[0].cls == "multipliers" and ntext[group[0].start : group[0].end].endswith(
+            _lexicon().vague_when_leading
         ):
             value, kind = None, "vague"
         else:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from conflict_text.arabic import AND, WITH
 from conflict_text.normalize import fold
 from conflict_text.sentences import split_sentences
 
@@ -69,7 +70,7 @@ def _words() -> _Words:
         age=re.compile(rf"\s*\(?\s*(\d{{1,3}})\s*(?:{units})\s*\)?"),
         stops=frozenset(fold(w) for w in raw["name_stops"]),
         max_words=raw["max_name_words"],
-        titled=re.compile(rf"(?<!\w)[وب]?(?:{title_words})\s+"),
+        titled=re.compile(rf"(?<!\w)[{AND}{WITH}]?(?:{title_words})\s+"),
     )
 
 
@@ -94,7 +95,7 @@ def _victim(body: str, start: int, end: int, figure_index: int) -> NamedVictim |
     title = words.titled.match(body, start)
     sex = age_class = None
     if title:
-        stated = words.titles[fold(body[title.start() : title.end()].strip().lstrip("وب"))]
+        stated = words.titles[fold(body[title.start() : title.end()].strip().lstrip(AND + WITH))]
         sex, age_class = stated["sex"], stated["age_class"]
         start = title.end()
     span = _name_at(body, start, end)
@@ -134,7 +135,12 @@ def find_victims(body: str, figures: list[FigureSentence]) -> list[NamedVictim]:
                 pos = part.end()
             items.append((pos, end))
             for i, (a, b) in enumerate(items):
-                if i and body.startswith("و", a) and not body.startswith("وو", a) and not words.titled.match(body, a):
+                if (
+                    i
+                    and body.startswith(AND, a)
+                    and not body.startswith(AND + AND, a)
+                    and not words.titled.match(body, a)
+                ):
                     a += 1  # «، ومحمود الحسن»: the conjunction, not the name
                 victim = _victim(body, a, b, figure)
                 if victim:

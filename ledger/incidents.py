@@ -2,7 +2,8 @@
 
 Casualty figures join an incident when they could report the same event: the same outcome,
 compatible victims (equal, or one of them the total), places that nest (one inside the other, or
-one only a region or governorate of the other's), dates within a day when both know the day (a
+one only a region or governorate of the other's: placed in a region or wider, not a village placed at
+its town's coordinates), dates within a day when both know the day (a
 week, or a month, at coarser precision), no contradicting weapons (ACLED sub-event types), and
 not two headline tolls of one article. A figure must fit every toll already in the incident, so
 incidents do not chain. Breakdowns join their parent's incident; a superseded toll joins the
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from conflict_text.places import vague_place_type
 from ledger.quality import load_suite, validate
 from ledger.tables import INCIDENT_FIGURES, INCIDENT_REVISIONS, INCIDENTS
 
@@ -103,8 +105,10 @@ def _places_nest(a: Member, b: Member) -> bool:
         return False
     if a.location_id in b.places or b.location_id in a.places:
         return True
-    # A region or a governorate only («ريف إدلب الجنوبي») may be any town of its governorate.
-    return max(a.geo_precision, b.geo_precision) >= 2 and a.admin1 is not None and a.admin1 == b.admin1
+    # A region or a governorate only («ريف إدلب الجنوبي», or a market somewhere in it) may be any town of
+    # its governorate; a village placed at a town's coordinates (precision 2) is not: its anchor is a town.
+    vague = vague_place_type(a.anchor_type) or vague_place_type(b.anchor_type)
+    return vague and a.admin1 is not None and a.admin1 == b.admin1
 
 
 def _compatible(figure: Member, other: Member) -> bool:
@@ -338,6 +342,7 @@ def _query(warehouse: Warehouse, sql: str, params: list | None = None) -> pl.Dat
 _MEMBERS_SQL = """
 SELECT c.figure_id, c.doc_id, c.outcome, c.victim_group, c.value, c.parent_figure_id, c.disputed, c.superseded,
        c.claimant, c.evidence, e.* EXCLUDE (figure_id, doc_id, date_cue),
+       (SELECT g.place_type FROM gazetteer_entities g WHERE g.entity_id = e.place_id) AS anchor_type,
        d.outlet, d.published_date,
        (SELECT list(DISTINCT m.munition_type) FROM munitions_figures m
         WHERE m.doc_id = c.doc_id AND m.evidence_start = c.evidence_start) AS munitions,
@@ -453,7 +458,9 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
     # The suites check what this publication wrote, so their cost follows the batch, not the warehouse:
     # the rows carried over passed them when they were written.
     for table, frame in written:
-        outcome = validate(frame, load_suite(expectations_dir, table.name), ["incident_id"])
+        outcome = validate(
+            frame, load_suite(expectations_dir, table.name), ["incident_id"], docs_root=warehouse.root, run_name=batch
+        )
         if not outcome.passed:
             raise IncidentsRejected(f"{table.name}: {outcome.blocking}")
     kept_before = {

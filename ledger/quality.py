@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from typing import Any
 import polars as pl
 
 from conflict_text.vocabularies import vocabularies
+from ledger import data_docs
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -57,6 +59,7 @@ class SuiteOutcome:
     blocking: list[dict[str, Any]] = field(default_factory=list)  # failures that hold the batch back
     quarantined: list[dict[str, Any]] = field(default_factory=list)  # one per (document, expectation)
     expectations: list[dict[str, Any]] = field(default_factory=list)  # every expectation run, and whether it passed
+    data_docs_page: Path | None = None  # this run's Data Docs page, when asked for
 
     @property
     def passed(self) -> bool:
@@ -175,16 +178,19 @@ def validate(
     id_columns: list[str],
     documents: int | None = None,
     quarantine_max_share: float = 0.0,
+    docs_root: Path | None = None,
+    run_name: str | None = None,
 ) -> SuiteOutcome:
     """Runs one suite on `frame`; failing expectations come back with sample failing rows by id.
 
     Rows failing a row-level expectation quarantine their documents (out of `documents` in the
     batch), unless that would quarantine every document or more than `quarantine_max_share` of
-    them: then those failures block the batch, as batch-level ones always do.
+    them: then those failures block the batch, as batch-level ones always do. With `docs_root` (a
+    warehouse), the run, named `run_name` (its batch), gets its Data Docs page there (ledger/data_docs.py).
 
     Inside `validator_process()` the suite runs in that process (the frame goes to it as Arrow IPC).
     """
-    arguments = (frame, suite_definition, id_columns, documents, quarantine_max_share)
+    arguments = (frame, suite_definition, id_columns, documents, quarantine_max_share, docs_root, run_name)
     if _validator is not None:
         return _validator.submit(_validate_and_release, *arguments).result()
     return _validate(*arguments)
@@ -207,8 +213,11 @@ def _validate(
     id_columns: list[str],
     documents: int | None,
     quarantine_max_share: float,
+    docs_root: Path | None,
+    run_name: str | None,
 ) -> SuiteOutcome:
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
 
     context = _context()
     # Keyed by content too: a suite edited while the process lives is registered afresh.
@@ -225,6 +234,7 @@ def _validate(
         batch_parameters={"dataframe": frame.to_pandas()},
         expectation_parameters=parameters,
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": id_columns},
+        run_id=RunIdentifier(run_name=run_name, run_time=datetime.now(UTC)),
     )
     outcome = SuiteOutcome(suite_definition["name"], frame.height)
     row_failures = []
@@ -250,4 +260,20 @@ def _validate(
         ]
     else:
         outcome.quarantined = quarantined
+    if docs_root is not None:
+        # A failing run's batch gets no report, which renders the pages of a run: this run renders its own.
+        outcome.data_docs_page = data_docs.store_result(context, docs_root, result, render=not outcome.passed)
     return outcome
+
+
+def render_data_docs(root: Path) -> Path | None:
+    """Renders the Data Docs pages of the warehouse at `root` still missing, and its index; returns
+    the index (None before any suite ran with docs). Inside `validator_process()`, in that process:
+    this one need not import GX."""
+    if _validator is not None:
+        return _validator.submit(_render_data_docs_here, root).result()
+    return _render_data_docs_here(root)
+
+
+def _render_data_docs_here(root: Path) -> Path | None:
+    return data_docs.render_pending(_context(), root)

@@ -73,7 +73,7 @@ PIPELINE = (
         "analysis",
         (CLEANED_DOCUMENTS, GAZETTEER_ENTITIES),
         (ENTITY_MENTIONS,),
-        ("conflict_text.entities",),
+        ("conflict_text.entities", "conflict_text.places"),
         reads_gazetteer=True,
     ),
     Stage(

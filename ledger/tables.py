@@ -107,6 +107,20 @@ ENTITY_MENTIONS = Table(
         "char_start": (_I, "Offset in documents.body"),
         "char_end": (_I, "End offset (exclusive)"),
         "match_source": (_S, "gazetteer | pattern (found from context: review and promote)"),
+        "place_id": (
+            _S,
+            "Places: the gazetteer place whose coordinates the mention takes (itself, or the place "
+            "the text puts it in or near, conflict_text/places.py)",
+        ),
+        "latitude": (pl.Float64(), "Places: latitude of place_id"),
+        "longitude": (pl.Float64(), "Places: longitude of place_id"),
+        "admin1": (_S, "Places: governorate"),
+        "admin2": (_S, "Places: district, when the gazetteer places place_id in one"),
+        "geo_precision": (
+            _I,
+            "Places: 1 the place itself, 2 the coordinates of its town, district or region, 3 of its governorate",
+        ),
+        "place_rule": (_S, "Places: gazetteer, or the rule of conflict_text/data/place_links.json that placed it"),
         "batch": (_S, "Batch (Dagster partition)"),
     },
 )
@@ -188,7 +202,8 @@ FIGURE_EVENTS = Table(
         "longitude": (pl.Float64(), "Longitude of place_id"),
         "geo_precision": (
             _I,
-            "ACLED geo_precision: 1 the town (or a site in it), 2 part of a region, 3 a governorate or wider",
+            "ACLED geo_precision: 1 the town (or a site in it), 2 part of a region or a village at its town's"
+            " coordinates, 3 a governorate or wider",
         ),
         "actor1": (_S, "Who did it: canonical ACLED-style actor (conflict_text/data/actors.json)"),
         "actor1_category": (_S, "ACLED actor category of actor1"),

@@ -1,7 +1,7 @@
 """Command line: `python -m pipelines run` processes the inbox once and prints a summary;
-`python -m pipelines eval` measures the extraction against gold annotations; `python -m pipelines explain
-"…"` prints each number and noun of a text with the rules that made, typed or rejected it; `python -m
-pipelines ui` serves the Dagster UI of the warehouse.
+`python -m pipelines shell` opens a read-only SQL prompt on the catalog; `python -m pipelines eval`
+measures the extraction against gold annotations; `python -m pipelines explain "…"` prints each
+number and noun of a text with the rules that made, typed or rejected it; `python -m pipelines ui` serves the Dagster UI of the warehouse.
 
 Exit codes: 0 the run published (quarantined documents included) or had nothing to do; 1 a batch
 was blocked (the previous publication is kept); 2 a usage or configuration error.
@@ -13,9 +13,10 @@ import argparse
 import contextlib
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -47,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     query = sub.add_parser("sql", help="print a query's result over the catalog, read-only")
     query.add_argument("query", help="SQL over the views of WAREHOUSE_DIR/conflict.duckdb")
     query.add_argument("--max-rows", type=int, default=200)
+    sub.add_parser("shell", help="an interactive read-only SQL prompt on the catalog")
+    review = sub.add_parser(
+        "review", help="write the names found from context to a CSV to review, or apply a reviewed CSV to the gazetteer"
+    )
+    review.add_argument("--apply", type=Path, help="a reviewed CSV: its new entities and aliases go into the gazetteer")
+    review.add_argument(
+        "--all", action="store_true", help="list every undecided name, not only those new since the last review"
+    )
     explain = sub.add_parser(
         "explain", help="print each number and noun of a text with the rules that made, typed or rejected it"
     )
@@ -54,7 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon for WAREHOUSE_DIR's Dagster home")
     ui.add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
-    commands = {"run": _run, "eval": _evaluate, "sql": _sql, "explain": _explain, "ui": _ui}
+    commands = {
+        "run": _run,
+        "eval": _evaluate,
+        "sql": _sql,
+        "shell": _shell,
+        "review": _review,
+        "explain": _explain,
+        "ui": _ui,
+    }
     return commands[args.command](args)
 
 
@@ -76,12 +93,34 @@ def _dagster_home(settings: Settings) -> Path:
 
 
 def _ui(args: argparse.Namespace) -> int:
+    """The webserver and the daemon (which runs the nightly sensor and evaluates freshness), started
+    as a deployment starts them: `dagster dev` would warn that it is superseded by `dg dev` (another
+    package, for projects laid out its way) and that the project's dagster.yaml is not used (it is:
+    copied into the Dagster home), two warnings a user cannot act on."""
     settings = Settings.from_environment()
     home = _dagster_home(settings)
     print(f"warehouse {settings.warehouse_dir}, Dagster home {home}: http://127.0.0.1:{args.port}", flush=True)
-    dagster = str(Path(sys.executable).parent / "dagster")
-    workspace = str(Path(__file__).resolve().parent.parent / "workspace.yaml")
-    os.execv(dagster, [dagster, "dev", "--host", "127.0.0.1", "--port", str(args.port), "--workspace", workspace])
+    bin_dir = Path(sys.executable).parent
+    workspace = ["--workspace", str(Path(__file__).resolve().parent.parent / "workspace.yaml")]
+    # Stopped by a signal rather than Ctrl-C (a service manager, kill), it still stops both children.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    processes = [
+        subprocess.Popen([bin_dir / "dagster-webserver", "--host", "127.0.0.1", "--port", str(args.port), *workspace]),
+        subprocess.Popen([bin_dir / "dagster-daemon", "run", *workspace]),
+    ]
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+        stopped = next(p for p in processes if p.returncode is not None)
+        print(f"{Path(stopped.args[0]).name} stopped (exit code {stopped.returncode})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C: the way to leave
+        return 0
+    finally:
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            p.wait()
 
 
 @contextlib.contextmanager
@@ -119,6 +158,48 @@ def _sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shell(args: argparse.Namespace) -> int:
+    from analysis.shell import run_shell
+    from ledger.warehouse import Warehouse
+
+    warehouse = Warehouse(Settings.from_environment().warehouse_dir)
+    if not warehouse.catalog_path.exists():
+        print(f"no catalog at {warehouse.catalog_path}: run `make run` first", file=sys.stderr)
+        return 2
+    return run_shell(warehouse.catalog_path)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from conflict_text.gazetteer import DATA_DIR, read_gazetteer
+    from ledger.review import ReviewError, apply_review, export_review
+    from ledger.warehouse import Warehouse
+
+    settings = Settings.from_environment()
+    warehouse = Warehouse(settings.warehouse_dir)
+    gazetteer_dir = Path(settings.gazetteer_dir or DATA_DIR)
+    if args.apply:
+        before = read_gazetteer(gazetteer_dir).version
+        try:
+            counts = apply_review(args.apply, gazetteer_dir, warehouse.root)
+        except (ReviewError, FileNotFoundError) as exc:
+            print(f"nothing applied:\n{exc}", file=sys.stderr)
+            return 2
+        print(", ".join(f"{n} {decision}" for decision, n in sorted(counts.items())) or "no decision in the file")
+        after = read_gazetteer(gazetteer_dir).version
+        print(f"gazetteer {gazetteer_dir}: version {before} -> {after}; the next `make run` re-extracts with it")
+        return 0
+    if not warehouse.catalog_path.exists():
+        print(f"no catalog at {warehouse.catalog_path}: run `make run` first", file=sys.stderr)
+        return 2
+    out = warehouse.root / "review" / f"review-{datetime.now(UTC):%Y-%m-%dT%H%M%S}.csv"
+    rows = export_review(warehouse.catalog_path, warehouse.root, out, everything=args.all)
+    scope = "undecided" if args.all else "new since the last review"
+    print(f"{rows} names found from context, {scope}: {out}")
+    if rows:
+        print(f"fill in `decision` (new, alias with alias_of, or reject), then: make review APPLY={out}")
+    return 0
+
+
 def _explain(args: argparse.Namespace) -> int:
     from conflict_text.entities import find_mentions
     from conflict_text.figures.explain import explain
@@ -129,15 +210,6 @@ def _explain(args: argparse.Namespace) -> int:
     if not decisions:
         print("no number or counted noun")
     return 0
-
-
-def _dagster():
-    import dagster as dg
-
-    # Partitioned checks and observable source assets are preview/beta features we use knowingly.
-    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
-    warnings.filterwarnings("ignore", category=dg.BetaWarning)
-    return dg
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -160,7 +232,8 @@ def _run(args: argparse.Namespace) -> int:
     def execute_with_dagster(work: Work):  # imported only when there is work: an idle run never pays for it
         _dagster_home(settings)
         with _stderr_into(log), validator_process():  # GX imports on the other core while Dagster does here
-            dg = _dagster()
+            import dagster as dg
+
             from assets.resources import LedgerStorage
             from pipelines.run_log import sqlite_flushed_at_checkpoints
             from pipelines.runner import execute
@@ -189,7 +262,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     """Runs the real pipeline into a scratch warehouse, then scores the published catalog."""
-    dg = _dagster()
+    import dagster as dg
+
     from analysis.evaluation import evaluate
     from assets.resources import LedgerStorage
     from pipelines.runner import run_inbox

@@ -1,4 +1,4 @@
-"""The code location: assets, checks, the ledger job, the nightly schedule and resources."""
+"""The code location: assets, checks, the ledger job, the nightly sensor and resources."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import dagster as dg
 import assets
 from assets.resources import LedgerStorage
 from ledger.stages import PIPELINE
-from pipelines.schedules import nightly_ledger
+from pipelines.automation import nightly_ledger
 
 ledger_job = dg.define_asset_job(
     "ledger_batch",
@@ -32,7 +32,7 @@ def build_definitions(storage: LedgerStorage) -> dg.Definitions:
         assets=dg.load_assets_from_package_module(assets),
         asset_checks=dg.load_asset_checks_from_package_module(assets),
         jobs=[ledger_job, gazetteer_job],
-        schedules=[nightly_ledger],
+        sensors=[nightly_ledger],
         resources={"storage": storage},
     )
 

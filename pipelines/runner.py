@@ -13,6 +13,7 @@ from ledger.stages import QUARANTINE_TABLES, assets_from
 from ledger.summary import BatchOutcome, RunSummary
 from ledger.tables import SOURCE_FILES
 from ledger.work import Work, run_once
+from pipelines.automation import gazetteer_versions
 from pipelines.definitions import build_definitions
 
 # The run's own log goes to the Dagster instance (the UI); the terminal gets warnings and the summary.
@@ -93,6 +94,8 @@ def run_batch(
 def execute(work: Work, storage: LedgerStorage, instance: dg.DagsterInstance) -> RunSummary:
     defs = build_definitions(storage)
     summary = RunSummary(work.plan)
+    for event in gazetteer_versions(instance, storage):
+        instance.report_runless_asset_event(event)
     if work.gazetteer_stale:
         defs.resolve_job_def("gazetteer_refresh").execute_in_process(instance=instance, run_config=QUIET)
         summary.gazetteer_refreshed = True

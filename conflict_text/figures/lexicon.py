@@ -1,5 +1,5 @@
-"""The figure lexicon (data/figure_lexicon.json) compiled once: noun roles, cue tables, qualifier and date patterns,
-and the phrase lists the matcher reads; with the memoised per-token look-ups of the noun lexicon."""
+"""The figure lexicon (data/figure_lexicon.json) compiled once: noun roles, cue tables, qualifier patterns, and the
+phrase lists the matcher reads; with the memoised per-token look-ups of the noun lexicon."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-import ahocorasick
-
+from conflict_text.arabic import CONJUNCTIONS, PREFIXES
 from conflict_text.figures.phrases import TOKEN_CACHE_SIZE, PhraseMatcher, phrase_key
 from conflict_text.normalize import fold
 
@@ -43,9 +42,6 @@ class Lexicon:
     multiplicity: dict[str, int]
     units: frozenset
     prefixes: frozenset
-    months: dict[str, int]
-    month_alt: str
-    month_first_words: ahocorasick.Automaton  # every date names a month: where none is written, none is read
     covid_re: re.Pattern
     # covid_re split for the whole-text test: terms without letter case are plain substrings under re.I
     covid_uncased: tuple[str, ...]
@@ -62,8 +58,6 @@ class Lexicon:
     toll_words: frozenset
     toll_heads: frozenset
     function_words: frozenset
-    date_re: re.Pattern
-    range_re: re.Pattern
 
 
 @cache
@@ -76,16 +70,8 @@ def lexicon_data() -> dict:
 class Grammar:
     """The function words, clitics and endings the engine's code reads (section "grammar"), folded."""
 
-    conjunction: str  # «و»
-    with_particle: str  # «ب»
     of: str  # «من»
     between: str  # «بين»
-    article: str  # «ال»
-    article_after_li: str  # «لل»: ل + ال
-    proclitic_letters: frozenset[str]
-    plural_verb_ending: str
-    dual_verb_ending: str
-    one_or_and: tuple[str, ...]
     case_nouns: frozenset[str]
     soldier_nouns: frozenset[str]
     volunteer_nouns: frozenset[str]
@@ -101,16 +87,8 @@ class Grammar:
 def grammar() -> Grammar:
     g = {k: (fold(v) if isinstance(v, str) else [fold(w) for w in v]) for k, v in lexicon_data()["grammar"].items()}
     return Grammar(
-        conjunction=g["and"],
-        with_particle=g["with"],
         of=g["of"],
         between=g["between"],
-        article=g["article"],
-        article_after_li=g["article_after_li"],
-        proclitic_letters=frozenset(g["proclitic_letters"]),
-        plural_verb_ending=g["plural_verb_ending"],
-        dual_verb_ending=g["dual_verb_ending"],
-        one_or_and=tuple(g["one_or_and"]),
         case_nouns=frozenset(g["case_nouns"]),
         soldier_nouns=frozenset(g["soldier_nouns"]),
         volunteer_nouns=frozenset(g["volunteer_nouns"]),
@@ -133,10 +111,7 @@ def grammar() -> Grammar:
 def lexicon() -> Lexicon:
     d = lexicon_data()
     f = fold
-    # the words of dates, each entry as a regex alternation of its folded words
-    dates = {k: "|".join(re.escape(f(w)) for w in ([v] if isinstance(v, str) else v)) for k, v in d["dates"].items()}
-    day_prefix_letters = "".join(sorted({f(w)[0] for w in d["dates"]["day_prefixes"]}))
-    clitics = tuple(sorted({f(c) for c in d["clitics"]}, key=len, reverse=True))
+    clitics = tuple(sorted(PREFIXES, key=len, reverse=True))
     clitic_alt = "|".join(re.escape(c) for c in clitics)
 
     nouns: dict[str, list[tuple]] = {}
@@ -188,54 +163,29 @@ def lexicon() -> Lexicon:
     for w, n in d["multiplicity_modifiers"].items():
         mods.setdefault(phrase_key(f(w)), f"x{n}")
     materials = {phrase_key(f(w)): m["type"] for m in d["munition_materials"] for w in m["words"]}
-    months = {phrase_key(f(w)): n for w, n in d["months"].items()}
-    month_alt = "|".join(r"\s*".join(map(re.escape, k.split())) for k in sorted(months, key=len, reverse=True))
-    day = r"(?P<{0}>\d{{1,2}})"
-    one_date = (
-        r"{d}\s*(?:(?:"
-        + dates["of"]
-        + r")\s+)?(?:(?:"
-        + dates["month_word"]
-        + r")\s+)?(?P<{m}>"
-        + month_alt
-        + r")(?:\s*[/(]?\s*(?:"
-        + month_alt
-        + r")\s*\)?)?(?:\s*[,،]?\s*(?:(?:"
-        + dates["of"]
-        + r")\s+)?(?:(?:"
-        + dates["year_word"]
-        + r")\s+)?(?P<{y}>(?:19|20)\d\d))?"
-    )
-    month_first_words = ahocorasick.Automaton()
-    for first in {k.split()[0] for k in months}:
-        month_first_words.add_word(first, len(first))
-    month_first_words.make_automaton()
-    date1 = one_date.format(d=day.format("d1"), m="m1", y="y1")
-    date2 = one_date.format(d=day.format("d2"), m="m2", y="y2")
     covid_terms = [f(w) for w in d["covid_terms"]]
     covid_uncased = tuple(w for w in covid_terms if w.lower() == w == w.upper())
     covid_cased = [w for w in covid_terms if w not in covid_uncased]
     refiners = [(f"refiner {group}", group) for group in d["victim_refiners"]]
-    one_or_and = grammar().one_or_and
     fighter_generic = frozenset(f(w) for w in d["fighter_generic"])
     phrases = PhraseMatcher(
         {
             "cue": (list(cues), clitics),
             "marker": ([f(w) for w in d["breakdown_markers"]], ()),
-            "one_of": ([f(w) for w in d["one_of_markers"]], one_or_and),
+            "one_of": ([f(w) for w in d["one_of_markers"]], CONJUNCTIONS),
             "mod": (list(mods), clitics),
             "material": (list(materials), clitics),
             "strike_verb": ([f(w) for w in d["strike_times"]["verbs"]], clitics),
             "threat": ([f(w) for w in d["threat_cues"]], clitics),
             "denial": ([f(w) for w in d["denial_cues"]], clitics),
             "revision": ([f(w) for w in d["revision_cues"]], clitics),
-            "earlier": ([f(w) for w in d["earlier_cues"]], one_or_and),
+            "earlier": ([f(w) for w in d["earlier_cues"]], CONJUNCTIONS),
             "covid_aux": ([f(w) for w in d["covid_aux"]], clitics),
             "population": ([f(w) for w in d["population_cues"]], clitics),
             "attribution": ([f(w) for w in d["attribution_cues"]], clitics),
             "attack": ([f(w) for w in d["attack_cues"]], clitics),
             "losses": ([f(w) for w in d["losses_cues"]], clitics),
-            "strong_earlier": ([f(w) for w in d["strong_earlier_cues"]], one_or_and),
+            "strong_earlier": ([f(w) for w in d["strong_earlier_cues"]], CONJUNCTIONS),
             "denial_topic": ([f(w) for w in d["denial_topics"]], clitics),
             "cumulative": ([f(w) for w in d["cumulative_cues"]], clitics),
             "release": ([f(w) for w in d["release_cues"]], clitics),
@@ -292,9 +242,6 @@ def lexicon() -> Lexicon:
         multiplicity={phrase_key(f(w)): n for w, n in d["multiplicity_modifiers"].items()},
         units=units,
         prefixes=frozenset(f(w) for w in d["nonfigure_prefixes"]),
-        months=months,
-        month_alt=month_alt,
-        month_first_words=month_first_words,
         covid_re=re.compile("|".join(re.escape(w) for w in covid_terms), re.I),
         covid_uncased=covid_uncased,
         covid_cased_re=re.compile("|".join(map(re.escape, covid_cased)), re.I) if covid_cased else None,
@@ -316,13 +263,6 @@ def lexicon() -> Lexicon:
         toll_words=frozenset(f(w) for w in d["toll_words"]),
         toll_heads=frozenset(phrase_key(f(w)) for w in d["toll_heads"]),
         function_words=frozenset(f(w) for w in d["function_words"]),
-        # a date starts with ب, ف, و or a digit: the look-ahead saves trying the look-behind everywhere
-        date_re=re.compile(rf"(?=[{day_prefix_letters}\d]){_WORD_B}(?:{dates['day_prefixes']})?{date1}"),
-        range_re=re.compile(
-            rf"(?:{dates['range_from']})\s+(?:(?:{dates['day_word']})\s+)?(?:\w+\s+)?{date1}[\s)]*"
-            rf"(?:(?:{dates['and']})?\s*(?:{dates['range_to']})|(?:{dates['and']}))\s+"
-            rf"(?:(?:{dates['day_word']})\s+)?(?:\w+\s+)?{date2}"
-        ),
     )
 
 

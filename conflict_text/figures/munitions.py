@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from conflict_text.arabic import AND, WITH, is_definite, proclitic_length
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import noun_roles, role_of
 from conflict_text.figures.phrases import phrase_key
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
-from conflict_text.figures.words import QUOTE_MARKS, SPACES, TOKEN_RE, Tok, is_definite, proclitic_length
+from conflict_text.figures.words import QUOTE_MARKS, SPACES, TOKEN_RE, Tok
 
 
 def munition_phrase(
@@ -16,7 +17,6 @@ def munition_phrase(
     """(type, phrase end, multiplicity, unit, the rules that typed it) of the weapon noun phrase starting at `head`."""
     lex = doc.lex
     text = doc.text
-    conjunction, with_particle = doc.grammar.conjunction, doc.grammar.with_particle
     entry = lex.munitions[key]
     found: list[str] = []
     mult = 1
@@ -32,7 +32,7 @@ def munition_phrase(
         while quoted < limit and text[quoted] in QUOTE_MARKS:
             quoted += 1
         mm = doc.phrase_at("mod", quoted)
-        if mm and mm[3] <= limit and not text.startswith(conjunction, quoted):
+        if mm and mm[3] <= limit and not text.startswith(AND, quoted):
             t = lex.mods[phrase_key(text[quoted - mm[1] : mm[3]])]
             if t.startswith("x"):
                 mult = int(t[1:])
@@ -49,12 +49,12 @@ def munition_phrase(
         if tok in ",،.;؛:" or tok.isdigit():
             break
         prefix, roles = noun_roles(tok)
-        if role_of(roles, "munition") and not (entry.get("type") is None and prefix.startswith(with_particle)):
+        if role_of(roles, "munition") and not (entry.get("type") is None and prefix.startswith(WITH)):
             # another weapon; one named after ب types an untyped head («هجوما بالقنابل العنقودية»)
             break
-        if tok.startswith(conjunction) and noun_roles(tok)[1]:
+        if tok.startswith(AND) and noun_roles(tok)[1]:
             break
-        if not (tok in lex.fillers or (tok.startswith(with_particle) and len(tok) > 3)):
+        if not (tok in lex.fillers or (tok.startswith(WITH) and len(tok) > 3)):
             break
         pos = tm.end()
     base = entry.get("type")
@@ -128,7 +128,7 @@ def munition_noun(doc: Document, si: int, tok: Tok, prefix: str, mun: tuple) -> 
     if number == "dual" and definite and word_before and word_before[0] in doc.grammar.partitive_one:
         value = 1
         fired.insert(0, "partitive-one-weapon")
-    elif number == "dual" or (number == "construct_dual" and doc.grammar.with_particle in prefix):
+    elif number == "dual" or (number == "construct_dual" and WITH in prefix):
         value = 2
         fired.insert(0, "dual-weapon")
     elif number == "singular" and entry.get("count_singular") and not definite:

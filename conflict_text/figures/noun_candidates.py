@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from conflict_text.arabic import AND, DUAL_VERB_ENDING, PLURAL_VERB_ENDING, is_definite, proclitic_length
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import noun_roles, role_of
 from conflict_text.figures.munitions import munition_noun
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
-from conflict_text.figures.words import Tok, end_before, is_definite, next_token, proclitic_length
+from conflict_text.figures.words import Tok, end_before, next_token
 
 
 class NounContext:
@@ -25,7 +26,6 @@ class NounContext:
 
 def noun_candidates(doc: Document, si: int) -> None:
     text = doc.text
-    g = doc.grammar
     phase = rule_table().phase
     sent = doc.sents[si]
     toks = [Tok(text[start:end], start, end) for start, _, _, end in doc.sentence_phrases("noun", sent)]
@@ -95,21 +95,21 @@ def noun_candidates(doc: Document, si: int) -> None:
         after_cue = None
         if nxt is not None and nxt.start in cue_start:
             c = cue_start[nxt.start]
-            if any(i[2] and not i[3] for i in c[2]) and not nxt.text.endswith(g.plural_verb_ending):
+            if any(i[2] and not i[3] for i in c[2]) and not nxt.text.endswith(PLURAL_VERB_ENDING):
                 after_cue = c
         # pair «مواطنة وطفل استشهدا»
         pair = None
-        if nxt is not None and nxt.text.startswith(g.conjunction):
+        if nxt is not None and nxt.text.startswith(AND):
             p2, r2 = noun_roles(nxt.text)
             v2 = role_of(r2, "victim")
             verb = next_token(text, nxt.end, sent.end) if v2 else None
-            if v2 and v2[2] == "singular" and p2 == g.conjunction and verb is not None:
-                if verb.start in cue_start and verb.text.endswith(g.dual_verb_ending):
+            if v2 and v2[2] == "singular" and p2 == AND and verb is not None:
+                if verb.start in cue_start and verb.text.endswith(DUAL_VERB_ENDING):
                     pair = (v2, nxt, cue_start[verb.start])
         marker_before = prev_end in markers_end or prev_end in one_of
         one_of_start = one_of.get(prev_end)
         coordinated = False
-        if tok.text.startswith(g.conjunction) and prefix == g.conjunction:
+        if tok.text.startswith(AND) and prefix == AND:
             left = [
                 c
                 for c in doc.cands
@@ -141,7 +141,7 @@ def noun_candidates(doc: Document, si: int) -> None:
                 rules=["singular-pair-with-dual-verb"],
             )
             doc.cands.append(total)
-            for member, t, p in ((group, tok, prefix), (v2[1], tok2, g.conjunction)):
+            for member, t, p in ((group, tok, prefix), (v2[1], tok2, AND)):
                 if member not in ("total", "civilians"):
                     sub = Candidate(
                         "cas",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conflict_text.arabic import proclitic_length
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import in_vocab, noun_roles, role_of
 from conflict_text.figures.munitions import munition_phrase
@@ -9,7 +10,7 @@ from conflict_text.figures.phrases import phrase_key
 from conflict_text.figures.qualifiers import qualifier_after, qualifier_before, qualifier_rules
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
-from conflict_text.figures.words import SKIP_PUNCT, Tok, proclitic_length
+from conflict_text.figures.words import SKIP_PUNCT, Tok
 from conflict_text.numbers import NumberSpan
 
 _GROUP_MEMBERS = (("victim", "fighters", "plural"),)
@@ -189,9 +190,8 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
             fired.append("number-counts-others")
             victim = "total"
     elif head and head.text in g.case_nouns and hi + 1 < len(after):
+        # an outcome word follows: else rule cases-without-outcome (phase counted) rejected the number
         c_out = [c for c in sent.cues if c[0] >= head.end and c[0] - head.end <= 3]
-        if not c_out:
-            return doc.reject("cases-without-outcome", ns.start, ns.end)
         fired.append("cases-with-outcome")
         outcome = c_out[0][2][0][0]
         victim = "total"

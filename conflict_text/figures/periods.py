@@ -7,8 +7,8 @@ from collections import Counter
 from datetime import date
 from itertools import islice
 
+from conflict_text.dates import month_number, period_patterns
 from conflict_text.figures.document import Document
-from conflict_text.figures.phrases import phrase_key
 from conflict_text.figures.sentence import Candidate
 
 
@@ -21,6 +21,7 @@ class Periods:
 
     def __init__(self, doc: Document, published_date: date | None):
         self.doc = doc
+        self.patterns = period_patterns()
         self.published_year = published_date.year if published_date else None
         self._text_year: int | None = None
         self._text_year_read = False
@@ -28,7 +29,7 @@ class Periods:
         self._dates: dict[int, list[tuple[int, int, date | None]]] = {}
         # (start, end) of the first word of every month name written in the text, anywhere (as date_re reads them)
         self._month_words = sorted(
-            (last + 1 - length, last + 1) for last, length in doc.lex.month_first_words.iter(doc.text)
+            (last + 1 - length, last + 1) for last, length in self.patterns.month_first_words.iter(doc.text)
         )
 
     def _names_month(self, start: int, end: int) -> bool:
@@ -45,7 +46,7 @@ class Periods:
             return self.published_year
         if not self._text_year_read:
             years = (
-                Counter(int(m.group("y1")) for m in self.doc.lex.date_re.finditer(self.doc.text) if m.group("y1"))
+                Counter(int(m.group("y1")) for m in self.patterns.date_re.finditer(self.doc.text) if m.group("y1"))
                 if self._month_words
                 else None
             )
@@ -58,7 +59,7 @@ class Periods:
         if y is None:
             return None
         try:
-            return date(y, self.doc.lex.months[phrase_key(month)], int(day))
+            return date(y, month_number(month), int(day))
         except ValueError:
             return None
 
@@ -67,7 +68,7 @@ class Periods:
         if si not in self._ranges:
             s = self.doc.sents[si]
             m = (
-                self.doc.lex.range_re.search(self.doc.text, s.start, s.end)
+                self.patterns.range_re.search(self.doc.text, s.start, s.end)
                 if self._names_month(s.start, s.end)
                 else None
             )
@@ -87,7 +88,7 @@ class Periods:
             self._dates[si] = (
                 [
                     (m.start(), m.end(), self._date(m.group("d1"), m.group("m1"), m.group("y1")))
-                    for m in self.doc.lex.date_re.finditer(self.doc.text, s.start, s.end)
+                    for m in self.patterns.date_re.finditer(self.doc.text, s.start, s.end)
                 ]
                 if self._names_month(s.start, s.end)
                 else []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from conflict_text.arabic import ARTICLE, PROCLITIC_LETTERS
 from conflict_text.figures.lexicon import in_vocab, lexicon, noun_roles
 
 PREDICATES: dict[str, Callable] = {}
@@ -37,7 +38,7 @@ def counts_unknown_noun(ctx) -> bool:
         or in_vocab(token, lex.complement)
     ):
         return False
-    if token[0] in grammar.proclitic_letters and len(token) > 3:
+    if token[0] in PROCLITIC_LETTERS and len(token) > 3:
         return False  # «بقصف», «وجرح», «لقوا»: a proclitic form, not the counted noun
     if any(c[0] == start for c in sent.cues):
         return False
@@ -64,13 +65,26 @@ def after_definite_name_word(ctx) -> bool:
     lex = lexicon()
     prev = ctx.before[-1]
     return (
-        prev.text.startswith(ctx.doc.grammar.article)
+        prev.text.startswith(ARTICLE)
         and len(prev.text) > 3
         and not noun_roles(prev.text)[1]
         and not in_vocab(prev.text, lex.toll_words)
         and not in_vocab(prev.text, lex.function_words)
         and not any(c[1] == prev.end for c in ctx.sent.cues)
     )
+
+
+@predicate
+def word_after_counted(ctx) -> bool:
+    """A word follows the counted noun among the words read after the number («5 حالات اختناق»)."""
+    return ctx.head is not None and ctx.head in ctx.after and ctx.after.index(ctx.head) + 1 < len(ctx.after)
+
+
+@predicate
+def outcome_cue_after_counted(ctx) -> bool:
+    """An outcome cue starts right after the counted noun, within three characters («5 حالات وفاة»)."""
+    end = ctx.head.end
+    return any(end <= c[0] <= end + 3 for c in ctx.sent.cues)
 
 
 @predicate

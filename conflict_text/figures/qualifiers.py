@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 
+from conflict_text.arabic import ARTICLE
 from conflict_text.figures.lexicon import grammar, lexicon
 from conflict_text.figures.phrases import JOINER_CHARS, phrase_key
 
 _TOLL_WORDS = grammar().toll_words
 _TOLL_TAIL = re.compile(r"\s*(?:" + "|".join(map(re.escape, _TOLL_WORDS)) + r")\s+\S+\s*$")
-_ARTICLE = grammar().article
-_ARTICLE_TAIL = re.compile(r"\s*" + re.escape(_ARTICLE) + r"\s*$")
+
+_ARTICLE_TAIL = re.compile(r"\s*" + re.escape(ARTICLE) + r"\s*$")
 
 
 def qualifier_before(text: str, pos: int, floor: int) -> str | None:
     lex = lexicon()
     window = text[max(floor, pos - 34) : pos]
-    window = _ARTICLE_TAIL.sub("", window) if window.endswith((_ARTICLE, _ARTICLE + " ")) else window  # «قرابة الـ30»
+    window = _ARTICLE_TAIL.sub("", window) if window.endswith((ARTICLE, ARTICLE + " ")) else window  # «قرابة الـ30»
     m = search_qualifier_before(window)
     if m is None and any(w in window for w in _TOLL_WORDS):  # «تجاوز عدد القتلى 500»
         shorter = _TOLL_TAIL.sub("", window)

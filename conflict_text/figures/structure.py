@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from conflict_text.arabic import AND
 from conflict_text.figures.document import Document
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
@@ -79,7 +80,7 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
             if "," in text[gap_start : c.start] or "،" in text[gap_start : c.start]:
                 if not re.search(
                     r"\S",
-                    text[gap_start : c.start].replace(",", "").replace("،", "").replace(doc.grammar.conjunction, ""),
+                    text[gap_start : c.start].replace(",", "").replace("،", "").replace(AND, ""),
                 ):
                     scope = None
             if scope is not None:

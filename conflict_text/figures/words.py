@@ -1,12 +1,10 @@
-"""Tokens of the normalised text and the clitic prefixes of a word."""
+"""Tokens of the normalised text."""
 
 from __future__ import annotations
 
 import re
 from itertools import islice
 from typing import NamedTuple
-
-from conflict_text.figures.lexicon import grammar
 
 DIGIT = re.compile(r"\d")
 SPACES = re.compile(r"\s*")
@@ -39,20 +37,3 @@ def end_before(text: str, pos: int, floor: int) -> int:
 
 def tokens_in(text: str, start: int, end: int, limit: int | None = None) -> list[Tok]:
     return [Tok(m.group(), m.start(), m.end()) for m in islice(TOKEN_RE.finditer(text, start, end), limit)]
-
-
-_GRAMMAR = grammar()
-_ARTICLES = (_GRAMMAR.article, _GRAMMAR.article_after_li)
-
-
-def proclitic_length(prefix: str) -> int:
-    """Length of the proclitics (و ف ب ل ك) of a clitic prefix: the article stays in the surface."""
-    for article in _ARTICLES:
-        if prefix.endswith(article):
-            return len(prefix) - len(article)
-    return len(prefix)
-
-
-def is_definite(prefix: str) -> bool:
-    """Whether a clitic prefix carries the article («ال», «بال», and «لل», which is ل + ال)."""
-    return _GRAMMAR.article in prefix or prefix.endswith(_GRAMMAR.article_after_li)

@@ -1,6 +1,9 @@
 """docs/analysts.md stays true: every example query runs on a real warehouse, every view column is documented."""
 
 import re
+from pathlib import Path
+
+import dagster as dg
 
 from analysis.report import build_report
 from ledger.settings import PROJECT_ROOT
@@ -57,32 +60,32 @@ def test_sums_over_casualty_totals_never_add_breakdowns(seeded):
 def test_the_report_is_written_after_publication(seeded):
     report = seeded.storage.warehouse.root / "report"
     assert (report / "index.html").exists()
-    assert {p.name for p in report.glob("*.png")} == {
-        "munitions_by_type.png",
-        "killed_by_victim_group.png",
-        "killed_by_month.png",
-        "actors_most_mentioned.png",
-        "places_map.png",
+    assert {p.name for p in report.glob("*.svg")} == {
+        "munitions_by_type.svg",
+        "killed_by_victim_group.svg",
+        "killed_by_month.svg",
+        "actors_most_mentioned.svg",
+        "incidents_map.svg",
     }
     page = (report / "index.html").read_text("utf-8")
-    assert "airstrike" in page and "جيش الإسلام" in page
+    assert "غارة جوية" in page and "air strike" in page and "جيش الإسلام" in page
+    # The report asset's metadata in the UI links the Data Docs index, which the report step rendered.
+    event = seeded.instance.get_latest_materialization_event(dg.AssetKey("report"))
+    index = Path(event.asset_materialization.metadata["data_docs"].value)
+    assert index == seeded.storage.warehouse.root / "data_docs" / "index.html" and index.exists()
 
 
 def test_the_reports_tables_agree_with_the_views(seeded):
     report = build_report(seeded.storage.warehouse)
-    killed_by_place = dict(
-        seeded.query(
-            "SELECT location, sum(best) FROM incidents WHERE outcome = 'killed' AND best IS NOT NULL GROUP BY location"
+    killed_by_place = {
+        (lat, lon): (incidents, killed)
+        for lat, lon, incidents, killed in seeded.query(
+            "SELECT latitude, longitude, count(*), coalesce(sum(best), 0) FROM incidents"
+            " WHERE outcome = 'killed' AND latitude IS NOT NULL GROUP BY ALL"
         )
-    )
-    mentions = dict(
-        seeded.query("SELECT name_ar, mentions FROM entities WHERE entity_type = 'location' AND latitude IS NOT NULL")
-    )
-    places = {name_ar: (mentioned, killed) for name_ar, _, _, _, mentioned, killed in report.tables["places"]}
-    assert places and all(mentions[name] == mentioned for name, (mentioned, _) in places.items())
-    assert {name: killed for name, (_, killed) in places.items() if killed} == {
-        name: killed for name, killed in killed_by_place.items() if name in places
     }
+    places = {(lat, lon): (incidents, killed) for _, _, _, lat, lon, incidents, killed in report.tables["places"]}
+    assert places and places == killed_by_place  # the seeds' incidents all lie inside the map's frame
     assert sum(killed for _, killed in report.tables["victims"]) == report.totals["killed"] == 1945 + 250
     # Three incidents of killing, one of them with only a vague toll (no number to add).
     assert report.tables["corroboration"] == [("single_source", 3, 1945 + 250)] and report.totals["incidents"] == 3

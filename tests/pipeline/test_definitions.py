@@ -6,6 +6,7 @@ review. Regenerate with: UPDATE_SNAPSHOTS=1 make test
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -34,8 +35,10 @@ def graph_snapshot() -> dict:
 def test_definitions_load():
     dg.Definitions.validate_loadable(defs)
     assert {j.name for j in defs.resolve_all_job_defs()} >= {"ledger_batch", "gazetteer_refresh"}
-    schedule = defs.resolve_schedule_def("nightly_ledger")
-    assert schedule.cron_schedule == "0 2 * * *"
+    nightly = defs.resolve_sensor_def("nightly_ledger")
+    assert nightly.job_name == "ledger_batch" and nightly.default_status == dg.DefaultSensorStatus.RUNNING
+    freshness = defs.resolve_asset_graph().get(dg.AssetKey("publication")).freshness_policy
+    assert freshness == dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=26))
 
 
 def test_every_stage_is_described_and_checked():

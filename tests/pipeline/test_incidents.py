@@ -97,3 +97,27 @@ def test_one_incident_per_event_and_its_id_survives_a_later_delivery(ledger):
         "SELECT count(*) FROM incident_figures f LEFT JOIN casualty_figures c USING (figure_id)"
         " WHERE c.evidence IS NULL"
     ) == [(0,)]
+
+
+def test_a_village_at_its_towns_coordinates_nests_in_that_town_only():
+    from ledger.incidents import Member, _places_nest
+
+    def member(location_id, place_id, precision, anchor_type, within=()):
+        return Member(
+            {
+                "location_id": location_id,
+                "place_id": place_id,
+                "within_ids": list(within),
+                "geo_precision": precision,
+                "admin1": "Idlib",
+                "anchor_type": anchor_type,
+            }
+        )
+
+    kafranbel = member("place:geonames:168661", "place:geonames:168661", 1, "town")
+    village_near_kafranbel = member("pattern:location:x", "place:geonames:168661", 2, "town", ["place:geonames:168661"])
+    maarat = member("place:geonames:167611", "place:geonames:167611", 1, "city")
+    southern_countryside = member("place:rif:idlib:southern", "place:rif:idlib:southern", 2, "region")
+    assert _places_nest(village_near_kafranbel, kafranbel)
+    assert not _places_nest(village_near_kafranbel, maarat)  # another town of the governorate
+    assert _places_nest(southern_countryside, maarat) and _places_nest(southern_countryside, village_near_kafranbel)

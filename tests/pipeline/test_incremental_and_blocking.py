@@ -1,7 +1,9 @@
 """New files are processed alone, the same day; a failing expectation never reaches the analysts."""
 
 import json
+import re
 import shutil
+from pathlib import Path
 
 import duckdb
 
@@ -65,6 +67,14 @@ def test_failing_expectation_blocks_publication_and_keeps_previous_data(ledger):
         ]
     )
     assert evaluation
+    # ... and its metadata links the run's Data Docs page, rendered at once (a blocked batch gets no
+    # report), where the failing expectation is shown with its rows.
+    [record] = evaluation.values()
+    metadata = record.event.dagster_event.event_specific_data.metadata
+    page = Path(metadata["data_docs"].value)
+    assert page.is_relative_to(ledger.storage.warehouse.root / "data_docs") and batch.batch in page.parts
+    shown = " ".join(re.sub(r"<[^>]+>", " ", page.read_text("utf-8")).split())  # the page's text
+    assert "values must be less than or equal to 5" in shown and "unexpected values found" in shown
 
     # Once the suite is fixed, the next run retries the held batch and publishes it.
     shutil.copy(PROJECT_ROOT / "expectations" / "casualty_figures.json", suite_path)

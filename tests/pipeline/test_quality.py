@@ -34,6 +34,8 @@ def test_failing_rows_are_reported_by_id():
             "char_end": [4, 9, 14],
             "surface": ["دوما", "دوما", "علوان"],
             "span_text": ["دوما", "دوما", "علوا"],
+            "latitude": [33.57, None, None],
+            "geo_precision": [1, None, None],
         }
     )
     outcome = validate(frame, load_suite(PROJECT_ROOT / "expectations", "entity_mentions"), ["mention_id"])
@@ -64,6 +66,8 @@ def _mentions(doc_ids: list[str], entity_types: list[str]) -> pl.DataFrame:
             "char_end": [4] * n,
             "surface": ["دوما"] * n,
             "span_text": ["دوما"] * n,
+            "latitude": [33.57] * n,
+            "geo_precision": [1] * n,
         }
     )
 

@@ -99,3 +99,18 @@ def test_second_run_with_nothing_new_processes_nothing(seeded):
     assert summary.plan.empty and summary.plan.unchanged == 5
     assert summary.batches == []
     assert sorted(p.name for p in seeded.storage.warehouse.root.glob("lake/*/*/*.parquet")) == lake_files
+
+
+def test_places_lie_in_their_district_and_munitions_where_their_places_lie(seeded):
+    assert seeded.query("SELECT DISTINCT admin2, geo_precision FROM entity_mentions WHERE name_ar = 'دمشق'") == [
+        ("Damascus", 1)
+    ]
+    # the seeds' one place found from context is a base named from afar: nothing places it
+    assert seeded.query(
+        "SELECT count(*), count(latitude) FROM entities WHERE entity_type = 'location' AND from_pattern"
+    ) == [(1, 0)]
+    placed = seeded.query(
+        "SELECT f.location, p.place_id, p.geo_precision FROM munitions_figures f"
+        " LEFT JOIN munition_places p USING (figure_id) WHERE f.location IS NOT NULL"
+    )
+    assert placed and all(place_id and precision == 1 for _, place_id, precision in placed)

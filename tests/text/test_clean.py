@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conflict_text.clean import clean_document, parse_date
+from conflict_text.clean import clean_document
 from conflict_text.models import CleanedDocument
 from conflict_text.normalize import fold
 
@@ -391,11 +391,6 @@ def test_date_from_the_page_url():
 def test_update_label_is_a_fallback_only():
     doc = clean(page(TITLE, "آخر تحديث: 2020/01/05", "تاريخ النشر: 2020/01/03", "", P1, "", P2))
     assert doc.published_date == date(2020, 1, 3)
-
-
-def test_parse_date_rejects_impossible_dates():
-    assert parse_date("2018/13/45") is None
-    assert parse_date("12 شخصاً 2018") is None
 
 
 def test_outlet_from_the_url_domain():

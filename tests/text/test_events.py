@@ -68,3 +68,28 @@ def test_a_toll_over_a_period_is_no_days_event():
     )
     [event] = read_events(body, date(2020, 1, 14), [figure], find_mentions(body, load_gazetteer()), PLACES)
     assert (event.event_date, event.time_precision) == (date(2020, 1, 3), 3)
+
+
+def test_a_village_the_text_puts_in_a_region_is_the_location_at_the_regions_coordinates():
+    event = event_of("قتل 5 مدنيين بقصف مدفعي على قرية أم التينة بريف حماة الشمالي.", "5", date(2020, 1, 13))
+    assert (event.location, event.place_id, event.admin1, event.geo_precision) == (
+        "أم التينة",
+        "place:rif:hama:northern",
+        "Hama",
+        2,
+    )
+
+
+def test_a_village_near_a_town_is_precision_two_and_the_town_gives_the_district():
+    event = event_of("قتل 3 مدنيين بغارة على قرية الغدير قرب كفرنبل.", "3", date(2020, 1, 13))
+    assert (event.location, event.place_id, event.admin2, event.geo_precision) == (
+        "الغدير",
+        "place:geonames:168661",
+        "Maarrat al-Nu'man",
+        2,
+    )
+
+
+def test_a_neighbourhood_of_a_district_seat_has_its_district():
+    event = event_of("قتل 4 مدنيين بقصف على حي القابون.", "4", date(2020, 1, 13))
+    assert (event.location, event.admin1, event.admin2, event.geo_precision) == ("القابون", "Damascus", "Damascus", 1)

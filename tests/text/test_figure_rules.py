@@ -13,8 +13,9 @@ import pytest
 
 from conflict_text.figures.explain import describe, explain, run_example
 from conflict_text.figures.lexicon import lexicon
+from conflict_text.figures.patterns import RuleError
 from conflict_text.figures.predicates import PREDICATES
-from conflict_text.figures.rules import RuleError, load_rules, rule_files, rule_table
+from conflict_text.figures.rules import load_rules, rule_files, rule_table
 
 ENGINE = Path(__file__).resolve().parents[2] / "conflict_text" / "figures"
 RULES = sorted(rule_table().rules.values(), key=lambda r: (r.file, r.id))

@@ -95,3 +95,22 @@ def test_person_names_are_read_as_two_lexicons():
     assert {"محمد", "ساميه"} <= cues["given_names"] and "الحلبي" in cues["family_names"]
     # filtered out when built: common words, and the hand-kept stoplist
     assert not {"سلام", "الجندي"} & (cues["given_names"] | cues["family_names"])
+
+
+def test_districts_lie_in_their_governorate_and_places_name_theirs():
+    g = load_gazetteer()
+    places = {r["entity_id"]: r for r in g.entities() if r["entity_type"] == "location"}
+    assert len(g.districts) == 61  # Syria's districts (mintaqa), GeoNames admin-2
+    for district in g.districts.values():
+        assert places[district["parent_id"]]["place_type"] == "governorate"
+        if district["seat_id"]:  # a seat lies in its district's governorate, and in the district
+            assert places[district["seat_id"]]["governorate"] == district["governorate"]
+            assert places[district["seat_id"]]["admin2_id"] == district["id"]
+    placed = [r for r in places.values() if r["admin2_id"]]
+    assert all(g.districts[r["admin2_id"]]["governorate"] == r["governorate"] for r in placed)
+    assert {
+        g.districts[places[p]["admin2_id"]]["name_en"] for p in ("place:geonames:168661", "place:geonames:170063")
+    } == {
+        "Maarrat al-Nu'man",  # Kafranbel: GeoNames' own district code
+        "Mount Simeon",  # Aleppo city: the seat of a district named otherwise
+    }

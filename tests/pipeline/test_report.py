@@ -1,0 +1,100 @@
+"""The report's map, its Arabic words and the Great Expectations Data Docs, without a browser
+(tests/pipeline/test_report_browser.py opens them in one)."""
+
+import re
+
+import polars as pl
+
+from analysis.incident_map import GRADE_COLOURS, MappedIncident, draw_incident_map, frame
+from analysis.labels import label, vocabulary_labels
+from conflict_text.vocabularies import vocabularies
+from ledger.data_docs import index_path, latest_runs
+from ledger.quality import render_data_docs, validate
+
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def _incident(location, lat, lon, best, grade="single_source", precision=1):
+    return MappedIncident(location, None, None, lat, lon, precision, best, grade)
+
+
+def test_every_code_the_report_shows_has_an_arabic_and_an_english_name():
+    labels = vocabulary_labels()
+    for vocabulary in ("outcome", "victim_group", "munition_type"):
+        assert set(vocabularies()[vocabulary]) <= set(labels[vocabulary]), vocabulary
+    assert set(labels["grade"]) == set(GRADE_COLOURS)
+    for vocabulary, codes in labels.items():
+        for code in codes:
+            ar, en = label(vocabulary, code)
+            assert ARABIC.search(ar) and not ARABIC.search(en), (vocabulary, code)
+
+
+def test_the_map_draws_the_governorates_and_lists_what_falls_outside_it(tmp_path):
+    west, east, south, north = frame()
+    assert west < 36.29 < east and south < 33.51 < north  # Damascus
+    result = draw_incident_map(
+        tmp_path / "map.svg",
+        [
+            _incident("دمشق", 33.51, 36.29, 10),
+            _incident("موسكو", 55.75, 37.62, 4),  # a toll reported from abroad
+            _incident("مكان مجهول", None, None, 2),
+            _incident("ريف دمشق", 33.55, 36.65, 30, "corroborated", precision=3),
+        ],
+    )
+    assert [p.location for p in result.places] == ["ريف دمشق", "دمشق"]
+    assert [(p.location, p.killed) for p in result.outside] == [("موسكو", 4)]
+    assert result.unplaced == 1
+    svg = (tmp_path / "map.svg").read_text("utf-8")
+    assert len(set(re.findall(r'id="governorate:([^":]+)', svg))) == 14 and svg.count('id="border:') > 1
+    assert re.findall(r'id="incident:\d+:(\w+)"', svg) == ["corroborated", "single_source"]
+    assert "دمشق (10)" in svg  # text kept as text, in logical order: the browser shapes it
+
+
+def test_place_names_are_written_only_where_they_cover_no_other(tmp_path):
+    # Eighteen places of one small countryside, as a siege's reporting names them, and one far away.
+    crowded = [_incident(f"بلدة {n}", 33.50 + 0.006 * n, 36.35 + 0.005 * n, 100 - n) for n in range(18)]
+    far = _incident("بلدة بعيدة", 35.33, 40.14, 5)
+    result = draw_incident_map(tmp_path / "map.svg", [*crowded, far])
+    assert len(result.places) == 19
+    assert "بلدة 0" in result.labelled and "بلدة بعيدة" in result.labelled  # the biggest, and the one alone
+    assert len([name for name in result.labelled if name != "بلدة بعيدة"]) < 8
+
+
+MENTIONS = {"mention_id": ["m1", "m2"], "entity_type": ["location", "weapon"]}  # «weapon» is no entity type
+# A suite of the test's own, so that the project's suites may change without it.
+SUITE = {
+    "name": "mentions",
+    "expectations": [
+        {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "mention_id"}},
+        {
+            "type": "expect_column_values_to_be_in_set",
+            "kwargs": {"column": "entity_type", "value_set": {"$PARAMETER": "entity_type"}},
+        },
+    ],
+}
+
+
+def test_each_suite_run_gets_a_data_docs_page_with_its_failing_rows(tmp_path):
+    failed = validate(pl.DataFrame(MENTIONS), SUITE, ["mention_id"], docs_root=tmp_path, run_name="b1")
+    assert not failed.passed
+    # A failing run renders its page and the index at once: its batch gets no report.
+    page = failed.data_docs_page.read_text("utf-8")
+    assert "b1" in failed.data_docs_page.parts and "weapon" in page and "m2" in page
+    assert failed.data_docs_page.relative_to(tmp_path / "data_docs").as_posix() in index_path(tmp_path).read_text(
+        "utf-8"
+    )
+
+    passing = {k: v[:1] for k, v in MENTIONS.items()}
+    passed = validate(pl.DataFrame(passing), SUITE, ["mention_id"], docs_root=tmp_path, run_name="b2")
+    assert passed.passed and not passed.data_docs_page.exists()  # rendered with the run's others, by the report
+    assert render_data_docs(tmp_path) == index_path(tmp_path)
+    assert passed.data_docs_page.exists()
+    index = index_path(tmp_path).read_text("utf-8")
+    assert all(p.data_docs_page.relative_to(tmp_path / "data_docs").as_posix() in index for p in (failed, passed))
+    assert [(r.table, r.batch, r.success, r.evaluated, r.failed) for r in latest_runs(tmp_path)] == [
+        ("mentions", "b2", True, 2, 0)
+    ]
+
+
+def test_no_data_docs_before_any_suite_ran(tmp_path):
+    assert render_data_docs(tmp_path) is None
