@@ -11,6 +11,7 @@ from assets.stage import Output, stage_asset
 from conflict_text.clean import clean_document
 from conflict_text.decode import decode_document, size_limit_reason
 from ledger.inbox import read_plan
+from ledger.parallel import map_documents
 from ledger.stages import STAGE
 from ledger.tables import CLEANED_DOCUMENTS, RAW_DOCUMENTS, SOURCE_FILES
 from ledger.warehouse import Warehouse
@@ -91,17 +92,18 @@ def _ingest(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     return {SOURCE_FILES.name: ledger, RAW_DOCUMENTS.name: documents}
 
 
+def _cleaned_row(doc: dict) -> dict:
+    return {
+        **dataclasses.asdict(clean_document(doc["text"])),
+        "doc_id": doc["doc_id"],
+        "source_name": doc["source_name"],
+        "batch": doc["batch"],
+    }
+
+
 def _clean(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
-    raw = storage.warehouse.read_batch(RAW_DOCUMENTS, batch)
-    rows = [
-        {
-            **dataclasses.asdict(clean_document(doc["text"])),
-            "doc_id": doc["doc_id"],
-            "source_name": doc["source_name"],
-            "batch": doc["batch"],
-        }
-        for doc in raw.select("doc_id", "source_name", "text", "batch").iter_rows(named=True)
-    ]
+    raw = storage.warehouse.read_batch(RAW_DOCUMENTS, batch, columns=["doc_id", "source_name", "text", "batch"])
+    rows = map_documents(_cleaned_row, raw.to_dicts(), storage.text_workers)
     return {CLEANED_DOCUMENTS.name: CLEANED_DOCUMENTS.frame(rows)}
 
 

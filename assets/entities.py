@@ -1,5 +1,6 @@
 """The gazetteer as an asset, and entity mentions found in cleaned bodies."""
 
+import functools
 import hashlib
 
 import dagster as dg
@@ -12,6 +13,7 @@ from assets.stage import Output, stage_asset
 from conflict_text.entities import find_mentions
 from conflict_text.gazetteer import Gazetteer
 from conflict_text.places import PlaceIndex, locate_places
+from ledger.parallel import map_documents
 from ledger.stages import STAGE
 from ledger.tables import CLEANED_DOCUMENTS, ENTITY_MENTIONS, GAZETTEER_ENTITIES
 from ledger.warehouse import Warehouse
@@ -52,43 +54,51 @@ def gazetteer_entities(storage: LedgerStorage) -> dg.MaterializeResult:
     )
 
 
-def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer) -> pl.DataFrame:
+def _document_mentions(doc: tuple[str, str], batch: str, gazetteer: Gazetteer, places: PlaceIndex) -> list[dict]:
+    doc_id, body = doc
+    mentions = find_mentions(body, gazetteer)
+    located = locate_places(body, mentions, places)
     rows = []
-    places = PlaceIndex(gazetteer)
-    for doc_id, body in cleaned.select("doc_id", "body").iter_rows():
-        mentions = find_mentions(body, gazetteer)
-        located = locate_places(body, mentions, places)
-        for k, m in enumerate(mentions):
-            place = located.get(k)
-            mention_id = hashlib.sha1(f"{doc_id}:{m.char_start}:{m.char_end}:{m.entity_id}".encode()).hexdigest()[:20]
-            rows.append(
-                {
-                    "mention_id": mention_id,
-                    "doc_id": doc_id,
-                    "entity_id": m.entity_id,
-                    "entity_type": m.entity_type,
-                    "surface": m.surface,
-                    "name_ar": m.name_ar,
-                    "name_en": m.name_en,
-                    "char_start": m.char_start,
-                    "char_end": m.char_end,
-                    "match_source": m.match_source,
-                    "place_id": place and place.place_id,
-                    "latitude": place and place.latitude,
-                    "longitude": place and place.longitude,
-                    "admin1": place and place.admin1,
-                    "admin2": place and place.admin2,
-                    "geo_precision": place and place.geo_precision,
-                    "place_rule": place and place.rule,
-                    "batch": batch,
-                }
-            )
-    return ENTITY_MENTIONS.frame(rows)
+    for k, m in enumerate(mentions):
+        place = located.get(k)
+        mention_id = hashlib.sha1(f"{doc_id}:{m.char_start}:{m.char_end}:{m.entity_id}".encode()).hexdigest()[:20]
+        rows.append(
+            {
+                "mention_id": mention_id,
+                "doc_id": doc_id,
+                "entity_id": m.entity_id,
+                "entity_type": m.entity_type,
+                "surface": m.surface,
+                "name_ar": m.name_ar,
+                "name_en": m.name_en,
+                "char_start": m.char_start,
+                "char_end": m.char_end,
+                "match_source": m.match_source,
+                "place_id": place and place.place_id,
+                "latitude": place and place.latitude,
+                "longitude": place and place.longitude,
+                "admin1": place and place.admin1,
+                "admin2": place and place.admin2,
+                "geo_precision": place and place.geo_precision,
+                "place_rule": place and place.rule,
+                "batch": batch,
+            }
+        )
+    return rows
+
+
+def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer, workers: int) -> pl.DataFrame:
+    per_document = map_documents(
+        functools.partial(_document_mentions, batch=batch, gazetteer=gazetteer, places=PlaceIndex(gazetteer)),
+        list(cleaned.select("doc_id", "body").iter_rows()),
+        workers,
+    )
+    return ENTITY_MENTIONS.frame([row for rows in per_document for row in rows])
 
 
 def _mentions(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body"])
-    return {ENTITY_MENTIONS.name: mention_rows(cleaned, batch, storage.gazetteer)}
+    return {ENTITY_MENTIONS.name: mention_rows(cleaned, batch, storage.gazetteer, storage.text_workers)}
 
 
 def _mention_counts(mentions: pl.DataFrame) -> dict:

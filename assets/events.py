@@ -1,6 +1,7 @@
 """The event each casualty figure reports (date, place and actors) and the victims articles name, read per document."""
 
 import dataclasses
+import functools
 import hashlib
 from collections import defaultdict
 
@@ -12,6 +13,7 @@ from assets.stage import Output, stage_asset
 from conflict_text.events import FigureSpan, Places, read_events
 from conflict_text.models import EntityMention
 from conflict_text.victims import FigureSentence, find_victims
+from ledger.parallel import map_documents
 from ledger.stages import STAGE
 from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, FIGURE_EVENTS, VICTIMS
 from ledger.warehouse import Warehouse
@@ -20,40 +22,49 @@ _MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
 _SPAN_FIELDS = [f.name for f in dataclasses.fields(FigureSpan)]
 
 
+def _document_events(doc: tuple, batch: str, places: Places) -> tuple[list[dict], list[dict]]:
+    doc_id, body, published, page_date, mentions, figures = doc
+    ids, outcomes, spans = zip(*figures, strict=True)
+    # As for the figures' periods, the page's latest date stands in for an unstated publication date.
+    read = read_events(body, published or page_date, list(spans), mentions, places)
+    events = [
+        {**dataclasses.asdict(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)
+    ]
+    sentences = [FigureSentence(s.evidence_start, s.evidence_end) for s in spans]
+    victims = []
+    for v in find_victims(body, sentences):
+        victim_id = hashlib.sha1(f"{doc_id}:{v.char_start}:{v.char_end}".encode()).hexdigest()[:20]
+        victims.append(
+            {
+                **dataclasses.asdict(v),
+                "victim_id": victim_id,
+                "doc_id": doc_id,
+                "batch": batch,
+                "figure_id": ids[v.figure_index],
+                "outcome": outcomes[v.figure_index],
+            }
+        )
+    return events, victims
+
+
 def event_rows(
-    cleaned: pl.DataFrame, mentions: pl.DataFrame, casualties: pl.DataFrame, places: Places, batch: str
+    cleaned: pl.DataFrame, mentions: pl.DataFrame, casualties: pl.DataFrame, places: Places, batch: str, workers: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     mentions_of, figures_of = defaultdict(list), defaultdict(list)
     for row in mentions.select(["doc_id", *_MENTION_FIELDS]).iter_rows(named=True):
         mentions_of[row.pop("doc_id")].append(EntityMention(**row))
     for row in casualties.select(["doc_id", "figure_id", "outcome", *_SPAN_FIELDS]).iter_rows(named=True):
         figures_of[row.pop("doc_id")].append((row.pop("figure_id"), row.pop("outcome"), FigureSpan(**row)))
-    events, victims = [], []
-    for doc_id, body, published, page_date in cleaned.select(
-        "doc_id", "body", "published_date", "page_date"
-    ).iter_rows():
-        if not figures_of[doc_id]:
-            continue
-        ids, outcomes, spans = zip(*figures_of[doc_id], strict=True)
-        # As for the figures' periods, the page's latest date stands in for an unstated publication date.
-        read = read_events(body, published or page_date, list(spans), mentions_of[doc_id], places)
-        events += [
-            {**dataclasses.asdict(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)
-        ]
-        sentences = [FigureSentence(s.evidence_start, s.evidence_end) for s in spans]
-        for v in find_victims(body, sentences):
-            victim_id = hashlib.sha1(f"{doc_id}:{v.char_start}:{v.char_end}".encode()).hexdigest()[:20]
-            victims.append(
-                {
-                    **dataclasses.asdict(v),
-                    "victim_id": victim_id,
-                    "doc_id": doc_id,
-                    "batch": batch,
-                    "figure_id": ids[v.figure_index],
-                    "outcome": outcomes[v.figure_index],
-                }
-            )
-    return FIGURE_EVENTS.frame(events), VICTIMS.frame(victims)
+    documents = [
+        (*doc, mentions_of[doc[0]], figures_of[doc[0]])
+        for doc in cleaned.select("doc_id", "body", "published_date", "page_date").iter_rows()
+        if figures_of[doc[0]]
+    ]
+    per_document = map_documents(functools.partial(_document_events, batch=batch, places=places), documents, workers)
+    return (
+        FIGURE_EVENTS.frame([row for events, _ in per_document for row in events]),
+        VICTIMS.frame([row for _, victims in per_document for row in victims]),
+    )
 
 
 def _events(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
@@ -65,6 +76,7 @@ def _events(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
         warehouse.read_batch(CASUALTY_FIGURES, batch),
         Places(storage.gazetteer),
         batch,
+        storage.text_workers,
     )
     return {FIGURE_EVENTS.name: events, VICTIMS.name: victims}
 

@@ -1,6 +1,7 @@
 """Casualty and munition figures read from cleaned bodies, with their evidence and offsets."""
 
 import dataclasses
+import functools
 import hashlib
 from collections import defaultdict
 
@@ -11,6 +12,7 @@ from assets.resources import LedgerStorage
 from assets.stage import Output, stage_asset
 from conflict_text.figures import extract_figures
 from conflict_text.models import EntityMention
+from ledger.parallel import map_documents
 from ledger.stages import STAGE
 from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, MUNITIONS_FIGURES
 from ledger.warehouse import Warehouse
@@ -23,51 +25,64 @@ def figure_id(doc_id: str, kind: str, char_start: int, char_end: int, label: str
     return hashlib.sha1(f"{doc_id}:{kind}:{char_start}:{char_end}:{label}".encode()).hexdigest()[:20]
 
 
-def figure_rows(cleaned: pl.DataFrame, mentions: pl.DataFrame, batch: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _document_figures(doc: tuple, batch: str) -> tuple[list[dict], list[dict]]:
+    doc_id, body, published, page_date, mentions = doc
+    # The page's own latest date stands in for an unstated publication date to date yearless periods.
+    figures = extract_figures(body, mentions, published or page_date)
+    ids = [
+        figure_id(doc_id, "casualty", c.char_start, c.char_end, f"{c.outcome}/{c.victim_group}")
+        for c in figures.casualties
+    ]
+    casualties = []
+    for fid, c in zip(ids, figures.casualties):
+        row = dataclasses.asdict(c)
+        parent = row.pop("parent_index")
+        casualties.append(
+            {
+                **row,
+                "figure_id": fid,
+                "doc_id": doc_id,
+                "batch": batch,
+                "parent_figure_id": ids[parent] if parent is not None else None,
+            }
+        )
+    munitions = [
+        {
+            **dataclasses.asdict(m),
+            "figure_id": figure_id(doc_id, "munition", m.char_start, m.char_end, m.munition_type),
+            "doc_id": doc_id,
+            "batch": batch,
+        }
+        for m in figures.munitions
+    ]
+    return casualties, munitions
+
+
+def figure_rows(
+    cleaned: pl.DataFrame, mentions: pl.DataFrame, batch: str, workers: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     mentions_of = defaultdict(list)
     for row in mentions.select(["doc_id", *_MENTION_FIELDS]).iter_rows(named=True):
         doc_id = row.pop("doc_id")
         mentions_of[doc_id].append(EntityMention(**row))
-    casualties, munitions = [], []
-    for doc_id, body, published, page_date in cleaned.select(
-        "doc_id", "body", "published_date", "page_date"
-    ).iter_rows():
-        # The page's own latest date stands in for an unstated publication date to date yearless periods.
-        figures = extract_figures(body, mentions_of[doc_id], published or page_date)
-        ids = [
-            figure_id(doc_id, "casualty", c.char_start, c.char_end, f"{c.outcome}/{c.victim_group}")
-            for c in figures.casualties
-        ]
-        for fid, c in zip(ids, figures.casualties):
-            row = dataclasses.asdict(c)
-            parent = row.pop("parent_index")
-            casualties.append(
-                {
-                    **row,
-                    "figure_id": fid,
-                    "doc_id": doc_id,
-                    "batch": batch,
-                    "parent_figure_id": ids[parent] if parent is not None else None,
-                }
-            )
-        for m in figures.munitions:
-            row = dataclasses.asdict(m)
-            munitions.append(
-                {
-                    **row,
-                    "figure_id": figure_id(doc_id, "munition", m.char_start, m.char_end, m.munition_type),
-                    "doc_id": doc_id,
-                    "batch": batch,
-                }
-            )
-    return CASUALTY_FIGURES.frame(casualties), MUNITIONS_FIGURES.frame(munitions)
+    documents = [
+        (*doc, mentions_of[doc[0]])
+        for doc in cleaned.select("doc_id", "body", "published_date", "page_date").iter_rows()
+    ]
+    per_document = map_documents(functools.partial(_document_figures, batch=batch), documents, workers)
+    return (
+        CASUALTY_FIGURES.frame([row for casualties, _ in per_document for row in casualties]),
+        MUNITIONS_FIGURES.frame([row for _, munitions in per_document for row in munitions]),
+    )
 
 
 def _figures(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     cleaned = storage.warehouse.read_batch(
         CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"]
     )
-    casualties, munitions = figure_rows(cleaned, storage.warehouse.read_batch(ENTITY_MENTIONS, batch), batch)
+    casualties, munitions = figure_rows(
+        cleaned, storage.warehouse.read_batch(ENTITY_MENTIONS, batch), batch, storage.text_workers
+    )
     return {CASUALTY_FIGURES.name: casualties, MUNITIONS_FIGURES.name: munitions}
 
 

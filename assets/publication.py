@@ -1,7 +1,8 @@
 """Write-audit-publish: promote a batch's audited tables into the lake and swap in a new catalog.
 
 This step runs only when every blocking check upstream passed; when one failed, Dagster skips it
-and the analysts keep the previous publication, unchanged and queryable.
+and the analysts keep the previous publication, unchanged and queryable. The incidents, computed
+across batches, are audited here, before the batch is promoted, and published with it.
 """
 
 from datetime import timedelta
@@ -11,7 +12,7 @@ import polars as pl
 
 from assets.partitions import batches
 from assets.resources import LedgerStorage
-from ledger.incidents import update_incidents
+from ledger.incidents import INCIDENT_TABLES, IncidentsRejected, stage_incidents
 from ledger.stages import BATCH_TABLES, PIPELINE, STAGE_OF_TABLE, extraction_versions
 from ledger.tables import GAZETTEER_ENTITIES
 
@@ -35,11 +36,24 @@ def publication(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg
     promoted = warehouse.staged_tables(list(BATCH_TABLES), batch)
     current = extraction_versions(storage.gazetteer)
     versions = {STAGE_OF_TABLE[t.name]: current[STAGE_OF_TABLE[t.name]] for t in promoted if t.name in STAGE_OF_TABLE}
-    published = warehouse.publish(batch, promoted, versions)
+    unpartitioned, unpartitioned_versions = [], {}
     if warehouse.staged_path(GAZETTEER_ENTITIES).exists():
-        published = warehouse.publish(None, [GAZETTEER_ENTITIES], {GAZETTEER_ENTITIES.name: storage.gazetteer.version})
-    # The batch's figures are in the catalog now: the incidents of its dates take them in.
-    published = update_incidents(warehouse, batch, storage.expectations) or published
+        unpartitioned, unpartitioned_versions = (
+            [GAZETTEER_ENTITIES],
+            {GAZETTEER_ENTITIES.name: storage.gazetteer.version},
+        )
+    # The incidents of the batch's dates take its figures in, read from a catalog of the publication to
+    # come, and pass their suites before anything is promoted: a failure raises IncidentsRejected here and
+    # holds the whole batch back (the previous publication stays; the next run retries the batch).
+    with warehouse.candidate_catalog(batch, promoted, unpartitioned) as catalog:
+        try:
+            incident_versions = stage_incidents(warehouse, batch, storage.expectations, catalog)
+        except IncidentsRejected as rejected:
+            raise dg.Failure(description=str(rejected)) from rejected
+    if incident_versions:
+        unpartitioned += INCIDENT_TABLES
+        unpartitioned_versions |= incident_versions
+    published = warehouse.publish(batch, promoted, versions, unpartitioned, unpartitioned_versions)
     # This batch's rows: counting the whole catalog after every batch would make a backfill quadratic.
     rows = {
         t.name: pl.scan_parquet(warehouse.root / published.batches[batch][t.name]).select(pl.len()).collect().item()

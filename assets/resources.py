@@ -9,7 +9,13 @@ from pathlib import Path
 import dagster as dg
 
 from conflict_text.gazetteer import Gazetteer, load_gazetteer
-from ledger.settings import DEFAULT_QUARANTINE_MAX_SHARE, DEFAULT_SETTLE_SECONDS, PROJECT_ROOT, Settings
+from ledger.settings import (
+    DEFAULT_QUARANTINE_MAX_SHARE,
+    DEFAULT_SETTLE_SECONDS,
+    PROJECT_ROOT,
+    Settings,
+    default_text_workers,
+)
 from ledger.warehouse import Warehouse
 
 
@@ -23,6 +29,8 @@ class LedgerStorage(dg.ConfigurableResource):
     gazetteer_dir: str | None = None
     settle_seconds: float = DEFAULT_SETTLE_SECONDS
     quarantine_max_share: float = DEFAULT_QUARANTINE_MAX_SHARE
+    # Processes the text stages run a batch's documents on; 1 runs them in the step's own process.
+    text_workers: int = default_text_workers()
 
     @property
     def inbox(self) -> Path:

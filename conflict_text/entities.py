@@ -6,7 +6,8 @@
    pairs such as وب، ول); «للمرصد» (ل + المرصد with the alef elided) is matched through a «لل» key
    and, since the clitic cannot be split off, its surface keeps it. Ambiguous aliases listed as
    `cue` in stoplist.csv need a context word (a place cue such as «بلدة», a media cue such as
-   «قناة»/«لـ») or an unambiguous mention of the same entity elsewhere in the document.
+   «قناة»/«لـ»; for an outlet also a line of its own, its masthead) or an unambiguous mention of the same
+   entity elsewhere in the document.
    Overlaps are resolved longest first. A known organisation or armed group runs on over the
    adjectives that follow it, and takes a force head before it («جيش/قوات X»).
 2. Discovery (match_source="pattern"), every cue word from cues.json: places after «مدينة/بلدة/
@@ -64,6 +65,7 @@ _QUOTES = frozenset("\"'«»“”„‘’()[]")
 _OPENERS = frozenset('(«"“[')
 _CLOSERS = frozenset(')»"”]')
 _SENTENCE_END = re.compile(r"[.!?؟:\n]")
+_COMMAS = frozenset("،,")
 
 
 def _with_clitics(vocab: Iterable[str]) -> dict[str, str]:
@@ -177,12 +179,16 @@ class _Matcher:
             self.unit_forms.keys() | self.group_head_forms.keys() | self.army_forms.keys()
         )
         self.title_forms = _with_clitics(triggers["person-after-title"])
+        self.appositive_role_forms = _with_clitics(triggers["person-between-commas-after-role"])
         self.force_head_forms = _with_clitics(c.get("force_heads", frozenset()))
         self.force_head_ends = frozenset(f[-1] for f in self.force_head_forms)  # a cheap test before prev_token
         # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
         self.outlet_head_forms = _with_clitics(triggers["outlet-head-and-tail"])
         self.outlet_tails = c.get("outlet_tails", frozenset())
         self.facility_forms = _with_clitics(triggers["facility-name"])
+        self.definite_facility_forms = _with_clitics(triggers["facility-definite-with-adjective"])
+        self.org_facility_forms = _with_clitics(triggers["facility-of-an-organisation"])
+        self.facility_adjectives = c.get("facility_name_adjectives", frozenset())
         self.place_incl_forms = _with_clitics(self.place_incl)
         self.media_cue_forms = _with_clitics(self.media_cues)
         self.media_all_forms = _with_clitics(self.media_all)
@@ -200,6 +206,15 @@ class _Matcher:
             and (t == name or t[0] in CONJUNCTIONS)
         }
         self.by_id = {r["entity_id"]: r for r in gaz.rows}
+        # known outlets by their name without the outlet's noun («قناة الميادين» -> «الميادين»): after an outlet's
+        # noun or a reporter's, such a name is the outlet even where a town has it too
+        self.outlet_bare_names: dict[str, str] = {}
+        for r in gaz.rows:
+            if r["entity_type"] == "media":
+                for alias in (r["name_ar"], *r["aliases_ar"]):
+                    head, _, bare = match_key(alias).partition(" ")
+                    if bare and head in self.media_name_cues:
+                        self.outlet_bare_names.setdefault(bare, r["entity_id"])
         self.entity_types = [r["entity_type"] for r in gaz.rows]
         self.mention_fields = [(r["entity_id"], r["entity_type"], r["name_ar"], r["name_en"]) for r in gaz.rows]
         self.li = CLITICS[patterns["media-quoted-after-li"].clitic]  # «لـ» before a quoted outlet
@@ -210,12 +225,15 @@ class _Matcher:
             | self.media_all_forms.keys()
             | self.org_forms.keys()
             | self.facility_forms.keys()
+            | self.definite_facility_forms.keys()
+            | self.org_facility_forms.keys()
             | self.unit_forms.keys()
             | self.group_head_forms.keys()
             | self.army_forms.keys()
             | self.title_forms.keys()
             | self.outlet_head_forms.keys()
             | self.first_name_forms.keys()
+            | self.appositive_role_forms.keys()
             | {self.li}
         )
 
@@ -275,15 +293,22 @@ class _Matcher:
             if LI in text[w:s] or prev == LI or prev in self.media_cue_forms:
                 return True
             after = text[e : e + 2]
-            return any(ch in _QUOTES for ch in between) and any(ch in _QUOTES for ch in after)
+            if any(ch in _QUOTES for ch in between) and any(ch in _QUOTES for ch in after):
+                return True
+            # a line of its own: the outlet's masthead or source line atop or under an article
+            line_end = text.find("\n", e)
+            return (
+                not text[text.rfind("\n", 0, w) + 1 : w].strip()
+                and not text[e : None if line_end < 0 else line_end].strip()
+            )
         return prev in self.role_forms
 
     # ---------------------------------------------------------------- discovery
     def discover(
-        self, doc: _Doc, occupied: bytearray, places: bytearray
+        self, doc: _Doc, occupied: bytearray, places: bytearray, organisations: bytearray
     ) -> list[tuple[int, int, str, str, str | None, str]]:
         """(start, end, entity_type, name_ar, gazetteer entity_id or None, the id of the pattern that found it),
-        folded coordinates; `places` is 1 where a gazetteer place lies."""
+        folded coordinates; `places` and `organisations` are 1 where a gazetteer place or organisation lies."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         out: list[tuple[int, int, str, str, str | None, str]] = []
 
@@ -295,10 +320,9 @@ class _Matcher:
             or outlet replaces the places inside it."""
             return occupied[s:e] == places[s:e] and places.find(0, s, e) != -1
 
-        def claim(s: int, e: int, pattern: str) -> None:
+        def claim(s: int, e: int, pattern: str, entity_id: str | None = None) -> None:
             name, etype = text[s:e], self.finds[pattern]
-            entity_id = None
-            for idx in self.g.lookup(_unquoted(name)):
+            for idx in () if entity_id else self.g.lookup(_unquoted(name)):
                 if self.g.rows[idx]["entity_type"] == etype:
                     entity_id = self.g.rows[idx]["entity_id"]
                     break
@@ -365,6 +389,26 @@ class _Matcher:
                 if j is not None and free(fs, ends[j]):
                     claim(fs, ends[j], "facility-name")
                     resume = j + 1
+                    continue
+            # ---- a definite facility noun and the adjective that names it: «المشفى الوطني», «الجامع الكبير»
+            dcue = self.definite_facility_forms.get(t)
+            if dcue is not None and plain(i + 1) and self._facility_adjective(words[i + 1]):
+                fs = s + (len(t) - len(dcue))
+                if free(fs, ends[i + 1]):
+                    claim(fs, ends[i + 1], "facility-definite-with-adjective")
+                    resume = i + 2
+                    continue
+            # ---- a known organisation's centre or seat is a place: «مركز الدفاع المدني» (the organisation
+            # stays a mention of its own)
+            ocentre = self.org_facility_forms.get(t)
+            if ocentre is not None and plain(i + 1) and organisations[starts[i + 1]]:
+                r = starts[i + 1]
+                while organisations[r]:
+                    r += 1
+                fs = s + (len(t) - len(ocentre))
+                if free(fs, e):
+                    claim(fs, r, "facility-of-an-organisation")
+                    resume = bisect_left(starts, r)
                     continue
             # ---- places after a cue word
             cue = self.place_cue_forms.get(t)
@@ -443,7 +487,10 @@ class _Matcher:
                         if mcue == self.wikala and not any(q in sep(i + 1) for q in _QUOTES)
                         else starts[a]
                     )
-                    if free_but_places(start, ends[b]):
+                    outlet = self._outlet_named_like_a_place(doc, a, b, places)
+                    if outlet is not None:
+                        claim(starts[a], ends[b], "media-after-cue", outlet)
+                    elif free_but_places(start, ends[b]):
                         claim(start, ends[b], "media-after-cue")
                     resume = b + 1
                     continue
@@ -512,6 +559,12 @@ class _Matcher:
                     claim(ps, ends[j], "person-by-first-name")
                     resume = j + 1
                     continue
+            # ---- people set off by commas after a role's phrase: «قال المتحدث باسم X، NAME، إن»
+            # (the role's phrase may hold other names: the loop goes on over it)
+            if t in self.appositive_role_forms:
+                span = self._appositive_name(doc, i)
+                if span is not None and free(starts[span[0]], ends[span[1]]):
+                    claim(starts[span[0]], ends[span[1]], "person-between-commas-after-role")
         return out
 
     def _list_items(self, doc: _Doc, j, plural, opened, place_name, free, claim) -> int:
@@ -609,9 +662,51 @@ class _Matcher:
         ):
             b += 1
             tail = True
-        if weak and not tail:
+        if weak and not tail and match_key(text[starts[a] : ends[b]]) not in self.outlet_bare_names:
             return None
         return a, b
+
+    def _outlet_named_like_a_place(self, doc: _Doc, a: int, b: int, places: bytearray) -> str | None:
+        """The id of the known outlet whose bare name is tokens a..b, when a known place has exactly that span."""
+        s, e = doc.starts[a], doc.ends[b]
+        if places.find(0, s, e) != -1 or (s and places[s - 1]) or places[e]:
+            return None
+        return self.outlet_bare_names.get(match_key(doc.text[s:e]))
+
+    def _appositive_name(self, doc: _Doc, i: int, window: int = 12) -> tuple[int, int] | None:
+        """(first, last token) of a name of two or three words between the first two commas after the
+        role word i, in its sentence, a title before the name skipped; None when the words there are no
+        name (a time, a place, a cue, an article's word to begin with)."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        a = next(
+            (
+                k
+                for k in range(i + 1, min(i + window, len(words)))
+                if _COMMAS.intersection(text[ends[k - 1] : starts[k]])
+            ),
+            None,
+        )
+        if a is None or _SENTENCE_END.search(text, ends[i], starts[a]):
+            return None
+        if words[a] in self.title_forms and a + 1 < len(words) and text[ends[a] : starts[a + 1]] == " ":
+            a += 1
+        if words[a].startswith(ARTICLE):
+            return None
+        for b in range(a, min(a + 3, len(words))):
+            word = words[b]
+            if (
+                not self._name_part(word)
+                and not (b > a and word.startswith(ARTICLE) and word not in self.blocking)
+                or word in self.blocking
+                or (word in self.triggers and word not in self.first_name_forms)
+            ):
+                return None
+            after = text[ends[b] : starts[b + 1]] if b + 1 < len(words) else ""
+            if _COMMAS.intersection(after):
+                return (a, b) if b > a else None
+            if after != " ":
+                return None
+        return None
 
     def _person_end(self, doc: _Doc, i: int, plain) -> int | None:
         words = doc.words
@@ -720,6 +815,19 @@ class _Matcher:
         if j == a and not (t.startswith(ARTICLE) or t in self.person_names or self.g.lookup(t)):
             return None
         return j
+
+    def _facility_adjective(self, t: str) -> bool:
+        """Whether t, after a definite facility noun, names the facility: a definite adjective of the «الـ…ي»
+        form («الوطني», «الفرنسي»), or one of the facility adjectives listed."""
+        return t in self.facility_adjectives or (
+            len(t) > 4
+            and t.startswith(ARTICLE)
+            and t.endswith(NISBA)
+            # a stop token may name it («الفرنسي», «الميداني» end other names): not a verb, role or cue
+            and t not in self.verb_forms
+            and t not in self.role_forms
+            and t not in self.place_cue_forms
+        )
 
     def _known_name_end(self, doc: _Doc, i: int, plain) -> int | None:
         """Index of the last token of the run of known given or family names after token i (None
@@ -892,16 +1000,22 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
         mentions.append(EntityMention(entity_id, etype, body[a:b], name_ar, name_en, a, b, "gazetteer"))
     by_id = m.by_id
     places = bytearray(len(occupied))
+    organisations = bytearray(len(occupied))
     for s, e, idx, how in hits:
         if m.entity_types[idx] == "location" and how == "gazetteer":
             places[s:e] = b"\x01" * (e - s)
+        elif m.entity_types[idx] == "organisation":
+            organisations[s:e] = b"\x01" * (e - s)
     covering = []  # body spans of discovered places and outlets, which replace the places inside them
-    for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places):
+    outlets = set()  # body spans of outlets named like a place, which replace that place
+    for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places, organisations):
         a, b = doc.span(s, e)
         if fired is not None:
             fired.append((pattern, body[a:b]))
         if etype in ("location", "media"):
             covering.append((a, b))
+        if etype == "media":
+            outlets.add((a, b))
         surface = body[a:b]
         if entity_id is not None:
             row = by_id[entity_id]
@@ -922,8 +1036,12 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
             if not (
                 x.entity_type == "location"
                 and x.match_source == "gazetteer"
-                and any(
-                    a <= x.char_start and x.char_end <= b and (a, b) != (x.char_start, x.char_end) for a, b in covering
+                and (
+                    (x.char_start, x.char_end) in outlets
+                    or any(
+                        a <= x.char_start and x.char_end <= b and (a, b) != (x.char_start, x.char_end)
+                        for a, b in covering
+                    )
                 )
             )
         ]

@@ -27,6 +27,8 @@ ENGINE_PATTERNS = {
     "armed-group-head",
     "armed-group-army",
     "facility-name",
+    "facility-definite-with-adjective",
+    "facility-of-an-organisation",
     "place-after-cue",
     "outlet-head-and-tail",
     "media-after-cue",
@@ -34,6 +36,7 @@ ENGINE_PATTERNS = {
     "organisation-after-cue",
     "person-after-title",
     "person-by-first-name",
+    "person-between-commas-after-role",
 }
 CLITICS = {"li": LI}  # the clitics a pattern may be triggered by
 # lists that are not in cues.json: read from person_names.csv (gazetteer.read_gazetteer)

@@ -5,7 +5,9 @@ Per figure, from its evidence sentence, the paragraph before it and the document
 - the most specific place the text names for it, resolved to a gazetteer place with governorate
   (admin1), district (admin2, when the gazetteer has one above it), coordinates and ACLED
   geo_precision, and the places the text or the gazetteer puts it inside;
-- actor1 (who did it) and actor2 (to whom) as canonical ACLED-style actors (data/actors.json).
+- actor1 (who did it) and actor2 (to whom) as canonical ACLED-style actors (data/actors.json). An
+  armed group the text names only by an adjective of the attack («غارة جوية روسية», «القصف التركي»)
+  is an actor too (attached_actors), and comes before a group merely named in the sentence.
 
 A place phrase is a run of place mentions joined by short words («سوق الهال في مدينة معرة النعمان
 بريف إدلب الجنوبي»): its first, most specific place is the figure's location, and the others
@@ -31,7 +33,7 @@ from conflict_text.arabic import AND, PROCLITICS
 from conflict_text.dates import MONTH, WEEK, event_date
 from conflict_text.gazetteer import Gazetteer
 from conflict_text.models import EntityMention
-from conflict_text.normalize import fold
+from conflict_text.normalize import fold, normalize
 from conflict_text.places import (
     GEO_PRECISION,
     LINK_RULES,
@@ -125,6 +127,47 @@ class Places(PlaceIndex):
 @cache
 def _actors() -> dict:
     return json.loads((_DATA / "actors.json").read_text("utf-8"))
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _attached_actors() -> tuple[re.Pattern, dict[str, str], re.Pattern]:
+    """The pattern of an attack named with a nationality (data/actors.json, attached_actors), the armed
+    group of each (folded) nationality, and the pattern of the words that join two events in a sentence."""
+    data = _actors()["attached_actors"]
+    nationalities = {fold(word): group for word, group in data["nationalities"].items()}
+    nouns, adjectives = _alternation(data["attack_nouns"]), _alternation(data["attack_adjectives"])
+    forms = []
+    for form in ("definite", "indefinite"):
+        prefixes = data[form]
+        forms.append(
+            rf"(?:{_alternation(prefixes['noun_prefixes'])})(?:{nouns})"
+            rf"(?:\s+(?:{_alternation(prefixes['adjective_prefixes'])})(?:{adjectives})){{0,{data['max_attack_adjectives']}}}"
+            rf"\s+(?:{_alternation(prefixes['nationality_prefixes'])})(?P<{form}>{_alternation(nationalities)})"
+        )
+    not_followed_by = _alternation(data["not_followed_by"])
+    pattern = rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)(?!\s+(?:{not_followed_by})(?!\w))"
+    contrast = re.compile(rf"(?<!\w){AND}?(?:{_alternation(data['contrast_connectives'])})(?!\w)")
+    return re.compile(pattern), nationalities, contrast
+
+
+def attached_actors(body: str) -> list[EntityMention]:
+    """Armed groups named by an adjective of the attack («بغارة جوية روسية», «القصف المدفعي التركي»), as
+    mentions of the gazetteer group the nationality stands for, spanning the attack's words as written
+    (clitics included: they are read here, never published as entity mentions)."""
+    pattern, nationalities, _ = _attached_actors()
+    text = normalize(body)
+    found = []
+    for match in pattern.finditer(text.text):
+        start, end = text.to_original(match.start(), match.end())
+        group = nationalities[match.group("definite") or match.group("indefinite")]
+        found.append(
+            EntityMention(group, "armed_group", body[start:end], body[start:end], None, start, end, "attached")
+        )
+    return found
 
 
 @cache
@@ -242,8 +285,20 @@ def _nearest_place(
     return None
 
 
-def _actors_of(figure: FigureSpan, groups: list[EntityMention], index: Places) -> dict:
-    in_sentence = [g for g in groups if figure.evidence_start <= g.char_start < figure.evidence_end]
+def _same_event(body: str, figure: FigureSpan, attack: EntityMention) -> bool:
+    """No word joining two events («فيما», «بينما») stands between the figure and the attack."""
+    between = body[min(figure.char_end, attack.char_end) : max(figure.char_start, attack.char_start)]
+    return _attached_actors()[2].search(fold(between)) is None
+
+
+def _actors_of(
+    body: str, figure: FigureSpan, groups: list[EntityMention], attached: list[EntityMention], index: Places
+) -> dict:
+    def here(mentions):
+        return [g for g in mentions if figure.evidence_start <= g.char_start < figure.evidence_end]
+
+    in_sentence = here(groups)
+    attacks = [a for a in here(attached) if _same_event(body, figure, a)]
     victims = _actors()["victims"].get(figure.victim_group)
     victim_actor = Actor(victims["name"], _category(victims["category"])) if victims else None
     victim_mention = None
@@ -253,9 +308,15 @@ def _actors_of(figure: FigureSpan, groups: list[EntityMention], index: Places) -
         )
         victim_actor = index.actor(victim_mention) if victim_mention else None
     doers = [g for g in in_sentence if g is not victim_mention]
+    # Who did it: the group the figures stage found next to an attack word (its perpetrator), or an attack
+    # named with its nationality, whichever the sentence names first; when there is none, or it is the
+    # victims themselves, the first group the sentence names. An attack is never the victims
+    # («مقتل 3 عناصر بقصف تركي»).
     named = [g for g in doers if figure.perpetrator and g.surface in figure.perpetrator]
-    doer = (named or doers or [None])[0]
-    actor1 = index.actor(doer) if doer else None
+    said = min(named + attacks, key=lambda g: g.char_start, default=None)
+    actor1 = index.actor(said) if said else None
+    if (actor1 is None or (victim_actor and actor1.name == victim_actor.name)) and doers:
+        actor1 = index.actor(doers[0])
     if actor1 and victim_actor and actor1.name == victim_actor.name:
         actor1 = None  # «قتلى من قوات النظام» names the victims, not who killed them
     return {
@@ -286,7 +347,14 @@ def _lede(body: str, figure: FigureSpan) -> FigureSpan | None:
 
 
 def _event(
-    body: str, published: date | None, figure: FigureSpan, phrases, groups, index: Places, linked: set[int]
+    body: str,
+    published: date | None,
+    figure: FigureSpan,
+    phrases,
+    groups,
+    attached,
+    index: Places,
+    linked: set[int],
 ) -> FigureEvent:
     sentence = body[figure.evidence_start : figure.evidence_end]
     paragraph_start = body.rfind("\n", 0, figure.evidence_start) + 1
@@ -294,7 +362,8 @@ def _event(
         sentence, figure.char_start - figure.evidence_start, body[paragraph_start : figure.evidence_start], published
     )
     event = FigureEvent(
-        **(_nearest_place(body, figure, phrases, index, linked) or {}), **_actors_of(figure, groups, index)
+        **(_nearest_place(body, figure, phrases, index, linked) or {}),
+        **_actors_of(body, figure, groups, attached, index),
     )
     if when:
         event.event_date, event.time_precision, event.date_cue = when.day, when.precision, when.cue
@@ -312,6 +381,7 @@ def read_events(
     ordered = sorted(mentions, key=lambda m: (m.char_start, -m.char_end))
     phrases = _phrases(body, outermost([m for m in ordered if m.entity_type == "location"]))
     groups = outermost([m for m in ordered if m.entity_type == "armed_group"])
+    attached = attached_actors(body)
     linked = {
         id(mentions[i])
         for i, where in locate_places(body, mentions, index).items()
@@ -319,10 +389,10 @@ def read_events(
     }
     events = []
     for figure in figures:
-        event = _event(body, published, figure, phrases, groups, index, linked)
+        event = _event(body, published, figure, phrases, groups, attached, index, linked)
         lede = _lede(body, figure)
         if lede is not None:
-            told = _event(body, published, lede, phrases, groups, index, linked)
+            told = _event(body, published, lede, phrases, groups, attached, index, linked)
             if event.date_cue is None and told.date_cue is not None:
                 event.event_date, event.time_precision, event.date_cue = (
                     told.event_date,

@@ -42,7 +42,7 @@ from ledger.quality import load_suite, validate
 from ledger.tables import INCIDENT_FIGURES, INCIDENT_REVISIONS, INCIDENTS
 
 if TYPE_CHECKING:
-    from ledger.warehouse import Publication, Warehouse
+    from ledger.warehouse import Warehouse
 
 # How far apart two dates of one event may be, by the coarser precision of the two (1 day, 2 week, 3 month).
 _DATE_REACH = {1: 1, 2: 7, 3: 31}
@@ -78,13 +78,21 @@ class Member:
         return self.parent_figure_id is None and not self.superseded
 
     @property
-    def weapons(self) -> set[str]:
-        """ACLED sub-event types of the munitions of the figure's sentence; when it names none, of its
-        article's, if they are all of one type (an article about one strike names the weapon once)."""
+    def munition_types(self) -> list[str]:
+        """The munitions of the figure's sentence; when it names no weapon, its article's, if they are all
+        of one ACLED sub-event type (an article about one strike names the weapon once, often in its title)."""
         types = _sub_event_types()[0]
-        named = {types[m] for m in self.munitions or [] if m in types}
-        in_article = {types[m] for m in self.article_munitions or [] if m in types}
-        return named or (in_article if len(in_article) == 1 else set())
+        in_sentence = list(self.munitions or [])
+        if any(m in types for m in in_sentence):
+            return in_sentence
+        in_article = [m for m in self.article_munitions or [] if m in types]
+        return in_article if len({types[m] for m in in_article}) == 1 else in_sentence
+
+    @property
+    def weapons(self) -> set[str]:
+        """ACLED sub-event types of the figure's munitions (munition_types)."""
+        types = _sub_event_types()[0]
+        return {types[m] for m in self.munition_types if m in types}
 
     @property
     def places(self) -> list[str]:
@@ -286,7 +294,7 @@ def summarise(incident: Incident) -> dict:
         "outlets": sorted({_outlet(m) for m in incident.members}),
         "claimants": sorted({m.claimant for m in incident.members if m.claimant}),
         "perpetrators": sorted({m.actor1 for m in incident.members if m.actor1}),
-        "munitions": sorted({t for m in incident.members for t in (m.munitions or [])}),
+        "munitions": sorted({t for m in incident.members for t in m.munition_types}),
         "actor1": actor1,
         "actor1_category": next((m.actor1_category for m in heads if m.actor1 == actor1), None),
         "actor2": actor2,
@@ -334,9 +342,12 @@ def _revision(
     }
 
 
-def _query(warehouse: Warehouse, sql: str, params: list | None = None) -> pl.DataFrame:
-    with warehouse.connect_read_only() as con:
-        return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+def _reader(warehouse: Warehouse, catalog: Path):
+    def query(sql: str, params: list | None = None) -> pl.DataFrame:
+        with warehouse.connect_read_only(catalog) as con:
+            return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+
+    return query
 
 
 _MEMBERS_SQL = """
@@ -352,36 +363,40 @@ WHERE {where}
 """
 
 
+INCIDENT_TABLES = [INCIDENTS, INCIDENT_FIGURES, INCIDENT_REVISIONS]
+
+
 class IncidentsRejected(ValueError):
     """The incident tables failed their suites: the previous incidents are kept."""
 
 
-def _members(warehouse: Warehouse, where: str, params: list) -> dict[str, Member]:
-    return {r["figure_id"]: Member(r) for r in _query(warehouse, _MEMBERS_SQL.format(where=where), params).to_dicts()}
+def _members(query, where: str, params: list) -> dict[str, Member]:
+    return {r["figure_id"]: Member(r) for r in query(_MEMBERS_SQL.format(where=where), params).to_dicts()}
 
 
-def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -> Publication | None:
-    """Re-clusters the incidents a just-published batch touches and publishes the incident tables.
+def stage_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path, catalog: Path) -> dict[str, str] | None:
+    """Re-clusters the incidents a batch touches and stages the incident tables, to be published with it.
 
-    Reads the current catalog (the batch's figures are in it); returns the new publication, or None
-    when the batch touches no incident. The tables pass their suites (expectations_dir) or nothing is
-    published and IncidentsRejected says why.
+    Reads `catalog`, a catalog of the publication to come (Warehouse.candidate_catalog: the batch's
+    figures are in it); returns the version of each staged table, or None when the batch touches no
+    incident. The tables pass their suites (expectations_dir) or nothing is staged and IncidentsRejected
+    says why. Every incident expectation is batch-level: an incident is made of several documents, so a
+    failure cannot be pinned on one of them, and it holds back the batch that produced it.
     """
-    window = _query(
-        warehouse,
+    query = _reader(warehouse, catalog)
+    window = query(
         "SELECT min(event_date) AS first, max(event_date) AS last, count(*) AS figures"
         " FROM figure_events WHERE batch = ?",
         [batch],
     ).row(0)
     previous = warehouse.current_publication()
     has_state = INCIDENTS.name in previous.tables
-    membership = _query(warehouse, "SELECT * FROM incident_figures") if has_state else INCIDENT_FIGURES.frame()
-    rows = _query(warehouse, "SELECT * FROM incidents") if has_state else INCIDENTS.frame()
-    revisions = _query(warehouse, "SELECT * FROM incident_revisions") if has_state else INCIDENT_REVISIONS.frame()
+    membership = query("SELECT * FROM incident_figures") if has_state else INCIDENT_FIGURES.frame()
+    rows = query("SELECT * FROM incidents") if has_state else INCIDENTS.frame()
+    revisions = query("SELECT * FROM incident_revisions") if has_state else INCIDENT_REVISIONS.frame()
     lost = (
         set(
-            _query(
-                warehouse,
+            query(
                 "SELECT incident_id FROM incident_figures WHERE figure_id NOT IN (SELECT figure_id FROM figure_events)",
             )["incident_id"]
         )
@@ -394,7 +409,7 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
     where, params = "e.event_date IS NULL AND e.batch = ?", [batch]
     if window[0] is not None:
         where, params = f"(e.event_date BETWEEN ? AND ? OR {where})", [window[0] - _WINDOW, window[1] + _WINDOW, batch]
-    members = _members(warehouse, where, params)
+    members = _members(query, where, params)
     # The incidents of the window's figures, as far as the window shows them: what new figures may join.
     incidents: dict[str, Incident] = {}
     for incident_id, figure_id in (
@@ -410,7 +425,7 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
     before = membership.filter(pl.col("incident_id").is_in(list(touched_ids))).select("incident_id", "figure_id")
     outside = [f for f in before["figure_id"] if f not in members]
     if outside:
-        members |= _members(warehouse, "c.figure_id IN (SELECT unnest(?))", [outside])
+        members |= _members(query, "c.figure_id IN (SELECT unnest(?))", [outside])
     before_members: dict[str, set[str]] = defaultdict(set)
     for incident_id, figure_id in before.iter_rows():
         before_members[incident_id].add(figure_id)
@@ -462,7 +477,11 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
             frame, load_suite(expectations_dir, table.name), ["incident_id"], docs_root=warehouse.root, run_name=batch
         )
         if not outcome.passed:
-            raise IncidentsRejected(f"{table.name}: {outcome.blocking}")
+            failures = "; ".join(
+                f"{f['expectation']} on {f['unexpected_count']} rows, e.g. {f['failing_rows'][:3]}"
+                for f in outcome.blocking
+            )
+            raise IncidentsRejected(f"{table.name}_expectations [{failures}]")
     kept_before = {
         INCIDENTS.name: carried,
         INCIDENT_FIGURES.name: membership.filter(~pl.col("incident_id").is_in(list(touched_ids))),
@@ -471,4 +490,4 @@ def update_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path) -
     for table, frame in written:
         whole = pl.concat([kept_before[table.name], frame])
         warehouse.write_staged(table, None, whole.sort("event_date", "incident_id") if table is INCIDENTS else whole)
-    return warehouse.publish(None, [t for t, _ in written], {t.name: f"publication-{publication}" for t, _ in written})
+    return {t.name: f"publication-{publication}" for t, _ in written}

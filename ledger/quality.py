@@ -14,10 +14,16 @@ quarantined, or more than `quarantine_max_share` of them, is blocked as a whole.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -143,6 +149,29 @@ def _first_error(exception_info: dict | None) -> str | None:
     return None
 
 
+# The process that runs the suites while a run's `validator_process()` block lasts; None: this one.
+_validator: ProcessPoolExecutor | None = None
+
+
+@contextlib.contextmanager
+def validator_process() -> Iterator[None]:
+    """Runs every suite of the block in a process of its own, which starts importing GX at once.
+
+    Importing GX takes seconds, most of a small run's fixed cost. Started before the run imports
+    Dagster and runs its first stages, the import proceeds on the other core meanwhile, and
+    the first check finds GX ready. A fresh interpreter (spawn), not a fork: it inherits no thread
+    pool of Polars or Arrow in an unknown state.
+    """
+    global _validator
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_context) as pool:
+        pool.submit(int)  # starts the process (and its import) now, not at the first check
+        _validator = pool
+        try:
+            yield
+        finally:
+            _validator = None
+
+
 def validate(
     frame: pl.DataFrame,
     suite_definition: dict,
@@ -158,7 +187,35 @@ def validate(
     batch), unless that would quarantine every document or more than `quarantine_max_share` of
     them: then those failures block the batch, as batch-level ones always do. With `docs_root` (a
     warehouse), the run, named `run_name` (its batch), gets its Data Docs page there (ledger/data_docs.py).
+
+    Inside `validator_process()` the suite runs in that process (the frame goes to it as Arrow IPC).
     """
+    arguments = (frame, suite_definition, id_columns, documents, quarantine_max_share, docs_root, run_name)
+    if _validator is not None:
+        return _validator.submit(_validate_and_release, *arguments).result()
+    return _validate(*arguments)
+
+
+def _validate_and_release(*arguments) -> SuiteOutcome:
+    """_validate in the validator process, which then hands the memory of the suite's frames back to
+    the system: it lives as long as the run, and would otherwise hold its largest table's pandas copy."""
+    try:
+        return _validate(*arguments)
+    finally:
+        gc.collect()
+        if trim := getattr(ctypes.CDLL(None), "malloc_trim", None):  # glibc
+            trim(0)
+
+
+def _validate(
+    frame: pl.DataFrame,
+    suite_definition: dict,
+    id_columns: list[str],
+    documents: int | None,
+    quarantine_max_share: float,
+    docs_root: Path | None,
+    run_name: str | None,
+) -> SuiteOutcome:
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
@@ -211,5 +268,12 @@ def validate(
 
 def render_data_docs(root: Path) -> Path | None:
     """Renders the Data Docs pages of the warehouse at `root` still missing, and its index; returns
-    the index (None before any suite ran with docs)."""
+    the index (None before any suite ran with docs). Inside `validator_process()`, in that process:
+    this one need not import GX."""
+    if _validator is not None:
+        return _validator.submit(_render_data_docs_here, root).result()
+    return _render_data_docs_here(root)
+
+
+def _render_data_docs_here(root: Path) -> Path | None:
     return data_docs.render_pending(_context(), root)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -121,13 +122,26 @@ def _module_file(module: str) -> Path | None:
     return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
 
 
-def _imports(path: Path) -> set[str]:
-    """The conflict_text modules a source file imports (absolute or relative, modules or their names)."""
+def _statements(nodes: list[ast.AST]) -> Iterator[ast.AST]:
+    """Every statement, nested ones (in functions, classes, branches, handlers) included; expressions,
+    which hold no import and are most of a module's nodes, are not walked."""
+    for node in nodes:
+        yield node
+        for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(node, block, None)
+            if isinstance(inner, list):
+                yield from _statements(inner)
+
+
+@cache
+def _imports(path: Path) -> frozenset[str]:
+    """The conflict_text modules a source file imports (absolute or relative, modules or their names).
+    Read once per file: several stages import the same modules."""
     package = ".".join(path.relative_to(_TEXT.parent).with_suffix("").parts)
     if path.name != "__init__.py":
         package = package.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+    for node in _statements(ast.parse(path.read_text("utf-8")).body):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -137,7 +151,7 @@ def _imports(path: Path) -> set[str]:
                 base = f"{parent}.{base}".rstrip(".")
             found.add(base)
             found.update(f"{base}.{a.name}" for a in node.names)  # `from package import module`
-    return {m for m in found if (f := _module_file(m)) and f.exists()}
+    return frozenset(m for m in found if (f := _module_file(m)) and f.exists())
 
 
 def _data_named_by(source: str, reads_gazetteer: bool) -> set[Path]:

@@ -152,50 +152,95 @@ class Warehouse:
     def published_batches(self) -> set[str]:
         return set(self.current_publication().batches)
 
-    def publish(
-        self, batch: str | None, tables: list[Table | str], versions: dict[str, str] | None = None
+    @staticmethod
+    def _promoted(
+        batch: str | None, tables: list[Table | str], unpartitioned: list[Table | str]
+    ) -> list[tuple[str, str | None]]:
+        """(table, its batch, None when unpartitioned) of every table a publication promotes."""
+        named = [(t if isinstance(t, str) else t.name) for t in tables]
+        return [(name, batch) for name in named] + [(t if isinstance(t, str) else t.name, None) for t in unpartitioned]
+
+    @staticmethod
+    def _publication_after(
+        previous: Publication,
+        batch: str | None,
+        files: dict[tuple[str, str | None], str],
+        versions: dict[str, str] | None,
+        unpartitioned_versions: dict[str, str] | None,
     ) -> Publication:
-        """Promotes the staged files of `batch` (or unpartitioned `tables` when batch is None).
+        """The publication that follows `previous` when `files` ((table, batch) -> lake file) are promoted."""
+        batches = {b: dict(paths) for b, paths in previous.batches.items()}
+        tables = dict(previous.tables)
+        for (name, table_batch), path in files.items():
+            if table_batch:
+                batches.setdefault(table_batch, {})[name] = path
+            else:
+                tables[name] = path
+        recorded = {b: dict(v) for b, v in previous.versions.items()}
+        table_versions = dict(previous.table_versions)
+        if batch:
+            recorded[batch] = {**recorded.get(batch, {}), **(versions or {})}
+        else:
+            table_versions.update(versions or {})
+        table_versions.update(unpartitioned_versions or {})
+        return Publication(
+            previous.sequence + 1, datetime.now(UTC).isoformat(), batches, tables, recorded, table_versions
+        )
+
+    def publish(
+        self,
+        batch: str | None,
+        tables: list[Table | str],
+        versions: dict[str, str] | None = None,
+        unpartitioned: list[Table | str] = (),
+        unpartitioned_versions: dict[str, str] | None = None,
+    ) -> Publication:
+        """Promotes the staged files of `batch` (or unpartitioned `tables` when batch is None), and in
+        the same publication the staged `unpartitioned` tables (the gazetteer, the incidents), so that
+        analysts never see a batch without what was computed with it.
 
         Every staged file must exist; the caller runs this only after the checks passed.
         `versions` records what produced the promoted tables: stage -> version for a batch,
-        table -> data version for unpartitioned tables.
+        table -> data version for unpartitioned tables (`unpartitioned_versions` for the others).
         """
-        names = [t if isinstance(t, str) else t.name for t in tables]
         with self.lock():
             previous = self.current_publication()
             sequence = previous.sequence + 1
-            promoted = {}
-            for name in names:
-                staged = self.staged_path(name, batch)
-                folder = f"batch={batch}" if batch else "current"
+            files = {}
+            for name, table_batch in self._promoted(batch, tables, unpartitioned):
+                staged = self.staged_path(name, table_batch)
+                folder = f"batch={table_batch}" if table_batch else "current"
                 target = self.root / "lake" / name / folder / f"pub-{sequence:06d}.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged, target)
-                if batch:
+                if table_batch:
                     with contextlib.suppress(OSError):  # kept while a killed write's leftover is in it
                         staged.parent.rmdir()
-                promoted[name] = str(target.relative_to(self.root))
-            batches = {b: dict(paths) for b, paths in previous.batches.items()}
-            unpartitioned = dict(previous.tables)
-            if batch:
-                batches[batch] = {**batches.get(batch, {}), **promoted}
-            else:
-                unpartitioned.update(promoted)
-            recorded = {b: dict(v) for b, v in previous.versions.items()}
-            table_versions = dict(previous.table_versions)
-            if batch:
-                recorded[batch] = {**recorded.get(batch, {}), **(versions or {})}
-            else:
-                table_versions.update(versions or {})
-            publication = Publication(
-                sequence, datetime.now(UTC).isoformat(), batches, unpartitioned, recorded, table_versions
-            )
+                files[(name, table_batch)] = str(target.relative_to(self.root))
+            publication = self._publication_after(previous, batch, files, versions, unpartitioned_versions)
             record = self._publications_dir / f"{sequence:06d}.json"
             write_text_atomically(json.dumps(publication.__dict__, ensure_ascii=False, indent=1), record)
             self.build_catalog(publication)
             self._collect_garbage()
             return publication
+
+    @contextlib.contextmanager
+    def candidate_catalog(
+        self, batch: str, tables: list[Table | str], unpartitioned: list[Table | str] = ()
+    ) -> Iterator[Path]:
+        """A catalog of what publishing these staged tables would show, over the staged files where they
+        lie, to audit what is computed from the whole publication (the incidents) before anything is
+        promoted. Nobody else sees it; it is deleted on exit (a killed run's leftover is a .tmp file)."""
+        files = {
+            (name, table_batch): str(self.staged_path(name, table_batch).relative_to(self.root))
+            for name, table_batch in self._promoted(batch, tables, unpartitioned)
+        }
+        path = self.root / f".candidate-{uuid.uuid4().hex}.tmp"
+        try:
+            self.build_catalog(self._publication_after(self.current_publication(), batch, files, None, None), path)
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
 
     def _collect_garbage(self) -> None:
         """Deletes lake files that no kept publication references, and older publication records."""
@@ -209,9 +254,11 @@ class Warehouse:
             record.unlink()
 
     # -- the analysts' catalog -----------------------------------------------------------------
-    def build_catalog(self, publication: Publication | None = None) -> Path:
-        """Writes the catalog of views for `publication` to a new file and swaps it in atomically."""
+    def build_catalog(self, publication: Publication | None = None, path: Path | None = None) -> Path:
+        """Writes the catalog of views for `publication` to a new file and swaps it in atomically (at
+        `path`, by default the analysts' catalog)."""
         publication = publication or self.current_publication()
+        path = path or self.catalog_path
         tmp = self.root / f".{CATALOG_NAME}.{uuid.uuid4().hex}.tmp"
         con = duckdb.connect(str(tmp))
         try:
@@ -220,8 +267,8 @@ class Warehouse:
         finally:
             con.close()
         os.chmod(tmp, 0o444)  # analysts' access is read-only: a read-write open fails
-        os.replace(tmp, self.catalog_path)
-        return self.catalog_path
+        os.replace(tmp, path)
+        return path
 
     def ensure_catalog(self) -> Path:
         """Every run leaves a catalog: before the first publication, its views exist and are empty."""
@@ -255,10 +302,11 @@ class Warehouse:
             done.append(f"rebuilt the catalog for publication {publication.sequence}")
         return done
 
-    def connect_read_only(self) -> duckdb.DuckDBPyConnection:
+    def connect_read_only(self, catalog: Path | None = None) -> duckdb.DuckDBPyConnection:
+        """The analysts' catalog (or another, e.g. a candidate_catalog), read-only."""
         # Default configuration, the limit set afterwards: DuckDB refuses a second in-process connection
         # to the same file with different settings, and an analyst's notebook may hold one.
-        con = duckdb.connect(str(self.catalog_path), read_only=True)
+        con = duckdb.connect(str(catalog or self.catalog_path), read_only=True)
         con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
         return con
 

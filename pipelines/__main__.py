@@ -214,6 +214,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from conflict_text.gazetteer import load_gazetteer
+    from ledger.quality import validator_process
     from ledger.warehouse import Warehouse
     from ledger.work import Work, run_once
 
@@ -230,13 +231,14 @@ def _run(args: argparse.Namespace) -> int:
 
     def execute_with_dagster(work: Work):  # imported only when there is work: an idle run never pays for it
         _dagster_home(settings)
-        with _stderr_into(log):
+        with _stderr_into(log), validator_process():  # GX imports on the other core while Dagster does here
             import dagster as dg
 
             from assets.resources import LedgerStorage
+            from pipelines.run_log import sqlite_flushed_at_checkpoints
             from pipelines.runner import execute
 
-            with dg.DagsterInstance.get() as instance:
+            with sqlite_flushed_at_checkpoints(), dg.DagsterInstance.get() as instance:
                 return execute(work, LedgerStorage(**asdict(settings)), instance)
 
     summary = run_once(

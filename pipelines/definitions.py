@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import dagster as dg
 
 import assets
@@ -21,8 +23,10 @@ gazetteer_job = dg.define_asset_job(
 )
 
 
+@functools.cache
 def build_definitions(storage: LedgerStorage) -> dg.Definitions:
-    """The code location bound to one inbox, warehouse, suite folder and gazetteer."""
+    """The code location bound to one inbox, warehouse, suite folder and gazetteer: built once per
+    storage, so a `make run` reuses the code location this module built when it was imported."""
     return dg.Definitions(
         # Every asset and check the assets/ package defines: a new stage's module needs no list here.
         assets=dg.load_assets_from_package_module(assets),

@@ -189,6 +189,10 @@ def lexicon() -> Lexicon:
             "denial_topic": ([f(w) for w in d["denial_topics"]], clitics),
             "cumulative": ([f(w) for w in d["cumulative_cues"]], clitics),
             "release": ([f(w) for w in d["release_cues"]], clitics),
+            **{
+                f"under_rubble {k}": ([f(w) for w in d["under_rubble"][k]], CONJUNCTIONS)
+                for k in ("still_before", "still_after", "rubble")
+            },
             # the nouns that make a figure without a number: weapons, dual and singular victims or outcomes
             "noun": (
                 [

@@ -18,7 +18,9 @@ def munition_phrase(
     lex = doc.lex
     text = doc.text
     entry = lex.munitions[key]
+    base = entry.get("type")
     found: list[str] = []
+    carried_end = None  # where the phrase ends before a weapon the head carries
     mult = 1
     end = head.end
     pos = head.end
@@ -49,15 +51,19 @@ def munition_phrase(
         if tok in ",،.;؛:" or tok.isdigit():
             break
         prefix, roles = noun_roles(tok)
-        if role_of(roles, "munition") and not (entry.get("type") is None and prefix.startswith(WITH)):
-            # another weapon; one named after ب types an untyped head («هجوما بالقنابل العنقودية»)
+        inner = role_of(roles, "munition")
+        if inner and not (prefix.startswith(WITH) and (base is None or lex.munitions[inner[1]].get("type") is None)):
+            # another weapon; one named after ب types an untyped head («هجوما بالقنابل العنقودية»), and a
+            # typed head carries an untyped one named after ب, whose modifier types the head («صواريخ محملة
+            # بقنابل عنقودية») when it may override the head's type
             break
+        if inner and base is not None and carried_end is None:
+            carried_end = end
         if tok.startswith(AND) and noun_roles(tok)[1]:
             break
         if not (tok in lex.fillers or (tok.startswith(WITH) and len(tok) > 3)):
             break
         pos = tm.end()
-    base = entry.get("type")
     only = entry.get("only_types")
     mtype = base
     fired = []
@@ -73,6 +79,8 @@ def munition_phrase(
                 fired.append("weapon-modifier-overrides-noun")
     elif entry.get("needs_modifier"):
         mtype = None
+    if carried_end is not None and mtype == base:
+        end = carried_end  # the carried weapon did not type the head: it is a weapon of its own
     unit = None
     if mtype in ("chlorine_attack", "chemical_attack") and key in lex.carrier_units:
         unit = lex.carrier_units[key]
@@ -185,16 +193,22 @@ def material_candidates(doc: Document, si: int) -> None:
 
 
 def type_bare_weapons(doc: Document, cands: list[Candidate]) -> None:
-    """A weapon named bare («قذيفة», «صاروخ») takes the type the article names with a modifier elsewhere
-    («قذيفة هاون», «صواريخ غراد») when it names exactly one of the types its default may stand for
-    (lexicon section weapons_typed_by_article); an article naming two keeps the default."""
-    weapons = [c for c in cands if c.kind == "mun"]
-    for default, options in doc.lex.typed_by_article.items():
-        named = {c.mtype for c in weapons if c.modified and (c.mtype in options or c.mtype == default)}
-        if len(named) != 1 or default in named:
-            continue
-        named_type = named.pop()
-        for c in weapons:
-            if c.mtype == default and not c.modified:
-                c.mtype = named_type
-                c.rules.append("weapon-typed-by-article")
+    """A weapon named bare («قذيفة», «صاروخ») takes the type its paragraph names elsewhere («قذيفة هاون», «صواريخ
+    غراد», or a noun of that type: «راجمات الصواريخ») when it names exactly one of the types its default may
+    stand for (lexicon section weapons_typed_by_article); a paragraph naming two keeps the default. The
+    paragraph, not the article: reports of several fronts name a different weapon in each."""
+    text = doc.text
+    paragraphs: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.kind == "mun":
+            paragraphs.setdefault(text.rfind("\n", 0, c.start), []).append(c)
+    for weapons in paragraphs.values():
+        for default, options in doc.lex.typed_by_article.items():
+            named = {c.mtype for c in weapons if c.mtype in options or (c.modified and c.mtype == default)}
+            if len(named) != 1 or default in named:
+                continue
+            named_type = named.pop()
+            for c in weapons:
+                if c.mtype == default and not c.modified:
+                    c.mtype = named_type
+                    c.rules.append("weapon-typed-by-article")

@@ -8,7 +8,7 @@ from conflict_text.figures.lexicon import noun_roles, role_of
 from conflict_text.figures.munitions import munition_noun
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
-from conflict_text.figures.words import Tok, end_before, next_token
+from conflict_text.figures.words import DIGIT, Tok, end_before, next_token
 
 
 class NounContext:
@@ -208,8 +208,47 @@ def noun_candidates(doc: Document, si: int) -> None:
                 head_end=tok.end,
                 rules=["singular-next-to-cue" if cue is adjacent_cue else "singular-before-cue", *fired],
             )
+        elif (listed := _listed_after(doc, si, tok, prefix)) is not None:
+            c = Candidate(
+                "cas",
+                tok.start + proclitic_length(prefix),
+                tok.end,
+                1,
+                "exact",
+                si,
+                outcome=own[0][0] if (own := _post_readings(nxt, cue_start)) else listed.outcome,
+                victim=victim,
+                head_end=tok.end,
+                rules=["singular-listed-after-victim", *fired],
+            )
         else:
             doc.reject("singular-without-cue", tok.start, tok.end)
             continue
         doc.cands.append(c)
         doc.consumed.append((c.start, c.end))
+
+
+def _listed_after(doc: Document, si: int, tok: Tok, prefix: str) -> Candidate | None:
+    """«مقتل رجل وطفله», «قتل مواطن في القرية ومواطنة في البلدة»: a singular noun joined by «و» to the victims
+    counted just before it (within 40 characters, no cue or number between) is one more of them: the count
+    it follows, whose outcome it shares."""
+    if prefix != AND:
+        return None
+    sent = doc.sents[si]
+    left = [c for c in doc.cands if c.kind == "cas" and c.sent == si and c.head_end <= tok.start]
+    if not left:
+        return None
+    last = max(left, key=lambda c: c.head_end)
+    if last.outcome is None or tok.start - last.head_end > 40 or DIGIT.search(doc.text, last.head_end, tok.start):
+        return None
+    if any(last.head_end <= cs < tok.start for cs, _, _ in sent.cues):
+        return None
+    return last
+
+
+def _post_readings(nxt: Tok | None, cue_start: dict) -> list:
+    """The readings after a count of the cue that starts at `nxt`, weak ones included («وثالث توفي لاحقا»):
+    a listed victim with a verb of its own takes that verb's outcome."""
+    if nxt is None or nxt.start not in cue_start:
+        return []
+    return [i for i in cue_start[nxt.start][2] if i[2]]

@@ -205,8 +205,11 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
         if cue is not None:
             fired.append("outcome-cue-after" if cue[0] > ns.start else "outcome-cue-before")
     ctx.outcome, ctx.cue = outcome, cue
-    if rejected := phase.outcome(ctx):
-        return doc.reject(rejected, ns.start, ns.end)
+    if decided := phase.outcome(ctx):
+        outcome = table.rules[decided].sets.get("outcome")
+        if outcome is None:
+            return doc.reject(decided, ns.start, ns.end)
+        fired.append(decided)
     ctx.victim = victim
     if decided := phase.victim(ctx):
         fired.append(decided)

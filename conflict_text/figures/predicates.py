@@ -156,3 +156,15 @@ def raised_to_a_larger_toll_later(ctx) -> bool:
         c.sent < n.sent and c.value < n.value and c.outcome == n.outcome and c.victim == n.victim
         for n in ctx.raised_tolls
     )
+
+
+@predicate
+def still_under_rubble(ctx) -> bool:
+    """The people counted are said to be still under the rubble: a «still» word in the 25 characters before
+    the number or a plural one in the 40 after it, and a rubble phrase in the 60 after it (lexicon under_rubble)."""
+    doc, sent, at = ctx.doc, ctx.sent, ctx.at
+    after = ctx.ns.end
+    return doc.has_phrase("under_rubble rubble", after, min(sent.end, after + 60)) and (
+        doc.has_phrase("under_rubble still_before", max(sent.start, at - 25), at)
+        or doc.has_phrase("under_rubble still_after", after, min(sent.end, after + 40))
+    )

@@ -17,7 +17,7 @@ An example's `expect` lists every figure of its text: "killed civilians 12", "in
 
 Rules applied by the engine to a number (applies_to "number.<phase>") decide when their pattern matches, the
 first matching rule of a phase deciding: most reject the number ({"figure": false}); those of phase strike
-may instead make it a munition figure ({"munition_type": ...}), those of phase victim set its victim group.
+may instead make it a munition figure ({"munition_type": ...}), those of phase victim set its victim group, those of phase outcome may set the outcome instead.
 The phases come in the order the engine reads a number: number (the number alone), form (with its
 neighbours), named (once what it counts is read), untyped_weapon (a weapon noun of no known type), strike
 (strikes and sorties), counted (after weapons and strikes are taken), typed (after the counted noun typed
@@ -69,6 +69,7 @@ PHASES = {
 }
 # what the rules of a phase decide: a phase not named here only rejects ({"figure": false})
 PHASE_DECISIONS = {
+    "number.outcome": {"figure", "outcome"},
     "number.strike": {"figure", "munition_type"},
     "number.victim": {"victim_group"},
     "figure.supersede": {"superseded"},

@@ -9,6 +9,7 @@ from conflict_text.arabic import AND
 from conflict_text.figures.document import Document
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
+from conflict_text.figures.words import next_token
 
 SUBGROUPS = {
     "total": None,  # anything
@@ -35,7 +36,22 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
             prev = c if c.parent is None else prev
             continue
         gap_start = prev.head_end if prev else sent.start
-        marker = any(gap_start <= ms and me <= c.start for ms, me in markers) if prev else False
+        # a marker whose list names no number («بينهم نساء وأطفال») ends where a cue of another outcome starts
+        # the next count («... وجرح ثلاثة آخرين»): that count is no part of the one before the marker
+        marker = (
+            any(
+                gap_start <= ms
+                and me <= c.start
+                and not (
+                    c.from_context and c.outcome != prev.outcome and any(me <= cs < c.start for cs, _, _ in sent.cues)
+                )
+                for ms, me in markers
+            )
+            if prev
+            else False
+        )
+        if not marker and prev is not None and any(gap_start <= ms and me <= c.start for ms, me in markers):
+            c.rules.append("breakdown-ends-at-another-outcome")
         own_outcome = (
             c.outcome is not None
             and not c.from_context
@@ -94,6 +110,38 @@ def _breakdowns(doc: Document, si: int, cands: list[Candidate]) -> None:
         prev = c
 
 
+# the others of a child or a woman («مقتل طفل وإصابة 3 آخرين») are civilians, not children or women
+_OTHERS_GROUP = {"children": "civilians", "women": "civilians", "women_and_children": "civilians"}
+
+
+def _others_of_the_count_before(cands: list[Candidate]) -> None:
+    """«قتل 3 مدنيين وأصيب 7 آخرون»: a count of others outside a breakdown is of the group of the count before
+    it in its sentence (of its parent, when that count is a breakdown)."""
+    prev: Candidate | None = None
+    for c in cands:
+        if prev is not None and c.parent is None and c.victim == "total" and "number-counts-others" in c.rules:
+            group = _root_parent(prev).victim
+            if group not in (None, "total"):
+                c.victim = _OTHERS_GROUP.get(group, group)
+                c.rules.append("others-of-the-count-before")
+        prev = c
+
+
+def _counts_others(doc: Document, c: Candidate) -> bool:
+    """«وقتل 3 مدنيين آخرين», «وأصيب 7 آخرون»: a count of others restates no count but another count of others
+    (a title and its lead: «وإصابة 32 آخرين» ... «وجرح 32 آخرون»)."""
+    if "number-counts-others" in c.rules:
+        return True
+    nxt = next_token(doc.text, max(c.end, c.head_end), doc.sents[c.sent].end)
+    return nxt is not None and nxt.text in doc.lex.others
+
+
+def _root_parent(c: Candidate) -> Candidate:
+    while c.parent is not None:
+        c = c.parent
+    return c
+
+
 def _root(c: Candidate) -> Candidate:
     while c.alias is not None:
         c = c.alias
@@ -116,6 +164,7 @@ def structure(doc: Document) -> list[Candidate]:
             by_sent.setdefault(c.sent, []).append(c)
     for si, cs in by_sent.items():
         _breakdowns(doc, si, cs)
+        _others_of_the_count_before(cs)
     # parents first: inherit outcome and victim
     cas = [c for c in cands if c.kind == "cas"]
     kept: list[Candidate] = []
@@ -141,6 +190,7 @@ def structure(doc: Document) -> list[Candidate]:
         # the same fact stated again in another sentence
         dup = None
         if c.value is not None:
+            others = _counts_others(doc, c)
             cp = _root(c.parent) if c.parent is not None else None
             for g in kept:
                 gp = _root(g.parent) if g.parent is not None else None
@@ -152,6 +202,10 @@ def structure(doc: Document) -> list[Candidate]:
                     and _victim_ok(g.victim, c.victim)
                     and _compatible_q(g.qualifier, c.qualifier)
                 ):
+                    if others and not _counts_others(doc, g):
+                        if "others-restate-no-count" not in c.rules:
+                            c.rules.append("others-restate-no-count")
+                        continue
                     dup = g
                     break
         if dup is not None:
@@ -174,6 +228,11 @@ def structure(doc: Document) -> list[Candidate]:
     muns: list[Candidate] = []
     seen_unspec = set()
     counted = {(c.sent, c.mtype) for c in cands if c.kind == "mun" and c.value is not None}
+    # sentence -> (outcome, value) of the tolls of more than one it states: one victim identifies no incident
+    tolls: dict[int, set[tuple]] = {}
+    for c in cas:
+        if c.value is not None and c.value > 1 and _root(c).outcome is not None:
+            tolls.setdefault(c.sent, set()).add((_root(c).outcome, c.value))
     for c in (c for c in cands if c.kind == "mun"):
         if c.value is None:
             key = (c.sent, c.mtype)
@@ -183,8 +242,15 @@ def structure(doc: Document) -> list[Candidate]:
             seen_unspec.add(key)
             muns.append(c)
             continue
+        # a single weapon is one incident: named again in another sentence it is another one, unless both
+        # sentences state the same toll of several (a title and its lead: «مقتل 15 في غارة على سوق»)
+        single = "singular-weapon-counts-one" in c.rules
         if any(
-            m.value == c.value and m.mtype == c.mtype and m.sent != c.sent and _compatible_q(m.qualifier, c.qualifier)
+            m.value == c.value
+            and m.mtype == c.mtype
+            and m.sent != c.sent
+            and _compatible_q(m.qualifier, c.qualifier)
+            and (not single or tolls.get(m.sent, set()) & tolls.get(c.sent, set()))
             for m in muns
         ):
             doc.reject("weapon-count-restated", c.start, c.end)

@@ -1,6 +1,7 @@
 """Incidents across outlets on our own mini-corpus (tests/data/incidents/README.md): one row per event,
 the right date, place, tolls and grade, and an id kept when a later delivery reports the same event."""
 
+import json
 import shutil
 from datetime import date
 
@@ -54,9 +55,18 @@ def test_one_incident_per_event_and_its_id_survives_a_later_delivery(ledger):
         "Air/drone strike",
     )
     market_id = incidents[0][0]
+    # The week-later report names its weapon in the title only: the incident still knows it.
+    assert ledger.query("SELECT munitions FROM incidents ORDER BY event_date, location") == [
+        (["airstrike"],),
+        (["artillery_shell"],),
+        (["airstrike"],),
+    ]
     assert ledger.query("SELECT count(*) FROM incident_figures WHERE incident_id = ?", [market_id]) == [(4,)]
-    assert ledger.query("SELECT DISTINCT actor1 FROM incidents WHERE actor1 IS NOT NULL") == [
-        ("Military Forces of Syria",)
+    # The regime's aircraft and artillery; «غارة جوية روسية» names the Russian forces by an adjective only.
+    assert ledger.query("SELECT actor1, perpetrators FROM incidents ORDER BY event_date, location") == [
+        ("Military Forces of Syria", ["Military Forces of Syria"]),
+        ("Military Forces of Syria", ["Military Forces of Syria"]),
+        ("Military Forces of Russia", ["Military Forces of Russia"]),
     ]
     # «قوات النظام» and «النظام السوري» are one actor, not two armed groups.
     assert ledger.query(
@@ -97,6 +107,48 @@ def test_one_incident_per_event_and_its_id_survives_a_later_delivery(ledger):
         "SELECT count(*) FROM incident_figures f LEFT JOIN casualty_figures c USING (figure_id)"
         " WHERE c.evidence IS NULL"
     ) == [(0,)]
+
+
+def test_a_failing_incident_suite_holds_the_whole_batch_back(ledger):
+    """The incidents are audited before the batch that changes them is promoted: a failure keeps the previous
+    publication whole (documents, figures and incidents alike), and the next run retries the batch."""
+    for seed in ledger.inbox.glob("*.txt"):
+        seed.unlink()
+    _deliver(ledger, "first_delivery")
+    incidents_before = ledger.query(f"SELECT incident_id, {COLUMNS} FROM incidents ORDER BY incident_id")
+    # An analyst decides no incident may have a stated toll over 15: SMART's restated 16 breaks it.
+    suite_path = ledger.storage.expectations / "incidents.json"
+    suite = json.loads(suite_path.read_text("utf-8"))
+    suite["expectations"].append(
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "high", "max_value": 15}}
+    )
+    suite_path.write_text(json.dumps(suite), encoding="utf-8")
+    for path in (CORPUS / "second_delivery").glob("*.txt"):
+        shutil.copy(path, ledger.inbox / path.name)
+    catalog_before = ledger.storage.warehouse.catalog_path.stat().st_ino
+
+    summary = ledger.run()
+
+    assert not summary.ok
+    [batch] = summary.batches
+    assert not batch.published
+    assert any("incidents" in f and "expect_column_values_to_be_between(high)" in f for f in batch.checks_failed)
+    assert ledger.storage.warehouse.catalog_path.stat().st_ino == catalog_before
+    assert ledger.query("SELECT count(*) FROM documents WHERE source_name = '07_smart_restated.txt'") == [(0,)]
+    assert ledger.query("SELECT count(*) FROM casualty_figures") == [(6,)]
+    assert ledger.query(f"SELECT incident_id, {COLUMNS} FROM incidents ORDER BY incident_id") == incidents_before
+    assert not ledger.storage.warehouse.staged_path("incidents").exists()
+
+    shutil.copy(PROJECT_ROOT / "expectations" / "incidents.json", suite_path)
+    retry = ledger.run()
+    assert retry.ok and [b.batch for b in retry.batches] == [batch.batch]
+    assert ledger.query("SELECT count(*) FROM documents WHERE source_name = '07_smart_restated.txt'") == [(1,)]
+    assert ledger.query("SELECT count(*), max(high) FROM incidents") == [(3, 16)]
+    # The incidents are published with the batch: one publication holds both.
+    assert ledger.query(
+        "SELECT DISTINCT r.publication = p.sequence FROM incident_revisions r, publication p"
+        " WHERE r.publication = (SELECT max(publication) FROM incident_revisions)"
+    ) == [(True,)]
 
 
 def test_a_village_at_its_towns_coordinates_nests_in_that_town_only():

@@ -5,7 +5,7 @@ import json
 import polars as pl
 import pytest
 
-from ledger.quality import load_suite, validate
+from ledger.quality import load_suite, validate, validator_process
 from ledger.settings import PROJECT_ROOT
 
 SUITES = sorted((PROJECT_ROOT / "expectations").glob("*.json"))
@@ -84,6 +84,15 @@ def test_rows_failing_a_row_level_expectation_quarantine_their_document():
     assert outcome.quarantined_documents == ["d1"]
     [record] = outcome.quarantined
     assert record["expectation"] == "expect_column_values_to_be_in_set(entity_type)" and "weapon" in record["reason"]
+
+
+def test_the_validator_process_gives_what_this_process_gives():
+    suite = load_suite(PROJECT_ROOT / "expectations", "entity_mentions")
+    frame = _mentions(["d1", "d1", "d2", "d3"], ["weapon", "weapon", "location", "person"])
+    here = validate(frame, suite, ["mention_id", "doc_id"], documents=4, quarantine_max_share=0.5)
+    with validator_process():
+        there = validate(frame, suite, ["mention_id", "doc_id"], documents=4, quarantine_max_share=0.5)
+    assert there == here and {q["doc_id"] for q in there.quarantined} == {"d1"}
 
 
 def test_quarantining_more_than_the_share_or_every_document_blocks_the_batch():

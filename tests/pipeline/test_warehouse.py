@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 
 from ledger.inbox import known_sources, pending_batches, plan_batch
-from ledger.tables import SOURCE_FILES
+from ledger.tables import INCIDENT_REVISIONS, SOURCE_FILES
 from ledger.warehouse import DUCKDB_MEMORY_LIMIT, Warehouse
 
 
@@ -43,6 +43,33 @@ def test_publications_accumulate_batches_and_swap_the_catalog(tmp_path):
     with warehouse.connect_read_only() as con:
         assert con.execute("SELECT count(*) FROM source_files").fetchone() == (3,)
     assert not warehouse.staged_path(SOURCE_FILES, "b2").exists()
+
+
+def test_a_candidate_catalog_shows_the_staged_batch_and_a_batch_publishes_with_its_unpartitioned_tables(tmp_path):
+    """What is computed across batches (the incidents) is read from a catalog of the publication to come, then
+    promoted with the batch in one publication record: readers never see one without the other."""
+    warehouse = Warehouse(tmp_path)
+    warehouse.write_staged(SOURCE_FILES, "b1", _ledger_rows("b1", ["a.txt"]))
+    warehouse.publish("b1", [SOURCE_FILES])
+    warehouse.write_staged(SOURCE_FILES, "b2", _ledger_rows("b2", ["b.txt", "c.txt"]))
+    with warehouse.candidate_catalog("b2", [SOURCE_FILES]) as candidate:
+        with warehouse.connect_read_only(candidate) as con:
+            assert con.execute("SELECT count(*) FROM source_files").fetchone() == (3,)
+        with warehouse.connect_read_only() as con:  # the analysts' catalog has not moved
+            assert con.execute("SELECT count(*) FROM source_files").fetchone() == (1,)
+    assert not candidate.exists() and warehouse.current_publication().sequence == 1
+    revisions = INCIDENT_REVISIONS.frame(
+        [{"incident_id": "i1", "publication": 2, "changed": ["created"], "detail": None, "documents_added": ["d"]}]
+    )
+    warehouse.write_staged(INCIDENT_REVISIONS, None, revisions)
+    published = warehouse.publish(
+        "b2", [SOURCE_FILES], {"ingest": "v"}, [INCIDENT_REVISIONS], {"incident_revisions": "p2"}
+    )
+    assert published.sequence == 2 and INCIDENT_REVISIONS.name in published.tables
+    assert published.versions["b2"] == {"ingest": "v"} and published.table_versions["incident_revisions"] == "p2"
+    with warehouse.connect_read_only() as con:
+        assert con.execute("SELECT count(*) FROM source_files").fetchone() == (3,)
+        assert con.execute("SELECT incident_id, publication FROM incident_revisions").fetchall() == [("i1", 2)]
 
 
 def test_the_projects_queries_spill_rather_than_grow_with_the_corpus(tmp_path):

@@ -53,6 +53,24 @@ def test_ambiguous_media_needs_a_cue():
     assert got["العربية"].entity_id == "media:alarabiya"
 
 
+def test_an_ambiguous_outlet_name_on_a_line_of_its_own_is_its_masthead():
+    got = _by_surface("اليوم السابع\nسقطت قذيفة على سوق البلدة صباح اليوم.")
+    assert got["اليوم السابع"].entity_id == "media:youm7"
+    got = _by_surface("دمشق: «الشرق الأوسط»\nتواصل القصف لليوم الثالث.")
+    assert got["الشرق الأوسط"].entity_id == "media:asharq_al_awsat"
+    # the same words in running text are a day and a region
+    body = "وفي اليوم السابع من الحصار نفد الخبز، وتحدث الوزير عن أمن الشرق الأوسط وعمل طوال النهار."
+    assert not [m for m in find_mentions(body) if m.entity_type == "media"]
+
+
+def test_an_outlet_named_like_a_town_is_the_outlet_after_an_outlet_s_or_reporter_s_noun():
+    for body in ("وأفاد مراسل الميادين بأن الغارة استهدفت البلدة.", 'وقال مصدر لقناة "الميادين" إن الهجوم فشل.'):
+        assert [(m.entity_id, m.surface) for m in find_mentions(body)] == [("media:al_mayadeen", "الميادين")], body
+    # the town itself, and a town that names no outlet after a reporter
+    got = _by_surface("وقصفت الطائرات مدينة الميادين، وأفاد مراسل حمص بأن القصف عنيف.")
+    assert got["الميادين"].entity_type == "location" and got["حمص"].entity_type == "location"
+
+
 def test_nested_city_inside_countryside_region():
     got = _by_surface("قتل مدنيان في قصف على ريف حماة الشمالي.")
     assert got["ريف حماة الشمالي"].entity_type == "location"
@@ -328,3 +346,12 @@ def test_civil_defence_variants():
     got = _by_surface("وذكرت هيئة الدفاع المدني أن متطوعي الخوذ البيض انتشلوا الجثث.")
     assert got["هيئة الدفاع المدني"].entity_id == "org:syria_civil_defence"
     assert got["الخوذ البيض"].entity_id == "org:syria_civil_defence"
+
+
+def test_each_red_crescent_is_its_own_organisation():
+    for body, entity_id in (
+        ("ووزع الهلال الأحمر الكردي سلالاً غذائية في المخيم.", "org:kurdish_red_crescent"),
+        ("وأرسل الهلال الأحمر التركي قافلة عبر المعبر.", "org:turkish_red_crescent"),
+        ("وأجلى الهلال الأحمر العربي السوري الجرحى.", "org:sarc"),
+    ):
+        assert [m.entity_id for m in find_mentions(body) if m.entity_type == "organisation"] == [entity_id], body

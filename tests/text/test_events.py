@@ -1,9 +1,12 @@
 """The event of a figure from our own sentences: date, most specific place and its containers, actors."""
 
+import json
 from datetime import date
+from pathlib import Path
 
+import conflict_text
 from conflict_text.entities import find_mentions
-from conflict_text.events import FigureSpan, Places, read_events
+from conflict_text.events import FigureSpan, Places, attached_actors, read_events
 from conflict_text.gazetteer import load_gazetteer
 
 PLACES = Places(load_gazetteer())
@@ -70,6 +73,54 @@ def test_a_toll_over_a_period_is_no_days_event():
     assert (event.event_date, event.time_precision) == (date(2020, 1, 3), 3)
 
 
+def test_every_attached_actor_example_names_its_actor_and_no_counterexample_names_one():
+    rules = json.loads((Path(conflict_text.__file__).parent / "data" / "actors.json").read_text("utf-8"))[
+        "attached_actors"
+    ]
+    for example in rules["examples"]:
+        assert [PLACES.actor(m).name for m in attached_actors(example["text"])] == [example["actor"]], example
+    for counterexample in rules["counterexamples"]:
+        assert attached_actors(counterexample["text"]) == [], counterexample
+
+
+def test_an_attack_named_with_its_nationality_is_the_doer_before_a_group_merely_named():
+    published = date(2020, 1, 20)
+    russian = event_of(
+        "قتل 5 مدنيين اليوم بغارة جوية روسية على مناطق سيطرة هيئة تحرير الشام في كفرنبل.", "5", published
+    )
+    assert (russian.actor1, russian.actor1_category) == ("Military Forces of Russia", "External/Other forces")
+    turkish = event_of("قتل 3 مدنيين في القصف المدفعي التركي على قرية قرب عفرين.", "3", published)
+    assert turkish.actor1 == "Military Forces of Turkey"
+    # Made in Russia, fired by the regime.
+    made = event_of("قتل 4 مدنيين بقصف لقوات النظام بصواريخ روسية الصنع على كفرنبل.", "4", published)
+    assert made.actor1 == "Military Forces of Syria"
+
+
+def test_an_attack_named_with_its_nationality_is_not_the_fighters_killed():
+    event = event_of("قتل 4 عناصر من قوات النظام بقصف مدفعي تركي قرب منبج.", "4", date(2020, 2, 3), "fighters")
+    assert (event.actor1, event.actor2) == ("Military Forces of Turkey", "Military Forces of Syria")
+    event = event_of("قتل 3 عناصر بقصف تركي على مواقعهم قرب منبج.", "3", date(2020, 2, 3), "fighters")
+    assert (event.actor1, event.actor2) == ("Military Forces of Turkey", None)
+
+
+def test_an_attack_beyond_a_word_joining_two_events_names_no_one_for_the_other():
+    body = "قتل 3 مدنيين بقصف على كفرنبل، فيما قتل 2 آخران بغارة جوية روسية على معرة النعمان."
+    assert event_of(body, "3", date(2020, 1, 20)).actor1 is None
+    assert event_of(body, "2", date(2020, 1, 20)).actor1 == "Military Forces of Russia"
+
+
+def test_every_site_example_is_the_event_place_inside_its_town():
+    sites = json.loads((Path(conflict_text.__file__).parent / "data" / "sites.json").read_text("utf-8"))
+    for example in sites["examples"]:
+        event = event_of(example["text"], next(c for c in example["text"] if c.isdigit()), date(2020, 1, 13))
+        assert (event.location, event.place_id, event.geo_precision) == (example["location"], example["inside"], 1)
+    for counterexample in sites["counterexamples"]:
+        event = event_of(
+            counterexample["text"], next(c for c in counterexample["text"] if c.isdigit()), date(2020, 1, 13)
+        )
+        assert event.location == counterexample["location"], counterexample
+
+
 def test_a_village_the_text_puts_in_a_region_is_the_location_at_the_regions_coordinates():
     event = event_of("قتل 5 مدنيين بقصف مدفعي على قرية أم التينة بريف حماة الشمالي.", "5", date(2020, 1, 13))
     assert (event.location, event.place_id, event.admin1, event.geo_precision) == (
@@ -96,16 +147,6 @@ def test_a_neighbourhood_of_a_district_seat_has_its_district():
 
 
 def test_a_place_naming_a_reporting_body_is_the_event_place_only_when_alone():
-    # The body reports by its area; the sentence's other place is the event's.
-    network = event_of("قالت شبكة مراسلي ريف حلب إن 7 مدنيين قتلوا بقصف على الأتارب.", "7", date(2020, 1, 13))
-    assert (network.location, network.geo_precision) == ("الأتارب", 1)
-    relayed = event_of(
-        "ونقل مراسلنا في الغوطة الشرقية، اليوم، عن شبكة مراسلي ريف دمشق إحصاءات تشير إلى مقتل 900 شخص.",
-        "900",
-        date(2018, 3, 22),
-    )
-    assert (relayed.location, relayed.place_id) == ("الغوطة الشرقية", "place:eastern_ghouta")
-    # Alone, the body's area stands: it holds the event or is near it.
-    office = event_of("أفاد مكتب توثيق الشهداء في حمص بمقتل 4 مدنيين.", "4", date(2020, 1, 13))
-    council = event_of("قال المجلس المحلي في دوما إن 4 مدنيين قتلوا.", "4", date(2020, 1, 13))
-    assert (office.location, council.location) == ("حمص", "دوما")
+    sites = json.loads((Path(conflict_text.__file__).parent / "data" / "sites.json").read_text("utf-8"))
+    for example in sites["source_examples"] + sites["source_counterexamples"]:
+        assert event_of(example["text"], example["figure"], date(2020, 1, 13)).location == example["location"], example

@@ -1,17 +1,22 @@
 """End-to-end tests of conflict_text.figures.extract_figures on hand-written Arabic sentences, and of the phrase
 matcher and memos. A test of one rule lives with the rule, as an example in conflict_text/data/figure_rules/."""
 
+import json
 import random
 import re
 import sys
 from datetime import date
+from pathlib import Path
 
+import conflict_text
+from conflict_text.entities import find_mentions
 from conflict_text.figures import extract_figures
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import bare_forms, lexicon, noun_roles
 from conflict_text.figures.phrases import JOINER_CHARS, TOKEN_CACHE_SIZE, phrase_key
 from conflict_text.figures.qualifiers import search_qualifier_before
 from conflict_text.figures.words import TOKEN_RE, TOKEN_SPLIT
+from conflict_text.gazetteer import load_gazetteer
 from conflict_text.models import EntityMention
 from conflict_text.normalize import fold
 
@@ -256,11 +261,10 @@ def test_location_and_perpetrator():
 
 
 def test_a_place_naming_a_reporting_body_is_the_figures_location_only_when_alone():
-    body = "قالت شبكة مراسلي ريف حلب إن 7 مدنيين قتلوا بقصف على الأتارب."
-    ms = [mention(body, "ريف حلب", "location"), mention(body, "الأتارب", "location")]
-    assert run(body, ms).casualties[0].location == "الأتارب"
-    alone = "أفاد مكتب توثيق الشهداء في حمص بمقتل 4 مدنيين."
-    assert run(alone, [mention(alone, "حمص", "location")]).casualties[0].location == "حمص"
+    sites = json.loads((Path(conflict_text.__file__).parent / "data" / "sites.json").read_text("utf-8"))
+    for example in sites["source_examples"] + sites["source_counterexamples"]:
+        [figure] = run(example["text"], find_mentions(example["text"], load_gazetteer())).casualties
+        assert figure.location == example["location"], example
 
 
 def test_period_range_with_year_from_published_date():

@@ -1,0 +1,62 @@
+"""The text stages on every core give exactly what they give in one process."""
+
+import os
+import shutil
+
+import dagster as dg
+import duckdb
+
+from assets.resources import LedgerStorage
+from benchmarks.generate import generate
+from ledger.parallel import MIN_PARALLEL_ITEMS, map_documents
+from ledger.settings import PROJECT_ROOT
+from pipelines.runner import run_inbox
+
+# Columns that say when or in which batch a row was made, not what was read.
+_RUN_COLUMNS = {"batch", "seen_at", "quarantined_at", "published_at", "publication", "sequence"}
+
+
+def _pid_and_square(n: int) -> tuple[int, int]:
+    return os.getpid(), n * n
+
+
+def test_map_documents_keeps_order_across_worker_processes():
+    items = list(range(MIN_PARALLEL_ITEMS * 3))
+    results = map_documents(_pid_and_square, items, workers=2)
+    assert [square for _, square in results] == [n * n for n in items]
+    assert len({pid for pid, _ in results} - {os.getpid()}) == 2  # two forked workers shared the work
+
+
+def test_fewer_documents_than_a_fork_is_worth_stay_in_process():
+    results = map_documents(_pid_and_square, list(range(MIN_PARALLEL_ITEMS - 1)), workers=2)
+    assert {pid for pid, _ in results} == {os.getpid()}
+
+
+def _published(tmp_path, inbox, workers: int) -> dict[str, list[tuple]]:
+    storage = LedgerStorage(
+        inbox_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"), settle_seconds=0, text_workers=workers
+    )
+    (tmp_path / "home").mkdir(parents=True)
+    with dg.DagsterInstance.local_temp(str(tmp_path / "home")) as instance:
+        summary = run_inbox(storage, instance)
+    assert summary.ok
+    tables = {}
+    with duckdb.connect(str(storage.warehouse.catalog_path), read_only=True) as con:
+        views = [v for (v,) in con.sql("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+        for view in views:
+            columns = [c for c in con.sql(f"SELECT * FROM {view} LIMIT 0").columns if c not in _RUN_COLUMNS]
+            if columns:
+                tables[view] = con.sql(f"SELECT {', '.join(columns)} FROM {view} ORDER BY ALL").fetchall()
+    return tables
+
+
+def test_a_run_on_two_processes_publishes_what_a_run_in_one_does(tmp_path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(PROJECT_ROOT / "seeds", inbox)
+    generate(inbox / "synthetic", MIN_PARALLEL_ITEMS + 16)
+    serial = _published(tmp_path / "serial", inbox, workers=1)
+    parallel = _published(tmp_path / "parallel", inbox, workers=2)
+    assert len(serial["documents"]) > MIN_PARALLEL_ITEMS  # every text stage forked
+    assert serial["casualty_figures"] and serial["incidents"] and serial["victims"]
+    for view, rows in serial.items():
+        assert parallel[view] == rows, view
