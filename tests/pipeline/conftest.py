@@ -79,8 +79,8 @@ def browser(tmp_path_factory):
         "--disable-component-update",
         "--disable-sync",
         # Offline, as analysts may be: no host name resolves, so a page that loads a resource from
-        # the network shows it missing, and the browser's log says so.
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+        # the network shows it missing, and the browser's log says so. The UI (127.0.0.1) stays reachable.
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
         "--window-size=1600,1000",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
     ):
