@@ -66,7 +66,7 @@ class Place:
 @dataclass(frozen=True)
 class MapResult:
     path: Path
-    svg: str  # for the page; SVG ids: governorate:NAME, border:N, incident:N:GRADE, name:place:N, name:governorate:N
+    svg: str  # for the page; SVG ids: governorate:NAME, border:N, incident:N:GRADE (a marker: one place and grade), name:place:N, name:governorate:N
     places: list[Place]  # inside the frame, most killed first
     outside: list[Place]  # placed, but outside the frame
     unplaced: int  # incidents without coordinates
@@ -178,14 +178,24 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
     fig, ax = plt.subplots(figsize=(9, 8), dpi=110)
     west, east, south, north = frame()
     governorates = _draw_boundaries(ax)
-    # Biggest first, so that a small incident at the same place stays visible on top of a big one.
-    for n, i in enumerate(sorted(inside, key=lambda i: -(i.best or 0))):
-        colour = GRADE_COLOURS.get(i.grade, _UNKNOWN_COLOUR)
-        wide = (i.geo_precision or 0) >= _GOVERNORATE_PRECISION
+    # The limits are fixed before any marker is drawn: otherwise every marker rescales the axes over
+    # all the others, which took minutes for a warehouse's 15,000 incidents.
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.autoscale(False)
+    # One marker per place and grade (and whether it is placed only in its governorate), sized by the
+    # killed of its incidents: a warehouse has thousands of incidents but far fewer places. Biggest
+    # first, so that a small marker at the same place stays visible on top of a big one.
+    markers: dict[tuple[float, float, str | None, bool], int] = {}
+    for i in inside:
+        key = (i.latitude, i.longitude, i.grade, (i.geo_precision or 0) >= _GOVERNORATE_PRECISION)
+        markers[key] = markers.get(key, 0) + (i.best or 0)
+    for n, ((lat, lon, grade, wide), killed) in enumerate(sorted(markers.items(), key=lambda m: -m[1])):
+        colour = GRADE_COLOURS.get(grade, _UNKNOWN_COLOUR)
         ax.scatter(
-            [i.longitude],
-            [i.latitude],
-            s=marker_size(i.best),
+            [lon],
+            [lat],
+            s=marker_size(killed),
             # An incident placed only in its governorate sits at the governorate's centre: an open
             # dashed ring says that its circle is not where it happened.
             facecolors="none" if wide else colour,
@@ -194,10 +204,8 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
             linewidths=1.4 if wide else 0.4,
             alpha=0.8 if wide else 0.6,
             zorder=3,
-            gid=f"incident:{n}:{i.grade}",
+            gid=f"incident:{n}:{grade}",
         )
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -262,8 +270,8 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
     taken: list = [legend.get_window_extent(renderer)]  # names never cover the legend
     labelled = []
     biggest: dict[tuple[float, float], float] = {}  # the largest circle at each place, which its name must clear
-    for i in inside:
-        biggest[i.latitude, i.longitude] = max(biggest.get((i.latitude, i.longitude), 0), marker_size(i.best))
+    for (lat, lon, _grade, _wide), killed in markers.items():
+        biggest[lat, lon] = max(biggest.get((lat, lon), 0), marker_size(killed))
     for n, p in enumerate(places):
         text = f"{p.location} ({p.killed})" if p.killed else p.location
         spots = _label_spots(biggest[p.latitude, p.longitude] ** 0.5 / 2)

@@ -52,6 +52,18 @@ def test_the_map_draws_the_governorates_and_lists_what_falls_outside_it(tmp_path
     assert "دمشق (10)" in svg  # text kept as text, in logical order: the browser shapes it
 
 
+def test_one_marker_per_place_and_grade_however_many_incidents(tmp_path):
+    # A warehouse holds thousands of incidents at far fewer places: a place's incidents of one grade are
+    # one marker sized by their killed together, and the place's name carries their sum.
+    daily = [_incident("دوما", 33.57, 36.40, 2) for _ in range(400)]
+    contested = [_incident("دوما", 33.57, 36.40, 5, "contested") for _ in range(3)]
+    result = draw_incident_map(tmp_path / "map.svg", [*daily, *contested, _incident("حرستا", 33.56, 36.36, 7)])
+    svg = (tmp_path / "map.svg").read_text("utf-8")
+    assert re.findall(r'id="incident:\d+:(\w+)"', svg) == ["single_source", "contested", "single_source"]
+    assert [(p.location, p.incidents, p.killed) for p in result.places] == [("دوما", 403, 815), ("حرستا", 1, 7)]
+    assert "دوما (815)" in svg
+
+
 def test_place_names_are_written_only_where_they_cover_no_other(tmp_path):
     # Eighteen places of one small countryside, as a siege's reporting names them, and one far away.
     crowded = [_incident(f"بلدة {n}", 33.50 + 0.006 * n, 36.35 + 0.005 * n, 100 - n) for n in range(18)]
