@@ -27,6 +27,9 @@ _MARGIN = 0.4  # degrees of frame around the border
 GRADE_COLOURS = {"corroborated": "#b2182b", "single_source": "#ef8a62", "contested": "#542788"}
 _UNKNOWN_COLOUR = "#777777"
 _SIZE_LEGEND = (10, 100, 1000)
+# Names are tried for the places with the most killed only: past these the map has no room left, and
+# each try measures its box against every name already written.
+_MOST_LABELLED_PLACES = 120
 _GOVERNORATE_PRECISION = 3
 # Where a place's name may go around its circle, tried in order: the side (right, up) and the alignment.
 _LABEL_SIDES = ((1, 1, "left", "bottom"), (-1, 1, "right", "bottom"), (1, -1, "left", "top"), (-1, -1, "right", "top"))
@@ -79,6 +82,7 @@ def boundaries() -> list[dict]:
     return json.loads(text)["features"]
 
 
+@cache
 def frame() -> tuple[float, float, float, float]:
     """(west, east, south, north) of the map: the border and a margin."""
     border = next(f for f in boundaries() if f["properties"]["kind"] == "border")
@@ -272,7 +276,7 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
     biggest: dict[tuple[float, float], float] = {}  # the largest circle at each place, which its name must clear
     for (lat, lon, _grade, _wide), killed in markers.items():
         biggest[lat, lon] = max(biggest.get((lat, lon), 0), marker_size(killed))
-    for n, p in enumerate(places):
+    for n, p in enumerate(places[:_MOST_LABELLED_PLACES]):
         text = f"{p.location} ({p.killed})" if p.killed else p.location
         spots = _label_spots(biggest[p.latitude, p.longitude] ** 0.5 / 2)
         if _place_label(ax, renderer, text, (p.longitude, p.latitude), taken, 8, "black", spots, f"name:place:{n}"):
