@@ -69,17 +69,8 @@ def noun_candidates(doc: Document, si: int) -> None:
                     continue
                 if cue is not None:
                     fired.append("outcome-cue-after" if cue[0] >= tok.end else "outcome-cue-before")
-            c = Candidate(
-                "cas",
-                tok.start + proclitic_length(prefix),
-                tok.end,
-                2,
-                "exact",
-                si,
-                outcome=outcome,
-                victim=victim,
-                head_end=tok.end,
-                rules=fired,
+            c = _noun_figure(
+                tok.start + proclitic_length(prefix), tok.end, 2, si, fired, outcome=outcome, victim=victim
             )
             doc.cands.append(c)
             doc.consumed.append((tok.start, tok.end))
@@ -128,64 +119,34 @@ def noun_candidates(doc: Document, si: int) -> None:
         if pair:
             v2, tok2, verb = pair
             outcome = verb[2][0][0]
-            total = Candidate(
-                "cas",
+            total = _noun_figure(
                 tok.start + proclitic_length(prefix),
                 tok2.end,
                 2,
-                "exact",
                 si,
+                ["singular-pair-with-dual-verb"],
                 outcome=outcome,
                 victim="total",
-                head_end=tok2.end,
-                rules=["singular-pair-with-dual-verb"],
             )
             doc.cands.append(total)
             for member, t, p in ((group, tok, prefix), (v2[1], tok2, AND)):
                 if member not in ("total", "civilians"):
-                    sub = Candidate(
-                        "cas",
-                        t.start + len(p),
-                        t.end,
-                        1,
-                        "exact",
-                        si,
-                        outcome=outcome,
-                        victim=member,
-                        head_end=t.end,
-                        rules=["singular-pair-member"],
+                    sub = _noun_figure(
+                        t.start + len(p), t.end, 1, si, ["singular-pair-member"], outcome=outcome, victim=member
                     )
                     sub.parent = total
                     doc.cands.append(sub)
             doc.consumed.append((tok.start, verb[1]))
             continue
         if one_of_start is not None:
-            c = Candidate(
-                "cas",
-                one_of_start,
-                tok.end,
-                1,
-                "exact",
-                si,
-                victim=victim,
-                head_end=tok.end,
-                rules=["one-of-them", *fired],
-            )
+            c = _noun_figure(one_of_start, tok.end, 1, si, ["one-of-them", *fired], victim=victim)
             c.marker_child = True
         elif marker_before or coordinated:
             if group == "total" or (group == "civilians" and not coordinated):
                 doc.reject("singular-person-in-breakdown", tok.start, tok.end)
                 continue
-            c = Candidate(
-                "cas",
-                tok.start + proclitic_length(prefix),
-                tok.end,
-                1,
-                "exact",
-                si,
-                victim=victim,
-                head_end=tok.end,
-                rules=["singular-in-breakdown", *fired],
+            c = _noun_figure(
+                tok.start + proclitic_length(prefix), tok.end, 1, si, ["singular-in-breakdown", *fired], victim=victim
             )
             c.marker_child = marker_before
             c.in_breakdown = True
@@ -196,36 +157,35 @@ def noun_candidates(doc: Document, si: int) -> None:
             if rejected := phase.noun_outcome(ctx):
                 doc.reject(rejected, tok.start, tok.end)
                 continue
-            c = Candidate(
-                "cas",
+            c = _noun_figure(
                 tok.start + proclitic_length(prefix),
                 tok.end,
                 1,
-                "exact",
                 si,
+                ["singular-next-to-cue" if cue is adjacent_cue else "singular-before-cue", *fired],
                 outcome=outcome,
                 victim=victim,
-                head_end=tok.end,
-                rules=["singular-next-to-cue" if cue is adjacent_cue else "singular-before-cue", *fired],
             )
         elif (listed := _listed_after(doc, si, tok, prefix)) is not None:
-            c = Candidate(
-                "cas",
+            c = _noun_figure(
                 tok.start + proclitic_length(prefix),
                 tok.end,
                 1,
-                "exact",
                 si,
+                ["singular-listed-after-victim", *fired],
                 outcome=own[0][0] if (own := _post_readings(nxt, cue_start)) else listed.outcome,
                 victim=victim,
-                head_end=tok.end,
-                rules=["singular-listed-after-victim", *fired],
             )
         else:
             doc.reject("singular-without-cue", tok.start, tok.end)
             continue
         doc.cands.append(c)
         doc.consumed.append((c.start, c.end))
+
+
+def _noun_figure(start: int, end: int, value: int, si: int, rules: list[str], **attributes) -> Candidate:
+    """A casualty figure a noun states by itself (a dual, a singular person): exact, its head the noun."""
+    return Candidate("cas", start, end, value, "exact", si, head_end=end, rules=rules, **attributes)
 
 
 def _listed_after(doc: Document, si: int, tok: Tok, prefix: str) -> Candidate | None:
