@@ -917,6 +917,12 @@ def _pattern_id(etype: str, name: str) -> str:
     return f"pattern:{etype}:{match_key(_unquoted(name)).replace(' ', '_')}"
 
 
+def _mention_from_context(etype: str, key: str, body: str, a: int, b: int) -> EntityMention:
+    """A name a gazetteer entry's cue or head widened into a new one: its id from the folded `key`, its
+    name the body's text with spaces squeezed."""
+    return EntityMention(_pattern_id(etype, key), etype, body[a:b], " ".join(body[a:b].split()), None, a, b, "pattern")
+
+
 def find_mentions(body: str, gazetteer: Gazetteer | None = None) -> list[EntityMention]:
     """Entity mentions in `body`, in text order; surface == body[char_start:char_end]."""
     return _mentions(body, gazetteer, None)
@@ -952,18 +958,7 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
                 if cue in m.facility_forms:  # «مشفى أريحا الجراحي»
                     ce = doc.ends[m._name_tail(doc, bisect_left(doc.ends, e))]
                 a, b = doc.span(cs, ce)
-                mentions.append(
-                    EntityMention(
-                        _pattern_id("location", text[cs:ce]),
-                        "location",
-                        body[a:b],
-                        " ".join(body[a:b].split()),
-                        None,
-                        a,
-                        b,
-                        "pattern",
-                    )
-                )
+                mentions.append(_mention_from_context("location", text[cs:ce], body, a, b))
                 occupied[cs:ce] = b"\x01" * (ce - cs)
                 if (
                     cue in m.streets
@@ -983,18 +978,7 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
                 occupied[s:e] = b"\x01" * (e - s)
                 if etype != "armed_group":
                     a, b = doc.span(s, e)
-                    mentions.append(
-                        EntityMention(
-                            _pattern_id("armed_group", text[s:e]),
-                            "armed_group",
-                            body[a:b],
-                            " ".join(body[a:b].split()),
-                            None,
-                            a,
-                            b,
-                            "pattern",
-                        )
-                    )
+                    mentions.append(_mention_from_context("armed_group", text[s:e], body, a, b))
                     continue
         a, b = doc.span(s, e)
         mentions.append(EntityMention(entity_id, etype, body[a:b], name_ar, name_en, a, b, "gazetteer"))
