@@ -118,7 +118,8 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
             start = head.start
             of = False
             fired.append("noun-before-one-or-two")
-    # «الغارات بلغ عددها 15»: a count stated after the set's «عددها» counts the weapon named before it
+    # «الغارات بلغ عددها 15», «ارتفع عدد الغارات ... إلى 30»: a count stated after the count of a set counts
+    # the weapons of the set
     if not roles and before and (set_head := _weapon_counted_before(doc, si, before)) is not None:
         head, (prefix, roles) = set_head, noun_roles(set_head.text)
         fired.append("count-of-weapons-named-before")
@@ -246,17 +247,28 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
 
 
 def _weapon_counted_before(doc: Document, si: int, before: list[Tok]) -> Tok | None:
-    """The weapon noun a number counts when «عددها» («its count»), perhaps with «إلى», stands right before
-    the number: the nearest weapon noun before it in the sentence («براميل متفجرة بلغ عددها 224»)."""
+    """The weapon noun a number counts when it stands after the count of a set of weapons named before it:
+    right after «عددها» («its count»), perhaps with «إلى», the nearest weapon noun before it in the sentence
+    («براميل متفجرة بلغ عددها 224»); right after «إلى», the weapon noun «عدد» names earlier in the sentence,
+    not yet counted («ارتفع عدد الغارات التي نفذها الطيران إلى 30»)."""
     g = doc.grammar
     words = [t.text for t in before]
-    if words[-1:] == [g.to] and len(words) >= 2:
+    after_to = words[-1:] == [g.to] and len(words) >= 2
+    if after_to:
         words, before = words[:-1], before[:-1]
-    if words[-1] not in g.count_of_set:
-        return None
     sent = doc.sents[si]
-    for tok in reversed(sent.tokens(sent.start, before[-1].start)):
-        prefix, roles = noun_roles(tok.text)
-        if role_of(roles, "munition") and not proclitic_length(prefix):
-            return tok
+    if words[-1] in g.count_of_set:
+        for tok in reversed(sent.tokens(sent.start, before[-1].start)):
+            prefix, roles = noun_roles(tok.text)
+            if role_of(roles, "munition") and not proclitic_length(prefix):
+                return tok
+        return None
+    if not after_to:
+        return None
+    toks = sent.tokens(sent.start, before[-1].end)
+    for toll, tok in reversed(list(zip(toks, toks[1:]))):
+        if toll.text in g.toll_words:
+            prefix, roles = noun_roles(tok.text)
+            counted = doc.is_consumed(tok.start, tok.end)
+            return tok if role_of(roles, "munition") and not proclitic_length(prefix) and not counted else None
     return None
