@@ -41,7 +41,7 @@ from datetime import date
 
 from conflict_text.figures.attribution import Attribution
 from conflict_text.figures.document import Document
-from conflict_text.figures.munitions import material_candidates, type_bare_weapons
+from conflict_text.figures.munitions import material_candidates, ordinal_weapons, type_bare_weapons
 from conflict_text.figures.noun_candidates import noun_candidates
 from conflict_text.figures.number_candidates import number_candidate
 from conflict_text.figures.periods import Periods
@@ -94,6 +94,7 @@ def read_figures(
         noun_candidates(doc, si)
         material_candidates(doc, si)
     type_bare_weapons(doc, doc.cands)
+    ordinal_weapons(doc, doc.cands)
     final = structure(doc)
     final.sort(key=lambda c: (c.start, -c.end))
     attribution = Attribution(doc, nt, mentions, body)

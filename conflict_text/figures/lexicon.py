@@ -57,6 +57,7 @@ class Lexicon:
     others: frozenset
     toll_words: frozenset
     toll_heads: frozenset
+    weapon_ordinals: dict[str, int]  # «ثانية» -> 2: the rank an ordinal after a weapon noun gives it
     function_words: frozenset
 
 
@@ -266,6 +267,7 @@ def lexicon() -> Lexicon:
         others=frozenset(f(w) for w in d["others"]),
         toll_words=frozenset(f(w) for w in d["toll_words"]),
         toll_heads=frozenset(phrase_key(f(w)) for w in d["toll_heads"]),
+        weapon_ordinals={f(w): n for w, n in d["weapon_ordinals"].items()},
         function_words=frozenset(f(w) for w in d["function_words"]),
     )
 
