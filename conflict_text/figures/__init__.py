@@ -72,7 +72,10 @@ def read_figures(
     text = nt.text
     spans = [(nt.to_normalized(m.char_start), nt.to_normalized(m.char_end - 1) + 1) for m in mentions]
     doc = Document(
-        text, sorted(spans), frozenset(a for (a, _), m in zip(spans, mentions) if m.entity_type == "armed_group")
+        text,
+        sorted(spans),
+        frozenset(a for (a, _), m in zip(spans, mentions) if m.entity_type == "armed_group"),
+        [(a, m.entity_id) for (a, _), m in zip(spans, mentions) if m.entity_type == "location"],
     )
     if rejections is not None:
         doc.rejections = []

@@ -19,9 +19,15 @@ _NOT_IN_NAMES = ("cue", "noun", "material")
 
 
 class Document:
-    def __init__(self, text: str, names: list[tuple[int, int]], group_starts: frozenset[int] = frozenset()):
+    def __init__(
+        self,
+        text: str,
+        names: list[tuple[int, int]],
+        group_starts: frozenset[int] = frozenset(),
+        places: list[tuple[int, str]] = (),
+    ):
         """`names`: the sorted (start, end) of the entity mentions in `text`; `group_starts`: where the
-        armed groups among them start."""
+        armed groups among them start; `places`: (start, entity id) of the place mentions."""
         self.text = text
         self.name_starts = [a for a, _ in names]
         self.name_ends = [b for _, b in names]
@@ -37,6 +43,10 @@ class Document:
             lex.covid_cased_re is not None and lex.covid_cased_re.search(text) is not None
         )
         self.sents: list[Sentence] = [Sentence(self, s, e) for s, e in self.spans]
+        self.sentence_places: dict[int, frozenset[str]] = {}  # sentence -> the places it names
+        for start, place in places:
+            si = self.sent_of(start)
+            self.sentence_places[si] = self.sentence_places.get(si, frozenset()) | {place}
         self.cands: list[Candidate] = []
         self.consumed: list[tuple[int, int]] = []
         self.hits = lex.phrases.scan(text)

@@ -136,6 +136,20 @@ def _counts_others(doc: Document, c: Candidate) -> bool:
     return nxt is not None and nxt.text in doc.lex.others
 
 
+# Equal tolls of separate incidents are common only when small: a list of shellings gives each its one, two or
+# three victims. A larger equal toll in another sentence restates the fact even when that sentence names
+# other places (the city of a press conference, a reporting body's area).
+SMALL_TOLL = 5
+
+
+def _same_places(doc: Document, a: int, b: int) -> bool:
+    """Whether two sentences may state one fact by the places they name: one of them names none, or they share
+    one («في حي باب توما» and «في حي المزرعة» are two incidents, a title's «حلب» and its lead's «حي الصاخور
+    بحلب» may be one)."""
+    pa, pb = doc.sentence_places.get(a), doc.sentence_places.get(b)
+    return not pa or not pb or bool(pa & pb)
+
+
 def _root_parent(c: Candidate) -> Candidate:
     while c.parent is not None:
         c = c.parent
@@ -205,6 +219,10 @@ def structure(doc: Document) -> list[Candidate]:
                     if others and not _counts_others(doc, g):
                         if "others-restate-no-count" not in c.rules:
                             c.rules.append("others-restate-no-count")
+                        continue
+                    if c.value <= SMALL_TOLL and not _same_places(doc, g.sent, c.sent):
+                        if "restatement-names-the-same-place" not in c.rules:
+                            c.rules.append("restatement-names-the-same-place")
                         continue
                     dup = g
                     break
