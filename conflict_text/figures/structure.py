@@ -263,14 +263,21 @@ def structure(doc: Document) -> list[Candidate]:
         # a single weapon is one incident: named again in another sentence it is another one, unless both
         # sentences state the same toll of several (a title and its lead: «مقتل 15 في غارة على سوق»)
         single = "singular-weapon-counts-one" in c.rules
-        if any(
-            m.value == c.value
+        same = [
+            m
+            for m in muns
+            if m.value == c.value
             and m.mtype == c.mtype
             and m.sent != c.sent
             and _compatible_q(m.qualifier, c.qualifier)
             and (not single or tolls.get(m.sent, set()) & tolls.get(c.sent, set()))
-            for m in muns
-        ):
+        ]
+        # one or two weapons counted by their noun alone («قذيفة», «برميلين») named again where another place is
+        # struck are another salvo
+        by_noun = single or "dual-weapon" in c.rules
+        if same and by_noun and not any(_same_places(doc, m.sent, c.sent) for m in same):
+            c.rules.append("weapon-restatement-names-the-same-place")
+        elif same:
             doc.reject("weapon-count-restated", c.start, c.end)
             continue
         muns.append(c)
