@@ -132,8 +132,11 @@ class Document:
 
     # --- outcome of a count from the cues around it
     def context_outcome(
-        self, si: int, start: int, head_end: int, allow_weak: bool = True
+        self, si: int, start: int, head_end: int, allow_weak: bool = True, fired: list[str] | None = None
     ) -> tuple[str | None, tuple | None]:
+        """(outcome, cue) of the count at [start, head_end) from the nearest cue before it or a cue right after it;
+        a cue after a word that opens another clause («، كما أصيب ...») is not its own (rule
+        outcome-cue-in-next-clause, added to `fired` when it set one aside)."""
         sent = self.sents[si]
         pre = post = None
         for cs, ce, infos in sent.cues:
@@ -143,6 +146,10 @@ class Document:
                     pre = (cs, ce, pick[0][0])
             elif cs >= head_end and cs - head_end <= 60 and post is None:
                 pick = [i for i in infos if i[2] and (allow_weak or not i[3])]
+                if pick and self.has_phrase("next_clause", head_end, cs):
+                    if fired is not None:
+                        fired.append("outcome-cue-in-next-clause")
+                    break
                 if pick:
                     post = (cs, ce, pick[0][0])
         if post and (pre is None or (post[0] - head_end <= 15 and start - pre[1] > 40)):

@@ -178,6 +178,7 @@ def lexicon() -> Lexicon:
             "material": (list(materials), clitics),
             "strike_verb": ([f(w) for w in d["strike_times"]["verbs"]], clitics),
             "threat": ([f(w) for w in d["threat_cues"]], clitics),
+            "next_clause": ([f(w) for w in d["next_clause_openers"]], CONJUNCTIONS),
             "denial": ([f(w) for w in d["denial_cues"]], clitics),
             "revision": ([f(w) for w in d["revision_cues"]], clitics),
             "earlier": ([f(w) for w in d["earlier_cues"]], CONJUNCTIONS),

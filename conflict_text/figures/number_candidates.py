@@ -202,7 +202,7 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
         return doc.reject(rejected, ns.start, ns.end)
     # what happened
     if outcome is None:
-        outcome, cue = doc.context_outcome(si, start, head_end)
+        outcome, cue = doc.context_outcome(si, start, head_end, fired=fired)
         if cue is not None:
             fired.append("outcome-cue-after" if cue[0] > ns.start else "outcome-cue-before")
     ctx.outcome, ctx.cue = outcome, cue
