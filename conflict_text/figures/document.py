@@ -216,8 +216,9 @@ class Document:
                     return "women_and_children"
         return group
 
-    def victim_after(self, si: int, pos: int, fired: list[str]) -> str | None:
-        """A victim noun right after an outcome noun («جرحى مدنيون», «قتيلا من المدنيين») of sentence `si`."""
+    def victim_after(self, si: int, pos: int, fired: list[str]) -> tuple[str | None, Tok | None]:
+        """The group of a victim noun right after an outcome noun («جرحى مدنيون», «قتيلا من المدنيين») of sentence
+        `si`, and the noun when it is the outcome noun's adjective («قتيلا مدنيا»: no «من» between)."""
         limit = self.sents[si].end
         toks = self.sents[si].tokens(pos, min(limit, pos + 40), 3)
         i = 0
@@ -229,5 +230,5 @@ class Document:
             r = role_of(noun_roles(toks[i].text)[1], "victim")
             if r:
                 fired.append("victims-after-outcome-noun")
-                return self.refine_victim(r[1], toks[i], limit, toks[i].text, fired)
-        return None
+                return self.refine_victim(r[1], toks[i], limit, toks[i].text, fired), toks[i] if i == 0 else None
+        return None, None

@@ -181,7 +181,10 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
         elif o:
             fired.append("number-counts-outcome-noun")
             outcome = o[1]
-            victim = doc.victim_after(si, head.end, fired) or "total"
+            victim, adjective = doc.victim_after(si, head.end, fired)
+            victim = victim or "total"
+            if adjective is not None:  # «123 قتيلا مدنيا»: the adjective is no singular victim of its own
+                doc.consumed.append((adjective.start, adjective.end))
             if lex.koi_head_re.match(text, head.start + len(prefix)):
                 fired.append("killed-or-injured-head")
                 outcome = "killed_or_injured"
