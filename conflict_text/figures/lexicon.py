@@ -131,7 +131,7 @@ def lexicon() -> Lexicon:
     munitions = {}
     for entry in d["munitions"]:
         key = f(entry["key"])
-        munitions[key] = entry
+        munitions[key] = {**entry, "own_modifiers": {f(w): t for w, t in entry.get("own_modifiers", {}).items()}}
         for number in ("singular", "dual", "construct_dual", "plural"):
             for w in entry.get(number, []):
                 if " " in w:

@@ -50,6 +50,10 @@ def munition_phrase(
         tok = tm.group()
         if tok in ",،.;؛:" or tok.isdigit():
             break
+        if tok in entry["own_modifiers"]:  # a modifier that types this noun only («ضربة جوية»)
+            found.append(entry["own_modifiers"][tok])
+            end = pos = tm.end()
+            continue
         prefix, roles = noun_roles(tok)
         inner = role_of(roles, "munition")
         if inner and not (prefix.startswith(WITH) and (base is None or lex.munitions[inner[1]].get("type") is None)):
