@@ -81,6 +81,7 @@ class Grammar:
     contrast_re: re.Pattern  # «إلا أن», «لكن»: what follows revises what precedes
     partitive_one: frozenset[str]  # «أحد»: «أحد الانتحاريين» is one of the set, whatever the noun's number
     count_of_set: frozenset[str]  # «عددها»: «الغارات بلغ عددها 15» counts the set named before it
+    more_of_the_same: frozenset[str]  # «أخرى»: «قذيفتان على السوق وثلاث أخرى» counts more of the weapon before it
     to: str  # «إلى»
 
 
@@ -97,6 +98,7 @@ def grammar() -> Grammar:
         toll_words=tuple(g["toll_words_before_number"]),
         partitive_one=frozenset(g["partitive_one"]),
         count_of_set=frozenset(g["count_of_set"]),
+        more_of_the_same=frozenset(g["more_of_the_same"]),
         to=g["to"],
         contrast_re=re.compile(
             r"(?:"

@@ -123,6 +123,11 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
     if not roles and before and (set_head := _weapon_counted_before(doc, si, before)) is not None:
         head, (prefix, roles) = set_head, noun_roles(set_head.text)
         fired.append("count-of-weapons-named-before")
+    # «سقطت قذيفتا مدفعية على السوق وثلاث أخرى»: a count of «أخرى» counts more of the weapon named last before it
+    more = not roles and nxt in g.more_of_the_same
+    if more and (named := _weapon_named_before(doc, si, ns.start)) is not None:
+        head, (prefix, roles) = named, noun_roles(named.text)
+        fired.append("count-of-more-weapons-named-before")
     head_end = head.end if (head and roles) else ns.end
     ctx.i, ctx.head, ctx.roles, ctx.start = i, head, roles, start
     if rejected := phase.named(ctx):
@@ -151,7 +156,8 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
                     rules=[*fired, "number-counts-weapon", *mrules, *qualifier_rules(q)],
                 )
             )
-            doc.consumed.append((min(start, head.start), pend))
+            # the weapon named before «أخرى» is counted by its own phrase
+            doc.consumed.append((start, after[i].end) if more else (min(start, head.start), pend))
             return
         if rejected := phase.untyped_weapon(ctx):
             return doc.reject(rejected, ns.start, ns.end)
@@ -247,6 +253,18 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
     )
     doc.cands.append(c)
     doc.consumed.append((min(start, ns.start), head_end))
+
+
+def _weapon_named_before(doc: Document, si: int, pos: int) -> Tok | None:
+    """The nearest weapon noun before `pos` in sentence `si`, with no outcome cue between them."""
+    sent = doc.sents[si]
+    for tok in reversed(sent.tokens(sent.start, pos)):
+        if any(tok.start <= cue_start < pos for cue_start, _, _ in sent.cues):
+            return None
+        prefix, roles = noun_roles(tok.text)
+        if role_of(roles, "munition") and not proclitic_length(prefix):
+            return tok
+    return None
 
 
 def _weapon_counted_before(doc: Document, si: int, before: list[Tok]) -> Tok | None:
