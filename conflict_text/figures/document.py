@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 
 from conflict_text.arabic import AND
 from conflict_text.figures.lexicon import grammar, in_vocab, lexicon, noun_roles, role_of
-from conflict_text.figures.phrases import PhraseMatch, one_after_another
+from conflict_text.figures.phrases import PhraseMatch, one_after_another, phrase_key
 from conflict_text.figures.sentence import Candidate, Sentence
 from conflict_text.figures.words import DIGIT, Tok, next_token
 from conflict_text.sentences import split_sentences
@@ -154,9 +154,36 @@ class Document:
                     post = (cs, ce, pick[0][0])
         if post and (pre is None or (post[0] - head_end <= 15 and start - pre[1] > 40)):
             return post[2], post
+        if pre and self._joined_to_the_other_outcome(sent, pre):
+            if fired is not None:
+                fired.append("killed-and-injured-cues-joined")
+            return "killed_or_injured", pre
         if pre:
             return pre[2], pre
         return None, None
+
+    def _joined_to_the_other_outcome(self, sent: Sentence, cue: tuple) -> bool:
+        """Whether a killed (injured) cue is joined by «و» to an injured (killed) cue right before it, with at most
+        one word between them that is no counted noun («قتل وأصيب 14», «استشهد فيها وجرح 200»): the count after
+        them counts both."""
+        pair = {"killed", "injured"}
+        if cue[2] not in pair:
+            return False
+        before = [c for c in sent.cues if c[1] <= cue[0]]
+        if not before:
+            return False
+        start, end, infos = max(before, key=lambda c: c[1])
+        if not any(i[1] and i[0] == (pair - {cue[2]}).pop() for i in infos):
+            return False
+        # the other cue tells what happened to a count right before it («5 مدنيين قتلوا وأصيب 12», «38 شهيدا وإصابة»)
+        if any(sent.start <= c.start < start and c.head_end >= start - 2 for c in self.cands if c.kind == "cas"):
+            return False
+        words = self.text[end : cue[0]].split()
+        if words and words[-1] == AND:
+            words = words[:-1]
+        elif not (self.text.startswith(AND, cue[0]) and phrase_key(self.text[cue[0] + 1 : cue[1]]) in self.lex.cues):
+            return False
+        return len(words) <= 1 and not any(noun_roles(w)[1] or DIGIT.search(w) for w in words)
 
     def threatened(self, si: int, cue: tuple | None, start: int) -> bool:
         if cue is None or cue[0] > start:
