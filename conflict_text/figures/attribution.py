@@ -1,25 +1,139 @@
-"""Location, perpetrator and claimant of a figure from the entity mentions of its sentence."""
+"""Location, perpetrator and claimant of a figure from the entity mentions of its sentence and the ones before.
+
+Location: the place phrases of the figure's sentence (places the text links, «حي X في مدينة Y», «بلدة X بريف
+Y»: conflict_text/places.py), without the places victims were taken to and the countries that lead or back
+forces (data/figure_context.json). The phrase of the figure's own clause, or of a clause after it that opens
+with its cause («، جراء غارات على X»), comes first; one of another item of a list («، و5 في Y») or of another
+event («، فيما قتل 2 في Y») last; the nearest among equals. Of that phrase, its first, most specific place.
+A breakdown is where its parent toll is, unless its own clause names a place; a toll restated elsewhere (a
+headline and its story) is where the statement naming a place puts it; a sentence naming no place continues
+the report before it: the last place of the nearest earlier sentence that reports something or shares its line.
+Claimant: the reporter named after the attribution cue nearest the figure.
+Perpetrator: an armed group next to an attack word.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+from conflict_text.arabic import AND, PROCLITICS, with_proclitics
 from conflict_text.figures.document import Document
-from conflict_text.figures.lexicon import grammar
+from conflict_text.figures.lexicon import grammar, lexicon_data
 from conflict_text.figures.sentence import Candidate
 from conflict_text.models import EntityMention
-from conflict_text.places import names_a_source
+from conflict_text.normalize import fold
+from conflict_text.places import names_a_source, outermost, place_link
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+_WORD = re.compile(r"\w+")
+_DIGIT_COMMA = re.compile(r"(?<=\d)[,،](?=\d)")
+_CLAIMANT_TYPES = ("organisation", "media", "armed_group", "person")
+# The number words that open an item of a list of tolls or weapons («، وستة آخرون في X», «، والثاني قرب Y»).
+_ITEM_NUMBERS = ("units", "teen_units", "ten", "tens", "hundred", "hundreds", "ordinals")
+# A place before the figure is this much farther than one after it at the same distance.
+_BEFORE_WEIGHT = 1.3
+
+
+@dataclass(frozen=True)
+class _ContextWords:
+    clause_breaks: frozenset[str]
+    numbers: frozenset[str]  # number words and ordinals (data/number_words.json), which open a list's item
+    causes: frozenset[str]  # cause words and attack words, which open a clause telling the cause
+    cause_reach: int
+    # «فيما», «في حين» (data/actors.json, contrast_connectives): words that join two events in a sentence
+    other_event: tuple[tuple[str, ...], ...]
+    transfer_verbs: tuple[tuple[str, ...], ...]
+    directions: frozenset[str]
+    transfer_reach: int
+    actor_words: tuple[tuple[str, ...], ...]
+    actor_reach: int
+    forms: dict[str, str]  # a word with proclitics -> the word of the lists
+
+    def words(self, text: str) -> list[str]:
+        return [self.forms.get(w, w) for w in _WORD.findall(fold(text))]
+
+
+@cache
+def _context_words() -> _ContextWords:
+    data = json.loads((_DATA / "figure_context.json").read_text("utf-8"))
+    phrases = lambda words: tuple(tuple(fold(w).split()) for w in words)  # noqa: E731
+    transfer, actor = phrases(data["transfer"]["verbs"]), phrases(data["place_as_actor"]["words"])
+    directions = frozenset(fold(w) for w in data["transfer"]["directions"])
+    causes = {fold(w) for w in data["cause_openers"]["words"]}
+    causes |= {fold(w) for w in lexicon_data()["attack_cues"] if " " not in w}
+    other_event = phrases(
+        json.loads((_DATA / "actors.json").read_text("utf-8"))["attached_actors"]["contrast_connectives"]
+    )
+    vocabulary = {w for phrase in transfer + actor + other_event for w in phrase} | directions | causes
+    number_words = json.loads((_DATA / "number_words.json").read_text("utf-8"))
+    numbers = {fold(w) for key in _ITEM_NUMBERS for w in number_words[key]}
+    return _ContextWords(
+        clause_breaks=frozenset(data["clause_breaks"]),
+        numbers=frozenset(numbers),
+        causes=frozenset(causes),
+        cause_reach=data["cause_openers"]["reach"],
+        other_event=other_event,
+        transfer_verbs=transfer,
+        directions=directions,
+        transfer_reach=data["transfer"]["reach"],
+        actor_words=actor,
+        actor_reach=data["place_as_actor"]["reach"],
+        forms=with_proclitics(vocabulary, PROCLITICS),
+    )
+
+
+def _opens_item(word: str, numbers: frozenset[str]) -> bool:
+    """«و17», «وستة», «والثاني»: a conjunction and a number, the start of another item of a list."""
+    rest = word[len(AND) :]
+    return word.startswith(AND) and bool(rest) and (rest.isdigit() or rest in numbers)
+
+
+def _cue_before(words: list[str], phrases, reach: int, gap_needs: frozenset[str] | None = None) -> bool:
+    """Whether one of `phrases` ends at most `reach` words before the end of `words` (with a word of
+    `gap_needs` between them, when given)."""
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(max(0, len(words) - reach - n), len(words) - n + 1):
+            if tuple(words[i : i + n]) == phrase:
+                gap = words[i + n :]
+                if gap_needs is None or gap_needs.intersection(gap):
+                    return True
+    return False
+
+
+@dataclass
+class _Phrase:
+    """Places the text links into one phrase, most specific first («حي X في مدينة Y»)."""
+
+    places: list[EntityMention]
+    start: int
+    end: int
+    clause: int  # index of its clause in the sentence
+    item: bool  # its clause is an item of a list («، وثلاث أخرى في X»)
+    cause: bool  # its clause tells a cause («، جراء غارات على X»)
+    other_event: bool  # its clause tells another event («، فيما قتل 3 في X»)
+    names_a_source: bool
 
 
 @dataclass
 class _SentenceMentions:
-    places: list[EntityMention]
-    # (normalised start of the cue, the organisation, outlet, group or person it names) per attribution cue
+    start: int
+    breaks: list[int]  # where the clauses of the sentence end (original offsets)
+    phrases: list[_Phrase]  # event places: not where victims were taken, not a country leading forces
+    set_aside: list[str]  # rule ids of the places left out
+    # (original start of the cue, the organisation, outlet, group or person it names) per attribution cue
     claims: list[tuple[int, EntityMention | None]]
     # armed groups next to an attack word, not after «عناصر», «مقاتلي», «من» ... (they are the victims then)
     attackers: list[EntityMention]
+
+    def clause(self, pos: int) -> int:
+        return bisect_right(self.breaks, pos)
 
 
 class Attribution:
@@ -34,19 +148,38 @@ class Attribution:
         self._by_start = sorted(range(len(mentions)), key=lambda i: mentions[i].char_start)
         self._starts = [mentions[i].char_start for i in self._by_start]
         self._sents: dict[int, _SentenceMentions] = {}
+        self._locations: dict[int, tuple[str | None, list[str]]] = {}
+        # the other statements of each toll (merged restatements: a headline and its story), and the sentences
+        # that report something (a count, a weapon or an attack), whose places a sentence after them continues
+        # (not a dateline's «بتوقيت دمشق»)
+        self._restated: dict[int, list[Candidate]] = {}
+        for x in doc.cands:
+            if x.alias is not None:
+                root = x.alias
+                while root.alias is not None:
+                    root = root.alias
+                self._restated.setdefault(id(root), []).append(x)
+        self._reporting = {x.sent for x in doc.cands} | {
+            doc.sent_of(start) for start, _, _, _ in doc.phrases("attack", 0, len(doc.text))
+        }
 
     def _sentence(self, si: int) -> _SentenceMentions:
         if si in self._sents:
             return self._sents[si]
-        doc, nt, text = self.doc, self.nt, self.doc.text
+        doc, nt, text, body = self.doc, self.nt, self.doc.text, self.body
+        words = _context_words()
         victim_side = grammar().victim_side_re
         sent = doc.sents[si]
         s0, s1 = nt.to_original(sent.start, sent.end)
         within = self._by_start[bisect_left(self._starts, s0) : bisect_right(self._starts, s1)]
         inside = [self.mentions[i] for i in sorted(within) if self.mentions[i].char_end <= s1]  # in given order
-        claims = []
+        sentence_text = _DIGIT_COMMA.sub(" ", body[s0:s1])
+        breaks = [s0 + k for k, ch in enumerate(sentence_text) if ch in words.clause_breaks]
+        found = _SentenceMentions(s0, breaks, [], [], [], [])
+        self._place_phrases(found, inside, s0)
+        claims = found.claims
         for a_start, _, _, a_end in doc.sentence_phrases("attribution", sent):
-            _, a_end = nt.to_original(a_start, a_end)
+            a_start, a_end = nt.to_original(a_start, a_end)
             near = [
                 m
                 for m in inside
@@ -55,7 +188,6 @@ class Attribution:
             ]
             claims.append((a_start, min(near, key=lambda m: m.char_start) if near else None))
         attacks = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attack", sent)]
-        attackers = []
         for g in inside:
             if g.entity_type != "armed_group":
                 continue
@@ -63,29 +195,124 @@ class Attribution:
             if victim_side.search(pre):
                 continue
             if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
-                attackers.append(g)
-        found = _SentenceMentions([m for m in inside if m.entity_type == "location"], claims, attackers)
+                found.attackers.append(g)
         self._sents[si] = found
         return found
 
-    def of(self, c: Candidate) -> tuple[str | None, str | None, str | None]:
-        if not self.mentions:
-            return None, None, None
+    def _place_phrases(self, found: _SentenceMentions, inside: list[EntityMention], s0: int) -> None:
+        """The sentence's place phrases, the places victims were taken to and countries leading forces left out."""
+        body, words = self.body, _context_words()
+        places = outermost(sorted((m for m in inside if m.entity_type == "location"), key=lambda m: m.char_start))
+        groups: list[list[EntityMention]] = []
+        for m in places:
+            if groups and place_link(body[groups[-1][-1].char_end : m.char_start]) in ("inside", "near"):
+                groups[-1].append(m)
+            else:
+                groups.append([m])
+        for group in groups:
+            head = group[0]
+            before = words.words(body[max(s0, head.char_start - 80) : head.char_start])
+            if _cue_before(before, words.transfer_verbs, words.transfer_reach, words.directions):
+                found.set_aside.append("location-not-where-victims-were-taken")
+                continue
+            if _cue_before(before, words.actor_words, words.actor_reach):
+                found.set_aside.append("location-not-a-country-leading-forces")
+                continue
+            clause = found.clause(head.char_start)
+            clause_start = found.breaks[clause - 1] + 1 if clause else s0
+            opening = words.words(body[clause_start : head.char_start])[: words.cause_reach]
+            found.phrases.append(
+                _Phrase(
+                    group,
+                    head.char_start,
+                    group[-1].char_end,
+                    clause,
+                    clause > 0 and bool(opening) and _opens_item(opening[0], words.numbers),
+                    clause > 0 and not words.causes.isdisjoint(opening),
+                    clause > 0 and any(tuple(opening[: len(p)]) == p for p in words.other_event),
+                    names_a_source(body, head.char_start),
+                )
+            )
+
+    def location(self, c: Candidate) -> tuple[str | None, list[str]]:
+        """The figure's place and the ids of the rules that chose it."""
+        place, rules, own_clause = self._location(c)
+        parent = self._locations.get(id(c.parent)) if c.parent is not None else None
+        if not own_clause and parent is not None and parent[0] is not None:
+            place, rules = parent[0], [*parent[1], "location-of-the-toll-it-breaks-down"]
+        self._locations[id(c)] = (place, rules)
+        return place, rules
+
+    def _statements(self, c: Candidate) -> list[Candidate]:
+        """The figure, then its restatements in other sentences, in text order."""
+        return [c, *sorted(self._restated.get(id(c), ()), key=lambda x: x.start)]
+
+    def _location(self, c: Candidate) -> tuple[str | None, list[str], bool]:
+        """The figure's place, the rules that chose it, and whether the figure's own clause names it."""
+        for statement in self._statements(c):
+            if self._sentence(statement.sent).phrases:
+                place, rules, own_clause = self._place_in_sentence(statement)
+                if statement is not c:
+                    rules.append("location-of-a-restatement")
+                return place, rules, own_clause
+        ctx = self._sentence(c.sent)
+        for si in range(c.sent - 1, -1, -1):
+            earlier = [p for p in self._sentence(si).phrases if not p.names_a_source]
+            if earlier and (si in self._reporting or self._same_line(si, c.sent)):
+                return _name(earlier[-1].places[0]), [*ctx.set_aside, "location-of-the-report-before"], False
+        return None, ctx.set_aside, False
+
+    def _same_line(self, a: int, b: int) -> bool:
+        """Whether no line break stands between sentences a and b (a before b): «مضايا.. مقتل شاب»."""
+        start = self.nt.to_original(self.doc.sents[a].start, self.doc.sents[a].end)[0]
+        return "\n" not in self.body[start : self.nt.to_original(self.doc.sents[b].start, self.doc.sents[b].end)[0]]
+
+    def _place_in_sentence(self, c: Candidate) -> tuple[str | None, list[str], bool]:
+        """The place of a figure whose sentence names one (see the module's doc)."""
+        ctx = self._sentence(c.sent)
+        f0, f1 = self.nt.to_original(c.start, max(c.end, c.head_end))
+        own = ctx.clause(f0)
+
+        def rank(p: _Phrase):
+            after = p.start >= f1
+            distance = p.start - f1 if after else (f0 - p.end) * _BEFORE_WEIGHT
+            # A clause after the figure that opens with its cause («، جراء غارات على X») places it as its own
+            # clause does; another item of a list («، و3 في Y») or another event («، فيما قتل 3 في Y») is
+            # another scene.
+            if p.clause == own or (after and p.cause and not p.other_event):
+                tier = 0
+            else:
+                tier = 2 if p.item or p.other_event else 1
+            return p.names_a_source, tier, distance
+
+        chosen = min(ctx.phrases, key=rank)
+        rules = [*ctx.set_aside, "location-nearest-place"]
+        if len(chosen.places) > 1:
+            rules.append("location-innermost-of-a-place-phrase")
+        return _name(chosen.places[0]), rules, chosen.clause == own
+
+    def claimant(self, c: Candidate) -> tuple[str | None, str | None]:
+        """Who states the figure, and the id of the rule that found it."""
         ctx = self._sentence(c.sent)
         # the nearest attribution cue before the figure, else the first after it
-        ordered = [x for x in ctx.claims if x[0] < c.start][::-1] + [x for x in ctx.claims if x[0] >= c.start]
-        claim_mention = next((m for _, m in ordered if m is not None), None)
-        location = None
-        if ctx.places:
-            f0, f1 = self.nt.to_original(c.start, max(c.end, c.head_end))
+        ordered = [x for x in ctx.claims if x[0] < self.nt.to_original(c.start, c.end)[0]][::-1] + [
+            x for x in ctx.claims if x[0] >= self.nt.to_original(c.start, c.end)[0]
+        ]
+        named = next((m for _, m in ordered if m is not None), None)
+        if named is not None:
+            return _name(named), "claimant-after-attribution-cue"
+        return None, None
 
-            def distance(m):
-                return m.char_start - f1 if m.char_start >= f1 else (f0 - m.char_end) * 1.3
+    def perpetrator(self, c: Candidate, claimant: str | None) -> str | None:
+        ctx = self._sentence(c.sent)
+        return next((_name(g) for g in ctx.attackers if _name(g) != claimant), None)
 
-            # A place naming a reporting body by its area is the figure's only when the sentence has no other.
-            location = _name(min(ctx.places, key=lambda m: (names_a_source(self.body, m.char_start), distance(m))))
-        perpetrator = next((_name(g) for g in ctx.attackers if g is not claim_mention), None)
-        return location, perpetrator, _name(claim_mention) if claim_mention is not None else None
+    def of(self, c: Candidate) -> tuple[tuple[str | None, list[str]], str | None, tuple[str | None, str | None]]:
+        """(location, its rules), perpetrator, (claimant, its rule)."""
+        if not self.mentions:
+            return (None, []), None, (None, None)
+        claimant = self.claimant(c)
+        return self.location(c), self.perpetrator(c, claimant[0]), claimant
 
 
 def _name(m: EntityMention) -> str:
