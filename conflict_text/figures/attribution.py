@@ -8,7 +8,10 @@ event («، فيما قتل 2 في Y») last; the nearest among equals. Of that 
 A breakdown is where its parent toll is, unless its own clause names a place; a toll restated elsewhere (a
 headline and its story) is where the statement naming a place puts it; a sentence naming no place continues
 the report before it: the last place of the nearest earlier sentence that reports something or shares its line.
-Claimant: the reporter named after the attribution cue nearest the figure.
+Claimant: the reporter named after the attribution cue nearest the figure (not a name after «أن», «إن»: what
+is reported), or before the colon of a line («المرصد السوري: مقتل 5»); a toll restated elsewhere is claimed by
+the statement naming a reporter; a sentence without one («وأضاف», «وبحسب التقرير», no cue) continues the report
+of the last organisation or outlet named before; a headline before any reporter takes its story's first.
 Perpetrator: an armed group next to an attack word.
 """
 
@@ -33,6 +36,7 @@ from conflict_text.places import names_a_source, outermost, place_link
 _DATA = Path(__file__).resolve().parent.parent / "data"
 _WORD = re.compile(r"\w+")
 _DIGIT_COMMA = re.compile(r"(?<=\d)[,،](?=\d)")
+_HEADLINE_END = ".!؟?…"
 _CLAIMANT_TYPES = ("organisation", "media", "armed_group", "person")
 # The number words that open an item of a list of tolls or weapons («، وستة آخرون في X», «، والثاني قرب Y»).
 _ITEM_NUMBERS = ("units", "teen_units", "ten", "tens", "hundred", "hundreds", "ordinals")
@@ -48,6 +52,8 @@ class _ContextWords:
     cause_reach: int
     # «فيما», «في حين» (data/actors.json, contrast_connectives): words that join two events in a sentence
     other_event: tuple[tuple[str, ...], ...]
+    reported_speech: frozenset[str]  # «أن», «إن»: what follows them is reported, not the reporter
+    continued: frozenset[str]  # the entity types of reporters whose report a later sentence continues
     transfer_verbs: tuple[tuple[str, ...], ...]
     directions: frozenset[str]
     transfer_reach: int
@@ -70,7 +76,10 @@ def _context_words() -> _ContextWords:
     other_event = phrases(
         json.loads((_DATA / "actors.json").read_text("utf-8"))["attached_actors"]["contrast_connectives"]
     )
-    vocabulary = {w for phrase in transfer + actor + other_event for w in phrase} | directions | causes
+    reported_speech = {fold(w) for w in data["reported_speech"]["words"]}
+    vocabulary = (
+        {w for phrase in transfer + actor + other_event for w in phrase} | directions | causes | reported_speech
+    )
     number_words = json.loads((_DATA / "number_words.json").read_text("utf-8"))
     numbers = {fold(w) for key in _ITEM_NUMBERS for w in number_words[key]}
     return _ContextWords(
@@ -79,6 +88,8 @@ def _context_words() -> _ContextWords:
         causes=frozenset(causes),
         cause_reach=data["cause_openers"]["reach"],
         other_event=other_event,
+        reported_speech=frozenset(reported_speech),
+        continued=frozenset(data["reporters_continued"]["entity_types"]),
         transfer_verbs=transfer,
         directions=directions,
         transfer_reach=data["transfer"]["reach"],
@@ -127,8 +138,8 @@ class _SentenceMentions:
     breaks: list[int]  # where the clauses of the sentence end (original offsets)
     phrases: list[_Phrase]  # event places: not where victims were taken, not a country leading forces
     set_aside: list[str]  # rule ids of the places left out
-    # (original start of the cue, the organisation, outlet, group or person it names) per attribution cue
-    claims: list[tuple[int, EntityMention | None]]
+    # (original start of the cue, the organisation, outlet, group or person it names, the rule) per attribution cue
+    claims: list[tuple[int, EntityMention | None, str]]
     # armed groups next to an attack word, not after «عناصر», «مقاتلي», «من» ... (they are the victims then)
     attackers: list[EntityMention]
 
@@ -178,6 +189,9 @@ class Attribution:
         found = _SentenceMentions(s0, breaks, [], [], [], [])
         self._place_phrases(found, inside, s0)
         claims = found.claims
+        headline_reporter = self._reporter_before_colon(inside, s0)
+        if headline_reporter is not None:
+            claims.append((s0, headline_reporter, "claimant-named-before-a-colon"))
         for a_start, _, _, a_end in doc.sentence_phrases("attribution", sent):
             a_start, a_end = nt.to_original(a_start, a_end)
             near = [
@@ -186,7 +200,9 @@ class Attribution:
                 if (m.entity_type in ("organisation", "media") and 0 <= m.char_start - a_end <= 60)
                 or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - a_end <= 15)
             ]
-            claims.append((a_start, min(near, key=lambda m: m.char_start) if near else None))
+            near = [m for m in near if words.reported_speech.isdisjoint(words.words(body[a_end : m.char_start]))]
+            named = min(near, key=lambda m: m.char_start) if near else None
+            claims.append((a_start, named, "claimant-after-attribution-cue"))
         attacks = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attack", sent)]
         for g in inside:
             if g.entity_type != "armed_group":
@@ -293,26 +309,60 @@ class Attribution:
 
     def claimant(self, c: Candidate) -> tuple[str | None, str | None]:
         """Who states the figure, and the id of the rule that found it."""
-        ctx = self._sentence(c.sent)
-        # the nearest attribution cue before the figure, else the first after it
-        ordered = [x for x in ctx.claims if x[0] < self.nt.to_original(c.start, c.end)[0]][::-1] + [
-            x for x in ctx.claims if x[0] >= self.nt.to_original(c.start, c.end)[0]
-        ]
-        named = next((m for _, m in ordered if m is not None), None)
-        if named is not None:
-            return _name(named), "claimant-after-attribution-cue"
+        for statement in self._statements(c):
+            claim = self._claim_in_sentence(statement)
+            if claim is not None:
+                return _name(claim[1]), claim[2] if statement is c else "claimant-of-a-restatement"
+        continued = _context_words().continued
+        for si in range(c.sent - 1, -1, -1):
+            earlier = [m for _, m, _ in self._sentence(si).claims if m is not None and m.entity_type in continued]
+            if earlier:
+                return _name(earlier[-1]), "claimant-of-the-report-continued"
+        if self._is_headline(c.sent):
+            for si in range(c.sent + 1, len(self.doc.sents)):
+                later = [m for _, m, _ in self._sentence(si).claims if m is not None and m.entity_type in continued]
+                if later:
+                    return _name(later[0]), "claimant-of-a-headline-from-its-story"
         return None, None
 
-    def perpetrator(self, c: Candidate, claimant: str | None) -> str | None:
+    def _claim_in_sentence(self, c: Candidate) -> tuple[int, EntityMention, str] | None:
+        """The claim naming a reporter after the attribution cue nearest before the figure, else the first after it."""
+        claims = self._sentence(c.sent).claims
+        f0 = self.nt.to_original(c.start, c.end)[0]
+        ordered = [x for x in claims if x[0] < f0][::-1] + [x for x in claims if x[0] >= f0]
+        return next((x for x in ordered if x[1] is not None), None)
+
+    def _reporter_before_colon(self, inside: list[EntityMention], s0: int) -> EntityMention | None:
+        """«المرصد السوري: مقتل 5 مدنيين»: a line opening with a reporter's name and a colon names the
+        reporter of its figures."""
+        first = next((m for m in inside if m.entity_type in _CLAIMANT_TYPES), None)
+        if first is None or self.body[s0 : first.char_start].strip(" \n\"'«»“”#"):
+            return None
+        return first if self.body[first.char_end : first.char_end + 3].lstrip(" \"'»”").startswith(":") else None
+
+    def _is_headline(self, si: int) -> bool:
+        """A line of its own that ends without a full stop."""
+        s0, s1 = self.nt.to_original(self.doc.sents[si].start, self.doc.sents[si].end)
+        line = self.body[s0:s1].strip()
+        before, after = self.body[:s0].rstrip(" "), self.body[s1:].lstrip(" ")
+        return (
+            bool(line)
+            and line[-1] not in _HEADLINE_END
+            and (not before or before.endswith("\n"))
+            and after.startswith("\n")
+        )
+
+    def perpetrator(self, c: Candidate) -> str | None:
         ctx = self._sentence(c.sent)
-        return next((_name(g) for g in ctx.attackers if _name(g) != claimant), None)
+        claim = self._claim_in_sentence(c)
+        reporter = claim[1] if claim is not None else None
+        return next((_name(g) for g in ctx.attackers if g is not reporter), None)
 
     def of(self, c: Candidate) -> tuple[tuple[str | None, list[str]], str | None, tuple[str | None, str | None]]:
         """(location, its rules), perpetrator, (claimant, its rule)."""
         if not self.mentions:
             return (None, []), None, (None, None)
-        claimant = self.claimant(c)
-        return self.location(c), self.perpetrator(c, claimant[0]), claimant
+        return self.location(c), self.perpetrator(c), self.claimant(c)
 
 
 def _name(m: EntityMention) -> str:

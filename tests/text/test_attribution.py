@@ -76,3 +76,53 @@ def _locations(text: str, *places: str) -> list[tuple[int, str | None]]:
 )
 def test_location(text, places, expected):
     assert _locations(text, *places) == expected
+
+
+def _claimants(text: str, *mentions: tuple[str, str]) -> list[tuple[int, str | None]]:
+    return [(f.value, f.claimant) for f in _figures(text, list(mentions))]
+
+
+OBSERVATORY = ("المرصد السوري لحقوق الإنسان", "organisation")
+CIVIL_DEFENCE = ("الدفاع المدني السوري", "organisation")
+
+
+@pytest.mark.parametrize(
+    "text, mentions, expected",
+    [
+        # «وأضاف» without a name, and a sentence without a cue, continue the report named before
+        (
+            "قال المرصد السوري لحقوق الإنسان إن 7 مدنيين قتلوا في كفرنبل. وأضاف أن 3 آخرين قتلوا في حاس.",
+            (OBSERVATORY,),
+            [(7, OBSERVATORY[0]), (3, OBSERVATORY[0])],
+        ),
+        (
+            "وثق المرصد السوري لحقوق الإنسان مقتل 7 مدنيين في كفرنبل.\nوفي بلدة حاس، قتل 3 مدنيين بغارة.",
+            (OBSERVATORY,),
+            [(7, OBSERVATORY[0]), (3, OBSERVATORY[0])],
+        ),
+        # each reporter claims what follows its cue
+        (
+            "قال الدفاع المدني السوري إن 9 مدنيين قتلوا، فيما وثق المرصد السوري لحقوق الإنسان مقتل 11.",
+            (CIVIL_DEFENCE, OBSERVATORY),
+            [(9, CIVIL_DEFENCE[0]), (11, OBSERVATORY[0])],
+        ),
+        # a headline: the reporter before its colon, else the story's first reporter
+        ("الدفاع المدني السوري: مقتل 4 مدنيين بقصف على أريحا", (CIVIL_DEFENCE,), [(4, CIVIL_DEFENCE[0])]),
+        (
+            "مقتل 12 مدنيا بغارات على معرة النعمان\nأفاد الدفاع المدني السوري بمقتل 12 مدنيا بغارات روسية.",
+            (CIVIL_DEFENCE,),
+            [(12, CIVIL_DEFENCE[0])],
+        ),
+        # a group's own statement claims its toll; a group named after «أن» is what is reported
+        (
+            "وأعلنت هيئة تحرير الشام مقتل 12 عنصرا من قوات النظام.",
+            (("هيئة تحرير الشام", "armed_group"), ("قوات النظام", "armed_group")),
+            [(12, "هيئة تحرير الشام")],
+        ),
+        ("وأشار التقرير إلى أن قوات النظام قتلت 40 مدنيا.", (("قوات النظام", "armed_group"),), [(40, None)]),
+        # nobody named anywhere: no claimant
+        ("قتل 3 مدنيين بغارة على بلدة حاس.", (), [(3, None)]),
+    ],
+)
+def test_claimant(text, mentions, expected):
+    assert _claimants(text, *mentions) == expected
