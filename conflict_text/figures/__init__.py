@@ -121,10 +121,10 @@ def _record(doc: Document, nt, body: str, c: Candidate, attribution: Attribution
     sent = doc.sents[c.sent]
     es, ee = nt.to_original(sent.start, sent.end)
     low, high = value_bounds(c.value, c.qualifier)
-    (location, location_rules), perpetrator, (claimant, claimant_rule) = attribution.of(c)
+    (location, location_rules), (perpetrator, perpetrator_rule), (claimant, claimant_rule) = attribution.of(c)
     p0, p1 = periods.of(c)
     found = (
-        (perpetrator, "perpetrator-near-attack-word"),
+        (perpetrator, perpetrator_rule),
         (claimant, claimant_rule),
         (p0, "period-from-stated-dates"),
     )

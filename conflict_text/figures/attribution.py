@@ -12,7 +12,9 @@ Claimant: the reporter named after the attribution cue nearest the figure (not a
 is reported), or before the colon of a line («المرصد السوري: مقتل 5»); a toll restated elsewhere is claimed by
 the statement naming a reporter; a sentence without one («وأضاف», «وبحسب التقرير», no cue) continues the report
 of the last organisation or outlet named before; a headline before any reporter takes its story's first.
-Perpetrator: an armed group next to an attack word.
+Perpetrator: the armed group next to an attack word nearest the figure, one of its own clause first, not the
+reporter of its sentence; a breakdown's is its parent's unless its clause names one; a sentence naming none
+right after a sentence of its paragraph that does tells that attack's consequence.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class _ContextWords:
     other_event: tuple[tuple[str, ...], ...]
     reported_speech: frozenset[str]  # «أن», «إن»: what follows them is reported, not the reporter
     continued: frozenset[str]  # the entity types of reporters whose report a later sentence continues
+    targets: frozenset[str]  # «مواقع», «مقرات»: a group named right after them was attacked
     transfer_verbs: tuple[tuple[str, ...], ...]
     directions: frozenset[str]
     transfer_reach: int
@@ -77,8 +80,13 @@ def _context_words() -> _ContextWords:
         json.loads((_DATA / "actors.json").read_text("utf-8"))["attached_actors"]["contrast_connectives"]
     )
     reported_speech = {fold(w) for w in data["reported_speech"]["words"]}
+    targets = {fold(w) for w in data["attack_targets"]["words"]}
     vocabulary = (
-        {w for phrase in transfer + actor + other_event for w in phrase} | directions | causes | reported_speech
+        {w for phrase in transfer + actor + other_event for w in phrase}
+        | directions
+        | causes
+        | reported_speech
+        | targets
     )
     number_words = json.loads((_DATA / "number_words.json").read_text("utf-8"))
     numbers = {fold(w) for key in _ITEM_NUMBERS for w in number_words[key]}
@@ -90,6 +98,7 @@ def _context_words() -> _ContextWords:
         other_event=other_event,
         reported_speech=frozenset(reported_speech),
         continued=frozenset(data["reporters_continued"]["entity_types"]),
+        targets=frozenset(targets),
         transfer_verbs=transfer,
         directions=directions,
         transfer_reach=data["transfer"]["reach"],
@@ -159,7 +168,8 @@ class Attribution:
         self._by_start = sorted(range(len(mentions)), key=lambda i: mentions[i].char_start)
         self._starts = [mentions[i].char_start for i in self._by_start]
         self._sents: dict[int, _SentenceMentions] = {}
-        self._locations: dict[int, tuple[str | None, list[str]]] = {}
+        self._locations: dict[int, tuple[str | None, list[str]]] = {}  # by candidate id, for its breakdowns
+        self._perpetrators: dict[int, tuple[str | None, str | None]] = {}
         # the other statements of each toll (merged restatements: a headline and its story), and the sentences
         # that report something (a count, a weapon or an attack), whose places a sentence after them continues
         # (not a dateline's «بتوقيت دمشق»)
@@ -208,7 +218,8 @@ class Attribution:
             if g.entity_type != "armed_group":
                 continue
             pre = text[max(0, nt.to_normalized(g.char_start) - 14) : nt.to_normalized(g.char_start)]
-            if victim_side.search(pre):
+            before = words.words(body[max(s0, g.char_start - 20) : g.char_start])[-1:]
+            if victim_side.search(pre) or (before and before[0] in words.targets):
                 continue
             if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
                 found.attackers.append(g)
@@ -352,16 +363,36 @@ class Attribution:
             and after.startswith("\n")
         )
 
-    def perpetrator(self, c: Candidate) -> str | None:
+    def perpetrator(self, c: Candidate) -> tuple[str | None, str | None]:
+        """Who did it, and the id of the rule that found it."""
         ctx = self._sentence(c.sent)
         claim = self._claim_in_sentence(c)
-        reporter = claim[1] if claim is not None else None
-        return next((_name(g) for g in ctx.attackers if g is not reporter), None)
+        doers = [g for g in ctx.attackers if claim is None or g is not claim[1]]
+        f0, f1 = self.nt.to_original(c.start, c.end)
+        own = ctx.clause(f0)
+        parent = self._perpetrators.get(id(c.parent)) if c.parent is not None else None
+        if parent is not None and parent[0] is not None and all(ctx.clause(g.char_start) != own for g in doers):
+            found = parent[0], "perpetrator-of-the-toll-it-breaks-down"
+        elif doers:
 
-    def of(self, c: Candidate) -> tuple[tuple[str | None, list[str]], str | None, tuple[str | None, str | None]]:
-        """(location, its rules), perpetrator, (claimant, its rule)."""
+            def rank(g: EntityMention):
+                distance = g.char_start - f1 if g.char_start >= f1 else f0 - g.char_end
+                return ctx.clause(g.char_start) != own, distance
+
+            found = _name(min(doers, key=rank)), "perpetrator-near-attack-word"
+        elif c.sent > 0 and self._same_line(c.sent - 1, c.sent) and (earlier := self._sentence(c.sent - 1).attackers):
+            found = _name(earlier[-1]), "perpetrator-of-the-attack-before"
+        else:
+            found = None, None
+        self._perpetrators[id(c)] = found
+        return found
+
+    def of(
+        self, c: Candidate
+    ) -> tuple[tuple[str | None, list[str]], tuple[str | None, str | None], tuple[str | None, str | None]]:
+        """(location, its rules), (perpetrator, its rule), (claimant, its rule)."""
         if not self.mentions:
-            return (None, []), None, (None, None)
+            return (None, []), (None, None), (None, None)
         return self.location(c), self.perpetrator(c), self.claimant(c)
 
 

@@ -126,3 +126,27 @@ CIVIL_DEFENCE = ("الدفاع المدني السوري", "organisation")
 )
 def test_claimant(text, mentions, expected):
     assert _claimants(text, *mentions) == expected
+
+
+REGIME = ("قوات النظام", "armed_group")
+RUSSIA = ("القوات الروسية", "armed_group")
+
+
+@pytest.mark.parametrize(
+    "text, mentions, expected",
+    [
+        # the attacker nearest the toll, and a breakdown's is its parent's
+        (
+            "قتلت قوات النظام 40 مدنيا، بينهم 9 أطفال، فيما قتلت القوات الروسية 25 آخرين.",
+            (REGIME, RUSSIA),
+            [(40, REGIME[0]), (9, REGIME[0]), (25, RUSSIA[0])],
+        ),
+        # the consequence of an attack told in the sentence before, in its paragraph only
+        ("قصفت قوات النظام بلدة كفرنبل بالمدفعية. وأسفر القصف عن مقتل 3 مدنيين.", (REGIME,), [(3, REGIME[0])]),
+        ("قصفت قوات النظام بلدة كفرنبل بالمدفعية.\nوفي سياق آخر، قتل 3 مدنيين.", (REGIME,), [(3, None)]),
+        # a group after «عناصر» is the victims
+        ("قتل 5 عناصر من قوات النظام بقصف.", (REGIME,), [(5, None)]),
+    ],
+)
+def test_perpetrator(text, mentions, expected):
+    assert [(f.value, f.perpetrator) for f in _figures(text, list(mentions))] == expected
