@@ -8,10 +8,13 @@ event («، فيما قتل 2 في Y») last; the nearest among equals. Of that 
 A breakdown is where its parent toll is, unless its own clause names a place; a toll restated elsewhere (a
 headline and its story) is where the statement naming a place puts it; a sentence naming no place continues
 the report before it: the last place of the nearest earlier sentence that reports something or shares its line.
-Claimant: the reporter named after the attribution cue nearest the figure (not a name after «أن», «إن»: what
-is reported), or before the colon of a line («المرصد السوري: مقتل 5»); a toll restated elsewhere is claimed by
-the statement naming a reporter; a sentence without one («وأضاف», «وبحسب التقرير», no cue) continues the report
-of the last organisation or outlet named before; a headline before any reporter takes its story's first.
+Claimant: the reporter named after the attribution cue nearest the figure and before the next cue (not a name
+after «أن», «إن», nor an attacker some words after the cue: what is reported), an unnamed one as the text words it
+(«قال ناشطون محليون»), or the name before the colon of a line («المرصد السوري: مقتل 5»); a toll restated
+elsewhere is claimed by the statement naming a reporter; a sentence without one («وأضاف», «وبحسب التقرير», no cue)
+continues the report of the last organisation, outlet or unnamed reporter named before (an outlet an unnamed
+source spoke to, «لمراسل سانا», included); a headline before any reporter takes the first outlet or
+organisation of its story.
 Perpetrator: the armed group next to an attack word nearest the figure, one of its own clause first, not the
 reporter of its sentence; a breakdown's is its parent's unless its clause names one; a sentence naming none
 right after a sentence of its paragraph that does tells that attack's consequence.
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from conflict_text.arabic import AND, PROCLITICS, with_proclitics
+from conflict_text.arabic import AND, PREPOSITIONS, PROCLITICS, with_proclitics
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import grammar, lexicon_data
 from conflict_text.figures.sentence import Candidate
@@ -39,6 +42,8 @@ _DATA = Path(__file__).resolve().parent.parent / "data"
 _WORD = re.compile(r"\w+")
 _DIGIT_COMMA = re.compile(r"(?<=\d)[,،](?=\d)")
 _HEADLINE_END = ".!؟?…"
+_NAMED_REPORTERS = ("organisation", "media")
+_TOLD = "told"  # the outlet an unnamed source spoke to: a reporter of the sentences after, not of its own
 _CLAIMANT_TYPES = ("organisation", "media", "armed_group", "person")
 # The number words that open an item of a list of tolls or weapons («، وستة آخرون في X», «، والثاني قرب Y»).
 _ITEM_NUMBERS = ("units", "teen_units", "ten", "tens", "hundred", "hundreds", "ordinals")
@@ -57,6 +62,10 @@ class _ContextWords:
     reported_speech: frozenset[str]  # «أن», «إن»: what follows them is reported, not the reporter
     continued: frozenset[str]  # the entity types of reporters whose report a later sentence continues
     targets: frozenset[str]  # «مواقع», «مقرات»: a group named right after them was attacked
+    unnamed: tuple[tuple[str, ...], ...]  # «ناشطون», «مصادر»: a reporter the text does not name
+    stops: frozenset[str]  # prepositions and adverbs that end an unnamed reporter's words
+    unnamed_skip: int
+    unnamed_reach: int
     transfer_verbs: tuple[tuple[str, ...], ...]
     directions: frozenset[str]
     transfer_reach: int
@@ -81,6 +90,7 @@ def _context_words() -> _ContextWords:
     )
     reported_speech = {fold(w) for w in data["reported_speech"]["words"]}
     targets = {fold(w) for w in data["attack_targets"]["words"]}
+    unnamed = data["unnamed_reporters"]
     vocabulary = (
         {w for phrase in transfer + actor + other_event for w in phrase}
         | directions
@@ -99,6 +109,10 @@ def _context_words() -> _ContextWords:
         reported_speech=frozenset(reported_speech),
         continued=frozenset(data["reporters_continued"]["entity_types"]),
         targets=frozenset(targets),
+        unnamed=phrases(unnamed["nouns"]),
+        stops=frozenset(fold(w) for w in unnamed["stops"]),
+        unnamed_skip=unnamed["skip"],
+        unnamed_reach=unnamed["reach"],
         transfer_verbs=transfer,
         directions=directions,
         transfer_reach=data["transfer"]["reach"],
@@ -198,21 +212,6 @@ class Attribution:
         breaks = [s0 + k for k, ch in enumerate(sentence_text) if ch in words.clause_breaks]
         found = _SentenceMentions(s0, breaks, [], [], [], [])
         self._place_phrases(found, inside, s0)
-        claims = found.claims
-        headline_reporter = self._reporter_before_colon(inside, s0)
-        if headline_reporter is not None:
-            claims.append((s0, headline_reporter, "claimant-named-before-a-colon"))
-        for a_start, _, _, a_end in doc.sentence_phrases("attribution", sent):
-            a_start, a_end = nt.to_original(a_start, a_end)
-            near = [
-                m
-                for m in inside
-                if (m.entity_type in ("organisation", "media") and 0 <= m.char_start - a_end <= 60)
-                or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - a_end <= 15)
-            ]
-            near = [m for m in near if words.reported_speech.isdisjoint(words.words(body[a_end : m.char_start]))]
-            named = min(near, key=lambda m: m.char_start) if near else None
-            claims.append((a_start, named, "claimant-after-attribution-cue"))
         attacks = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attack", sent)]
         for g in inside:
             if g.entity_type != "armed_group":
@@ -223,6 +222,40 @@ class Attribution:
                 continue
             if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
                 found.attackers.append(g)
+        claims = found.claims
+        headline_reporter = self._reporter_before_colon(inside, s0)
+        if headline_reporter is not None:
+            claims.append((s0, headline_reporter, "claimant-named-before-a-colon"))
+        cues = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attribution", sent)]
+        for k, (a_start, a_end) in enumerate(cues):
+            # the names after a cue up to the next cue («وفق ما أفادت به مصادر محلية لـ...»: the second cue's)
+            until = cues[k + 1][0] if k + 1 < len(cues) else s1
+            near = [
+                m
+                for m in inside
+                if m.char_start < until
+                and (
+                    (m.entity_type in ("organisation", "media") and 0 <= m.char_start - a_end <= 60)
+                    or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - a_end <= 15)
+                )
+            ]
+            # not a name inside what is reported («أشار التقرير إلى أن قوات النظام»), nor an attacker some words
+            # after the cue («بحسب التقرير فقد قتلت قوات النظام»): a group reporting is named right after its cue
+            near = [
+                m
+                for m in near
+                if words.reported_speech.isdisjoint(gap := words.words(body[a_end : m.char_start]))
+                and not (gap and m in found.attackers)
+            ]
+            named = min(near, key=lambda m: m.char_start) if near else None
+            unnamed = self._unnamed_reporter(a_end, s1)
+            if unnamed is not None and (named is None or unnamed.char_end <= named.char_start):
+                claims.append((a_start, unnamed, "claimant-unnamed-reporter"))
+                if named is not None and named.entity_type in _NAMED_REPORTERS:
+                    # «قال مصدر لمراسل سانا»: the outlet told relays the source; what it reports next is its own
+                    claims.append((a_start, named, _TOLD))
+            else:
+                claims.append((a_start, named, "claimant-after-attribution-cue"))
         self._sents[si] = found
         return found
 
@@ -329,9 +362,11 @@ class Attribution:
             earlier = [m for _, m, _ in self._sentence(si).claims if m is not None and m.entity_type in continued]
             if earlier:
                 return _name(earlier[-1]), "claimant-of-the-report-continued"
-        if self._is_headline(c.sent):
+        if self._is_headline(c.sent):  # the outlet or organisation its story names, not a source it quotes
             for si in range(c.sent + 1, len(self.doc.sents)):
-                later = [m for _, m, _ in self._sentence(si).claims if m is not None and m.entity_type in continued]
+                later = [
+                    m for _, m, _ in self._sentence(si).claims if m is not None and m.entity_type in _NAMED_REPORTERS
+                ]
                 if later:
                     return _name(later[0]), "claimant-of-a-headline-from-its-story"
         return None, None
@@ -340,8 +375,41 @@ class Attribution:
         """The claim naming a reporter after the attribution cue nearest before the figure, else the first after it."""
         claims = self._sentence(c.sent).claims
         f0 = self.nt.to_original(c.start, c.end)[0]
-        ordered = [x for x in claims if x[0] < f0][::-1] + [x for x in claims if x[0] >= f0]
-        return next((x for x in ordered if x[1] is not None), None)
+        before = [x for x in claims if x[0] < f0][::-1]
+        # a cue before another event's connective («بحسب مصادر تركية، فيما قتل 8») reports that other event
+        other = [x for x in before if self._joins_another_event(x[0], f0)]
+        ordered = [x for x in before if x not in other] + [x for x in claims if x[0] >= f0] + other
+        return next((x for x in ordered if x[1] is not None and x[2] != _TOLD), None)
+
+    def _joins_another_event(self, start: int, end: int) -> bool:
+        """Whether a word joining two events («فيما», «في حين») stands between `start` and `end`."""
+        between = _context_words().words(self.body[start:end])
+        return any(
+            tuple(between[i : i + len(p)]) == p for p in _context_words().other_event for i in range(len(between))
+        )
+
+    def _unnamed_reporter(self, cue_end: int, s1: int) -> EntityMention | None:
+        """«قال ناشطون», «أفادت مصادر محلية لـ...»: a noun of an unnamed reporter right after a cue, with the
+        adjectives after it, as a mention of its own words."""
+        words = _context_words()
+        tokens = [(m.start() + cue_end, m.end() + cue_end) for m in _WORD.finditer(self.body[cue_end:s1])]
+        folded = [words.forms.get(w, w) for w in (fold(self.body[a:b]) for a, b in tokens)]
+        for i in range(min(words.unnamed_skip + 1, len(tokens))):
+            phrase = next((p for p in words.unnamed if tuple(folded[i : i + len(p)]) == p), None)
+            if phrase is None:
+                continue
+            end = i + len(phrase)
+            while end < min(len(tokens), i + words.unnamed_reach):
+                gap = self.body[tokens[end - 1][1] : tokens[end][0]]
+                word = fold(self.body[tokens[end][0] : tokens[end][1]])
+                glued = word[:1] in PREPOSITIONS and len(word) > 3
+                if gap.strip(" ") or glued or folded[end] in words.stops or folded[end] in words.reported_speech:
+                    break
+                end += 1
+            start, stop = tokens[i][0], tokens[end - 1][1]
+            text = self.body[start:stop]
+            return EntityMention("", "unnamed_reporter", text, text, None, start, stop, "context")
+        return None
 
     def _reporter_before_colon(self, inside: list[EntityMention], s0: int) -> EntityMention | None:
         """«المرصد السوري: مقتل 5 مدنيين»: a line opening with a reporter's name and a colon names the
@@ -391,8 +459,6 @@ class Attribution:
         self, c: Candidate
     ) -> tuple[tuple[str | None, list[str]], tuple[str | None, str | None], tuple[str | None, str | None]]:
         """(location, its rules), (perpetrator, its rule), (claimant, its rule)."""
-        if not self.mentions:
-            return (None, []), (None, None), (None, None)
         return self.location(c), self.perpetrator(c), self.claimant(c)
 
 
