@@ -1,8 +1,8 @@
 """Location, perpetrator and claimant of a figure from the entity mentions of its sentence and the ones before.
 
 Location: the place phrases of the figure's sentence (places the text links, «حي X في مدينة Y», «بلدة X بريف
-Y»: conflict_text/places.py), without the places victims were taken to and the countries that lead or back
-forces (data/figure_context.json). The phrase of the figure's own clause, or of a clause after it that opens
+Y»: conflict_text/places.py), without the places victims were taken to, the places attackers stand or took off
+from, and the countries that lead or back forces (data/figure_context.json). The phrase of the figure's own clause, or of a clause after it that opens
 with its cause («، جراء غارات على X»), comes first; one of another item of a list («، و5 في Y») or of another
 event («، فيما قتل 2 في Y») last; the nearest among equals. Of that phrase, its first, most specific place.
 A breakdown is where its parent toll is, unless its own clause names a place; a toll restated elsewhere (a
@@ -71,6 +71,8 @@ class _ContextWords:
     transfer_reach: int
     actor_words: tuple[tuple[str, ...], ...]
     actor_reach: int
+    positions: tuple[tuple[str, ...], ...]  # «المتمركزة في», «أقلعت من»: where the attackers stand
+    position_reach: int
     forms: dict[str, str]  # a word with proclitics -> the word of the lists
 
     def words(self, text: str) -> list[str]:
@@ -82,6 +84,7 @@ def _context_words() -> _ContextWords:
     data = json.loads((_DATA / "figure_context.json").read_text("utf-8"))
     phrases = lambda words: tuple(tuple(fold(w).split()) for w in words)  # noqa: E731
     transfer, actor = phrases(data["transfer"]["verbs"]), phrases(data["place_as_actor"]["words"])
+    positions = phrases(data["attacker_position"]["words"])
     directions = frozenset(fold(w) for w in data["transfer"]["directions"])
     causes = {fold(w) for w in data["cause_openers"]["words"]}
     causes |= {fold(w) for w in lexicon_data()["attack_cues"] if " " not in w}
@@ -92,7 +95,7 @@ def _context_words() -> _ContextWords:
     targets = {fold(w) for w in data["attack_targets"]["words"]}
     unnamed = data["unnamed_reporters"]
     vocabulary = (
-        {w for phrase in transfer + actor + other_event for w in phrase}
+        {w for phrase in transfer + actor + positions + other_event for w in phrase}
         | directions
         | causes
         | reported_speech
@@ -118,6 +121,8 @@ def _context_words() -> _ContextWords:
         transfer_reach=data["transfer"]["reach"],
         actor_words=actor,
         actor_reach=data["place_as_actor"]["reach"],
+        positions=positions,
+        position_reach=data["attacker_position"]["reach"],
         forms=with_proclitics(vocabulary, PROCLITICS),
     )
 
@@ -277,6 +282,9 @@ class Attribution:
                 continue
             if _cue_before(before, words.actor_words, words.actor_reach):
                 found.set_aside.append("location-not-a-country-leading-forces")
+                continue
+            if _cue_before(before, words.positions, words.position_reach):
+                found.set_aside.append("location-not-where-the-attackers-stand")
                 continue
             clause = found.clause(head.char_start)
             clause_start = found.breaks[clause - 1] + 1 if clause else s0

@@ -50,6 +50,12 @@ def _locations(text: str, *places: str) -> list[tuple[int, str | None]]:
             [(12, "بنش")],
         ),
         ("أصيب 3 عمال بغارة على مشفى إدلب الوطني.", ("مشفى إدلب الوطني",), [(3, "مشفى إدلب الوطني")]),
+        # the camp the attackers fire from is not where the victims were
+        (
+            "قتل مدنيان بقصف صاروخي لقوات النظام المتمركزة في معسكر جورين على بلدة الهبيط.",
+            ("معسكر جورين", "الهبيط"),
+            [(2, "الهبيط")],
+        ),
         # a capital leading a coalition is an actor
         (
             "قتل 11 مدنيا بغارات للتحالف الدولي بقيادة واشنطن على بلدة هجين.",
