@@ -27,7 +27,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from conflict_text.arabic import AND, PREPOSITIONS, PROCLITICS, with_proclitics
@@ -39,16 +39,57 @@ from conflict_text.normalize import fold
 from conflict_text.places import names_a_source, outermost, place_link
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
-_WORD = re.compile(r"\w+")
-_DIGIT_COMMA = re.compile(r"(?<=\d)[,،](?=\d)")
+# A word as written: letters and digits with their diacritics and tatweel (fold removes them).
+_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
 _HEADLINE_END = ".!؟?…"
 _NAMED_REPORTERS = ("organisation", "media")
 _TOLD = "told"  # the outlet an unnamed source spoke to: a reporter of the sentences after, not of its own
 _CLAIMANT_TYPES = ("organisation", "media", "armed_group", "person")
 # The number words that open an item of a list of tolls or weapons («، وستة آخرون في X», «، والثاني قرب Y»).
 _ITEM_NUMBERS = ("units", "teen_units", "ten", "tens", "hundred", "hundreds", "ordinals")
+# The words before a place in which a cue of data/figure_context.json is looked for (its reach and length).
+_BEFORE_WORDS = 10
 # A place before the figure is this much farther than one after it at the same distance.
 _BEFORE_WEIGHT = 1.3
+
+
+def _between_digits(text: str, pos: int) -> bool:
+    """«1,500»: a comma between digits is no clause break."""
+    return 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit()
+
+
+@lru_cache(maxsize=1 << 16)
+def _form(word: str) -> str:
+    """A word as the lists of data/figure_context.json write it: folded, proclitics of a listed word stripped."""
+    folded = fold(word)
+    return _context_words().forms.get(folded, folded)
+
+
+class _Phrases:
+    """Word sequences looked up by their last word: which of them ends at a position of a list of words."""
+
+    def __init__(self, phrases: tuple[tuple[str, ...], ...]):
+        self.phrases = phrases
+        self._by_last: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            self._by_last.setdefault(phrase[-1], []).append(phrase)
+
+    def __iter__(self):
+        return iter(self.phrases)
+
+    def ends_at(self, words: list[str], j: int) -> int:
+        """The length of a phrase ending with words[j], 0 when none does."""
+        for phrase in self._by_last.get(words[j], ()):
+            n = len(phrase)
+            if j + 1 >= n and tuple(words[j + 1 - n : j + 1]) == phrase:
+                return n
+        return 0
+
+    def starts(self, words: list[str]) -> bool:
+        return any(tuple(words[: len(p)]) == p for p in self.phrases)
+
+    def anywhere(self, words: list[str]) -> bool:
+        return any(self.ends_at(words, j) for j in range(len(words)))
 
 
 @dataclass(frozen=True)
@@ -58,25 +99,23 @@ class _ContextWords:
     causes: frozenset[str]  # cause words and attack words, which open a clause telling the cause
     cause_reach: int
     # «فيما», «في حين» (data/actors.json, contrast_connectives): words that join two events in a sentence
-    other_event: tuple[tuple[str, ...], ...]
+    other_event: _Phrases
     reported_speech: frozenset[str]  # «أن», «إن»: what follows them is reported, not the reporter
     continued: frozenset[str]  # the entity types of reporters whose report a later sentence continues
     targets: frozenset[str]  # «مواقع», «مقرات»: a group named right after them was attacked
-    unnamed: tuple[tuple[str, ...], ...]  # «ناشطون», «مصادر»: a reporter the text does not name
+    unnamed: _Phrases  # «ناشطون», «مصادر»: a reporter the text does not name
     stops: frozenset[str]  # prepositions and adverbs that end an unnamed reporter's words
     unnamed_skip: int
     unnamed_reach: int
-    transfer_verbs: tuple[tuple[str, ...], ...]
+    transfer_verbs: _Phrases
     directions: frozenset[str]
     transfer_reach: int
-    actor_words: tuple[tuple[str, ...], ...]
+    actor_words: _Phrases
     actor_reach: int
-    positions: tuple[tuple[str, ...], ...]  # «المتمركزة في», «أقلعت من»: where the attackers stand
+    positions: _Phrases  # «المتمركزة في», «انطلاقا من»: where the attackers stand
     position_reach: int
     forms: dict[str, str]  # a word with proclitics -> the word of the lists
-
-    def words(self, text: str) -> list[str]:
-        return [self.forms.get(w, w) for w in _WORD.findall(fold(text))]
+    clause_break_re: re.Pattern
 
 
 @cache
@@ -108,22 +147,23 @@ def _context_words() -> _ContextWords:
         numbers=frozenset(numbers),
         causes=frozenset(causes),
         cause_reach=data["cause_openers"]["reach"],
-        other_event=other_event,
+        other_event=_Phrases(other_event),
         reported_speech=frozenset(reported_speech),
         continued=frozenset(data["reporters_continued"]["entity_types"]),
         targets=frozenset(targets),
-        unnamed=phrases(unnamed["nouns"]),
+        unnamed=_Phrases(phrases(unnamed["nouns"])),
         stops=frozenset(fold(w) for w in unnamed["stops"]),
         unnamed_skip=unnamed["skip"],
         unnamed_reach=unnamed["reach"],
-        transfer_verbs=transfer,
+        transfer_verbs=_Phrases(transfer),
         directions=directions,
         transfer_reach=data["transfer"]["reach"],
-        actor_words=actor,
+        actor_words=_Phrases(actor),
         actor_reach=data["place_as_actor"]["reach"],
-        positions=positions,
+        positions=_Phrases(positions),
         position_reach=data["attacker_position"]["reach"],
         forms=with_proclitics(vocabulary, PROCLITICS),
+        clause_break_re=re.compile("|".join(map(re.escape, data["clause_breaks"]))),
     )
 
 
@@ -133,16 +173,12 @@ def _opens_item(word: str, numbers: frozenset[str]) -> bool:
     return word.startswith(AND) and bool(rest) and (rest.isdigit() or rest in numbers)
 
 
-def _cue_before(words: list[str], phrases, reach: int, gap_needs: frozenset[str] | None = None) -> bool:
+def _cue_before(words: list[str], phrases: _Phrases, reach: int, gap_needs: frozenset[str] | None = None) -> bool:
     """Whether one of `phrases` ends at most `reach` words before the end of `words` (with a word of
     `gap_needs` between them, when given)."""
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(max(0, len(words) - reach - n), len(words) - n + 1):
-            if tuple(words[i : i + n]) == phrase:
-                gap = words[i + n :]
-                if gap_needs is None or gap_needs.intersection(gap):
-                    return True
+    for j in range(max(0, len(words) - reach - 1), len(words)):
+        if phrases.ends_at(words, j) and (gap_needs is None or not gap_needs.isdisjoint(words[j + 1 :])):
+            return True
     return False
 
 
@@ -189,6 +225,9 @@ class Attribution:
         self._sents: dict[int, _SentenceMentions] = {}
         self._locations: dict[int, tuple[str | None, list[str]]] = {}  # by candidate id, for its breakdowns
         self._perpetrators: dict[int, tuple[str | None, str | None]] = {}
+        self._claims: dict[int, tuple[int, EntityMention, str] | None] = {}
+        # per sentence read: the starts and ends of its words, and the words as the lists write them
+        self._tokens: dict[int, tuple[list[int], list[int], list[str]]] = {}
         # the other statements of each toll (merged restatements: a headline and its story), and the sentences
         # that report something (a count, a weapon or an attack), whose places a sentence after them continues
         # (not a dateline's «بتوقيت دمشق»)
@@ -202,6 +241,13 @@ class Attribution:
         self._reporting = {x.sent for x in doc.cands} | {
             doc.sent_of(start) for start, _, _, _ in doc.phrases("attack", 0, len(doc.text))
         }
+        # the sentences that name a place, and those that may name a reporter (a cue, or a name before a colon)
+        self._with_places = {
+            doc.sent_of(nt.to_normalized(m.char_start)) for m in mentions if m.entity_type == "location"
+        }
+        self._with_cues = {doc.sent_of(start) for start, _, _, _ in doc.phrases("attribution", 0, len(doc.text))} | {
+            doc.sent_of(nt.to_normalized(m.char_start)) for m in mentions if m.entity_type in _CLAIMANT_TYPES
+        }
 
     def _sentence(self, si: int) -> _SentenceMentions:
         if si in self._sents:
@@ -213,16 +259,17 @@ class Attribution:
         s0, s1 = nt.to_original(sent.start, sent.end)
         within = self._by_start[bisect_left(self._starts, s0) : bisect_right(self._starts, s1)]
         inside = [self.mentions[i] for i in sorted(within) if self.mentions[i].char_end <= s1]  # in given order
-        sentence_text = _DIGIT_COMMA.sub(" ", body[s0:s1])
-        breaks = [s0 + k for k, ch in enumerate(sentence_text) if ch in words.clause_breaks]
+        breaks = [
+            m.start() for m in words.clause_break_re.finditer(body, s0, s1) if not _between_digits(body, m.start())
+        ]
         found = _SentenceMentions(s0, breaks, [], [], [], [])
-        self._place_phrases(found, inside, s0)
+        self._place_phrases(found, inside, si, s0)
         attacks = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attack", sent)]
         for g in inside:
             if g.entity_type != "armed_group":
                 continue
             pre = text[max(0, nt.to_normalized(g.char_start) - 14) : nt.to_normalized(g.char_start)]
-            before = words.words(body[max(s0, g.char_start - 20) : g.char_start])[-1:]
+            before = self._words(si, s0, g.char_start)[-1:]
             if victim_side.search(pre) or (before and before[0] in words.targets):
                 continue
             if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
@@ -249,11 +296,11 @@ class Attribution:
             near = [
                 m
                 for m in near
-                if words.reported_speech.isdisjoint(gap := words.words(body[a_end : m.char_start]))
+                if words.reported_speech.isdisjoint(gap := self._words(si, a_end, m.char_start))
                 and not (gap and m in found.attackers)
             ]
             named = min(near, key=lambda m: m.char_start) if near else None
-            unnamed = self._unnamed_reporter(a_end, s1)
+            unnamed = self._unnamed_reporter(si, a_end, s1)
             if unnamed is not None and (named is None or unnamed.char_end <= named.char_start):
                 claims.append((a_start, unnamed, "claimant-unnamed-reporter"))
                 if named is not None and named.entity_type in _NAMED_REPORTERS:
@@ -264,7 +311,7 @@ class Attribution:
         self._sents[si] = found
         return found
 
-    def _place_phrases(self, found: _SentenceMentions, inside: list[EntityMention], s0: int) -> None:
+    def _place_phrases(self, found: _SentenceMentions, inside: list[EntityMention], si: int, s0: int) -> None:
         """The sentence's place phrases, the places victims were taken to and countries leading forces left out."""
         body, words = self.body, _context_words()
         places = outermost(sorted((m for m in inside if m.entity_type == "location"), key=lambda m: m.char_start))
@@ -276,7 +323,7 @@ class Attribution:
                 groups.append([m])
         for group in groups:
             head = group[0]
-            before = words.words(body[max(s0, head.char_start - 80) : head.char_start])
+            before = self._words(si, s0, head.char_start)[-_BEFORE_WORDS:]
             if _cue_before(before, words.transfer_verbs, words.transfer_reach, words.directions):
                 found.set_aside.append("location-not-where-victims-were-taken")
                 continue
@@ -288,7 +335,7 @@ class Attribution:
                 continue
             clause = found.clause(head.char_start)
             clause_start = found.breaks[clause - 1] + 1 if clause else s0
-            opening = words.words(body[clause_start : head.char_start])[: words.cause_reach]
+            opening = self._words(si, clause_start, head.char_start)[: words.cause_reach]
             found.phrases.append(
                 _Phrase(
                     group,
@@ -297,7 +344,7 @@ class Attribution:
                     clause,
                     clause > 0 and bool(opening) and _opens_item(opening[0], words.numbers),
                     clause > 0 and not words.causes.isdisjoint(opening),
-                    clause > 0 and any(tuple(opening[: len(p)]) == p for p in words.other_event),
+                    clause > 0 and words.other_event.starts(opening),
                     names_a_source(body, head.char_start),
                 )
             )
@@ -325,8 +372,10 @@ class Attribution:
                 return place, rules, own_clause
         ctx = self._sentence(c.sent)
         for si in range(c.sent - 1, -1, -1):
+            if si not in self._with_places or not (si in self._reporting or self._same_line(si, c.sent)):
+                continue
             earlier = [p for p in self._sentence(si).phrases if not p.names_a_source]
-            if earlier and (si in self._reporting or self._same_line(si, c.sent)):
+            if earlier:
                 return _name(earlier[-1].places[0]), [*ctx.set_aside, "location-of-the-report-before"], False
         return None, ctx.set_aside, False
 
@@ -367,11 +416,13 @@ class Attribution:
                 return _name(claim[1]), claim[2] if statement is c else "claimant-of-a-restatement"
         continued = _context_words().continued
         for si in range(c.sent - 1, -1, -1):
+            if si not in self._with_cues:
+                continue
             earlier = [m for _, m, _ in self._sentence(si).claims if m is not None and m.entity_type in continued]
             if earlier:
                 return _name(earlier[-1]), "claimant-of-the-report-continued"
         if self._is_headline(c.sent):  # the outlet or organisation its story names, not a source it quotes
-            for si in range(c.sent + 1, len(self.doc.sents)):
+            for si in sorted(x for x in self._with_cues if x > c.sent):
                 later = [
                     m for _, m, _ in self._sentence(si).claims if m is not None and m.entity_type in _NAMED_REPORTERS
                 ]
@@ -381,42 +432,55 @@ class Attribution:
 
     def _claim_in_sentence(self, c: Candidate) -> tuple[int, EntityMention, str] | None:
         """The claim naming a reporter after the attribution cue nearest before the figure, else the first after it."""
-        claims = self._sentence(c.sent).claims
+        if id(c) in self._claims:
+            return self._claims[id(c)]
         f0 = self.nt.to_original(c.start, c.end)[0]
-        before = [x for x in claims if x[0] < f0][::-1]
+        usable = [x for x in self._sentence(c.sent).claims if x[1] is not None and x[2] != _TOLD]
+        before = [x for x in usable if x[0] < f0][::-1]
+        after = [x for x in usable if x[0] >= f0]
         # a cue before another event's connective («بحسب مصادر تركية، فيما قتل 8») reports that other event
-        other = [x for x in before if self._joins_another_event(x[0], f0)]
-        ordered = [x for x in before if x not in other] + [x for x in claims if x[0] >= f0] + other
-        return next((x for x in ordered if x[1] is not None and x[2] != _TOLD), None)
+        found = next((x for x in before if not self._joins_another_event(c.sent, x[0], f0)), None)
+        found = found or next(iter(after), None) or next(iter(before), None)
+        self._claims[id(c)] = found
+        return found
 
-    def _joins_another_event(self, start: int, end: int) -> bool:
+    def _joins_another_event(self, si: int, start: int, end: int) -> bool:
         """Whether a word joining two events («فيما», «في حين») stands between `start` and `end`."""
-        between = _context_words().words(self.body[start:end])
-        return any(
-            tuple(between[i : i + len(p)]) == p for p in _context_words().other_event for i in range(len(between))
-        )
+        return _context_words().other_event.anywhere(self._words(si, start, end))
 
-    def _unnamed_reporter(self, cue_end: int, s1: int) -> EntityMention | None:
+    def _sentence_tokens(self, si: int) -> tuple[list[int], list[int], list[str]]:
+        """The starts and ends of the words of sentence si, and the words as the lists write them."""
+        if si not in self._tokens:
+            s0, s1 = self.nt.to_original(self.doc.sents[si].start, self.doc.sents[si].end)
+            found = list(_WORD.finditer(self.body, s0, s1))
+            self._tokens[si] = ([m.start() for m in found], [m.end() for m in found], [_form(m.group()) for m in found])
+        return self._tokens[si]
+
+    def _words(self, si: int, start: int, end: int) -> list[str]:
+        """The words of sentence si lying within body[start:end], as the lists write them."""
+        starts, ends, forms = self._sentence_tokens(si)
+        return forms[bisect_left(starts, start) : bisect_right(ends, end)]
+
+    def _unnamed_reporter(self, si: int, cue_end: int, s1: int) -> EntityMention | None:
         """«قال ناشطون», «أفادت مصادر محلية لـ...»: a noun of an unnamed reporter right after a cue, with the
         adjectives after it, as a mention of its own words."""
         words = _context_words()
-        tokens = [(m.start() + cue_end, m.end() + cue_end) for m in _WORD.finditer(self.body[cue_end:s1])]
-        folded = [words.forms.get(w, w) for w in (fold(self.body[a:b]) for a, b in tokens)]
-        for i in range(min(words.unnamed_skip + 1, len(tokens))):
-            phrase = next((p for p in words.unnamed if tuple(folded[i : i + len(p)]) == p), None)
-            if phrase is None:
+        starts, ends, forms = self._sentence_tokens(si)
+        first, last = bisect_left(starts, cue_end), bisect_right(ends, s1)
+        for i in range(first, min(first + words.unnamed_skip + 1, last)):
+            n = next((len(p) for p in words.unnamed if tuple(forms[i : i + len(p)]) == p), 0)
+            if not n or i + n > last:
                 continue
-            end = i + len(phrase)
-            while end < min(len(tokens), i + words.unnamed_reach):
-                gap = self.body[tokens[end - 1][1] : tokens[end][0]]
-                word = fold(self.body[tokens[end][0] : tokens[end][1]])
+            end = i + n
+            while end < min(last, i + words.unnamed_reach):
+                gap = self.body[ends[end - 1] : starts[end]]
+                word = fold(self.body[starts[end] : ends[end]])
                 glued = word[:1] in PREPOSITIONS and len(word) > 3
-                if gap.strip(" ") or glued or folded[end] in words.stops or folded[end] in words.reported_speech:
+                if gap.strip(" ") or glued or forms[end] in words.stops or forms[end] in words.reported_speech:
                     break
                 end += 1
-            start, stop = tokens[i][0], tokens[end - 1][1]
-            text = self.body[start:stop]
-            return EntityMention("", "unnamed_reporter", text, text, None, start, stop, "context")
+            text = self.body[starts[i] : ends[end - 1]]
+            return EntityMention("", "unnamed_reporter", text, text, None, starts[i], ends[end - 1], "context")
         return None
 
     def _reporter_before_colon(self, inside: list[EntityMention], s0: int) -> EntityMention | None:
