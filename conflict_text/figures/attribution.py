@@ -10,12 +10,14 @@ headline and its story) is where the statement naming a place puts it; a sentenc
 the report before it: the last place of the nearest earlier sentence that reports something or shares its line.
 Claimant: the reporter named after the attribution cue nearest the figure and before the next cue (not a name
 after «أن», «إن», nor an attacker some words after the cue: what is reported), an unnamed one as the text words it
-(«قال ناشطون محليون»), or the name before the colon of a line («المرصد السوري: مقتل 5»); a toll restated
+(«قال ناشطون محليون»), a reporter named right before a cue with «ف» («أما X فأكدت»), or the name before the
+colon of a line («المرصد السوري: مقتل 5»); a toll restated
 elsewhere is claimed by the statement naming a reporter; a sentence without one («وأضاف», «وبحسب التقرير», no cue)
 continues the report of the last organisation, outlet or unnamed reporter named before (an outlet an unnamed
 source spoke to, «لمراسل سانا», included); a headline before any reporter takes the first outlet or
 organisation of its story.
-Perpetrator: the armed group next to an attack word nearest the figure, one of its own clause first, not the
+Perpetrator: in a group's own statement about its fighters («إن مقاتليها قتلوا»), the group; else the armed
+group next to an attack word nearest the figure, one of its own clause first, not the
 reporter of its sentence; a breakdown's is its parent's unless its clause names one; a sentence naming none
 right after a sentence of its paragraph that does tells that attack's consequence.
 """
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from conflict_text.arabic import AND, PREPOSITIONS, PROCLITICS, with_proclitics
+from conflict_text.arabic import AND, CONJUNCTIONS, PREPOSITIONS, PROCLITICS, with_proclitics
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import grammar, lexicon_data
 from conflict_text.figures.sentence import Candidate
@@ -43,6 +45,8 @@ _DATA = Path(__file__).resolve().parent.parent / "data"
 _WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
 _HEADLINE_END = ".!؟?…"
 _NAMED_REPORTERS = ("organisation", "media")
+_THEN = CONJUNCTIONS[1]  # «ف»: «أما X فأكدت» names the reporter before its cue
+_QUOTES = " \"'«»“”"
 _TOLD = "told"  # the outlet an unnamed source spoke to: a reporter of the sentences after, not of its own
 _CLAIMANT_TYPES = ("organisation", "media", "armed_group", "person")
 # The number words that open an item of a list of tolls or weapons («، وستة آخرون في X», «، والثاني قرب Y»).
@@ -103,6 +107,7 @@ class _ContextWords:
     reported_speech: frozenset[str]  # «أن», «إن»: what follows them is reported, not the reporter
     continued: frozenset[str]  # the entity types of reporters whose report a later sentence continues
     targets: frozenset[str]  # «مواقع», «مقرات»: a group named right after them was attacked
+    own_fighters: frozenset[str]  # «مقاتليها»: a reporting group's own fighters
     unnamed: _Phrases  # «ناشطون», «مصادر»: a reporter the text does not name
     stops: frozenset[str]  # prepositions and adverbs that end an unnamed reporter's words
     unnamed_skip: int
@@ -132,6 +137,7 @@ def _context_words() -> _ContextWords:
     )
     reported_speech = {fold(w) for w in data["reported_speech"]["words"]}
     targets = {fold(w) for w in data["attack_targets"]["words"]}
+    own_fighters = {fold(w) for w in data["own_fighters"]["words"]}
     unnamed = data["unnamed_reporters"]
     vocabulary = (
         {w for phrase in transfer + actor + positions + other_event for w in phrase}
@@ -139,6 +145,7 @@ def _context_words() -> _ContextWords:
         | causes
         | reported_speech
         | targets
+        | own_fighters
     )
     number_words = json.loads((_DATA / "number_words.json").read_text("utf-8"))
     numbers = {fold(w) for key in _ITEM_NUMBERS for w in number_words[key]}
@@ -151,6 +158,7 @@ def _context_words() -> _ContextWords:
         reported_speech=frozenset(reported_speech),
         continued=frozenset(data["reporters_continued"]["entity_types"]),
         targets=frozenset(targets),
+        own_fighters=frozenset(own_fighters),
         unnamed=_Phrases(phrases(unnamed["nouns"])),
         stops=frozenset(fold(w) for w in unnamed["stops"]),
         unnamed_skip=unnamed["skip"],
@@ -278,8 +286,11 @@ class Attribution:
         headline_reporter = self._reporter_before_colon(inside, s0)
         if headline_reporter is not None:
             claims.append((s0, headline_reporter, "claimant-named-before-a-colon"))
-        cues = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attribution", sent)]
-        for k, (a_start, a_end) in enumerate(cues):
+        cues = [
+            (*nt.to_original(start, end), text[start : start - clitic_length])
+            for start, clitic_length, _, end in doc.sentence_phrases("attribution", sent)
+        ]
+        for k, (a_start, a_end, clitic) in enumerate(cues):
             # the names after a cue up to the next cue («وفق ما أفادت به مصادر محلية لـ...»: the second cue's)
             until = cues[k + 1][0] if k + 1 < len(cues) else s1
             near = [
@@ -306,6 +317,8 @@ class Attribution:
                 if named is not None and named.entity_type in _NAMED_REPORTERS:
                     # «قال مصدر لمراسل سانا»: the outlet told relays the source; what it reports next is its own
                     claims.append((a_start, named, _TOLD))
+            elif named is None and clitic.startswith(_THEN) and (topic := self._named_before(inside, a_start)):
+                claims.append((a_start, topic, "claimant-named-before-its-cue"))
             else:
                 claims.append((a_start, named, "claimant-after-attribution-cue"))
         self._sents[si] = found
@@ -483,6 +496,19 @@ class Attribution:
             return EntityMention("", "unnamed_reporter", text, text, None, starts[i], ends[end - 1], "context")
         return None
 
+    def _named_before(self, inside: list[EntityMention], cue_start: int) -> EntityMention | None:
+        """«أما «حركة أحرار الشام» فأكدت»: the reporter named right before a cue that carries «ف»."""
+        return next(
+            (
+                m
+                for m in inside
+                if m.entity_type in _CLAIMANT_TYPES
+                and m.char_end <= cue_start
+                and not self.body[m.char_end : cue_start].strip(_QUOTES)
+            ),
+            None,
+        )
+
     def _reporter_before_colon(self, inside: list[EntityMention], s0: int) -> EntityMention | None:
         """«المرصد السوري: مقتل 5 مدنيين»: a line opening with a reporter's name and a colon names the
         reporter of its figures."""
@@ -509,6 +535,14 @@ class Attribution:
         claim = self._claim_in_sentence(c)
         doers = [g for g in ctx.attackers if claim is None or g is not claim[1]]
         f0, f1 = self.nt.to_original(c.start, c.end)
+        if (
+            claim is not None
+            and claim[1].entity_type == "armed_group"
+            and not _context_words().own_fighters.isdisjoint(self._words(c.sent, claim[0], f0))
+        ):
+            found = _name(claim[1]), "perpetrator-the-reporting-group"
+            self._perpetrators[id(c)] = found
+            return found
         own = ctx.clause(f0)
         parent = self._perpetrators.get(id(c.parent)) if c.parent is not None else None
         if parent is not None and parent[0] is not None and all(ctx.clause(g.char_start) != own for g in doers):

@@ -170,3 +170,9 @@ RUSSIA = ("القوات الروسية", "armed_group")
 )
 def test_perpetrator(text, mentions, expected):
     assert [(f.value, f.perpetrator) for f in _figures(text, list(mentions))] == expected
+
+
+def test_a_groups_own_statement_claims_its_toll_and_did_it():
+    text = "أما «حركة أحرار الشام» فأكدت في بيان أن مقاتليها قتلوا 40 عنصرا من قوات النظام."
+    figures = _figures(text, [("حركة أحرار الشام", "armed_group"), REGIME])
+    assert [(f.value, f.claimant, f.perpetrator) for f in figures] == [(40, "حركة أحرار الشام", "حركة أحرار الشام")]
