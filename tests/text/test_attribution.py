@@ -50,6 +50,9 @@ def _locations(text: str, *places: str) -> list[tuple[int, str | None]]:
             [(12, "بنش")],
         ),
         ("أصيب 3 عمال بغارة على مشفى إدلب الوطني.", ("مشفى إدلب الوطني",), [(3, "مشفى إدلب الوطني")]),
+        # the town people fled to is not where they were displaced from
+        ("نزح 3000 شخص إلى مدينة إدلب.", ("إدلب",), [(3000, None)]),
+        ("نزح 3000 شخص من بلدة الهبيط إلى مدينة إدلب.", ("الهبيط", "إدلب"), [(3000, "الهبيط")]),
         # the camp the attackers fire from is not where the victims were
         (
             "قتل مدنيان بقصف صاروخي لقوات النظام المتمركزة في معسكر جورين على بلدة الهبيط.",
