@@ -17,7 +17,8 @@ continues the report of the last organisation, outlet or unnamed reporter named 
 source spoke to, «لمراسل سانا», included); a headline before any reporter takes the first outlet or
 organisation of its story.
 Perpetrator: in a group's own statement about its fighters («إن مقاتليها قتلوا»), the group; else the armed
-group next to an attack word nearest the figure, one of its own clause first, not the
+group next to an attack word nearest the figure (or, when the sentence names none, an attacker it does not name,
+after a verb of the attack: «قذائف أطلقها إرهابيون»), one of its own clause first, not the
 reporter of its sentence; a breakdown's is its parent's unless its clause names one; a sentence naming none
 right after a sentence of its paragraph that does tells that attack's consequence.
 """
@@ -108,6 +109,8 @@ class _ContextWords:
     continued: frozenset[str]  # the entity types of reporters whose report a later sentence continues
     targets: frozenset[str]  # «مواقع», «مقرات»: a group named right after them was attacked
     own_fighters: frozenset[str]  # «مقاتليها»: a reporting group's own fighters
+    agent_verbs: frozenset[str]  # «أطلقها»: a verb of the attack before the attacker it names
+    agents: _Phrases  # «إرهابيون», «الفصائل»: attackers the text does not name
     unnamed: _Phrases  # «ناشطون», «مصادر»: a reporter the text does not name
     stops: frozenset[str]  # prepositions and adverbs that end an unnamed reporter's words
     unnamed_skip: int
@@ -138,6 +141,8 @@ def _context_words() -> _ContextWords:
     reported_speech = {fold(w) for w in data["reported_speech"]["words"]}
     targets = {fold(w) for w in data["attack_targets"]["words"]}
     own_fighters = {fold(w) for w in data["own_fighters"]["words"]}
+    agent_verbs = {fold(w) for w in data["unnamed_attackers"]["verbs"]}
+    agents = phrases(data["unnamed_attackers"]["nouns"])
     unnamed = data["unnamed_reporters"]
     vocabulary = (
         {w for phrase in transfer + actor + positions + other_event for w in phrase}
@@ -146,6 +151,8 @@ def _context_words() -> _ContextWords:
         | reported_speech
         | targets
         | own_fighters
+        | agent_verbs
+        | {w for phrase in agents for w in phrase}
     )
     number_words = json.loads((_DATA / "number_words.json").read_text("utf-8"))
     numbers = {fold(w) for key in _ITEM_NUMBERS for w in number_words[key]}
@@ -159,6 +166,8 @@ def _context_words() -> _ContextWords:
         continued=frozenset(data["reporters_continued"]["entity_types"]),
         targets=frozenset(targets),
         own_fighters=frozenset(own_fighters),
+        agent_verbs=frozenset(agent_verbs),
+        agents=_Phrases(agents),
         unnamed=_Phrases(phrases(unnamed["nouns"])),
         stops=frozenset(fold(w) for w in unnamed["stops"]),
         unnamed_skip=unnamed["skip"],
@@ -282,6 +291,8 @@ class Attribution:
                 continue
             if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
                 found.attackers.append(g)
+        if not found.attackers:
+            found.attackers.extend(self._unnamed_attackers(si))
         claims = found.claims
         headline_reporter = self._reporter_before_colon(inside, s0)
         if headline_reporter is not None:
@@ -496,6 +507,22 @@ class Attribution:
             return EntityMention("", "unnamed_reporter", text, text, None, starts[i], ends[end - 1], "context")
         return None
 
+    def _unnamed_attackers(self, si: int) -> list[EntityMention]:
+        """«قذائف أطلقها إرهابيون»: an attacker the text does not name, right after a verb of the attack carrying
+        its object, as a mention of its own words."""
+        words = _context_words()
+        starts, ends, forms = self._sentence_tokens(si)
+        found = []
+        for j in range(1, len(forms)):
+            if forms[j - 1] not in words.agent_verbs:
+                continue
+            for end in range(min(len(forms), j + 3), j, -1):
+                if words.agents.ends_at(forms[:end], end - 1) == end - j:
+                    text = self.body[starts[j] : ends[end - 1]]
+                    found.append(EntityMention("", "unnamed_attacker", text, text, None, starts[j], ends[end - 1]))
+                    break
+        return found
+
     def _named_before(self, inside: list[EntityMention], cue_start: int) -> EntityMention | None:
         """«أما «حركة أحرار الشام» فأكدت»: the reporter named right before a cue that carries «ف»."""
         return next(
@@ -553,7 +580,9 @@ class Attribution:
                 distance = g.char_start - f1 if g.char_start >= f1 else f0 - g.char_end
                 return ctx.clause(g.char_start) != own, distance
 
-            found = _name(min(doers, key=rank)), "perpetrator-near-attack-word"
+            doer = min(doers, key=rank)
+            unnamed = doer.entity_type == "unnamed_attacker"
+            found = _name(doer), "perpetrator-unnamed-attacker" if unnamed else "perpetrator-near-attack-word"
         elif c.sent > 0 and self._same_line(c.sent - 1, c.sent) and (earlier := self._sentence(c.sent - 1).attackers):
             found = _name(earlier[-1]), "perpetrator-of-the-attack-before"
         else:

@@ -167,6 +167,9 @@ RUSSIA = ("القوات الروسية", "armed_group")
         # the consequence of an attack told in the sentence before, in its paragraph only
         ("قصفت قوات النظام بلدة كفرنبل بالمدفعية. وأسفر القصف عن مقتل 3 مدنيين.", (REGIME,), [(3, REGIME[0])]),
         ("قصفت قوات النظام بلدة كفرنبل بالمدفعية.\nوفي سياق آخر، قتل 3 مدنيين.", (REGIME,), [(3, None)]),
+        # an attacker the text does not name, after the verb of the attack; a count of fighters is no attacker
+        ("أصيب 5 مواطنين بقذائف هاون أطلقها إرهابيون على حي القصاع.", (), [(5, "إرهابيون")]),
+        ("قتل 10 مسلحين بغارة على مواقعهم.", (), [(10, None)]),
         # a group after «عناصر» is the victims
         ("قتل 5 عناصر من قوات النظام بقصف.", (REGIME,), [(5, None)]),
     ],
