@@ -30,7 +30,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from conflict_text.arabic import AND, CONJUNCTIONS, PREPOSITIONS, PROCLITICS, with_proclitics
@@ -245,26 +245,39 @@ class Attribution:
         self._claims: dict[int, tuple[int, EntityMention, str] | None] = {}
         # per sentence read: the starts and ends of its words, and the words as the lists write them
         self._tokens: dict[int, tuple[list[int], list[int], list[str]]] = {}
-        # the other statements of each toll (merged restatements: a headline and its story), and the sentences
-        # that report something (a count, a weapon or an attack), whose places a sentence after them continues
-        # (not a dateline's «بتوقيت دمشق»)
-        self._restated: dict[int, list[Candidate]] = {}
-        for x in doc.cands:
+
+    @cached_property
+    def _restated(self) -> dict[int, list[Candidate]]:
+        """The other statements of each toll: merged restatements (a headline and its story), by the kept one."""
+        found: dict[int, list[Candidate]] = {}
+        for x in self.doc.cands:
             if x.alias is not None:
                 root = x.alias
                 while root.alias is not None:
                     root = root.alias
-                self._restated.setdefault(id(root), []).append(x)
-        self._reporting = {x.sent for x in doc.cands} | {
-            doc.sent_of(start) for start, _, _, _ in doc.phrases("attack", 0, len(doc.text))
-        }
-        # the sentences that name a place, and those that may name a reporter (a cue, or a name before a colon)
-        self._with_places = {
-            doc.sent_of(nt.to_normalized(m.char_start)) for m in mentions if m.entity_type == "location"
-        }
-        self._with_cues = {doc.sent_of(start) for start, _, _, _ in doc.phrases("attribution", 0, len(doc.text))} | {
-            doc.sent_of(nt.to_normalized(m.char_start)) for m in mentions if m.entity_type in _CLAIMANT_TYPES
-        }
+                found.setdefault(id(root), []).append(x)
+        return found
+
+    @cached_property
+    def _reporting(self) -> set[int]:
+        """The sentences that report something (a count, a weapon or an attack), whose places a sentence after
+        them continues (not a dateline's «بتوقيت دمشق»)."""
+        doc = self.doc
+        return {x.sent for x in doc.cands} | {doc.sent_of(a) for a, _, _, _ in doc.phrases("attack", 0, len(doc.text))}
+
+    @cached_property
+    def _with_places(self) -> set[int]:
+        return {self._sent_of(m) for m in self.mentions if m.entity_type == "location"}
+
+    @cached_property
+    def _with_cues(self) -> set[int]:
+        """The sentences that may name a reporter: a cue, or a name (before a colon)."""
+        doc = self.doc
+        cues = {doc.sent_of(start) for start, _, _, _ in doc.phrases("attribution", 0, len(doc.text))}
+        return cues | {self._sent_of(m) for m in self.mentions if m.entity_type in _CLAIMANT_TYPES}
+
+    def _sent_of(self, m: EntityMention) -> int:
+        return self.doc.sent_of(self.nt.to_normalized(m.char_start))
 
     def _sentence(self, si: int) -> _SentenceMentions:
         if si in self._sents:
