@@ -10,7 +10,8 @@ headline and its story) is where the statement naming a place puts it; a sentenc
 the report before it: the last place of the nearest earlier sentence that reports something or shares its line.
 Claimant: the reporter named after the attribution cue nearest the figure and before the next cue (not a name
 after «أن», «إن», nor an attacker some words after the cue: what is reported), an unnamed one as the text words it
-(«قال ناشطون محليون»), a reporter named right before a cue with «ف» («أما X فأكدت»), or the name before the
+(«قال ناشطون محليون»), the source after «عن» of a relaying verb («نقلت وكالة X عن مصدر عسكري»), a reporter
+named right before a cue with «ف» («أما X فأكدت»), or the name before the
 colon of a line («المرصد السوري: مقتل 5»); a toll restated
 elsewhere is claimed by the statement naming a reporter; a sentence without one («وأضاف», «وبحسب التقرير», no cue)
 continues the report of the last organisation, outlet or unnamed reporter named before (an outlet an unnamed
@@ -109,6 +110,9 @@ class _ContextWords:
     continued: frozenset[str]  # the entity types of reporters whose report a later sentence continues
     targets: frozenset[str]  # «مواقع», «مقرات»: a group named right after them was attacked
     own_fighters: frozenset[str]  # «مقاتليها»: a reporting group's own fighters
+    relay_verbs: frozenset[str]  # «نقلت»: a reporter relaying another's words, named after «عن»
+    relay_from: frozenset[str]
+    relay_reach: int
     agent_verbs: frozenset[str]  # «أطلقها»: a verb of the attack before the attacker it names
     agents: _Phrases  # «إرهابيون», «الفصائل»: attackers the text does not name
     unnamed: _Phrases  # «ناشطون», «مصادر»: a reporter the text does not name
@@ -141,6 +145,8 @@ def _context_words() -> _ContextWords:
     reported_speech = {fold(w) for w in data["reported_speech"]["words"]}
     targets = {fold(w) for w in data["attack_targets"]["words"]}
     own_fighters = {fold(w) for w in data["own_fighters"]["words"]}
+    relay_verbs = {fold(w) for w in data["relayed"]["verbs"]}
+    relay_from = {fold(w) for w in data["relayed"]["from"]}
     agent_verbs = {fold(w) for w in data["unnamed_attackers"]["verbs"]}
     agents = phrases(data["unnamed_attackers"]["nouns"])
     unnamed = data["unnamed_reporters"]
@@ -151,6 +157,8 @@ def _context_words() -> _ContextWords:
         | reported_speech
         | targets
         | own_fighters
+        | relay_verbs
+        | relay_from
         | agent_verbs
         | {w for phrase in agents for w in phrase}
     )
@@ -166,6 +174,9 @@ def _context_words() -> _ContextWords:
         continued=frozenset(data["reporters_continued"]["entity_types"]),
         targets=frozenset(targets),
         own_fighters=frozenset(own_fighters),
+        relay_verbs=frozenset(relay_verbs),
+        relay_from=frozenset(relay_from),
+        relay_reach=data["relayed"]["reach"],
         agent_verbs=frozenset(agent_verbs),
         agents=_Phrases(agents),
         unnamed=_Phrases(phrases(unnamed["nouns"])),
@@ -315,28 +326,15 @@ class Attribution:
             for start, clitic_length, _, end in doc.sentence_phrases("attribution", sent)
         ]
         for k, (a_start, a_end, clitic) in enumerate(cues):
-            # the names after a cue up to the next cue («وفق ما أفادت به مصادر محلية لـ...»: the second cue's)
             until = cues[k + 1][0] if k + 1 < len(cues) else s1
-            near = [
-                m
-                for m in inside
-                if m.char_start < until
-                and (
-                    (m.entity_type in ("organisation", "media") and 0 <= m.char_start - a_end <= 60)
-                    or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - a_end <= 15)
-                )
-            ]
-            # not a name inside what is reported («أشار التقرير إلى أن قوات النظام»), nor an attacker some words
-            # after the cue («بحسب التقرير فقد قتلت قوات النظام»): a group reporting is named right after its cue
-            near = [
-                m
-                for m in near
-                if words.reported_speech.isdisjoint(gap := self._words(si, a_end, m.char_start))
-                and not (gap and m in found.attackers)
-            ]
-            named = min(near, key=lambda m: m.char_start) if near else None
+            named = self._named_after(si, inside, found.attackers, a_end, until)
             unnamed = self._unnamed_reporter(si, a_end, s1)
-            if unnamed is not None and (named is None or unnamed.char_end <= named.char_start):
+            source = self._relayed_source(si, inside, found.attackers, a_start, a_end, until)
+            if source is not None:
+                claims.append((a_start, source, "claimant-relayed-source"))
+                if named is not None and named.entity_type in _NAMED_REPORTERS and named is not source:
+                    claims.append((a_start, named, _TOLD))
+            elif unnamed is not None and (named is None or unnamed.char_end <= named.char_start):
                 claims.append((a_start, unnamed, "claimant-unnamed-reporter"))
                 if named is not None and named.entity_type in _NAMED_REPORTERS:
                     # «قال مصدر لمراسل سانا»: the outlet told relays the source; what it reports next is its own
@@ -497,6 +495,53 @@ class Attribution:
         """The words of sentence si lying within body[start:end], as the lists write them."""
         starts, ends, forms = self._sentence_tokens(si)
         return forms[bisect_left(starts, start) : bisect_right(ends, end)]
+
+    def _named_after(
+        self, si: int, inside: list[EntityMention], attackers: list[EntityMention], cue_end: int, until: int
+    ) -> EntityMention | None:
+        """The organisation or outlet (60 characters on), group or person (15) named first after a cue and before
+        the next cue («وفق ما أفادت به مصادر ...»: the second cue's); not a name inside what is reported («أشار
+        التقرير إلى أن قوات النظام»), nor an attacker some words after the cue («بحسب التقرير فقد قتلت قوات
+        النظام»): a group reporting is named right after its cue."""
+        words = _context_words()
+        near = [
+            m
+            for m in inside
+            if m.char_start < until
+            and (
+                (m.entity_type in ("organisation", "media") and 0 <= m.char_start - cue_end <= 60)
+                or (m.entity_type in ("armed_group", "person") and 0 <= m.char_start - cue_end <= 15)
+            )
+            and words.reported_speech.isdisjoint(gap := self._words(si, cue_end, m.char_start))
+            and not (gap and m in attackers)
+        ]
+        return min(near, key=lambda m: m.char_start) if near else None
+
+    def _relayed_source(
+        self,
+        si: int,
+        inside: list[EntityMention],
+        attackers: list[EntityMention],
+        cue_start: int,
+        cue_end: int,
+        until: int,
+    ) -> EntityMention | None:
+        """«نقلت وكالة X عن مصدر عسكري»: the reporter after «عن» following a verb of relaying."""
+        words = _context_words()
+        starts, ends, forms = self._sentence_tokens(si)
+        first = bisect_left(starts, cue_start)
+        if first >= len(forms) or forms[first] not in words.relay_verbs:
+            return None
+        for j in range(first + 1, min(len(forms), first + 1 + words.relay_reach)):
+            if forms[j] in words.reported_speech or starts[j] >= until:
+                return None
+            if forms[j] in words.relay_from:
+                named = self._named_after(si, inside, attackers, ends[j], until)
+                unnamed = self._unnamed_reporter(si, ends[j], until)
+                if unnamed is not None and (named is None or unnamed.char_end <= named.char_start):
+                    return unnamed
+                return named
+        return None
 
     def _unnamed_reporter(self, si: int, cue_end: int, s1: int) -> EntityMention | None:
         """«قال ناشطون», «أفادت مصادر محلية لـ...»: a noun of an unnamed reporter right after a cue, with the

@@ -141,6 +141,12 @@ CIVIL_DEFENCE = ("الدفاع المدني السوري", "organisation")
             (("سانا", "media"),),
             [(3, "مصدر عسكري"), (4, "سانا")],
         ),
+        # «نقلت X عن Y»: Y is the source, X reports what follows
+        (
+            "ونقلت وكالة سانا عن مصدر عسكري أن 3 جنود قتلوا بانفجار عبوة. وأصيب 4 آخرون بجروح.",
+            (("سانا", "media"),),
+            [(3, "مصدر عسكري"), (4, "سانا")],
+        ),
         # an attacker some words after a cue is what is reported
         ("وبحسب التقرير فقد قتلت قوات النظام 127 مدنيا.", (("قوات النظام", "armed_group"),), [(127, None)]),
         # nobody named anywhere: no claimant
