@@ -2,7 +2,7 @@
 
 Location: the place phrases of the figure's sentence (places the text links, «حي X في مدينة Y», «بلدة X بريف
 Y»: conflict_text/places.py), without the places victims were taken to, the places attackers stand or took off
-from, and the countries that lead or back forces (data/figure_context.json). The phrase of the figure's own clause, or of a clause after it that opens
+from, where a toll was announced («في مؤتمر صحفي في جنيف»), and the countries that lead or back forces (data/figure_context.json). The phrase of the figure's own clause, or of a clause after it that opens
 with its cause («، جراء غارات على X»), comes first; one of another item of a list («، و5 في Y») or of another
 event («، فيما قتل 2 في Y») last; the nearest among equals. Of that phrase, its first, most specific place.
 A breakdown is where its parent toll is, unless its own clause names a place; a toll restated elsewhere (a
@@ -126,6 +126,8 @@ class _ContextWords:
     actor_reach: int
     positions: _Phrases  # «المتمركزة في», «انطلاقا من»: where the attackers stand
     position_reach: int
+    venues: _Phrases  # «في مؤتمر صحفي في»: where a toll was announced
+    venue_reach: int
     forms: dict[str, str]  # a word with proclitics -> the word of the lists
     clause_break_re: re.Pattern
 
@@ -136,6 +138,7 @@ def _context_words() -> _ContextWords:
     phrases = lambda words: tuple(tuple(fold(w).split()) for w in words)  # noqa: E731
     transfer, actor = phrases(data["transfer"]["verbs"]), phrases(data["place_as_actor"]["words"])
     positions = phrases(data["attacker_position"]["words"])
+    venues = phrases(data["statement_venue"]["words"])
     directions = frozenset(fold(w) for w in data["transfer"]["directions"])
     causes = {fold(w) for w in data["cause_openers"]["words"]}
     causes |= {fold(w) for w in lexicon_data()["attack_cues"] if " " not in w}
@@ -151,7 +154,7 @@ def _context_words() -> _ContextWords:
     agents = phrases(data["unnamed_attackers"]["nouns"])
     unnamed = data["unnamed_reporters"]
     vocabulary = (
-        {w for phrase in transfer + actor + positions + other_event for w in phrase}
+        {w for phrase in transfer + actor + positions + venues + other_event for w in phrase}
         | directions
         | causes
         | reported_speech
@@ -190,6 +193,8 @@ def _context_words() -> _ContextWords:
         actor_reach=data["place_as_actor"]["reach"],
         positions=_Phrases(positions),
         position_reach=data["attacker_position"]["reach"],
+        venues=_Phrases(venues),
+        venue_reach=data["statement_venue"]["reach"],
         forms=with_proclitics(vocabulary, PROCLITICS),
         clause_break_re=re.compile("|".join(map(re.escape, data["clause_breaks"]))),
     )
@@ -367,6 +372,9 @@ class Attribution:
                 continue
             if _cue_before(before, words.positions, words.position_reach):
                 found.set_aside.append("location-not-where-the-attackers-stand")
+                continue
+            if _cue_before(before, words.venues, words.venue_reach):
+                found.set_aside.append("location-not-where-it-was-announced")
                 continue
             clause = found.clause(head.char_start)
             clause_start = found.breaks[clause - 1] + 1 if clause else s0

@@ -59,6 +59,12 @@ def _locations(text: str, *places: str) -> list[tuple[int, str | None]]:
             ("معسكر جورين", "الهبيط"),
             [(2, "الهبيط")],
         ),
+        # the city of a press conference is where the toll was announced
+        (
+            "قصفت قوات النظام بلدة تلدو. وقال المتحدث في مؤتمر صحفي في جنيف إن 49 طفلا قتلوا.",
+            ("تلدو", "جنيف"),
+            [(49, "تلدو")],
+        ),
         # a capital leading a coalition is an actor
         (
             "قتل 11 مدنيا بغارات للتحالف الدولي بقيادة واشنطن على بلدة هجين.",
