@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from conflict_text.arabic import AND, CONJUNCTIONS, PREPOSITIONS, PROCLITICS, with_proclitics
+from conflict_text.arabic import AND, ARTICLE, CONJUNCTIONS, PREPOSITIONS, PROCLITICS, with_proclitics
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import grammar, lexicon_data
 from conflict_text.figures.sentence import Candidate
@@ -114,6 +114,7 @@ class _ContextWords:
     relay_from: frozenset[str]
     relay_reach: int
     agent_verbs: frozenset[str]  # «أطلقها»: a verb of the attack before the attacker it names
+    plain_agent_verbs: frozenset[str]  # «ألقى»: the same without an object pronoun (a definite subject only)
     agents: _Phrases  # «إرهابيون», «الفصائل»: attackers the text does not name
     unnamed: _Phrases  # «ناشطون», «مصادر»: a reporter the text does not name
     stops: frozenset[str]  # prepositions and adverbs that end an unnamed reporter's words
@@ -151,6 +152,7 @@ def _context_words() -> _ContextWords:
     relay_verbs = {fold(w) for w in data["relayed"]["verbs"]}
     relay_from = {fold(w) for w in data["relayed"]["from"]}
     agent_verbs = {fold(w) for w in data["unnamed_attackers"]["verbs"]}
+    plain_agent_verbs = {fold(w) for w in data["unnamed_attackers"]["plain_verbs"]}
     agents = phrases(data["unnamed_attackers"]["nouns"])
     unnamed = data["unnamed_reporters"]
     vocabulary = (
@@ -163,6 +165,7 @@ def _context_words() -> _ContextWords:
         | relay_verbs
         | relay_from
         | agent_verbs
+        | plain_agent_verbs
         | {w for phrase in agents for w in phrase}
     )
     number_words = json.loads((_DATA / "number_words.json").read_text("utf-8"))
@@ -181,6 +184,7 @@ def _context_words() -> _ContextWords:
         relay_from=frozenset(relay_from),
         relay_reach=data["relayed"]["reach"],
         agent_verbs=frozenset(agent_verbs),
+        plain_agent_verbs=frozenset(plain_agent_verbs),
         agents=_Phrases(agents),
         unnamed=_Phrases(phrases(unnamed["nouns"])),
         stops=frozenset(fold(w) for w in unnamed["stops"]),
@@ -574,13 +578,14 @@ class Attribution:
         return None
 
     def _unnamed_attackers(self, si: int) -> list[EntityMention]:
-        """«قذائف أطلقها إرهابيون»: an attacker the text does not name, right after a verb of the attack carrying
-        its object, as a mention of its own words."""
+        """«قذائف أطلقها إرهابيون», «ألقى الطيران المروحي»: an attacker the text does not name, right after a verb
+        of the attack carrying its object, or a definite one after the verb alone, as a mention of its own words."""
         words = _context_words()
         starts, ends, forms = self._sentence_tokens(si)
         found = []
         for j in range(1, len(forms)):
-            if forms[j - 1] not in words.agent_verbs:
+            plain = forms[j - 1] in words.plain_agent_verbs
+            if not plain and forms[j - 1] not in words.agent_verbs or plain and not forms[j].startswith(ARTICLE):
                 continue
             for end in range(min(len(forms), j + 3), j, -1):
                 if words.agents.ends_at(forms[:end], end - 1) == end - j:

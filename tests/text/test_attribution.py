@@ -182,6 +182,7 @@ RUSSIA = ("القوات الروسية", "armed_group")
         # an attacker the text does not name, after the verb of the attack; a count of fighters is no attacker
         ("أصيب 5 مواطنين بقذائف هاون أطلقها إرهابيون على حي القصاع.", (), [(5, "إرهابيون")]),
         ("قتل 10 مسلحين بغارة على مواقعهم.", (), [(10, None)]),
+        ("ألقى الطيران المروحي برميلين على بلدة كفرزيتا، ما أدى لمقتل 3 مدنيين.", (), [(3, "الطيران المروحي")]),
         # a group after «عناصر» is the victims
         ("قتل 5 عناصر من قوات النظام بقصف.", (REGIME,), [(5, None)]),
     ],
