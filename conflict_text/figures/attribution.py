@@ -1,27 +1,31 @@
 """Location, perpetrator and claimant of a figure from the entity mentions of its sentence and the ones before.
 
+The rules are named in data/figure_rules/attribution.json, their words are in data/figure_context.json.
+
 Location: the place phrases of the figure's sentence (places the text links, «حي X في مدينة Y», «بلدة X بريف
-Y»: conflict_text/places.py), without the places victims were taken to, the places attackers stand or took off
-from, where a toll was announced («في مؤتمر صحفي في جنيف»), and the countries that lead or back forces (data/figure_context.json). The phrase of the figure's own clause, or of a clause after it that opens
-with its cause («، جراء غارات على X»), comes first; one of another item of a list («، و5 في Y») or of another
-event («، فيما قتل 2 في Y») last; the nearest among equals. Of that phrase, its first, most specific place.
-A breakdown is where its parent toll is, unless its own clause names a place; a toll restated elsewhere (a
-headline and its story) is where the statement naming a place puts it; a sentence naming no place continues
-the report before it: the last place of the nearest earlier sentence that reports something or shares its line.
-Claimant: the reporter named after the attribution cue nearest the figure and before the next cue (not a name
-after «أن», «إن», nor an attacker some words after the cue: what is reported), an unnamed one as the text words it
-(«قال ناشطون محليون»), the source after «عن» of a relaying verb («نقلت وكالة X عن مصدر عسكري»), a reporter
-named right before a cue with «ف» («أما X فأكدت»), or the name before the
-colon of a line («المرصد السوري: مقتل 5»); a toll restated
-elsewhere is claimed by the statement naming a reporter; a sentence without one («وأضاف», «وبحسب التقرير», no cue)
-continues the report of the last organisation, outlet or unnamed reporter named before (an outlet an unnamed
-source spoke to, «لمراسل سانا», included); a headline before any reporter takes the first outlet or
-organisation of its story.
-Perpetrator: in a group's own statement about its fighters («إن مقاتليها قتلوا»), the group; else the armed
-group next to an attack word nearest the figure (or, when the sentence names none, an attacker it does not name,
-after a verb of the attack: «قذائف أطلقها إرهابيون»), one of its own clause first, not the
-reporter of its sentence; a breakdown's is its parent's unless its clause names one; a sentence naming none
-right after a sentence of its paragraph that does tells that attack's consequence.
+Y»: conflict_text/places.py), without the places victims were taken to or people left for, where the attackers
+stand, where a toll was announced («في مؤتمر صحفي في جنيف») and the capitals leading forces («بقيادة واشنطن»).
+The phrase of the figure's own clause, or of a clause after it that opens with its cause («، جراء غارات على X»),
+comes first; one of another item of a list («، و5 في Y») or of another event («، فيما قتل 2 في Y») last; the
+nearest among equals; of that phrase, its first, most specific place. A breakdown is where its parent toll is,
+unless its own clause names a place; a toll restated elsewhere (a headline and its story) is where the statement
+naming a place puts it; a sentence naming no place continues the report before it: the last place of the nearest
+earlier sentence that reports something or shares its line.
+
+Claimant: the reporter named after the attribution cue nearest the figure, before the next cue (not a name after
+«أن», «إن», nor an attacker some words after the cue: they are what is reported); an unnamed one as the text words
+it («قال ناشطون محليون»); the source after «عن» of a relaying verb («نقلت وكالة X عن مصدر عسكري»); a reporter named
+right before a cue carrying «ف» («أما X فأكدت»); the name before the colon of a line («المرصد السوري: مقتل 5»). A
+toll restated elsewhere is claimed by the statement naming a reporter; a sentence without one («وأضاف», «وبحسب
+التقرير», no cue) continues the report of the last organisation, outlet or unnamed reporter named before (the
+outlet an unnamed source spoke to, «لمراسل سانا», included); a headline before any reporter takes the first
+outlet or organisation of its story.
+
+Perpetrator: in an armed group's own statement about its fighters («إن مقاتليها قتلوا»), the group; else the armed
+group next to an attack word nearest the figure, one of its own clause first, not the reporter of its sentence nor
+a target («على مواقع X»), or, when the sentence names none, an attacker it does not name right after a verb of the
+attack («قذائف أطلقها إرهابيون», «ألقى الطيران المروحي»). A breakdown's is its parent's unless its clause names one;
+a sentence naming none right after a sentence of its paragraph that does tells that attack's consequence.
 """
 
 from __future__ import annotations
@@ -100,7 +104,6 @@ class _Phrases:
 
 @dataclass(frozen=True)
 class _ContextWords:
-    clause_breaks: frozenset[str]
     numbers: frozenset[str]  # number words and ordinals (data/number_words.json), which open a list's item
     causes: frozenset[str]  # cause words and attack words, which open a clause telling the cause
     cause_reach: int
@@ -120,15 +123,10 @@ class _ContextWords:
     stops: frozenset[str]  # prepositions and adverbs that end an unnamed reporter's words
     unnamed_skip: int
     unnamed_reach: int
-    transfer_verbs: _Phrases
-    directions: frozenset[str]
-    transfer_reach: int
-    actor_words: _Phrases
-    actor_reach: int
-    positions: _Phrases  # «المتمركزة في», «انطلاقا من»: where the attackers stand
-    position_reach: int
-    venues: _Phrases  # «في مؤتمر صحفي في»: where a toll was announced
-    venue_reach: int
+    # (rule, cue phrases, reach in words, words one of which stands between cue and place) of the places that
+    # are not the event's: where victims were taken, a capital leading forces, where attackers stand, where a
+    # toll was announced
+    set_asides: tuple[tuple[str, _Phrases, int, frozenset[str] | None], ...]
     forms: dict[str, str]  # a word with proclitics -> the word of the lists
     clause_break_re: re.Pattern
 
@@ -171,7 +169,6 @@ def _context_words() -> _ContextWords:
     number_words = json.loads((_DATA / "number_words.json").read_text("utf-8"))
     numbers = {fold(w) for key in _ITEM_NUMBERS for w in number_words[key]}
     return _ContextWords(
-        clause_breaks=frozenset(data["clause_breaks"]),
         numbers=frozenset(numbers),
         causes=frozenset(causes),
         cause_reach=data["cause_openers"]["reach"],
@@ -190,15 +187,12 @@ def _context_words() -> _ContextWords:
         stops=frozenset(fold(w) for w in unnamed["stops"]),
         unnamed_skip=unnamed["skip"],
         unnamed_reach=unnamed["reach"],
-        transfer_verbs=_Phrases(transfer),
-        directions=directions,
-        transfer_reach=data["transfer"]["reach"],
-        actor_words=_Phrases(actor),
-        actor_reach=data["place_as_actor"]["reach"],
-        positions=_Phrases(positions),
-        position_reach=data["attacker_position"]["reach"],
-        venues=_Phrases(venues),
-        venue_reach=data["statement_venue"]["reach"],
+        set_asides=(
+            ("location-not-where-victims-were-taken", _Phrases(transfer), data["transfer"]["reach"], directions),
+            ("location-not-a-country-leading-forces", _Phrases(actor), data["place_as_actor"]["reach"], None),
+            ("location-not-where-the-attackers-stand", _Phrases(positions), data["attacker_position"]["reach"], None),
+            ("location-not-where-it-was-announced", _Phrases(venues), data["statement_venue"]["reach"], None),
+        ),
         forms=with_proclitics(vocabulary, PROCLITICS),
         clause_break_re=re.compile("|".join(map(re.escape, data["clause_breaks"]))),
     )
@@ -235,9 +229,8 @@ class _Phrase:
 
 @dataclass
 class _SentenceMentions:
-    start: int
     breaks: list[int]  # where the clauses of the sentence end (original offsets)
-    phrases: list[_Phrase]  # event places: not where victims were taken, not a country leading forces
+    phrases: list[_Phrase]  # event places (those set aside left out: where victims were taken ...)
     set_aside: list[str]  # rule ids of the places left out
     # (original start of the cue, the organisation, outlet, group or person it names, the rule) per attribution cue
     claims: list[tuple[int, EntityMention | None, str]]
@@ -312,7 +305,7 @@ class Attribution:
         breaks = [
             m.start() for m in words.clause_break_re.finditer(body, s0, s1) if not _between_digits(body, m.start())
         ]
-        found = _SentenceMentions(s0, breaks, [], [], [], [])
+        found = _SentenceMentions(breaks, [], [], [], [])
         self._place_phrases(found, inside, si, s0)
         attacks = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attack", sent)]
         for g in inside:
@@ -356,7 +349,7 @@ class Attribution:
         return found
 
     def _place_phrases(self, found: _SentenceMentions, inside: list[EntityMention], si: int, s0: int) -> None:
-        """The sentence's place phrases, the places victims were taken to and countries leading forces left out."""
+        """The sentence's place phrases, those of places that are not the event's (`set_asides`) left out."""
         body, words = self.body, _context_words()
         places = outermost(sorted((m for m in inside if m.entity_type == "location"), key=lambda m: m.char_start))
         groups: list[list[EntityMention]] = []
@@ -368,17 +361,9 @@ class Attribution:
         for group in groups:
             head = group[0]
             before = self._words(si, s0, head.char_start)[-_BEFORE_WORDS:]
-            if _cue_before(before, words.transfer_verbs, words.transfer_reach, words.directions):
-                found.set_aside.append("location-not-where-victims-were-taken")
-                continue
-            if _cue_before(before, words.actor_words, words.actor_reach):
-                found.set_aside.append("location-not-a-country-leading-forces")
-                continue
-            if _cue_before(before, words.positions, words.position_reach):
-                found.set_aside.append("location-not-where-the-attackers-stand")
-                continue
-            if _cue_before(before, words.venues, words.venue_reach):
-                found.set_aside.append("location-not-where-it-was-announced")
+            aside = next((rule for rule, *cue in words.set_asides if _cue_before(before, *cue)), None)
+            if aside is not None:
+                found.set_aside.append(aside)
                 continue
             clause = found.clause(head.char_start)
             clause_start = found.breaks[clause - 1] + 1 if clause else s0
