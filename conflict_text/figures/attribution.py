@@ -308,12 +308,17 @@ class Attribution:
         found = _SentenceMentions(breaks, [], [], [], [])
         self._place_phrases(found, inside, si, s0)
         attacks = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attack", sent)]
+        not_attacking_end = None  # where the last group named as victims or target ends
         for g in inside:
             if g.entity_type != "armed_group":
                 continue
-            pre = text[max(0, nt.to_normalized(g.char_start) - 14) : nt.to_normalized(g.char_start)]
+            # quotes around a name («من عناصر «قسد»») stand between it and the word that places it
+            pre = text[max(0, nt.to_normalized(g.char_start) - 16) : nt.to_normalized(g.char_start)].rstrip(_QUOTES)
             before = self._words(si, s0, g.char_start)[-1:]
-            if victim_side.search(pre) or (before and before[0] in words.targets):
+            # a group joined by «و» to the victims or the target before it is on their side («من قوات النظام و«اللواء 137»»)
+            joined = not_attacking_end is not None and body[not_attacking_end : g.char_start].strip(_QUOTES) == AND
+            if victim_side.search(pre) or (before and before[0] in words.targets) or joined:
+                not_attacking_end = g.char_end
                 continue
             if any(abs(g.char_start - a1) <= 30 or abs(a0 - g.char_end) <= 30 for a0, a1 in attacks):
                 found.attackers.append(g)

@@ -185,6 +185,13 @@ RUSSIA = ("القوات الروسية", "armed_group")
         ("ألقى الطيران المروحي برميلين على بلدة كفرزيتا، ما أدى لمقتل 3 مدنيين.", (), [(3, "الطيران المروحي")]),
         # a group after «عناصر» is the victims
         ("قتل 5 عناصر من قوات النظام بقصف.", (REGIME,), [(5, None)]),
+        # in quotes too, and a group joined to the victims by «و»
+        ("قتل 14 مقاتلا من «قسد» بقصف مدفعي.", (("قسد", "armed_group"),), [(14, None)]),
+        (
+            "أسفر الهجوم عن مقتل 19 عنصرا من قوات النظام و«اللواء 137».",
+            (REGIME, ("اللواء 137", "armed_group")),
+            [(19, None)],
+        ),
     ],
 )
 def test_perpetrator(text, mentions, expected):
