@@ -15,7 +15,7 @@ earlier sentence that reports something or shares its line.
 Claimant: the reporter named after the attribution cue nearest the figure, before the next cue (not a name after
 «أن», «إن», nor an attacker some words after the cue: they are what is reported); an unnamed one as the text words
 it («قال ناشطون محليون»); the source after «عن» of a relaying verb («نقلت وكالة X عن مصدر عسكري»); a reporter named
-right before a cue carrying «ف» («أما X فأكدت»); the name before the colon of a line («المرصد السوري: مقتل 5»). A
+right before a cue that names none after it («أما X فأكدت», «أن المرصد السوري وثق»); the name before the colon of a line («المرصد السوري: مقتل 5»). A
 toll restated elsewhere is claimed by the statement naming a reporter; a sentence without one («وأضاف», «وبحسب
 التقرير», no cue) continues the report of the last organisation, outlet or unnamed reporter named before (the
 outlet an unnamed source spoke to, «لمراسل سانا», included); a headline before any reporter takes the first
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from conflict_text.arabic import AND, ARTICLE, CONJUNCTIONS, PREPOSITIONS, PROCLITICS, with_proclitics
+from conflict_text.arabic import AND, ARTICLE, PREPOSITIONS, PROCLITICS, with_proclitics
 from conflict_text.figures.document import Document
 from conflict_text.figures.lexicon import grammar, lexicon_data
 from conflict_text.figures.sentence import Candidate
@@ -51,7 +51,6 @@ _DATA = Path(__file__).resolve().parent.parent / "data"
 _WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
 _HEADLINE_END = ".!؟?…"
 _NAMED_REPORTERS = ("organisation", "media")
-_THEN = CONJUNCTIONS[1]  # «ف»: «أما X فأكدت» names the reporter before its cue
 _QUOTES = " \"'«»“”"
 _TOLD = "told"  # the outlet an unnamed source spoke to: a reporter of the sentences after, not of its own
 _CLAIMANT_TYPES = ("organisation", "media", "armed_group", "person")
@@ -328,11 +327,8 @@ class Attribution:
         headline_reporter = self._reporter_before_colon(inside, s0)
         if headline_reporter is not None:
             claims.append((s0, headline_reporter, "claimant-named-before-a-colon"))
-        cues = [
-            (*nt.to_original(start, end), text[start : start - clitic_length])
-            for start, clitic_length, _, end in doc.sentence_phrases("attribution", sent)
-        ]
-        for k, (a_start, a_end, clitic) in enumerate(cues):
+        cues = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attribution", sent)]
+        for k, (a_start, a_end) in enumerate(cues):
             until = cues[k + 1][0] if k + 1 < len(cues) else s1
             named = self._named_after(si, inside, found.attackers, a_end, until)
             unnamed = self._unnamed_reporter(si, a_end, s1)
@@ -346,7 +342,7 @@ class Attribution:
                 if named is not None and named.entity_type in _NAMED_REPORTERS:
                     # «قال مصدر لمراسل سانا»: the outlet told relays the source; what it reports next is its own
                     claims.append((a_start, named, _TOLD))
-            elif named is None and clitic.startswith(_THEN) and (topic := self._named_before(inside, a_start)):
+            elif named is None and (topic := self._named_before(inside, a_start)):
                 claims.append((a_start, topic, "claimant-named-before-its-cue"))
             else:
                 claims.append((a_start, named, "claimant-after-attribution-cue"))
@@ -451,7 +447,10 @@ class Attribution:
             claim = self._claim_in_sentence(statement)
             if claim is not None:
                 return _name(claim[1]), claim[2] if statement is c else "claimant-of-a-restatement"
-        continued = _context_words().continued
+        # «وأضاف», «وأشار» without a name: the pronoun is the last speaker's, whoever it was; a sentence without a
+        # cue continues only a reporter's report (an organisation, an outlet, an unnamed source)
+        speaks = any(m is None for _, m, _ in self._sentence(c.sent).claims)
+        continued = _CLAIMANT_TYPES + ("unnamed_reporter",) if speaks else _context_words().continued
         for si in range(c.sent - 1, -1, -1):
             if si not in self._with_cues:
                 continue
@@ -585,7 +584,8 @@ class Attribution:
         return found
 
     def _named_before(self, inside: list[EntityMention], cue_start: int) -> EntityMention | None:
-        """«أما «حركة أحرار الشام» فأكدت»: the reporter named right before a cue that carries «ف»."""
+        """«أما «حركة أحرار الشام» فأكدت», «أن المرصد السوري وثق»: the reporter named right before a cue that names
+        none after it is its subject."""
         return next(
             (
                 m

@@ -115,6 +115,19 @@ CIVIL_DEFENCE = ("الدفاع المدني السوري", "organisation")
             (OBSERVATORY,),
             [(7, OBSERVATORY[0]), (3, OBSERVATORY[0])],
         ),
+        # «وأشار» without a name continues any speaker, a group too; a sentence without a cue does not
+        (
+            "وقال جيش الإسلام في بيان إن مقاتليه صدوا هجوما. وأشار إلى مقتل 25 عنصرا من المهاجمين.",
+            (("جيش الإسلام", "armed_group"),),
+            [(25, "جيش الإسلام")],
+        ),
+        (
+            "وقال جيش الإسلام في بيان إن مقاتليه صدوا هجوما. وقتل 25 مدنيا بقصف على دوما.",
+            (("جيش الإسلام", "armed_group"),),
+            [(25, None)],
+        ),
+        # the subject before its verb
+        ("ويذكر أن المرصد السوري لحقوق الإنسان وثق مقتل 120 مدنيا.", (OBSERVATORY,), [(120, OBSERVATORY[0])]),
         # each reporter claims what follows its cue
         (
             "قال الدفاع المدني السوري إن 9 مدنيين قتلوا، فيما وثق المرصد السوري لحقوق الإنسان مقتل 11.",
