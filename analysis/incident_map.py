@@ -39,6 +39,10 @@ def _label_spots(radius: float) -> list:
 
 @dataclass(frozen=True)
 class MappedIncident:
+    """An incident of killing, or several of one place, precision and grade taken together (`incidents`
+    of them, `best` their best tolls summed): a warehouse's tens of thousands of incidents reach the map
+    as a row per place and grade, counted by the catalog."""
+
     location: str | None
     name_en: str | None
     admin1: str | None
@@ -47,6 +51,7 @@ class MappedIncident:
     geo_precision: int | None  # ACLED's: 3 is a governorate or wider, drawn as an open ring
     best: int | None
     grade: str | None
+    incidents: int = 1
 
 
 @dataclass(frozen=True)
@@ -92,22 +97,33 @@ def marker_size(killed: int | None) -> float:
     return 14 + 3.2 * (killed or 0) ** 0.85
 
 
+def _named(members: list[MappedIncident]) -> MappedIncident:
+    """The member whose place names the coordinates they share: the name given to most of their incidents
+    (two places of the gazetteer may lie at one point), the first in Arabic alphabetical order on a tie."""
+    named: dict[str, int] = {}
+    for m in members:
+        named[m.location or ""] = named.get(m.location or "", 0) + m.incidents
+    return min(members, key=lambda m: (-named[m.location or ""], m.location or ""))
+
+
 def group_by_place(incidents: list[MappedIncident]) -> list[Place]:
     grouped: dict[tuple[float, float], list[MappedIncident]] = {}
     for i in incidents:
         grouped.setdefault((i.latitude, i.longitude), []).append(i)
-    places = [
-        Place(
-            location=members[0].location or "",
-            name_en=members[0].name_en,
-            admin1=members[0].admin1,
-            latitude=lat,
-            longitude=lon,
-            incidents=len(members),
-            killed=sum(m.best or 0 for m in members),
+    places = []
+    for (lat, lon), members in grouped.items():
+        name = _named(members)
+        places.append(
+            Place(
+                location=name.location or "",
+                name_en=name.name_en,
+                admin1=name.admin1,
+                latitude=lat,
+                longitude=lon,
+                incidents=sum(m.incidents for m in members),
+                killed=sum(m.best or 0 for m in members),
+            )
         )
-        for (lat, lon), members in grouped.items()
-    ]
     return sorted(places, key=lambda p: (-p.killed, -p.incidents, p.location))
 
 
@@ -324,4 +340,5 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
         _place_label(drawing, name, (x, y), taken, _GOVERNORATE_SIZE, "#8a8a8a", centred, f"name:governorate:{n}")
     drawing.rect(axes, fill="none", stroke="black", stroke_width=0.8)
     svg = drawing.save(path)
-    return MapResult(path, svg, places, outside, len(incidents) - len(placed), labelled)
+    unplaced = sum(i.incidents for i in incidents) - sum(i.incidents for i in placed)
+    return MapResult(path, svg, places, outside, unplaced, labelled)

@@ -41,11 +41,15 @@ _QUERIES = {
     "actors": """
         SELECT name_ar, coalesce(name_en, name_ar) AS name, mentions, documents FROM entities
         WHERE entity_type = 'armed_group' ORDER BY mentions DESC, name LIMIT 15""",
-    # Every incident of killing with its place, for the map (its English name from the gazetteer).
+    # The incidents of killing for the map, taken together by place, precision and grade (the place's
+    # English name from the gazetteer): the map draws places, and over 20,000 articles reading its
+    # 44,000 incidents one by one took 0.2 s.
     "incidents": """
-        SELECT i.location, g.name_en, i.admin1, i.latitude, i.longitude, i.geo_precision, i.best, i.grade
+        SELECT i.location, any_value(g.name_en), i.admin1, i.latitude, i.longitude, i.geo_precision,
+               sum(i.best), i.grade, count(*)
         FROM incidents i LEFT JOIN gazetteer_entities g ON g.entity_id = i.location_id
-        WHERE i.outcome = 'killed'""",
+        WHERE i.outcome = 'killed'
+        GROUP BY i.location_id, i.location, i.admin1, i.latitude, i.longitude, i.geo_precision, i.grade""",
     # How many events rest on one outlet, on several that agree, or on tolls that disagree or are denied.
     "corroboration": """
         SELECT grade, count(*) AS incidents, coalesce(sum(value), 0) AS killed FROM killed
