@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
+from ledger.memory import release_freed_memory
 from ledger.tables import Table, arrow_rows
 
 if TYPE_CHECKING:
@@ -84,6 +85,9 @@ def map_documents(
             chunks = [_tables_of_chunk((0, 1))]
             size = max(1, -(-(len(items) - 1) // (workers * CHUNKS_PER_WORKER)))
             bounds = [(start, min(start + size, len(items))) for start in range(1, len(items), size)]
+            # The workers map the heap as it is now: without the pages earlier stages freed, every worker's
+            # would count them again, as their own once touched.
+            release_freed_memory()
             # The workers' garbage collector would otherwise walk, and so copy, every page of objects they inherit.
             gc.freeze()
             try:

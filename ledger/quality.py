@@ -15,8 +15,6 @@ quarantined, or more than `quarantine_max_share` of them, is blocked as a whole.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import gc
 import hashlib
 import json
 import multiprocessing
@@ -34,6 +32,7 @@ import polars as pl
 
 from conflict_text.vocabularies import vocabularies
 from ledger import data_docs
+from ledger.memory import release_freed_memory
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -223,9 +222,7 @@ def _validate_and_release(*arguments) -> SuiteOutcome:
     try:
         return _validate(*arguments)
     finally:
-        gc.collect()
-        if trim := getattr(ctypes.CDLL(None), "malloc_trim", None):  # glibc
-            trim(0)
+        release_freed_memory(collect_garbage=True)
 
 
 def _validate(
@@ -257,6 +254,9 @@ def _validate(
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": id_columns},
         run_id=RunIdentifier(run_name=run_name, run_time=datetime.now(UTC)),
     )
+    # GX's execution engine, one for the data source, keeps each asset's last dataframe: a pandas copy
+    # of every table validated so far, which grew the validator process by each suite's largest batch.
+    context.data_sources.get("staged_tables").get_execution_engine().batch_manager.batch_data_cache.clear()
     outcome = SuiteOutcome(suite_definition["name"], frame.height)
     row_failures = []
     for r in result.results:
