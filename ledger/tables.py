@@ -42,7 +42,7 @@ class Table:
         rows = pa.concat_tables(parts) if parts else None
         if rows is None or not rows.num_rows:
             return pl.DataFrame(schema=self.schema)
-        return pl.from_arrow(rows.combine_chunks())
+        return pl.from_arrow(rows, rechunk=True)
 
 
 def arrow_rows(rows: list[dict], schema: pa.Schema) -> pa.Table:

@@ -9,7 +9,7 @@ import polars as pl
 
 from assets.resources import LedgerStorage
 from benchmarks.generate import generate
-from ledger.parallel import MIN_PARALLEL_ITEMS, map_documents
+from ledger.parallel import MIN_PARALLEL_ITEMS, RowsByDocument, map_documents
 from ledger.settings import PROJECT_ROOT
 from ledger.tables import Table
 from pipelines.runner import run_inbox
@@ -48,6 +48,14 @@ def test_fewer_documents_than_a_fork_is_worth_stay_in_process():
 def test_no_rows_give_empty_frames_of_the_tables_schemas():
     squares, divisors = map_documents(_square_and_odd_divisors, [], [SQUARES, ODD_DIVISORS], workers=2)
     assert squares.is_empty() and squares.schema == SQUARES.schema and divisors.schema == ODD_DIVISORS.schema
+
+
+def test_a_documents_rows_come_in_the_frames_order_wherever_they_lie():
+    frame = pl.DataFrame({"doc_id": ["b", "a", "b", "c", "b"], "n": [1, 2, 3, None, 5], "other": list("vwxyz")})
+    rows = RowsByDocument(frame, ["n"])
+    assert rows("b") == [{"n": 1}, {"n": 3}, {"n": 5}]
+    assert rows("c") == [{"n": None}]
+    assert rows("unknown") == []
 
 
 def _published(tmp_path, inbox, workers: int) -> dict[str, list[tuple]]:
