@@ -92,19 +92,20 @@ def _ingest(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     return {SOURCE_FILES.name: ledger, RAW_DOCUMENTS.name: documents}
 
 
-def _cleaned_row(doc: dict) -> dict:
-    return {
+def _cleaned_row(doc: dict) -> tuple[list[dict]]:
+    cleaned = {
         **dataclasses.asdict(clean_document(doc["text"])),
         "doc_id": doc["doc_id"],
         "source_name": doc["source_name"],
         "batch": doc["batch"],
     }
+    return ([cleaned],)
 
 
 def _clean(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     raw = storage.warehouse.read_batch(RAW_DOCUMENTS, batch, columns=["doc_id", "source_name", "text", "batch"])
-    rows = map_documents(_cleaned_row, raw.to_dicts(), storage.text_workers)
-    return {CLEANED_DOCUMENTS.name: CLEANED_DOCUMENTS.frame(rows)}
+    (cleaned,) = map_documents(_cleaned_row, raw.to_dicts(), [CLEANED_DOCUMENTS], storage.text_workers)
+    return {CLEANED_DOCUMENTS.name: cleaned}
 
 
 def _explain_ledger(frame: pl.DataFrame, _warehouse: Warehouse, _batch: str | None) -> pl.DataFrame:

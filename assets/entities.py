@@ -54,7 +54,7 @@ def gazetteer_entities(storage: LedgerStorage) -> dg.MaterializeResult:
     )
 
 
-def _document_mentions(doc: tuple[str, str], batch: str, gazetteer: Gazetteer, places: PlaceIndex) -> list[dict]:
+def _document_mentions(doc: tuple[str, str], batch: str, gazetteer: Gazetteer, places: PlaceIndex) -> tuple[list[dict]]:
     doc_id, body = doc
     mentions = find_mentions(body, gazetteer)
     located = locate_places(body, mentions, places)
@@ -84,16 +84,17 @@ def _document_mentions(doc: tuple[str, str], batch: str, gazetteer: Gazetteer, p
                 "batch": batch,
             }
         )
-    return rows
+    return (rows,)
 
 
 def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer, workers: int) -> pl.DataFrame:
-    per_document = map_documents(
+    (mentions,) = map_documents(
         functools.partial(_document_mentions, batch=batch, gazetteer=gazetteer, places=PlaceIndex(gazetteer)),
         list(cleaned.select("doc_id", "body").iter_rows()),
+        [ENTITY_MENTIONS],
         workers,
     )
-    return ENTITY_MENTIONS.frame([row for rows in per_document for row in rows])
+    return mentions
 
 
 def _mentions(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:

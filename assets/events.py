@@ -3,7 +3,6 @@
 import dataclasses
 import functools
 import hashlib
-from collections import defaultdict
 
 import polars as pl
 
@@ -13,7 +12,7 @@ from assets.stage import Output, stage_asset
 from conflict_text.events import FigureSpan, Places, read_events
 from conflict_text.models import EntityMention
 from conflict_text.victims import FigureSentence, find_victims
-from ledger.parallel import map_documents
+from ledger.parallel import RowsByDocument, map_documents
 from ledger.stages import STAGE
 from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, FIGURE_EVENTS, VICTIMS
 from ledger.warehouse import Warehouse
@@ -22,11 +21,15 @@ _MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
 _SPAN_FIELDS = [f.name for f in dataclasses.fields(FigureSpan)]
 
 
-def _document_events(doc: tuple, batch: str, places: Places) -> tuple[list[dict], list[dict]]:
-    doc_id, body, published, page_date, mentions, figures = doc
-    ids, outcomes, spans = zip(*figures, strict=True)
+def _document_events(
+    doc: tuple, batch: str, places: Places, mentions: RowsByDocument, figures: RowsByDocument
+) -> tuple[list[dict], list[dict]]:
+    doc_id, body, published, page_date = doc
+    rows = figures(doc_id)
+    ids, outcomes = [r.pop("figure_id") for r in rows], [r.pop("outcome") for r in rows]
+    spans = [FigureSpan(**r) for r in rows]
     # As for the figures' periods, the page's latest date stands in for an unstated publication date.
-    read = read_events(body, published or page_date, list(spans), mentions, places)
+    read = read_events(body, published or page_date, spans, [EntityMention(**m) for m in mentions(doc_id)], places)
     events = [
         {**dataclasses.asdict(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)
     ]
@@ -50,21 +53,21 @@ def _document_events(doc: tuple, batch: str, places: Places) -> tuple[list[dict]
 def event_rows(
     cleaned: pl.DataFrame, mentions: pl.DataFrame, casualties: pl.DataFrame, places: Places, batch: str, workers: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    mentions_of, figures_of = defaultdict(list), defaultdict(list)
-    for row in mentions.select(["doc_id", *_MENTION_FIELDS]).iter_rows(named=True):
-        mentions_of[row.pop("doc_id")].append(EntityMention(**row))
-    for row in casualties.select(["doc_id", "figure_id", "outcome", *_SPAN_FIELDS]).iter_rows(named=True):
-        figures_of[row.pop("doc_id")].append((row.pop("figure_id"), row.pop("outcome"), FigureSpan(**row)))
-    documents = [
-        (*doc, mentions_of[doc[0]], figures_of[doc[0]])
-        for doc in cleaned.select("doc_id", "body", "published_date", "page_date").iter_rows()
-        if figures_of[doc[0]]
-    ]
-    per_document = map_documents(functools.partial(_document_events, batch=batch, places=places), documents, workers)
-    return (
-        FIGURE_EVENTS.frame([row for events, _ in per_document for row in events]),
-        VICTIMS.frame([row for _, victims in per_document for row in victims]),
+    # Only the documents with a casualty figure have events to read.
+    with_figures = cleaned.filter(pl.col("doc_id").is_in(casualties["doc_id"].implode()))
+    events, victims = map_documents(
+        functools.partial(
+            _document_events,
+            batch=batch,
+            places=places,
+            mentions=RowsByDocument(mentions, _MENTION_FIELDS),
+            figures=RowsByDocument(casualties, ["figure_id", "outcome", *_SPAN_FIELDS]),
+        ),
+        list(with_figures.select("doc_id", "body", "published_date", "page_date").iter_rows()),
+        [FIGURE_EVENTS, VICTIMS],
+        workers,
     )
+    return events, victims
 
 
 def _events(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:

@@ -3,7 +3,6 @@
 import dataclasses
 import functools
 import hashlib
-from collections import defaultdict
 
 import polars as pl
 
@@ -12,7 +11,7 @@ from assets.resources import LedgerStorage
 from assets.stage import Output, stage_asset
 from conflict_text.figures import extract_figures
 from conflict_text.models import EntityMention
-from ledger.parallel import map_documents
+from ledger.parallel import RowsByDocument, map_documents
 from ledger.stages import STAGE
 from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, MUNITIONS_FIGURES
 from ledger.warehouse import Warehouse
@@ -25,10 +24,10 @@ def figure_id(doc_id: str, kind: str, char_start: int, char_end: int, label: str
     return hashlib.sha1(f"{doc_id}:{kind}:{char_start}:{char_end}:{label}".encode()).hexdigest()[:20]
 
 
-def _document_figures(doc: tuple, batch: str) -> tuple[list[dict], list[dict]]:
-    doc_id, body, published, page_date, mentions = doc
+def _document_figures(doc: tuple, batch: str, mentions: RowsByDocument) -> tuple[list[dict], list[dict]]:
+    doc_id, body, published, page_date = doc
     # The page's own latest date stands in for an unstated publication date to date yearless periods.
-    figures = extract_figures(body, mentions, published or page_date)
+    figures = extract_figures(body, [EntityMention(**m) for m in mentions(doc_id)], published or page_date)
     ids = [
         figure_id(doc_id, "casualty", c.char_start, c.char_end, f"{c.outcome}/{c.victim_group}")
         for c in figures.casualties
@@ -61,19 +60,13 @@ def _document_figures(doc: tuple, batch: str) -> tuple[list[dict], list[dict]]:
 def figure_rows(
     cleaned: pl.DataFrame, mentions: pl.DataFrame, batch: str, workers: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    mentions_of = defaultdict(list)
-    for row in mentions.select(["doc_id", *_MENTION_FIELDS]).iter_rows(named=True):
-        doc_id = row.pop("doc_id")
-        mentions_of[doc_id].append(EntityMention(**row))
-    documents = [
-        (*doc, mentions_of[doc[0]])
-        for doc in cleaned.select("doc_id", "body", "published_date", "page_date").iter_rows()
-    ]
-    per_document = map_documents(functools.partial(_document_figures, batch=batch), documents, workers)
-    return (
-        CASUALTY_FIGURES.frame([row for casualties, _ in per_document for row in casualties]),
-        MUNITIONS_FIGURES.frame([row for _, munitions in per_document for row in munitions]),
+    casualties, munitions = map_documents(
+        functools.partial(_document_figures, batch=batch, mentions=RowsByDocument(mentions, _MENTION_FIELDS)),
+        list(cleaned.select("doc_id", "body", "published_date", "page_date").iter_rows()),
+        [CASUALTY_FIGURES, MUNITIONS_FIGURES],
+        workers,
     )
+    return casualties, munitions
 
 
 def _figures(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:

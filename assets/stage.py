@@ -16,6 +16,7 @@ from assets.checks import Derivation, suite_check
 from assets.partitions import batches
 from assets.reporting import output_metadata, table_asset_args
 from assets.resources import LedgerStorage
+from ledger.memory import release_freed_memory
 from ledger.stages import Stage, code_version
 
 
@@ -54,12 +55,15 @@ def stage_asset(
         frames = compute(storage, context.partition_key)
         for table in stage.outputs:
             storage.warehouse.write_staged(table, context.partition_key, frames[table.name])
+        results = []
         for table in stage.outputs:
             shown, frame = outputs[table.name], frames[table.name]
-            yield dg.MaterializeResult(
-                asset_key=table.name,
-                metadata=output_metadata(frame, shown.preview, shown.evidence, **shown.counts(frame)),
-            )
+            metadata = output_metadata(frame, shown.preview, shown.evidence, **shown.counts(frame))
+            results.append(dg.MaterializeResult(asset_key=table.name, metadata=metadata))
+        # The stage's frames, written, are read back by the steps that need them: its memory goes back now.
+        del frames, frame
+        release_freed_memory()
+        yield from results
 
     checks = [suite_check(t, t.name, outputs[t.name].ids, derive=outputs[t.name].derive) for t in stage.outputs]
     return _asset, checks

@@ -2,12 +2,16 @@
 
 The workers are forked from the stage's process, so they inherit the documents and everything the
 text functions have loaded (the gazetteer's automaton, the lexicons, the rule tables) instead of
-each loading or receiving a copy: only chunk bounds go out and each chunk's results come back, in
-order, so the output is the serial loop's. Before forking, the first document runs here: it loads
-what the text functions build lazily, once, for all the workers to share.
+each loading or receiving a copy: only chunk bounds go out. Before forking, the first document runs
+here: it loads what the text functions build lazily, once, for all the workers to share.
 
-A worker runs pure Python (conflict_text) only. Polars, whose thread pool the parent has started,
-must not run in a forked child.
+What comes back is a chunk's rows already made into one Arrow table per output table: a few
+buffers to pass and concatenate instead of a dict per row, so neither the work of building the
+tables nor a Python object per row stays in the stage's process. A batch too small to fork makes
+its tables the same way, as one chunk, so the frames are the serial loop's either way.
+
+A worker runs pure Python (conflict_text) and pyarrow only. Polars, whose thread pool the parent
+has started, must not run in a forked child; Arrow re-creates its thread pools after a fork.
 """
 
 from __future__ import annotations
@@ -16,10 +20,16 @@ import gc
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+from ledger.memory import release_freed_memory
+from ledger.tables import Table, arrow_rows
+
+if TYPE_CHECKING:
+    import polars as pl
+    import pyarrow as pa
 
 Item = TypeVar("Item")
-Result = TypeVar("Result")
 
 # Below this many documents forking costs more than it saves (a run over 20 articles stays serial).
 MIN_PARALLEL_ITEMS = 64
@@ -27,31 +37,64 @@ MIN_PARALLEL_ITEMS = 64
 # large enough that each result message carries many documents.
 CHUNKS_PER_WORKER = 8
 
+# One document's rows for each output table, in the order of the tables.
+RowsPerTable = Sequence[list[dict]]
+
 # The work of the current parallel map, inherited by the forked workers (never pickled).
-_work: tuple[Callable, Sequence] | None = None
+_work: tuple[Callable, Sequence, list[pa.Schema]] | None = None
 
 
-def _run_chunk(bounds: tuple[int, int]) -> list:
-    function, items = _work
-    return [function(item) for item in items[bounds[0] : bounds[1]]]
+class RowsByDocument:
+    """A frame's rows grouped by document (`doc_id`), for a text function to look up its document's.
+
+    The columns become Python lists once, here, and a document's rows become dicts only where the
+    document is read, in its worker: a dict or an object per row made up front in the stage's
+    process was most of the serial part of a text stage.
+    """
+
+    def __init__(self, frame: pl.DataFrame, columns: list[str]):
+        self._columns = [(name, frame[name].to_list()) for name in columns]
+        indexed = frame.select("doc_id").with_row_index("row")
+        self._rows = dict(indexed.group_by("doc_id", maintain_order=True).agg("row").iter_rows())
+
+    def __call__(self, doc_id: str) -> list[dict]:
+        """The document's rows, in the frame's order; none for a document without rows."""
+        return [{name: values[i] for name, values in self._columns} for i in self._rows.get(doc_id, ())]
 
 
-def map_documents(function: Callable[[Item], Result], items: Sequence[Item], workers: int) -> list[Result]:
-    """[function(item) for item in items], on up to `workers` processes when there are enough items."""
+def _tables_of_chunk(bounds: tuple[int, int]) -> list[pa.Table]:
+    function, items, schemas = _work
+    rows: list[list[dict]] = [[] for _ in schemas]
+    for item in items[bounds[0] : bounds[1]]:
+        for table_rows, produced in zip(rows, function(item), strict=True):
+            table_rows.extend(produced)
+    return [arrow_rows(table_rows, schema) for table_rows, schema in zip(rows, schemas, strict=True)]
+
+
+def map_documents(
+    function: Callable[[Item], RowsPerTable], items: Sequence[Item], tables: Sequence[Table], workers: int
+) -> list[pl.DataFrame]:
+    """The rows `function` gives each item for each of `tables`, in item order, as one frame per table;
+    on up to `workers` processes when there are enough items."""
     global _work
-    if workers < 2 or len(items) < MIN_PARALLEL_ITEMS:
-        return [function(item) for item in items]
-    results = [function(items[0])]
-    size = max(1, -(-(len(items) - 1) // (workers * CHUNKS_PER_WORKER)))
-    chunks = [(start, min(start + size, len(items))) for start in range(1, len(items), size)]
-    _work = (function, items)
-    # The workers' garbage collector would otherwise walk, and so copy, every page of objects they inherit.
-    gc.freeze()
+    _work = (function, items, [table.arrow_schema() for table in tables])
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for chunk in pool.map(_run_chunk, chunks):
-                results.extend(chunk)
+        if workers < 2 or len(items) < MIN_PARALLEL_ITEMS:
+            chunks = [_tables_of_chunk((0, len(items)))]
+        else:
+            chunks = [_tables_of_chunk((0, 1))]
+            size = max(1, -(-(len(items) - 1) // (workers * CHUNKS_PER_WORKER)))
+            bounds = [(start, min(start + size, len(items))) for start in range(1, len(items), size)]
+            # The workers map the heap as it is now: without the pages earlier stages freed, every worker's
+            # would count them again, as their own once touched.
+            release_freed_memory()
+            # The workers' garbage collector would otherwise walk, and so copy, every page of objects they inherit.
+            gc.freeze()
+            try:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    chunks += pool.map(_tables_of_chunk, bounds)
+            finally:
+                gc.unfreeze()
     finally:
-        gc.unfreeze()
         _work = None
-    return results
+    return [table.from_arrow([chunk[i] for chunk in chunks]) for i, table in enumerate(tables)]

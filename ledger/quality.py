@@ -15,8 +15,6 @@ quarantined, or more than `quarantine_max_share` of them, is blocked as a whole.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import gc
 import hashlib
 import json
 import multiprocessing
@@ -34,6 +32,7 @@ import polars as pl
 
 from conflict_text.vocabularies import vocabularies
 from ledger import data_docs
+from ledger.memory import release_freed_memory
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -172,6 +171,25 @@ def validator_process() -> Iterator[None]:
             _validator = None
 
 
+# The keyword arguments by which an expectation names the columns it reads.
+_COLUMN_ARGUMENTS = ("column", "column_A", "column_B")
+_COLUMN_LIST_ARGUMENTS = ("column_list",)
+
+
+def suite_columns(suite_definition: dict, columns: list[str], id_columns: list[str]) -> list[str]:
+    """The columns of `columns` that the suite's expectations read or that name a failing row, in
+    table order; all of them when an expectation reads the table as a whole (its schema, its row count)."""
+    read = set(id_columns)
+    for expectation in suite_definition["expectations"]:
+        kwargs = expectation["kwargs"]
+        named = [kwargs[k] for k in _COLUMN_ARGUMENTS if k in kwargs]
+        named += [c for k in _COLUMN_LIST_ARGUMENTS for c in kwargs.get(k, [])]
+        if not named or "row_condition" in kwargs:
+            return list(columns)
+        read.update(named)
+    return [c for c in columns if c in read]
+
+
 def validate(
     frame: pl.DataFrame,
     suite_definition: dict,
@@ -189,7 +207,9 @@ def validate(
     warehouse), the run, named `run_name` (its batch), gets its Data Docs page there (ledger/data_docs.py).
 
     Inside `validator_process()` the suite runs in that process (the frame goes to it as Arrow IPC).
+    Only the columns the suite reads go there, and into GX's pandas frame, which copies them.
     """
+    frame = frame.select(suite_columns(suite_definition, frame.columns, id_columns))
     arguments = (frame, suite_definition, id_columns, documents, quarantine_max_share, docs_root, run_name)
     if _validator is not None:
         return _validator.submit(_validate_and_release, *arguments).result()
@@ -202,9 +222,7 @@ def _validate_and_release(*arguments) -> SuiteOutcome:
     try:
         return _validate(*arguments)
     finally:
-        gc.collect()
-        if trim := getattr(ctypes.CDLL(None), "malloc_trim", None):  # glibc
-            trim(0)
+        release_freed_memory(collect_garbage=True)
 
 
 def _validate(
@@ -236,6 +254,9 @@ def _validate(
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": id_columns},
         run_id=RunIdentifier(run_name=run_name, run_time=datetime.now(UTC)),
     )
+    # GX's execution engine, one for the data source, keeps each asset's last dataframe: a pandas copy
+    # of every table validated so far, which grew the validator process by each suite's largest batch.
+    context.data_sources.get("staged_tables").get_execution_engine().batch_manager.batch_data_cache.clear()
     outcome = SuiteOutcome(suite_definition["name"], frame.height)
     row_failures = []
     for r in result.results:

@@ -6,9 +6,14 @@ Dagster UI shows them (column schema metadata) from this single definition.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -21,14 +26,33 @@ class Table:
     def schema(self) -> pl.Schema:
         return pl.Schema({name: dtype for name, (dtype, _) in self.columns.items()})
 
+    def arrow_schema(self) -> pa.Schema:
+        """This table's schema in Arrow's types, for `arrow_rows` (Polars derives it: call it where Polars may run)."""
+        return pl.DataFrame(schema=self.schema).to_arrow().schema
+
     def frame(self, rows: list[dict] | None = None) -> pl.DataFrame:
         """A frame with exactly this table's columns, in order, typed, from rows that may carry
         more keys (ignored) or fewer (null); empty when there are no rows."""
-        if not rows:
+        return self.from_arrow([arrow_rows(rows or [], self.arrow_schema())])
+
+    def from_arrow(self, parts: Sequence[pa.Table]) -> pl.DataFrame:
+        """One frame of this table from Arrow tables of its rows (built by `arrow_rows`), in order."""
+        import pyarrow as pa
+
+        rows = pa.concat_tables(parts) if parts else None
+        if rows is None or not rows.num_rows:
             return pl.DataFrame(schema=self.schema)
-        return pl.DataFrame(
-            [{name: row.get(name) for name in self.columns} for row in rows], schema=self.schema, orient="row"
-        )
+        return pl.from_arrow(rows, rechunk=True)
+
+
+def arrow_rows(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    """Rows as an Arrow table of `schema`'s columns: keys the schema lacks are ignored, missing ones are null.
+
+    Pure Arrow, without Polars, so that a forked text worker can build its share of a table (ledger/parallel.py).
+    """
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(rows, schema=schema)
 
 
 _S, _I, _B, _D, _T = pl.String(), pl.Int64(), pl.Boolean(), pl.Date(), pl.Datetime("us", "UTC")

@@ -5,31 +5,57 @@ import shutil
 
 import dagster as dg
 import duckdb
+import polars as pl
 
 from assets.resources import LedgerStorage
 from benchmarks.generate import generate
-from ledger.parallel import MIN_PARALLEL_ITEMS, map_documents
+from ledger.parallel import MIN_PARALLEL_ITEMS, RowsByDocument, map_documents
 from ledger.settings import PROJECT_ROOT
+from ledger.tables import Table
 from pipelines.runner import run_inbox
 
 # Columns that say when or in which batch a row was made, not what was read.
 _RUN_COLUMNS = {"batch", "seen_at", "quarantined_at", "published_at", "publication", "sequence"}
 
 
-def _pid_and_square(n: int) -> tuple[int, int]:
-    return os.getpid(), n * n
+SQUARES = Table("squares", "", {"n": (pl.Int64(), ""), "square": (pl.Int64(), ""), "pid": (pl.Int64(), "")})
+ODD_DIVISORS = Table("odd_divisors", "", {"n": (pl.Int64(), ""), "divisor": (pl.Int64(), "")})
+
+
+def _square_and_odd_divisors(n: int) -> tuple[list[dict], list[dict]]:
+    """One row of one table and none or several of another, for each number."""
+    divisors = [{"n": n, "divisor": d} for d in range(3, n + 1, 2) if n % 2 and n % d == 0]
+    return [{"n": n, "square": n * n, "pid": os.getpid()}], divisors
 
 
 def test_map_documents_keeps_order_across_worker_processes():
     items = list(range(MIN_PARALLEL_ITEMS * 3))
-    results = map_documents(_pid_and_square, items, workers=2)
-    assert [square for _, square in results] == [n * n for n in items]
-    assert len({pid for pid, _ in results} - {os.getpid()}) == 2  # two forked workers shared the work
+    squares, divisors = map_documents(_square_and_odd_divisors, items, [SQUARES, ODD_DIVISORS], workers=2)
+    assert squares.schema == SQUARES.schema and divisors.schema == ODD_DIVISORS.schema
+    assert squares["square"].to_list() == [n * n for n in items]
+    assert divisors.rows() == [(n, d) for n in items for d in range(3, n + 1, 2) if n % 2 and n % d == 0]
+    assert len(set(squares["pid"]) - {os.getpid()}) == 2  # two forked workers shared the work
+    serial = map_documents(_square_and_odd_divisors, items, [SQUARES, ODD_DIVISORS], workers=1)
+    assert serial[0].drop("pid").equals(squares.drop("pid")) and serial[1].equals(divisors)
 
 
 def test_fewer_documents_than_a_fork_is_worth_stay_in_process():
-    results = map_documents(_pid_and_square, list(range(MIN_PARALLEL_ITEMS - 1)), workers=2)
-    assert {pid for pid, _ in results} == {os.getpid()}
+    items = list(range(MIN_PARALLEL_ITEMS - 1))
+    squares, _ = map_documents(_square_and_odd_divisors, items, [SQUARES, ODD_DIVISORS], workers=2)
+    assert set(squares["pid"]) == {os.getpid()}
+
+
+def test_no_rows_give_empty_frames_of_the_tables_schemas():
+    squares, divisors = map_documents(_square_and_odd_divisors, [], [SQUARES, ODD_DIVISORS], workers=2)
+    assert squares.is_empty() and squares.schema == SQUARES.schema and divisors.schema == ODD_DIVISORS.schema
+
+
+def test_a_documents_rows_come_in_the_frames_order_wherever_they_lie():
+    frame = pl.DataFrame({"doc_id": ["b", "a", "b", "c", "b"], "n": [1, 2, 3, None, 5], "other": list("vwxyz")})
+    rows = RowsByDocument(frame, ["n"])
+    assert rows("b") == [{"n": 1}, {"n": 3}, {"n": 5}]
+    assert rows("c") == [{"n": None}]
+    assert rows("unknown") == []
 
 
 def _published(tmp_path, inbox, workers: int) -> dict[str, list[tuple]]:
