@@ -16,7 +16,7 @@
    title, or by known given and family names (person_names.csv), or in a byline; armed groups
    from a unit's number, a head with a quoted name, or an army's nationality; media after
    «وكالة/صحيفة/قناة» or quoted after «لـ»; ministries and organisations after «وزارة/منظمة/
-   مديرية/لجنة». A discovered place or outlet replaces the known places inside it. Ids are
+   مديرية/لجنة», and local bodies named by the place they serve («الهيئة الطبية في مضايا»). A discovered place or outlet replaces the known places inside it. Ids are
    `pattern:<type>:<folded name>`; a discovered name that is in the gazetteer takes its entity.
    Each way of discovery is a named pattern of data/entity_patterns.json (entity_patterns.py): the cue
    lists that trigger it, what it finds, examples and counterexamples; discovery_patterns() says which
@@ -40,6 +40,7 @@ from conflict_text.arabic import (
     AND,
     ARTICLE,
     CONJUNCTIONS,
+    FEMININE,
     LI,
     LI_ARTICLE,
     NISBA,
@@ -193,6 +194,11 @@ class _Matcher:
         self.media_cue_forms = _with_clitics(self.media_cues)
         self.media_all_forms = _with_clitics(self.media_all)
         self.org_forms = _with_clitics(triggers["organisation-after-cue"])
+        self.local_body_forms = _with_clitics(triggers["organisation-of-a-place"])
+        self.local_body_links = c.get("local_body_links", frozenset())
+        self.body_words = c.get("local_body_words", frozenset())
+        # a country ends no local body's name: «مكتب المنظمة في سوريا» is the organisation's office
+        self.not_local_places = frozenset(gaz.cues.get("not_local_body_place_types", ()))
         self.role_forms = _with_clitics(self.roles)
         self.verb_forms = _with_clitics(self.verbs)
         self.not_place_name_forms = _with_clitics(self.stop | self.place_cues | self.verbs | self.roles)
@@ -224,6 +230,7 @@ class _Matcher:
             self.place_cue_forms.keys()
             | self.media_all_forms.keys()
             | self.org_forms.keys()
+            | self.local_body_forms.keys()
             | self.facility_forms.keys()
             | self.definite_facility_forms.keys()
             | self.org_facility_forms.keys()
@@ -305,15 +312,25 @@ class _Matcher:
 
     # ---------------------------------------------------------------- discovery
     def discover(
-        self, doc: _Doc, occupied: bytearray, places: bytearray, organisations: bytearray
+        self,
+        doc: _Doc,
+        occupied: bytearray,
+        places: bytearray,
+        organisations: bytearray,
+        named: dict[int, tuple[int, int]],
     ) -> list[tuple[int, int, str, str, str | None, str]]:
         """(start, end, entity_type, name_ar, gazetteer entity_id or None, the id of the pattern that found it),
-        folded coordinates; `places` and `organisations` are 1 where a gazetteer place or organisation lies."""
+        folded coordinates; `places` and `organisations` are 1 where a gazetteer place or organisation lies,
+        and `named` maps the start of each of them (a country excepted) to its (end, entity index)."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         out: list[tuple[int, int, str, str, str | None, str]] = []
 
         def free(s: int, e: int) -> bool:
             return occupied.find(1, s, e) == -1
+
+        def free_but_named(s: int, e: int) -> bool:
+            """Free, or holding gazetteer places and organisations only."""
+            return all(not o or p or g for o, p, g in zip(occupied[s:e], places[s:e], organisations[s:e]))
 
         def free_but_places(s: int, e: int) -> bool:
             """Free, or holding gazetteer places and more («معرة الصين», «"حلب اليوم"»): a discovered place
@@ -505,6 +522,22 @@ class _Matcher:
                     claim(starts[i + 1], ends[b], "media-quoted-after-li")
                     resume = b + 1
                     continue
+            # ---- a local body named by its place: «الهيئة الطبية في مضايا», «قيادة شرطة حلب», «المجلس المحلي
+            # لجبل X» (the place stays a mention of its own)
+            lhead = self.local_body_forms.get(t)
+            body_end = self._local_body_end(doc, i, lhead, named, occupied, place_name) if lhead is not None else None
+            if body_end is not None:
+                end, place_cue = body_end
+                hs = s + (len(t) - len(lhead))
+                if free_but_named(hs, end):
+                    if place_cue is None:
+                        end = self.tail_end(doc, end, self.org_tails, occupied)
+                    claim(hs, end, "organisation-of-a-place")
+                    resume = bisect_left(starts, end)
+                    if place_cue is not None:  # the place after its cue is found by the place branch
+                        occupied[starts[place_cue] : end] = bytes(end - starts[place_cue])
+                        resume = place_cue
+                    continue
             # ---- organisations: «وزارة X (adj)», «منظمة X», «مديرية X Y»
             ocue = self.org_forms.get(t)
             if ocue is not None and plain(i + 1) and words[i + 1] not in self.stop and not occupied[starts[i + 1]]:
@@ -566,6 +599,75 @@ class _Matcher:
                 if span is not None and free(starts[span[0]], ends[span[1]]):
                     claim(starts[span[0]], ends[span[1]], "person-between-commas-after-role")
         return out
+
+    def _local_body_end(
+        self,
+        doc: _Doc,
+        i: int,
+        head: str,
+        named: dict[int, tuple[int, int]],
+        occupied: bytearray,
+        place_name,
+    ) -> tuple[int, int | None] | None:
+        """(end in folded offsets, the index of the place cue in it or None) of a local body's name at the head
+        word i: the head, at most two words that name the body (definite ones, or one noun in construct after
+        an indefinite head: «قيادة شرطة»), and the known place or organisation that completes it, after the
+        link word («في X»), after «لـ», or right after an indefinite name in construct; after the link or «لـ»,
+        also a place cue and its name («المجلس المحلي لبلدة X»). A head without a name word is completed only
+        by a governorate («مجلس محافظة درعا»: «بقيادة واشنطن» is "led by"). None when nothing completes it."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        n = len(words)
+
+        def plain(k: int) -> bool:
+            return 0 < k < n and text[ends[k - 1] : starts[k]] == " "
+
+        definite_head = head.startswith(ARTICLE)
+        k, taken, construct = i + 1, 0, not definite_head
+        while taken < 2 and plain(k) and not occupied[starts[k]]:
+            w = words[k]
+            if w.startswith(ARTICLE) and self._body_word(w):
+                construct = False
+            elif not definite_head and taken == 0 and not w.startswith(ARTICLE) and self._name_part(w):
+                construct = True
+            else:
+                break
+            k += 1
+            taken += 1
+        if (definite_head and not taken) or not plain(k):
+            return None
+        w = words[k]
+        if w in self.local_body_links and taken and plain(k + 1):
+            k += 1
+            at = starts[k]
+        elif w.startswith(LI) and taken:  # «لجبل شحشبو»; «للرقة», whose clitic the place's surface keeps
+            at = starts[k] + len(LI)
+            if w.startswith(LI_ARTICLE) and at not in named:
+                at = starts[k]
+        elif construct and (taken or words[k] == self.muhafaza):
+            at = starts[k]
+        else:
+            at = -1
+        hit = named.get(at)
+        if hit is not None:
+            return hit[0], None
+        if at != -1 and text[at : ends[k]] in self.place_cues and plain(k + 1):
+            j = place_name(k + 1)
+            if j is not None:
+                return ends[j], k
+        return None
+
+    def _body_word(self, w: str) -> bool:
+        """Whether a definite word may name a local body («الطبية», «المحلي», «الصحة»): not a verb, role or
+        place cue, nor a function word, time or other stop word unless it is a «الـ…ي» adjective («المحلي»)
+        or one of the words that name bodies («العامة»)."""
+        return (
+            len(w) > 3
+            and w not in self.verbs
+            and w not in self.roles
+            and w not in self.place_cues
+            and w not in self.descriptors
+            and (w not in self.stop or w in self.body_words or (len(w) > 4 and w.endswith((NISBA, NISBA + FEMININE))))
+        )
 
     def _list_items(self, doc: _Doc, j, plural, opened, place_name, free, claim) -> int:
         """Continues a list of places after a cue: «بلدات X وY، وZ», «قرى (X، Y، وZ)»; returns the next
@@ -992,7 +1094,14 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
             organisations[s:e] = b"\x01" * (e - s)
     covering = []  # body spans of discovered places and outlets, which replace the places inside them
     outlets = set()  # body spans of outlets named like a place, which replace that place
-    for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places, organisations):
+    named = {
+        s: (e, idx)
+        for s, e, idx, how in hits
+        if how == "gazetteer"
+        and m.entity_types[idx] in ("location", "organisation")
+        and m.g.rows[idx]["place_type"] not in m.not_local_places
+    }
+    for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places, organisations, named):
         a, b = doc.span(s, e)
         if fired is not None:
             fired.append((pattern, body[a:b]))

@@ -33,6 +33,7 @@ ENGINE_PATTERNS = {
     "outlet-head-and-tail",
     "media-after-cue",
     "media-quoted-after-li",
+    "organisation-of-a-place",
     "organisation-after-cue",
     "person-after-title",
     "person-by-first-name",
