@@ -151,6 +151,7 @@ class _Matcher:
         self.joiners = c.get("name_joiners", frozenset())
         self.joiner_forms = _with_clitics(self.joiners)
         self.region_prefixes = tuple(w + " " for w in c.get("region_prefixes", ()))
+        self.twin_cues = c.get("twin_place_cues", frozenset())
         self.streets = c.get("street_cues", frozenset())
         self.area_cues = c.get("area_cues", frozenset())
         self.descriptors = c.get("place_descriptors", frozenset())
@@ -443,6 +444,19 @@ class _Matcher:
                 j = i + 1
                 while j + 1 < ntok and ends[j + 1] <= r:
                     j += 1
+                # a known place and a place suffix after it are another place after a village's or town's cue:
+                # «بلدة المليحة الشرقية», «بلدة «الغارية الغربية»» (of twin villages); after a city's or a region's
+                # the suffix names a part of it («أطراف مدينة دوما الشمالية», «ريف إدلب الجنوبي»)
+                if (
+                    cue in self.twin_cues
+                    and places[starts[i + 1]]
+                    and ends[j] == r
+                    and plain(j + 1)
+                    and words[j + 1] in self.suffixes
+                    and free_but_places(starts[i + 1], ends[j + 1])
+                ):
+                    j += 1
+                    claim(starts[i + 1], ends[j], "place-after-cue")
                 resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name, free, claim)
                 continue
             if cue is not None and (plain(i + 1) or opened) and occupied[starts[i + 1]] == 0:
