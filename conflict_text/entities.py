@@ -61,11 +61,13 @@ _LIL_CLITICS = frozenset({"", *CONJUNCTIONS})  # before the «لل» form of an 
 # Other horizontal spaces become a space, and runs of spaces one space. So does «_», which joins the
 # words of a hashtag («#الدفاع_المدني»): the words are matched as written with spaces.
 _OTHER_SPACES = "\t\u00a0\u2009\u202f_"
+_AS_SPACE = str.maketrans(dict.fromkeys(_OTHER_SPACES, " "))
 _TOKEN_SPLIT = re.compile(r"(\w+)")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")
 _OPENERS = frozenset('(«"“[')
 _CLOSERS = frozenset(')»"”]')
 _SENTENCE_END = re.compile(r"[.!?؟:\n]")
+_HASHTAG = "#"  # a hashtag's words are joined by «_», which the text reads as spaces
 _COMMAS = frozenset("،,")
 
 
@@ -432,9 +434,11 @@ class _Matcher:
             cue = self.place_cue_forms.get(t)
             # a name or list in brackets or quotes: «بلدة "X"», «قرى (X، Y، وZ)»
             opened = cue is not None and i + 1 < ntok and sep(i + 1).strip(" ") in _OPENERS
+            # or a hashtag: «منطقة #X», «قرى #X و #Y»
+            tagged = cue is not None and i + 1 < ntok and sep(i + 1) == " " + _HASHTAG
             if (
                 cue is not None
-                and (plain(i + 1) or opened)
+                and (plain(i + 1) or opened or tagged)
                 and occupied[starts[i + 1]]
                 and (cue in self.place_plural or cue in self.place_excl)
             ):
@@ -459,7 +463,7 @@ class _Matcher:
                     claim(starts[i + 1], ends[j], "place-after-cue")
                 resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name, free, claim)
                 continue
-            if cue is not None and (plain(i + 1) or opened) and occupied[starts[i + 1]] == 0:
+            if cue is not None and (plain(i + 1) or opened or tagged) and occupied[starts[i + 1]] == 0:
                 j = place_name(i + 1)
                 if j is not None and cue in self.area_cues and not opened:
                     # «منطقة» names a place only with a definite name («منطقة السكن الشبابي»), not
@@ -476,7 +480,7 @@ class _Matcher:
                         and cue not in self.place_excl
                         or cue in self.area_cues
                         and cue not in self.place_plural
-                    ) and not opened:
+                    ) and not (opened or tagged):
                         cs = s + (len(t) - len(cue))
                         if free(cs, ends[j]):
                             claim(cs, ends[j], "place-after-cue")
@@ -694,8 +698,13 @@ class _Matcher:
             if k >= len(words):
                 break
             between = text[ends[k - 1] : starts[k]]
-            t = words[k]
-            if between.strip(" ") not in ("", "،", ","):
+            written = t = words[k]
+            detached = t == AND and k + 1 < len(words) and text[ends[k] : starts[k + 1]].strip(" ") == _HASHTAG
+            if detached:  # «قرى #X و #Y»: the «و» of a list of hashtags stands alone
+                k += 1
+                written = words[k]
+                t = AND + written
+            if between.strip(" " + _HASHTAG) not in ("", "،", ","):
                 break
             comma = "،" in between or "," in between
             waw = t.startswith(AND) and (len(t) >= 4 or t[1:] in self.prefixes)  # «وأم X»
@@ -706,12 +715,12 @@ class _Matcher:
                 break  # a new cue: the main loop takes it
             words[k] = name  # the name without «و», for place_name
             end = place_name(k)
-            words[k] = t
+            words[k] = written
             if end is None:
                 break
             if opened:
                 end = self._bracketed_end(doc, end)
-            name_start = starts[k] + waw
+            name_start = starts[k] + (waw and not detached)
             nxt = text[ends[end] : ends[end] + 2]
             if not plural and not (nxt == "" or nxt[0] in "،,.”\"'»)\n" or nxt.startswith(" " + AND)):
                 break
@@ -1128,7 +1137,7 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
             row = by_id[entity_id]
             mentions.append(EntityMention(entity_id, etype, surface, row["name_ar"], row["name_en"], a, b, "gazetteer"))
         else:
-            words = surface.split()
+            words = surface.translate(_AS_SPACE).split()  # «دير_فول» of a hashtag -> «دير فول»
             if etype == "location" and len(words) > 1 and match_key(words[0]) in m.area_cues:
                 words = words[1:]  # «منطقة السكن الشبابي» -> «السكن الشبابي», the id of the bare name
                 name = name.split(" ", 1)[1]
