@@ -39,6 +39,7 @@ from conflict_text.arabic import (
     ALEF_MAQSURA,
     AND,
     ARTICLE,
+    ATTACHED_PRONOUNS,
     CONJUNCTIONS,
     FEMININE,
     LI,
@@ -67,6 +68,7 @@ _QUOTES = frozenset("\"'«»“”„‘’()[]")
 _OPENERS = frozenset('(«"“[')
 _CLOSERS = frozenset(')»"”]')
 _SENTENCE_END = re.compile(r"[.!?؟:\n]")
+_LIST_END = frozenset('.،,؛:)»"')  # what may follow the last item of a list of places
 _HASHTAG = "#"  # a hashtag's words are joined by «_», which the text reads as spaces
 _COMMAS = frozenset("،,")
 
@@ -200,6 +202,7 @@ class _Matcher:
         self.local_body_forms = _with_clitics(triggers["organisation-of-a-place"])
         self.local_body_links = c.get("local_body_links", frozenset())
         self.body_words = c.get("local_body_words", frozenset())
+        self.list_prepositions = frozenset(_with_clitics(c.get("place_list_prepositions", ())))
         # a country ends no local body's name: «مكتب المنظمة في سوريا» is the organisation's office
         self.not_local_places = frozenset(gaz.cues.get("not_local_body_place_types", ()))
         self.role_forms = _with_clitics(self.roles)
@@ -616,7 +619,64 @@ class _Matcher:
                 span = self._appositive_name(doc, i)
                 if span is not None and free(starts[span[0]], ends[span[1]]):
                     claim(starts[span[0]], ends[span[1]], "person-between-commas-after-role")
+        self._listed_with_known_places(doc, occupied, places, place_name, claim)
         return out
+
+    def _listed_with_known_places(self, doc: _Doc, occupied: bytearray, places: bytearray, place_name, claim) -> None:
+        """Unknown names in a list of known places are places: «على عربين ودوما والمرج وحزرما.», «على الهبيط
+        وكفرسجنة،». A list is items joined by an attached «و» (or a comma before it); an unknown item is a free
+        name (place_name) that ends its list or is followed by the next item. It is a place when the list holds
+        as many known places as unknown names, and either two known places or a list preposition before it
+        («على/في/من»); a first item without «و» needs that preposition in any case."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        n = len(words)
+        k = 0
+        while k < n:
+            items: list[tuple[int, int, bool]] = []  # (start, end, known) in folded offsets
+            j = k
+            while j < n:
+                waw = bool(items) and words[j].startswith(AND) and len(words[j]) > 2
+                if items and (not waw or text[ends[j - 1] : starts[j]].strip(" ،,")):
+                    break
+                a = starts[j] + waw
+                if places[a] and (a == 0 or not places[a - 1]):
+                    r = a
+                    while places[r]:
+                        r += 1
+                    e = bisect_left(ends, r)
+                    if e >= n or ends[e] != r:
+                        break
+                    items.append((a, r, True))
+                    j = e + 1
+                    continue
+                written = words[j]
+                name = written[waw:]
+                # not a place suffix («ريف إدلب الجنوبي والشرقي») nor any pronoun form («درعا وحدها»)
+                if (
+                    occupied[a]
+                    or not self._name_part(name)
+                    or name in self.suffixes
+                    or name.endswith(ATTACHED_PRONOUNS)
+                ):
+                    break
+                words[j] = name  # the name without «و», for place_name
+                e = place_name(j)
+                words[j] = written
+                if e is None or ends[e] - a < 3 or occupied.find(1, a, ends[e]) != -1:
+                    break
+                items.append((a, ends[e], False))
+                j = e + 1
+            known = sum(1 for *_, kn in items if kn)
+            unknown = [(a, b) for a, b, kn in items if not kn]
+            if known and unknown and len(unknown) <= known:
+                after = text[items[-1][1] : items[-1][1] + 1]
+                ends_list = after in ("", "\n") or after in _LIST_END
+                led = k > 0 and words[k - 1] in self.list_prepositions and text[ends[k - 1] : starts[k]] == " "
+                first_unknown = not items[0][2]
+                if ends_list and (led or (known >= 2 and not first_unknown)):
+                    for a, b in unknown:
+                        claim(a, b, "place-in-a-list-of-places")
+            k = max(j, k + 1)
 
     def _local_body_end(
         self,
