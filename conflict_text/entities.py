@@ -202,6 +202,7 @@ class _Matcher:
         self.local_body_forms = _with_clitics(triggers["organisation-of-a-place"])
         self.local_body_links = c.get("local_body_links", frozenset())
         self.body_words = c.get("local_body_words", frozenset())
+        self.age_words = c.get("age_words", frozenset())
         self.list_prepositions = frozenset(_with_clitics(c.get("place_list_prepositions", ())))
         # a country ends no local body's name: «مكتب المنظمة في سوريا» is the organisation's office
         self.not_local_places = frozenset(gaz.cues.get("not_local_body_place_types", ()))
@@ -600,8 +601,14 @@ class _Matcher:
                 base = None  # the preposition «على», folded like the name «علي»
             if base is not None:
                 ps = s + (len(t) - len(base))
-                j = self._person_end(doc, i, plain)
-                if j is None or not free(ps, ends[j]) or not self._person_context(doc, i, j):
+                # an age after a known given name makes it a person by itself: «وابنتها ماريا البالغة من العمر»
+                j = i if base in self.given and plain(i + 1) and words[i + 1] in self.age_words else None
+                if j is None:
+                    j = self._person_end(doc, i, plain)
+                if j is not None and j > i and j < i + 3:  # «محمد خير» + a known name: «محمد خير إسماعيل»
+                    while j < i + 3 and plain(j + 1) and words[j + 1] in self.person_names:
+                        j += 1
+                if j is None or not free(ps, ends[j]) or (j > i and not self._person_context(doc, i, j)):
                     # no cue: a known given name followed by known names is a person by itself, and so
                     # is a known given name and one more word that end a short line (a byline)
                     j = (
