@@ -219,6 +219,8 @@ class _Matcher:
             and (t == name or t[0] in CONJUNCTIONS)
         }
         self.by_id = {r["entity_id"]: r for r in gaz.rows}
+        index_of = {r["entity_id"]: k for k, r in enumerate(gaz.rows)}
+        self.parents = {k: index_of[r["parent_id"]] for k, r in enumerate(gaz.rows) if r.get("parent_id") in index_of}
         # known outlets by their name without the outlet's noun («قناة الميادين» -> «الميادين»): after an outlet's
         # noun or a reporter's, such a name is the outlet even where a town has it too
         self.outlet_bare_names: dict[str, str] = {}
@@ -282,8 +284,9 @@ class _Matcher:
         regions = []
         for _, s, idx, e, key, w in cands:
             if key.rule == "cue":
-                if anchored is None:
+                if anchored is None:  # a unit named unambiguously anchors the force it belongs to too
                     anchored = {c[2] for c in cands if not c[4].rule}
+                    anchored |= {self.parents[x] for x in anchored if x in self.parents}
                 if idx not in anchored and not self._cue_ok(doc, s, e, w, types[idx]):
                     continue
             if occupied.find(1, s, e) != -1:
