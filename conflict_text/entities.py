@@ -187,7 +187,10 @@ class _Matcher:
         self.title_forms = _with_clitics(triggers["person-after-title"])
         self.appositive_role_forms = _with_clitics(triggers["person-between-commas-after-role"])
         self.force_head_forms = _with_clitics(c.get("force_heads", frozenset()))
-        self.force_head_ends = frozenset(f[-1] for f in self.force_head_forms)  # a cheap test before prev_token
+        self.group_name_head_forms = _with_clitics(c.get("group_name_heads", frozenset()))
+        self.force_head_ends = frozenset(
+            f[-1] for f in self.force_head_forms.keys() | self.group_name_head_forms.keys()
+        )  # a cheap test before prev_token
         # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
         self.outlet_head_forms = _with_clitics(triggers["outlet-head-and-tail"])
         self.outlet_tails = c.get("outlet_tails", frozenset())
@@ -231,6 +234,16 @@ class _Matcher:
                     if bare and head in self.media_name_cues:
                         self.outlet_bare_names.setdefault(bare, r["entity_id"])
         self.entity_types = [r["entity_type"] for r in gaz.rows]
+        # (entity index, folded alias) of the names a group is known by without the head of another of its
+        # names: «تحرير الشام» of «هيئة تحرير الشام»
+        self.headless = {
+            (k, rest)
+            for k, r in enumerate(gaz.rows)
+            if r["entity_type"] == "armed_group"
+            for name in (r["name_ar"], *r["aliases_ar"])
+            for first, _, rest in [match_key(name).partition(" ")]
+            if rest and first in self.group_name_head_forms
+        }
         self.mention_fields = [(r["entity_id"], r["entity_type"], r["name_ar"], r["name_en"]) for r in gaz.rows]
         self.li = CLITICS[patterns["media-quoted-after-li"].clitic]  # «لـ» before a quoted outlet
         # Tokens that can start a discovery (cue words with their proclitics, first names, «لـ»):
@@ -1163,9 +1176,14 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
                 ):
                     continue
         elif etype in m.name_tails:  # «مديرية صحة إدلب» + «الحرة», «وحدات حماية المرأة» + «الكردية»
+            alias = text[s:e]
             e = m.tail_end(doc, e, m.name_tails[etype], occupied)
             prev, between = doc.prev_token(s) if text[s - 2 : s - 1] in m.force_head_ends else ("", "")
             head = m.force_head_forms.get(prev) if between == " " else None
+            if head is None and between == " " and prev in m.group_name_head_forms and (idx, alias) in m.headless:
+                # a known group named without its head takes the head written before it, another one
+                # included: «جبهة تحرير الشام» (its name «هيئة تحرير الشام»), not «جبهة داعش» (a front)
+                head = m.group_name_head_forms[prev]
             if (
                 head is not None and not occupied[s - 1 - len(head)]
             ):  # the forces of a known actor: «جيش نظام الأسد», «قوات الإدارة الذاتية»
