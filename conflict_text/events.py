@@ -66,6 +66,9 @@ class FigureSpan:
     # The period a cumulative toll covers, as the figures stage read it («منذ 19 شباط»).
     period_start: date | None = None
     period_end: date | None = None
+    # The place the figures stage gave it (conflict_text/figures/attribution.py: the most specific place of its
+    # own scene, not where victims were taken, nor a capital leading forces; or the report's before it).
+    location: str | None = None
 
 
 @dataclass(slots=True)
@@ -263,8 +266,9 @@ def _place(phrase: list[EntityMention], index: Places, linked: set[int]) -> dict
 def _nearest_place(
     body: str, figure: FigureSpan, phrases: list[list[EntityMention]], index: Places, linked: set[int]
 ) -> dict | None:
-    """The place phrase of the figure's sentence nearest the figure, one that names a reporting body only
-    when the sentence has no other; else the last one before the sentence."""
+    """The place phrase holding the place the figures stage gave the figure; else the phrase of its sentence
+    nearest the figure, one that names a reporting body only when the sentence has no other; else the last one
+    before the sentence."""
 
     def distance(phrase):
         start, end = phrase[0].char_start, phrase[-1].char_end
@@ -272,7 +276,11 @@ def _nearest_place(
 
     in_sentence = [p for p in phrases if figure.evidence_start <= p[0].char_start < figure.evidence_end]
     before = [p for p in phrases if p[-1].char_end <= figure.evidence_start]
+    # The phrase the figures stage placed the figure in comes first: in its sentence, else the last one before it.
+    names_it = lambda p: figure.location is not None and any(figure.location in (m.name_ar, m.surface) for m in p)  # noqa: E731
+    placed = [p for p in in_sentence if names_it(p)] or [p for p in before[::-1] if names_it(p)][:1]
     for candidates in (
+        sorted(placed, key=distance),
         sorted(
             in_sentence,
             key=lambda p: (names_a_source(body, p[0].char_start), distance(p), p[0].char_start < figure.char_start),

@@ -192,6 +192,12 @@ def _link(gap: str, links: _Links) -> str | None:
     return _linked(tokens, glued_last, links)
 
 
+def place_link(gap: str) -> str | None:
+    """'inside' or 'near' when the text `gap` between two places links the first to the second
+    («حي X في مدينة Y», «بلدة X بريف Y», «قرية X (12 كم شرق Y)»), 'list' for a list separator."""
+    return _link(gap, _links()) if len(gap) <= _MAX_LINK_GAP else None
+
+
 def _linked(tokens: list[str], glued_last: bool, links: _Links) -> str | None:
     """'inside' or 'near' when the folded words link a place to the place after them (see place_links.json)."""
     i = 1 if tokens[:1] == [","] else 0

@@ -121,15 +121,14 @@ def _record(doc: Document, nt, body: str, c: Candidate, attribution: Attribution
     sent = doc.sents[c.sent]
     es, ee = nt.to_original(sent.start, sent.end)
     low, high = value_bounds(c.value, c.qualifier)
-    location, perpetrator, claimant = attribution.of(c)
+    (location, location_rules), (perpetrator, perpetrator_rule), (claimant, claimant_rule) = attribution.of(c)
     p0, p1 = periods.of(c)
     found = (
-        (location, "location-nearest-place"),
-        (perpetrator, "perpetrator-near-attack-word"),
-        (claimant, "claimant-after-attribution-cue"),
+        (perpetrator, perpetrator_rule),
+        (claimant, claimant_rule),
         (p0, "period-from-stated-dates"),
     )
-    rules = list(dict.fromkeys([*c.rules, *(rule for value, rule in found if value is not None)]))
+    rules = list(dict.fromkeys([*c.rules, *location_rules, *(rule for value, rule in found if value is not None)]))
     common = dict(
         value=c.value,
         value_low=low,
