@@ -653,8 +653,18 @@ class _Matcher:
         («على/في/من»); a first item without «و» needs that preposition in any case."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         n = len(words)
-        k = 0
-        while k < n:
+        # a list starts at a known place or after a list preposition: only those words are looked at
+        led_by = {k + 1 for k in compress(count(), map(self.list_prepositions.__contains__, words))}
+        known_starts = set()
+        a = places.find(1)
+        while a != -1:
+            known_starts.add(bisect_left(starts, a))
+            b = places.find(0, a)
+            a = -1 if b == -1 else places.find(1, b)
+        done = 0  # the words before it belong to a list already read
+        for k in sorted(led_by | known_starts):
+            if k < done or k >= n or places.find(1, starts[k], ends[min(k + 6, n - 1)]) == -1:
+                continue  # read already, or no known place in reach
             items: list[tuple[int, int, bool]] = []  # (start, end, known) in folded offsets
             j = k
             while j < n:
@@ -663,9 +673,7 @@ class _Matcher:
                     break
                 a = starts[j] + waw
                 if places[a] and (a == 0 or not places[a - 1]):
-                    r = a
-                    while places[r]:
-                        r += 1
+                    r = places.find(0, a)  # the bytearray ends with a 0
                     e = bisect_left(ends, r)
                     if e >= n or ends[e] != r:
                         break
@@ -699,7 +707,7 @@ class _Matcher:
                 if ends_list and (led or (known >= 2 and not first_unknown)):
                     for a, b in unknown:
                         claim(a, b, "place-in-a-list-of-places")
-            k = max(j, k + 1)
+            done = j
 
     def _local_body_end(
         self,
