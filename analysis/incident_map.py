@@ -16,12 +16,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon
-
-from analysis.charts import save
 from analysis.labels import label, phrase
+from analysis.svg import LINE_EM, Box, Drawing, text_box, text_width
 
 _MARGIN = 0.4  # degrees of frame around the border
 GRADE_COLOURS = {"corroborated": "#b2182b", "single_source": "#ef8a62", "contested": "#542788"}
@@ -43,6 +39,10 @@ def _label_spots(radius: float) -> list:
 
 @dataclass(frozen=True)
 class MappedIncident:
+    """An incident of killing, or several of one place, precision and grade taken together (`incidents`
+    of them, `best` their best tolls summed): a warehouse's tens of thousands of incidents reach the map
+    as a row per place and grade, counted by the catalog."""
+
     location: str | None
     name_en: str | None
     admin1: str | None
@@ -51,6 +51,7 @@ class MappedIncident:
     geo_precision: int | None  # ACLED's: 3 is a governorate or wider, drawn as an open ring
     best: int | None
     grade: str | None
+    incidents: int = 1
 
 
 @dataclass(frozen=True)
@@ -96,22 +97,33 @@ def marker_size(killed: int | None) -> float:
     return 14 + 3.2 * (killed or 0) ** 0.85
 
 
+def _named(members: list[MappedIncident]) -> MappedIncident:
+    """The member whose place names the coordinates they share: the name given to most of their incidents
+    (two places of the gazetteer may lie at one point), the first in Arabic alphabetical order on a tie."""
+    named: dict[str, int] = {}
+    for m in members:
+        named[m.location or ""] = named.get(m.location or "", 0) + m.incidents
+    return min(members, key=lambda m: (-named[m.location or ""], m.location or ""))
+
+
 def group_by_place(incidents: list[MappedIncident]) -> list[Place]:
     grouped: dict[tuple[float, float], list[MappedIncident]] = {}
     for i in incidents:
         grouped.setdefault((i.latitude, i.longitude), []).append(i)
-    places = [
-        Place(
-            location=members[0].location or "",
-            name_en=members[0].name_en,
-            admin1=members[0].admin1,
-            latitude=lat,
-            longitude=lon,
-            incidents=len(members),
-            killed=sum(m.best or 0 for m in members),
+    places = []
+    for (lat, lon), members in grouped.items():
+        name = _named(members)
+        places.append(
+            Place(
+                location=name.location or "",
+                name_en=name.name_en,
+                admin1=name.admin1,
+                latitude=lat,
+                longitude=lon,
+                incidents=sum(m.incidents for m in members),
+                killed=sum(m.best or 0 for m in members),
+            )
         )
-        for (lat, lon), members in grouped.items()
-    ]
     return sorted(places, key=lambda p: (-p.killed, -p.incidents, p.location))
 
 
@@ -120,56 +132,154 @@ def _inside(lat: float, lon: float) -> bool:
     return west <= lon <= east and south <= lat <= north
 
 
-def _draw_boundaries(ax) -> list[tuple[str, float, float]]:
-    """Draws the governorates and the border; returns each governorate's name and a point for it."""
-    names = []
+_WIDTH, _HEIGHT = 648, 576  # points: 9 by 8 inches
+_PAD = 8
+_TITLE_SIZE = 12
+_NOTE_SIZE = 8
+_PLACE_SIZE = 8
+_GOVERNORATE_SIZE = 7
+_LEGEND_SIZE = 7
+
+
+@cache
+def _axes() -> Box:
+    """The map's frame on the page: as large as the title above and the note below leave room for, with
+    a degree of longitude as long as a degree of latitude."""
+    west, east, south, north = frame()
+    top = _PAD + 2 * LINE_EM * _TITLE_SIZE + _PAD
+    bottom = _HEIGHT - _PAD - LINE_EM * _NOTE_SIZE - _PAD
+    scale = min((_WIDTH - 2 * _PAD) / (east - west), (bottom - top) / (north - south))
+    width, height = scale * (east - west), scale * (north - south)
+    x0 = (_WIDTH - width) / 2
+    return Box(x0, top, x0 + width, top + height)
+
+
+def _point(lon: float, lat: float) -> tuple[float, float]:
+    west, east, south, north = frame()
+    axes = _axes()
+    scale = (axes.x1 - axes.x0) / (east - west)
+    return axes.x0 + (lon - west) * scale, axes.y1 - (lat - south) * scale
+
+
+def _path(line: list, closed: bool) -> str:
+    points = [_point(lon, lat) for lon, lat in line]
+    return "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in points) + ("Z" if closed else "")
+
+
+@dataclass(frozen=True)
+class _Outline:
+    svg_id: str
+    kind: str  # governorate, undof or border
+    path: str
+
+
+@cache
+def _outlines() -> tuple[list[_Outline], list[tuple[str, float, float]]]:
+    """The governorates, the UNDOF zone and the border as SVG paths on the map's frame, computed once;
+    and each governorate's name with the point it is written at (its outer ring's mean)."""
+    outlines, names = [], []
     for feature in boundaries():
         props, geometry = feature["properties"], feature["geometry"]
         if props["kind"] == "border":
-            for n, line in enumerate(geometry["coordinates"]):
-                (drawn,) = ax.plot([x for x, _ in line], [y for _, y in line], color="#333333", linewidth=1.2, zorder=2)
-                drawn.set_gid(f"border:{n}")
+            outlines += [
+                _Outline(f"border:{n}", "border", _path(line, False)) for n, line in enumerate(geometry["coordinates"])
+            ]
             continue
-        undof = props["kind"] == "undof"
-        for part, polygon in enumerate(geometry["coordinates"]):
-            ax.add_patch(
-                Polygon(
-                    polygon[0],
-                    closed=True,
-                    facecolor="#eeeeee" if undof else "#f7f4ec",
-                    edgecolor="#9a9a9a",
-                    linewidth=0.6,
-                    hatch="///" if undof else None,
-                    zorder=1,
-                    # SVG ids, unique in the page: kind:name, and :part for an area's further polygons
-                    gid=f"{props['kind']}:{props['name_en']}" + (f":{part}" if part else ""),
-                )
+        # SVG ids, unique in the page: kind:name, and :part for an area's further polygons
+        outlines += [
+            _Outline(
+                f"{props['kind']}:{props['name_en']}" + (f":{part}" if part else ""),
+                props["kind"],
+                _path(polygon[0], True),
             )
-        if not undof:
+            for part, polygon in enumerate(geometry["coordinates"])
+        ]
+        if props["kind"] == "governorate":
             outer = max((p[0] for p in geometry["coordinates"]), key=len)
             names.append(
-                (props["name_ar"], sum(x for x, _ in outer) / len(outer), sum(y for _, y in outer) / len(outer))
+                (
+                    props["name_ar"],
+                    *_point(sum(x for x, _ in outer) / len(outer), sum(y for _, y in outer) / len(outer)),
+                )
             )
-    return names
+    return outlines, names
 
 
-def _place_label(ax, renderer, text: str, xy, taken: list, fontsize: float, colour: str, spots: list, gid: str) -> bool:
+_OUTLINE_STYLE = {
+    "governorate": {"fill": "#f7f4ec", "stroke": "#9a9a9a", "stroke_width": 0.6},
+    "undof": {"fill": "url(#undof-hatch)", "stroke": "#9a9a9a", "stroke_width": 0.6},
+    "border": {"fill": "none", "stroke": "#333333", "stroke_width": 1.2, "stroke_linejoin": "round"},
+}
+# The UNDOF zone: grey, hatched.
+_HATCH = (
+    "<pattern id='undof-hatch' width='6' height='6' patternUnits='userSpaceOnUse'>"
+    "<rect width='6' height='6' fill='#eeeeee'/><path d='M0 6L6 0M-1 1L1 -1M5 7L7 5' stroke='#9a9a9a' stroke-width='0.6'/>"
+    "</pattern>"
+)
+_CLIP = "<clipPath id='incident-map-frame'><rect x='{x}' y='{y}' width='{w}' height='{h}'/></clipPath>"
+
+
+def _marker(drawing: Drawing, x: float, y: float, area: float, colour: str, wide: bool, **attributes) -> None:
+    """A circle of `area` points² (its diameter the square root, as matplotlib's scatter sizes it). An
+    incident placed only in its governorate sits at the governorate's centre: an open dashed ring says
+    that its circle is not where it happened."""
+    style = (
+        {"fill": "none", "stroke": colour, "stroke_width": 1.4, "stroke_dasharray": "5.2 2.2", "opacity": 0.8}
+        if wide
+        else {"fill": colour, "stroke": "black", "stroke_width": 0.4, "opacity": 0.6}
+    )
+    drawing.element("circle", cx=float(x), cy=float(y), r=float(area**0.5 / 2), **(style | attributes))
+
+
+def _legend(drawing: Drawing) -> Box:
+    """The grades' colours, the ring of a governorate-only place and three sizes, in the map's lower
+    right corner; returns its box."""
+    # (diameter in points, colour, open ring, text)
+    rows = [(8, colour, False, "{1} / {0}".format(*label("grade", grade))) for grade, colour in GRADE_COLOURS.items()]
+    rows.append((9, "#555555", True, "{1} / {0}".format(*phrase("governorate_only"))))
+    rows += [
+        (marker_size(n) ** 0.5, "white", False, "{n} {1} / {0}".format(*phrase("killed"), n=n)) for n in _SIZE_LEGEND
+    ]
+    handle = max(diameter for diameter, *_ in rows)
+    heights = [max(3.2 * _LEGEND_SIZE, diameter + 4) for diameter, *_ in rows]
+    width = _LEGEND_SIZE + handle + 1.6 * _LEGEND_SIZE + max(text_width(text, _LEGEND_SIZE) for *_, text in rows)
+    axes = _axes()
+    box = Box(axes.x1 - 4 - width - _LEGEND_SIZE, axes.y1 - 4 - sum(heights) - _LEGEND_SIZE, axes.x1 - 4, axes.y1 - 4)
+    drawing.rect(box, fill="white", fill_opacity=0.9, stroke="#cccccc", stroke_width=0.8, rx=2)
+    y = box.y0 + _LEGEND_SIZE / 2
+    for (diameter, colour, ring, text), row in zip(rows, heights, strict=True):
+        middle = y + row / 2
+        centre = box.x0 + _LEGEND_SIZE + handle / 2
+        if ring:  # a solid ring: the legend names what the ring means, not its dashes
+            drawing.element(
+                "circle", cx=centre, cy=middle, r=diameter / 2, fill="none", stroke=colour, stroke_width=1.4
+            )
+        else:
+            _marker(drawing, centre, middle, diameter**2, colour, False)
+        drawing.text(text, centre + handle / 2 + 1.6 * _LEGEND_SIZE, middle, _LEGEND_SIZE, "left", "center")
+        y += row
+    return box
+
+
+def _place_label(
+    drawing: Drawing,
+    text: str,
+    xy: tuple[float, float],
+    taken: list[Box],
+    size: float,
+    colour: str,
+    spots: list,
+    svg_id: str,
+) -> bool:
     """Writes `text` at the first spot around `xy` where it covers no label written before and stays
-    inside the axes; returns whether it found one."""
-    axes_box = ax.get_window_extent(renderer)
-    for offset, ha, va in spots:
-        annotation = ax.annotate(
-            text, xy, xytext=offset, textcoords="offset points", fontsize=fontsize, color=colour, ha=ha, va=va, zorder=5
-        )
-        annotation.set_gid(gid)
-        box = annotation.get_window_extent(renderer).expanded(1.05, 1.1)
-        fits = (
-            axes_box.x0 <= box.x0 and box.x1 <= axes_box.x1 and axes_box.y0 <= box.y0 and box.y1 <= axes_box.y1
-        ) and not any(box.overlaps(other) for other in taken)
-        if fits:
+    inside the map's frame; returns whether it found one."""
+    for (dx, dy), ha, va in spots:
+        x, y = xy[0] + dx, xy[1] - dy  # the spots' offsets point up; the drawing's y grows downwards
+        box = text_box(text, x, y, size, ha, va)[0].expanded(1.05, 1.1)
+        if box.inside(_axes()) and not any(box.overlaps(other) for other in taken):
             taken.append(box)
+            drawing.text(text, x, y, size, ha, va, fill=colour, id=svg_id)
             return True
-        annotation.remove()
     return False
 
 
@@ -179,14 +289,18 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
     outside = group_by_place([i for i in placed if not _inside(i.latitude, i.longitude)])
     places = group_by_place(inside)
 
-    fig, ax = plt.subplots(figsize=(9, 8), dpi=110)
-    west, east, south, north = frame()
-    governorates = _draw_boundaries(ax)
-    # The limits are fixed before any marker is drawn: otherwise every marker rescales the axes over
-    # all the others, which took minutes for a warehouse's 15,000 incidents.
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    ax.autoscale(False)
+    drawing = Drawing(_WIDTH, _HEIGHT)
+    axes = _axes()
+    drawing.definitions += [
+        _HATCH,
+        _CLIP.format(x=axes.x0, y=axes.y0, w=axes.x1 - axes.x0, h=axes.y1 - axes.y0),
+    ]
+    drawing.rect(Box(0, 0, _WIDTH, _HEIGHT), fill="white")
+    title_ar, title_en = phrase("map")
+    drawing.lines([title_ar, title_en], _WIDTH / 2, _PAD + LINE_EM * _TITLE_SIZE, _TITLE_SIZE)
+    outlines, governorates = _outlines()
+    for outline in outlines:
+        drawing.element("path", d=outline.path, id=outline.svg_id, **_OUTLINE_STYLE[outline.kind])
     # One marker per place and grade (and whether it is placed only in its governorate), sized by the
     # killed of its incidents: a warehouse has thousands of incidents but far fewer places. Biggest
     # first, so that a small marker at the same place stays visible on top of a big one.
@@ -196,82 +310,20 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
         markers[key] = markers.get(key, 0) + (i.best or 0)
     for n, ((lat, lon, grade, wide), killed) in enumerate(sorted(markers.items(), key=lambda m: -m[1])):
         colour = GRADE_COLOURS.get(grade, _UNKNOWN_COLOUR)
-        ax.scatter(
-            [lon],
-            [lat],
-            s=marker_size(killed),
-            # An incident placed only in its governorate sits at the governorate's centre: an open
-            # dashed ring says that its circle is not where it happened.
-            facecolors="none" if wide else colour,
-            edgecolors=colour if wide else "black",
-            linestyles="--" if wide else "-",
-            linewidths=1.4 if wide else 0.4,
-            alpha=0.8 if wide else 0.6,
-            zorder=3,
-            gid=f"incident:{n}:{grade}",
+        x, y = _point(lon, lat)
+        _marker(
+            drawing,
+            x,
+            y,
+            marker_size(killed),
+            colour,
+            wide,
+            id=f"incident:{n}:{grade}",
+            clip_path="url(#incident-map-frame)",
         )
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    title_ar, title_en = phrase("map")
     note_ar, note_en = phrase("map_note")
-    ax.set_title(f"{title_ar}\n{title_en}", fontsize=12)
-    ax.text(0.5, -0.02, f"{note_ar} — {note_en}", transform=ax.transAxes, ha="center", va="top", fontsize=8)
-
-    grade_handles = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=8,
-            markerfacecolor=colour,
-            markeredgecolor="black",
-            alpha=0.6,
-            label="{1} / {0}".format(*label("grade", grade)),
-        )
-        for grade, colour in GRADE_COLOURS.items()
-    ]
-    wide_handle = Line2D(
-        [],
-        [],
-        marker="o",
-        linestyle="",
-        markersize=9,
-        markerfacecolor="none",
-        markeredgecolor="#555555",
-        markeredgewidth=1.4,
-        label="{1} / {0}".format(*phrase("governorate_only")),
-    )
-    size_handles = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=marker_size(n) ** 0.5,
-            markerfacecolor="white",
-            markeredgecolor="black",
-            label="{n} {1} / {0}".format(*phrase("killed"), n=n),
-        )
-        for n in _SIZE_LEGEND
-    ]
-    legend = ax.legend(
-        handles=[*grade_handles, wide_handle, *size_handles],
-        loc="lower right",
-        fontsize=7,
-        labelspacing=2.2,
-        handletextpad=1.6,
-        borderpad=1,
-        framealpha=0.9,
-    )
-
-    # Lay the figure out and draw it once (the equal aspect shrinks the axes only when drawn), so that
-    # the boxes measured below are where the names will be.
-    fig.tight_layout()
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    taken: list = [legend.get_window_extent(renderer)]  # names never cover the legend
+    drawing.text(f"{note_ar} — {note_en}", _WIDTH / 2, axes.y1 + _PAD / 2, _NOTE_SIZE, "center", "top")
+    taken = [_legend(drawing)]  # names never cover the legend
     labelled = []
     biggest: dict[tuple[float, float], float] = {}  # the largest circle at each place, which its name must clear
     for (lat, lon, _grade, _wide), killed in markers.items():
@@ -279,11 +331,14 @@ def draw_incident_map(path: Path, incidents: list[MappedIncident]) -> MapResult:
     for n, p in enumerate(places[:_MOST_LABELLED_PLACES]):
         text = f"{p.location} ({p.killed})" if p.killed else p.location
         spots = _label_spots(biggest[p.latitude, p.longitude] ** 0.5 / 2)
-        if _place_label(ax, renderer, text, (p.longitude, p.latitude), taken, 8, "black", spots, f"name:place:{n}"):
+        if _place_label(
+            drawing, text, _point(p.longitude, p.latitude), taken, _PLACE_SIZE, "black", spots, f"name:place:{n}"
+        ):
             labelled.append(p.location)
     for n, (name, x, y) in enumerate(governorates):
         centred = (((0, 0), "center", "center"),)
-        _place_label(ax, renderer, name, (x, y), taken, 7, "#8a8a8a", centred, f"name:governorate:{n}")
-
-    svg = save(fig, path)
-    return MapResult(path, svg, places, outside, len(incidents) - len(placed), labelled)
+        _place_label(drawing, name, (x, y), taken, _GOVERNORATE_SIZE, "#8a8a8a", centred, f"name:governorate:{n}")
+    drawing.rect(axes, fill="none", stroke="black", stroke_width=0.8)
+    svg = drawing.save(path)
+    unplaced = sum(i.incidents for i in incidents) - sum(i.incidents for i in placed)
+    return MapResult(path, svg, places, outside, unplaced, labelled)

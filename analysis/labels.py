@@ -1,7 +1,7 @@
 """The report's words: each code and phrase in Arabic with its English (analysis/data/labels.json).
 
-matplotlib (3.11, through libraqm) joins Arabic letters and lays Arabic out right to left itself,
-so chart labels are passed in logical order, like the HTML, which the browser shapes.
+Chart labels are written in logical order, like the HTML: the browser joins the Arabic letters and
+lays the Arabic out right to left, in the charts' SVG text as in the page.
 """
 
 from __future__ import annotations
@@ -36,6 +36,6 @@ def phrase(name: str) -> tuple[str, str]:
     return ar, en
 
 
-def two_lines(ar: str, en: str) -> str:
-    """A chart label: the Arabic above the English."""
-    return f"{ar}\n{en}" if ar != en else en
+def two_lines(ar: str, en: str) -> list[str]:
+    """A chart label's lines: the Arabic above the English."""
+    return [ar, en] if ar != en else [en]

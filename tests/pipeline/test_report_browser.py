@@ -62,7 +62,7 @@ def test_the_report_reads_right_to_left_with_arabic_charts(seeded, browser):
     chart = browser.find_element(By.CSS_SELECTOR, "#munitions svg")
     texts = [t for t in chart.find_elements(By.TAG_NAME, "text") if _drawn(t)]
     assert {"الذخائر المحصاة حسب النوع", "غارة جوية", "برميل متفجر"} <= {t.text for t in texts}
-    # The browser, not matplotlib, lays the Arabic out: it is drawn right to left.
+    # The browser lays the Arabic out: it is drawn right to left.
     arabic = next(t for t in texts if t.text == "غارة جوية")
     assert browser.execute_script("return getComputedStyle(arguments[0]).direction", arabic) == "ltr"  # the SVG's own
     assert browser.execute_script("return arguments[0].getComputedTextLength()", arabic) > 20
