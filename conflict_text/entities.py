@@ -430,6 +430,19 @@ class _Matcher:
                     claim(fs, ends[j], "facility-name")
                     resume = j + 1
                     continue
+                # the facility's kind and the known place it serves: «محطة كهرباء هنانو», «فرن خبز الباب»
+                if (
+                    j is None
+                    and plain(i + 1)
+                    and plain(i + 2)
+                    and self._name_part(words[i + 1])
+                    and places[starts[i + 2]]
+                ):
+                    end = places.find(0, starts[i + 2])
+                    if end == ends[bisect_left(ends, end)] and free_but_places(fs, end):
+                        claim(fs, end, "facility-name")
+                        resume = bisect_left(ends, end) + 1
+                        continue
             # ---- a definite facility noun and the adjective that names it: «المشفى الوطني», «الجامع الكبير»
             dcue = self.definite_facility_forms.get(t)
             if dcue is not None and plain(i + 1) and self._facility_adjective(words[i + 1]):
