@@ -41,7 +41,7 @@ from datetime import date
 
 from conflict_text.figures.attribution import Attribution
 from conflict_text.figures.document import Document
-from conflict_text.figures.munitions import material_candidates, type_bare_weapons
+from conflict_text.figures.munitions import material_candidates, ordinal_weapons, type_bare_weapons
 from conflict_text.figures.noun_candidates import noun_candidates
 from conflict_text.figures.number_candidates import number_candidate
 from conflict_text.figures.periods import Periods
@@ -72,7 +72,10 @@ def read_figures(
     text = nt.text
     spans = [(nt.to_normalized(m.char_start), nt.to_normalized(m.char_end - 1) + 1) for m in mentions]
     doc = Document(
-        text, sorted(spans), frozenset(a for (a, _), m in zip(spans, mentions) if m.entity_type == "armed_group")
+        text,
+        sorted(spans),
+        frozenset(a for (a, _), m in zip(spans, mentions) if m.entity_type == "armed_group"),
+        [(a, m.entity_id) for (a, _), m in zip(spans, mentions) if m.entity_type == "location"],
     )
     if rejections is not None:
         doc.rejections = []
@@ -94,6 +97,7 @@ def read_figures(
         noun_candidates(doc, si)
         material_candidates(doc, si)
     type_bare_weapons(doc, doc.cands)
+    ordinal_weapons(doc, doc.cands)
     final = structure(doc)
     final.sort(key=lambda c: (c.start, -c.end))
     attribution = Attribution(doc, nt, mentions, body)

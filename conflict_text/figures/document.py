@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 
 from conflict_text.arabic import AND
 from conflict_text.figures.lexicon import grammar, in_vocab, lexicon, noun_roles, role_of
-from conflict_text.figures.phrases import PhraseMatch, one_after_another
+from conflict_text.figures.phrases import PhraseMatch, one_after_another, phrase_key
 from conflict_text.figures.sentence import Candidate, Sentence
 from conflict_text.figures.words import DIGIT, Tok, next_token
 from conflict_text.sentences import split_sentences
@@ -19,9 +19,15 @@ _NOT_IN_NAMES = ("cue", "noun", "material")
 
 
 class Document:
-    def __init__(self, text: str, names: list[tuple[int, int]], group_starts: frozenset[int] = frozenset()):
+    def __init__(
+        self,
+        text: str,
+        names: list[tuple[int, int]],
+        group_starts: frozenset[int] = frozenset(),
+        places: list[tuple[int, str]] = (),
+    ):
         """`names`: the sorted (start, end) of the entity mentions in `text`; `group_starts`: where the
-        armed groups among them start."""
+        armed groups among them start; `places`: (start, entity id) of the place mentions."""
         self.text = text
         self.name_starts = [a for a, _ in names]
         self.name_ends = [b for _, b in names]
@@ -37,6 +43,10 @@ class Document:
             lex.covid_cased_re is not None and lex.covid_cased_re.search(text) is not None
         )
         self.sents: list[Sentence] = [Sentence(self, s, e) for s, e in self.spans]
+        self.sentence_places: dict[int, frozenset[str]] = {}  # sentence -> the places it names
+        for start, place in places:
+            si = self.sent_of(start)
+            self.sentence_places[si] = self.sentence_places.get(si, frozenset()) | {place}
         self.cands: list[Candidate] = []
         self.consumed: list[tuple[int, int]] = []
         self.hits = lex.phrases.scan(text)
@@ -122,8 +132,11 @@ class Document:
 
     # --- outcome of a count from the cues around it
     def context_outcome(
-        self, si: int, start: int, head_end: int, allow_weak: bool = True
+        self, si: int, start: int, head_end: int, allow_weak: bool = True, fired: list[str] | None = None
     ) -> tuple[str | None, tuple | None]:
+        """(outcome, cue) of the count at [start, head_end) from the nearest cue before it or a cue right after it;
+        a cue after a word that opens another clause («، كما أصيب ...») is not its own (rule
+        outcome-cue-in-next-clause, added to `fired` when it set one aside)."""
         sent = self.sents[si]
         pre = post = None
         for cs, ce, infos in sent.cues:
@@ -133,13 +146,44 @@ class Document:
                     pre = (cs, ce, pick[0][0])
             elif cs >= head_end and cs - head_end <= 60 and post is None:
                 pick = [i for i in infos if i[2] and (allow_weak or not i[3])]
+                if pick and self.has_phrase("next_clause", head_end, cs):
+                    if fired is not None:
+                        fired.append("outcome-cue-in-next-clause")
+                    break
                 if pick:
                     post = (cs, ce, pick[0][0])
         if post and (pre is None or (post[0] - head_end <= 15 and start - pre[1] > 40)):
             return post[2], post
+        if pre and self._joined_to_the_other_outcome(sent, pre):
+            if fired is not None:
+                fired.append("killed-and-injured-cues-joined")
+            return "killed_or_injured", pre
         if pre:
             return pre[2], pre
         return None, None
+
+    def _joined_to_the_other_outcome(self, sent: Sentence, cue: tuple) -> bool:
+        """Whether a killed (injured) cue is joined by «و» to an injured (killed) cue right before it, with at most
+        one word between them that is no counted noun («قتل وأصيب 14», «استشهد فيها وجرح 200»): the count after
+        them counts both."""
+        pair = {"killed", "injured"}
+        if cue[2] not in pair:
+            return False
+        before = [c for c in sent.cues if c[1] <= cue[0]]
+        if not before:
+            return False
+        start, end, infos = max(before, key=lambda c: c[1])
+        if not any(i[1] and i[0] == (pair - {cue[2]}).pop() for i in infos):
+            return False
+        # the other cue tells what happened to a count right before it («5 مدنيين قتلوا وأصيب 12», «38 شهيدا وإصابة»)
+        if any(sent.start <= c.start < start and c.head_end >= start - 2 for c in self.cands if c.kind == "cas"):
+            return False
+        words = self.text[end : cue[0]].split()
+        if words and words[-1] == AND:
+            words = words[:-1]
+        elif not (self.text.startswith(AND, cue[0]) and phrase_key(self.text[cue[0] + 1 : cue[1]]) in self.lex.cues):
+            return False
+        return len(words) <= 1 and not any(noun_roles(w)[1] or DIGIT.search(w) for w in words)
 
     def threatened(self, si: int, cue: tuple | None, start: int) -> bool:
         if cue is None or cue[0] > start:
@@ -199,8 +243,9 @@ class Document:
                     return "women_and_children"
         return group
 
-    def victim_after(self, si: int, pos: int, fired: list[str]) -> str | None:
-        """A victim noun right after an outcome noun («جرحى مدنيون», «قتيلا من المدنيين») of sentence `si`."""
+    def victim_after(self, si: int, pos: int, fired: list[str]) -> tuple[str | None, Tok | None]:
+        """The group of a victim noun right after an outcome noun («جرحى مدنيون», «قتيلا من المدنيين») of sentence
+        `si`, and the noun when it is the outcome noun's adjective («قتيلا مدنيا»: no «من» between)."""
         limit = self.sents[si].end
         toks = self.sents[si].tokens(pos, min(limit, pos + 40), 3)
         i = 0
@@ -212,5 +257,5 @@ class Document:
             r = role_of(noun_roles(toks[i].text)[1], "victim")
             if r:
                 fired.append("victims-after-outcome-noun")
-                return self.refine_victim(r[1], toks[i], limit, toks[i].text, fired)
-        return None
+                return self.refine_victim(r[1], toks[i], limit, toks[i].text, fired), toks[i] if i == 0 else None
+        return None, None

@@ -57,6 +57,7 @@ class Lexicon:
     others: frozenset
     toll_words: frozenset
     toll_heads: frozenset
+    weapon_ordinals: dict[str, int]  # «ثانية» -> 2: the rank an ordinal after a weapon noun gives it
     function_words: frozenset
 
 
@@ -80,6 +81,7 @@ class Grammar:
     contrast_re: re.Pattern  # «إلا أن», «لكن»: what follows revises what precedes
     partitive_one: frozenset[str]  # «أحد»: «أحد الانتحاريين» is one of the set, whatever the noun's number
     count_of_set: frozenset[str]  # «عددها»: «الغارات بلغ عددها 15» counts the set named before it
+    more_of_the_same: frozenset[str]  # «أخرى»: «قذيفتان على السوق وثلاث أخرى» counts more of the weapon before it
     to: str  # «إلى»
 
 
@@ -96,6 +98,7 @@ def grammar() -> Grammar:
         toll_words=tuple(g["toll_words_before_number"]),
         partitive_one=frozenset(g["partitive_one"]),
         count_of_set=frozenset(g["count_of_set"]),
+        more_of_the_same=frozenset(g["more_of_the_same"]),
         to=g["to"],
         contrast_re=re.compile(
             r"(?:"
@@ -130,7 +133,7 @@ def lexicon() -> Lexicon:
     munitions = {}
     for entry in d["munitions"]:
         key = f(entry["key"])
-        munitions[key] = entry
+        munitions[key] = {**entry, "own_modifiers": {f(w): t for w, t in entry.get("own_modifiers", {}).items()}}
         for number in ("singular", "dual", "construct_dual", "plural"):
             for w in entry.get(number, []):
                 if " " in w:
@@ -177,6 +180,7 @@ def lexicon() -> Lexicon:
             "material": (list(materials), clitics),
             "strike_verb": ([f(w) for w in d["strike_times"]["verbs"]], clitics),
             "threat": ([f(w) for w in d["threat_cues"]], clitics),
+            "next_clause": ([f(w) for w in d["next_clause_openers"]], CONJUNCTIONS),
             "denial": ([f(w) for w in d["denial_cues"]], clitics),
             "revision": ([f(w) for w in d["revision_cues"]], clitics),
             "earlier": ([f(w) for w in d["earlier_cues"]], CONJUNCTIONS),
@@ -266,6 +270,7 @@ def lexicon() -> Lexicon:
         others=frozenset(f(w) for w in d["others"]),
         toll_words=frozenset(f(w) for w in d["toll_words"]),
         toll_heads=frozenset(phrase_key(f(w)) for w in d["toll_heads"]),
+        weapon_ordinals={f(w): n for w, n in d["weapon_ordinals"].items()},
         function_words=frozenset(f(w) for w in d["function_words"]),
     )
 

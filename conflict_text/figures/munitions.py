@@ -8,7 +8,7 @@ from conflict_text.figures.lexicon import noun_roles, role_of
 from conflict_text.figures.phrases import phrase_key
 from conflict_text.figures.rules import rule_table
 from conflict_text.figures.sentence import Candidate
-from conflict_text.figures.words import QUOTE_MARKS, SPACES, TOKEN_RE, Tok
+from conflict_text.figures.words import QUOTE_MARKS, SPACES, TOKEN_RE, Tok, next_token
 
 
 def munition_phrase(
@@ -50,6 +50,10 @@ def munition_phrase(
         tok = tm.group()
         if tok in ",،.;؛:" or tok.isdigit():
             break
+        if tok in entry["own_modifiers"]:  # a modifier that types this noun only («ضربة جوية»)
+            found.append(entry["own_modifiers"][tok])
+            end = pos = tm.end()
+            continue
         prefix, roles = noun_roles(tok)
         inner = role_of(roles, "munition")
         if inner and not (prefix.startswith(WITH) and (base is None or lex.munitions[inner[1]].get("type") is None)):
@@ -212,3 +216,47 @@ def type_bare_weapons(doc: Document, cands: list[Candidate]) -> None:
                 if c.mtype == default and not c.modified:
                     c.mtype = named_type
                     c.rules.append("weapon-typed-by-article")
+
+
+def _weapon_key(text: str, c: Candidate) -> str | None:
+    """The lexicon key of a candidate's weapon noun («قذيفتي» and «7 قذائف» share one)."""
+    for tok in TOKEN_RE.finditer(text, c.start, max(c.end, c.head_end)):
+        if found := role_of(noun_roles(tok.group())[1], "munition"):
+            return found[1]
+    return None
+
+
+def ordinal_weapons(doc: Document, cands: list[Candidate]) -> None:
+    """«وسقط صاروخ ثانٍ», «فيما سقطت قذيفة ثانية»: a single weapon followed by an ordinal is the k-th of its kind
+    in its paragraph. When the count of that weapon noun named last before it is k or more («سقطت قذيفتا هاون
+    ... فيما سقطت قذيفة ثانية»), it is one of them named again and is not counted; else it adds one more of
+    that weapon and takes its type («صاروخ "أرض - أرض"» ... «صاروخ ثانٍ»)."""
+    text, ordinals = doc.text, doc.lex.weapon_ordinals
+    muns = sorted((c for c in cands if c.kind == "mun"), key=lambda c: c.start)
+    for i, c in enumerate(muns):
+        if "singular-weapon-counts-one" not in c.rules:
+            continue
+        nxt = next_token(text, c.head_end, doc.sents[c.sent].end)
+        rank = ordinals.get(nxt.text) if nxt is not None else None
+        if rank is None:
+            continue
+        key, paragraph = _weapon_key(text, c), text.rfind("\n", 0, c.start)
+        before = next(
+            (
+                m
+                for m in reversed(muns[:i])
+                if m.value is not None
+                and m in cands
+                and text.rfind("\n", 0, m.start) == paragraph
+                and _weapon_key(text, m) == key
+            ),
+            None,
+        )
+        if before is None:
+            continue
+        if before.value >= rank:
+            cands.remove(c)
+            doc.reject("ordinal-weapon-of-the-set", c.start, c.end)
+        elif not c.modified and before.mtype is not None:
+            c.mtype = before.mtype
+            c.rules.append("ordinal-weapon-continues-the-one-before")

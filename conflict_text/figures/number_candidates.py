@@ -118,10 +118,16 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
             start = head.start
             of = False
             fired.append("noun-before-one-or-two")
-    # «الغارات بلغ عددها 15»: a count stated after the set's «عددها» counts the weapon named before it
+    # «الغارات بلغ عددها 15», «ارتفع عدد الغارات ... إلى 30»: a count stated after the count of a set counts
+    # the weapons of the set
     if not roles and before and (set_head := _weapon_counted_before(doc, si, before)) is not None:
         head, (prefix, roles) = set_head, noun_roles(set_head.text)
         fired.append("count-of-weapons-named-before")
+    # «سقطت قذيفتا مدفعية على السوق وثلاث أخرى»: a count of «أخرى» counts more of the weapon named last before it
+    more = not roles and nxt in g.more_of_the_same
+    if more and (named := _weapon_named_before(doc, si, ns.start)) is not None:
+        head, (prefix, roles) = named, noun_roles(named.text)
+        fired.append("count-of-more-weapons-named-before")
     head_end = head.end if (head and roles) else ns.end
     ctx.i, ctx.head, ctx.roles, ctx.start = i, head, roles, start
     if rejected := phase.named(ctx):
@@ -150,7 +156,8 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
                     rules=[*fired, "number-counts-weapon", *mrules, *qualifier_rules(q)],
                 )
             )
-            doc.consumed.append((min(start, head.start), pend))
+            # the weapon named before «أخرى» is counted by its own phrase
+            doc.consumed.append((start, after[i].end) if more else (min(start, head.start), pend))
             return
         if rejected := phase.untyped_weapon(ctx):
             return doc.reject(rejected, ns.start, ns.end)
@@ -180,7 +187,10 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
         elif o:
             fired.append("number-counts-outcome-noun")
             outcome = o[1]
-            victim = doc.victim_after(si, head.end, fired) or "total"
+            victim, adjective = doc.victim_after(si, head.end, fired)
+            victim = victim or "total"
+            if adjective is not None:  # «123 قتيلا مدنيا»: the adjective is no singular victim of its own
+                doc.consumed.append((adjective.start, adjective.end))
             if lex.koi_head_re.match(text, head.start + len(prefix)):
                 fired.append("killed-or-injured-head")
                 outcome = "killed_or_injured"
@@ -201,7 +211,7 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
         return doc.reject(rejected, ns.start, ns.end)
     # what happened
     if outcome is None:
-        outcome, cue = doc.context_outcome(si, start, head_end)
+        outcome, cue = doc.context_outcome(si, start, head_end, fired=fired)
         if cue is not None:
             fired.append("outcome-cue-after" if cue[0] > ns.start else "outcome-cue-before")
     ctx.outcome, ctx.cue = outcome, cue
@@ -245,18 +255,41 @@ def number_candidate(doc: Document, si: int, ns: NumberSpan) -> None:
     doc.consumed.append((min(start, ns.start), head_end))
 
 
-def _weapon_counted_before(doc: Document, si: int, before: list[Tok]) -> Tok | None:
-    """The weapon noun a number counts when «عددها» («its count»), perhaps with «إلى», stands right before
-    the number: the nearest weapon noun before it in the sentence («براميل متفجرة بلغ عددها 224»)."""
-    g = doc.grammar
-    words = [t.text for t in before]
-    if words[-1:] == [g.to] and len(words) >= 2:
-        words, before = words[:-1], before[:-1]
-    if words[-1] not in g.count_of_set:
-        return None
+def _weapon_named_before(doc: Document, si: int, pos: int) -> Tok | None:
+    """The nearest weapon noun before `pos` in sentence `si`, with no outcome cue between them."""
     sent = doc.sents[si]
-    for tok in reversed(sent.tokens(sent.start, before[-1].start)):
+    for tok in reversed(sent.tokens(sent.start, pos)):
+        if any(tok.start <= cue_start < pos for cue_start, _, _ in sent.cues):
+            return None
         prefix, roles = noun_roles(tok.text)
         if role_of(roles, "munition") and not proclitic_length(prefix):
             return tok
+    return None
+
+
+def _weapon_counted_before(doc: Document, si: int, before: list[Tok]) -> Tok | None:
+    """The weapon noun a number counts when it stands after the count of a set of weapons named before it:
+    right after «عددها» («its count»), perhaps with «إلى», the nearest weapon noun before it in the sentence
+    («براميل متفجرة بلغ عددها 224»); right after «إلى», the weapon noun «عدد» names earlier in the sentence,
+    not yet counted («ارتفع عدد الغارات التي نفذها الطيران إلى 30»)."""
+    g = doc.grammar
+    words = [t.text for t in before]
+    after_to = words[-1:] == [g.to] and len(words) >= 2
+    if after_to:
+        words, before = words[:-1], before[:-1]
+    sent = doc.sents[si]
+    if words[-1] in g.count_of_set:
+        for tok in reversed(sent.tokens(sent.start, before[-1].start)):
+            prefix, roles = noun_roles(tok.text)
+            if role_of(roles, "munition") and not proclitic_length(prefix):
+                return tok
+        return None
+    if not after_to:
+        return None
+    toks = sent.tokens(sent.start, before[-1].end)
+    for toll, tok in reversed(list(zip(toks, toks[1:]))):
+        if toll.text in g.toll_words:
+            prefix, roles = noun_roles(tok.text)
+            counted = doc.is_consumed(tok.start, tok.end)
+            return tok if role_of(roles, "munition") and not proclitic_length(prefix) and not counted else None
     return None

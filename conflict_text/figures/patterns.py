@@ -2,7 +2,7 @@
 
 The pattern language. A pattern is a dict of conditions that must all hold (a list of patterns too):
     {"word": REL, "in": LIST}         the word at REL is in word list LIST: REL -1, -2 count back from the
-                                      number, 1, 2 forward from it past quotes, brackets and dashes
+                                      number, 1, 2 forward from it past quotes, brackets, dashes and «#»
                                       (from phase "named" on, also past a breakdown marker: «5 منهم»);
                                       "counted" is the noun the number counts (after «من», «عدد» ...)
       + "bare": true                  ... or is once a clitic is taken off it

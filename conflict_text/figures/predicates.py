@@ -56,22 +56,36 @@ def after_breakdown_marker(ctx) -> bool:
     return any(m[3] == last.end for m in ctx.doc.phrases("marker", last.start, last.end))
 
 
-@predicate
-def after_definite_name_word(ctx) -> bool:
-    """The word before the number is a definite word outside the lexicon, neither a toll word, a function
-    word nor an outcome cue: the number is part of a name («حي المزة 86», «الكيلو 4»)."""
+def _definite_word_before(ctx):
+    """The word before the number when it is a definite word, neither a toll word, a function word nor an
+    outcome cue; else None."""
     if not ctx.before:
-        return False
+        return None
     lex = lexicon()
     prev = ctx.before[-1]
-    return (
+    definite = (
         prev.text.startswith(ARTICLE)
         and len(prev.text) > 3
-        and not noun_roles(prev.text)[1]
         and not in_vocab(prev.text, lex.toll_words)
         and not in_vocab(prev.text, lex.function_words)
         and not any(c[1] == prev.end for c in ctx.sent.cues)
     )
+    return prev if definite else None
+
+
+@predicate
+def after_definite_name_word(ctx) -> bool:
+    """The word before the number is a definite word outside the lexicon, neither a toll word, a function
+    word nor an outcome cue: the number is part of a name («حي المزة 86», «الكيلو 4»)."""
+    prev = _definite_word_before(ctx)
+    return prev is not None and not noun_roles(prev.text)[1]
+
+
+@predicate
+def after_definite_word(ctx) -> bool:
+    """The word before the number is a definite word, neither a toll word, a function word nor an outcome cue
+    («مواقع التفجير الثلاثة»)."""
+    return _definite_word_before(ctx) is not None
 
 
 @predicate

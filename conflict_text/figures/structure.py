@@ -136,6 +136,20 @@ def _counts_others(doc: Document, c: Candidate) -> bool:
     return nxt is not None and nxt.text in doc.lex.others
 
 
+# Equal tolls of separate incidents are common only when small: a list of shellings gives each its one, two or
+# three victims. A larger equal toll in another sentence restates the fact even when that sentence names
+# other places (the city of a press conference, a reporting body's area).
+SMALL_TOLL = 5
+
+
+def _same_places(doc: Document, a: int, b: int) -> bool:
+    """Whether two sentences may state one fact by the places they name: one of them names none, or they share
+    one («في حي باب توما» and «في حي المزرعة» are two incidents, a title's «حلب» and its lead's «حي الصاخور
+    بحلب» may be one)."""
+    pa, pb = doc.sentence_places.get(a), doc.sentence_places.get(b)
+    return not pa or not pb or bool(pa & pb)
+
+
 def _root_parent(c: Candidate) -> Candidate:
     while c.parent is not None:
         c = c.parent
@@ -206,6 +220,10 @@ def structure(doc: Document) -> list[Candidate]:
                         if "others-restate-no-count" not in c.rules:
                             c.rules.append("others-restate-no-count")
                         continue
+                    if c.value <= SMALL_TOLL and not _same_places(doc, g.sent, c.sent):
+                        if "restatement-names-the-same-place" not in c.rules:
+                            c.rules.append("restatement-names-the-same-place")
+                        continue
                     dup = g
                     break
         if dup is not None:
@@ -245,14 +263,21 @@ def structure(doc: Document) -> list[Candidate]:
         # a single weapon is one incident: named again in another sentence it is another one, unless both
         # sentences state the same toll of several (a title and its lead: «مقتل 15 في غارة على سوق»)
         single = "singular-weapon-counts-one" in c.rules
-        if any(
-            m.value == c.value
+        same = [
+            m
+            for m in muns
+            if m.value == c.value
             and m.mtype == c.mtype
             and m.sent != c.sent
             and _compatible_q(m.qualifier, c.qualifier)
             and (not single or tolls.get(m.sent, set()) & tolls.get(c.sent, set()))
-            for m in muns
-        ):
+        ]
+        # one or two weapons counted by their noun alone («قذيفة», «برميلين») named again where another place is
+        # struck are another salvo
+        by_noun = single or "dual-weapon" in c.rules
+        if same and by_noun and not any(_same_places(doc, m.sent, c.sent) for m in same):
+            c.rules.append("weapon-restatement-names-the-same-place")
+        elif same:
             doc.reject("weapon-count-restated", c.start, c.end)
             continue
         muns.append(c)

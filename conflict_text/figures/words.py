@@ -12,7 +12,9 @@ TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
 # TOKEN_RE as a split (gaps and tokens). A letter run starting with an Arabic letter is read first by a
 # range class, which `re` tests much faster than the Unicode category test of [^\W\d_]; same tokens.
 TOKEN_SPLIT = re.compile(r"(\d+(?:[.,]\d+)*|[\u0621-\u064a]+[^\W\d_]*|[^\W\d_]+|[^\w\s])")
-SKIP_PUNCT = set("\"'“”«»()[]<>-–—/:")
+# marks that may stand between a number and what it counts: quotes, brackets, dashes, and the hash of a hashtag
+# («أربعة #أطفال» in a quoted post)
+SKIP_PUNCT = set("\"'“”«»()[]<>-–—/:#")
 QUOTE_MARKS = frozenset("\"'“”«»")
 
 

@@ -111,7 +111,7 @@ def test_thousands_displaced():
 
 def test_detained_and_killed_or_injured():
     figs = run("اعتقلت قوات النظام 30 شاباً في حملة مداهمات. وسقط 11 قتيلاً وجريحاً في الانفجار.")
-    assert cas(figs) == [("detained", "total", 30), ("killed_or_injured", "total", 11)]
+    assert cas(figs) == [("detained", "civilians", 30), ("killed_or_injured", "total", 11)]
 
 
 def test_regime_and_fighter_groups():
