@@ -31,6 +31,7 @@ LI_ARTICLE = LI + ARTICLE[1:]  # «لل»: ل + ال
 WITH_ARTICLE = WITH + ARTICLE  # «بال»
 ATTACHED_PRONOUNS: tuple[str, ...] = tuple(fold(p) for p in _RAW["attached_pronouns"])
 NISBA = fold(_RAW["nisba"])
+FEMININE = fold(_RAW["feminine"])
 ALEF_MAQSURA = _RAW["alef_maqsura"]  # not folded: folding turns it into ي
 PLURAL_VERB_ENDING = fold(_RAW["verb_endings"]["plural"])
 DUAL_VERB_ENDING = fold(_RAW["verb_endings"]["dual"])

@@ -16,7 +16,7 @@
    title, or by known given and family names (person_names.csv), or in a byline; armed groups
    from a unit's number, a head with a quoted name, or an army's nationality; media after
    «وكالة/صحيفة/قناة» or quoted after «لـ»; ministries and organisations after «وزارة/منظمة/
-   مديرية/لجنة». A discovered place or outlet replaces the known places inside it. Ids are
+   مديرية/لجنة», and local bodies named by the place they serve («الهيئة الطبية في مضايا»). A discovered place or outlet replaces the known places inside it. Ids are
    `pattern:<type>:<folded name>`; a discovered name that is in the gazetteer takes its entity.
    Each way of discovery is a named pattern of data/entity_patterns.json (entity_patterns.py): the cue
    lists that trigger it, what it finds, examples and counterexamples; discovery_patterns() says which
@@ -39,7 +39,9 @@ from conflict_text.arabic import (
     ALEF_MAQSURA,
     AND,
     ARTICLE,
+    ATTACHED_PRONOUNS,
     CONJUNCTIONS,
+    FEMININE,
     LI,
     LI_ARTICLE,
     NISBA,
@@ -60,11 +62,14 @@ _LIL_CLITICS = frozenset({"", *CONJUNCTIONS})  # before the «لل» form of an 
 # Other horizontal spaces become a space, and runs of spaces one space. So does «_», which joins the
 # words of a hashtag («#الدفاع_المدني»): the words are matched as written with spaces.
 _OTHER_SPACES = "\t\u00a0\u2009\u202f_"
+_AS_SPACE = str.maketrans(dict.fromkeys(_OTHER_SPACES, " "))
 _TOKEN_SPLIT = re.compile(r"(\w+)")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")
 _OPENERS = frozenset('(«"“[')
 _CLOSERS = frozenset(')»"”]')
 _SENTENCE_END = re.compile(r"[.!?؟:\n]")
+_LIST_END = frozenset('.،,؛:)»"')  # what may follow the last item of a list of places
+_HASHTAG = "#"  # a hashtag's words are joined by «_», which the text reads as spaces
 _COMMAS = frozenset("،,")
 
 
@@ -150,6 +155,7 @@ class _Matcher:
         self.joiners = c.get("name_joiners", frozenset())
         self.joiner_forms = _with_clitics(self.joiners)
         self.region_prefixes = tuple(w + " " for w in c.get("region_prefixes", ()))
+        self.twin_cues = c.get("twin_place_cues", frozenset())
         self.streets = c.get("street_cues", frozenset())
         self.area_cues = c.get("area_cues", frozenset())
         self.descriptors = c.get("place_descriptors", frozenset())
@@ -181,7 +187,10 @@ class _Matcher:
         self.title_forms = _with_clitics(triggers["person-after-title"])
         self.appositive_role_forms = _with_clitics(triggers["person-between-commas-after-role"])
         self.force_head_forms = _with_clitics(c.get("force_heads", frozenset()))
-        self.force_head_ends = frozenset(f[-1] for f in self.force_head_forms)  # a cheap test before prev_token
+        self.group_name_head_forms = _with_clitics(c.get("group_name_heads", frozenset()))
+        self.force_head_ends = frozenset(
+            f[-1] for f in self.force_head_forms.keys() | self.group_name_head_forms.keys()
+        )  # a cheap test before prev_token
         # «مركز حلب الإعلامي»: a head, one or two words, and a tail that makes it an outlet
         self.outlet_head_forms = _with_clitics(triggers["outlet-head-and-tail"])
         self.outlet_tails = c.get("outlet_tails", frozenset())
@@ -193,6 +202,13 @@ class _Matcher:
         self.media_cue_forms = _with_clitics(self.media_cues)
         self.media_all_forms = _with_clitics(self.media_all)
         self.org_forms = _with_clitics(triggers["organisation-after-cue"])
+        self.local_body_forms = _with_clitics(triggers["organisation-of-a-place"])
+        self.local_body_links = c.get("local_body_links", frozenset())
+        self.body_words = c.get("local_body_words", frozenset())
+        self.age_words = c.get("age_words", frozenset())
+        self.list_prepositions = frozenset(_with_clitics(c.get("place_list_prepositions", ())))
+        # a country ends no local body's name: «مكتب المنظمة في سوريا» is the organisation's office
+        self.not_local_places = frozenset(gaz.cues.get("not_local_body_place_types", ()))
         self.role_forms = _with_clitics(self.roles)
         self.verb_forms = _with_clitics(self.verbs)
         self.not_place_name_forms = _with_clitics(self.stop | self.place_cues | self.verbs | self.roles)
@@ -206,6 +222,8 @@ class _Matcher:
             and (t == name or t[0] in CONJUNCTIONS)
         }
         self.by_id = {r["entity_id"]: r for r in gaz.rows}
+        index_of = {r["entity_id"]: k for k, r in enumerate(gaz.rows)}
+        self.parents = {k: index_of[r["parent_id"]] for k, r in enumerate(gaz.rows) if r.get("parent_id") in index_of}
         # known outlets by their name without the outlet's noun («قناة الميادين» -> «الميادين»): after an outlet's
         # noun or a reporter's, such a name is the outlet even where a town has it too
         self.outlet_bare_names: dict[str, str] = {}
@@ -216,6 +234,16 @@ class _Matcher:
                     if bare and head in self.media_name_cues:
                         self.outlet_bare_names.setdefault(bare, r["entity_id"])
         self.entity_types = [r["entity_type"] for r in gaz.rows]
+        # (entity index, folded alias) of the names a group is known by without the head of another of its
+        # names: «تحرير الشام» of «هيئة تحرير الشام»
+        self.headless = {
+            (k, rest)
+            for k, r in enumerate(gaz.rows)
+            if r["entity_type"] == "armed_group"
+            for name in (r["name_ar"], *r["aliases_ar"])
+            for first, _, rest in [match_key(name).partition(" ")]
+            if rest and first in self.group_name_head_forms
+        }
         self.mention_fields = [(r["entity_id"], r["entity_type"], r["name_ar"], r["name_en"]) for r in gaz.rows]
         self.li = CLITICS[patterns["media-quoted-after-li"].clitic]  # «لـ» before a quoted outlet
         # Tokens that can start a discovery (cue words with their proclitics, first names, «لـ»):
@@ -224,6 +252,7 @@ class _Matcher:
             self.place_cue_forms.keys()
             | self.media_all_forms.keys()
             | self.org_forms.keys()
+            | self.local_body_forms.keys()
             | self.facility_forms.keys()
             | self.definite_facility_forms.keys()
             | self.org_facility_forms.keys()
@@ -268,8 +297,9 @@ class _Matcher:
         regions = []
         for _, s, idx, e, key, w in cands:
             if key.rule == "cue":
-                if anchored is None:
+                if anchored is None:  # a unit named unambiguously anchors the force it belongs to too
                     anchored = {c[2] for c in cands if not c[4].rule}
+                    anchored |= {self.parents[x] for x in anchored if x in self.parents}
                 if idx not in anchored and not self._cue_ok(doc, s, e, w, types[idx]):
                     continue
             if occupied.find(1, s, e) != -1:
@@ -305,15 +335,25 @@ class _Matcher:
 
     # ---------------------------------------------------------------- discovery
     def discover(
-        self, doc: _Doc, occupied: bytearray, places: bytearray, organisations: bytearray
+        self,
+        doc: _Doc,
+        occupied: bytearray,
+        places: bytearray,
+        organisations: bytearray,
+        named: dict[int, tuple[int, int]],
     ) -> list[tuple[int, int, str, str, str | None, str]]:
         """(start, end, entity_type, name_ar, gazetteer entity_id or None, the id of the pattern that found it),
-        folded coordinates; `places` and `organisations` are 1 where a gazetteer place or organisation lies."""
+        folded coordinates; `places` and `organisations` are 1 where a gazetteer place or organisation lies,
+        and `named` maps the start of each of them (a country excepted) to its (end, entity index)."""
         text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
         out: list[tuple[int, int, str, str, str | None, str]] = []
 
         def free(s: int, e: int) -> bool:
             return occupied.find(1, s, e) == -1
+
+        def free_but_named(s: int, e: int) -> bool:
+            """Free, or holding gazetteer places and organisations only."""
+            return all(not o or p or g for o, p, g in zip(occupied[s:e], places[s:e], organisations[s:e]))
 
         def free_but_places(s: int, e: int) -> bool:
             """Free, or holding gazetteer places and more («معرة الصين», «"حلب اليوم"»): a discovered place
@@ -390,6 +430,19 @@ class _Matcher:
                     claim(fs, ends[j], "facility-name")
                     resume = j + 1
                     continue
+                # the facility's kind and the known place it serves: «محطة كهرباء هنانو», «فرن خبز الباب»
+                if (
+                    j is None
+                    and plain(i + 1)
+                    and plain(i + 2)
+                    and self._name_part(words[i + 1])
+                    and places[starts[i + 2]]
+                ):
+                    end = places.find(0, starts[i + 2])
+                    if end == ends[bisect_left(ends, end)] and free_but_places(fs, end):
+                        claim(fs, end, "facility-name")
+                        resume = bisect_left(ends, end) + 1
+                        continue
             # ---- a definite facility noun and the adjective that names it: «المشفى الوطني», «الجامع الكبير»
             dcue = self.definite_facility_forms.get(t)
             if dcue is not None and plain(i + 1) and self._facility_adjective(words[i + 1]):
@@ -414,9 +467,11 @@ class _Matcher:
             cue = self.place_cue_forms.get(t)
             # a name or list in brackets or quotes: «بلدة "X"», «قرى (X، Y، وZ)»
             opened = cue is not None and i + 1 < ntok and sep(i + 1).strip(" ") in _OPENERS
+            # or a hashtag: «منطقة #X», «قرى #X و #Y»
+            tagged = cue is not None and i + 1 < ntok and sep(i + 1) == " " + _HASHTAG
             if (
                 cue is not None
-                and (plain(i + 1) or opened)
+                and (plain(i + 1) or opened or tagged)
                 and occupied[starts[i + 1]]
                 and (cue in self.place_plural or cue in self.place_excl)
             ):
@@ -426,9 +481,22 @@ class _Matcher:
                 j = i + 1
                 while j + 1 < ntok and ends[j + 1] <= r:
                     j += 1
+                # a known place and a place suffix after it are another place after a village's or town's cue:
+                # «بلدة المليحة الشرقية», «بلدة «الغارية الغربية»» (of twin villages); after a city's or a region's
+                # the suffix names a part of it («أطراف مدينة دوما الشمالية», «ريف إدلب الجنوبي»)
+                if (
+                    cue in self.twin_cues
+                    and places[starts[i + 1]]
+                    and ends[j] == r
+                    and plain(j + 1)
+                    and words[j + 1] in self.suffixes
+                    and free_but_places(starts[i + 1], ends[j + 1])
+                ):
+                    j += 1
+                    claim(starts[i + 1], ends[j], "place-after-cue")
                 resume = self._list_items(doc, j, cue in self.place_plural, opened, place_name, free, claim)
                 continue
-            if cue is not None and (plain(i + 1) or opened) and occupied[starts[i + 1]] == 0:
+            if cue is not None and (plain(i + 1) or opened or tagged) and occupied[starts[i + 1]] == 0:
                 j = place_name(i + 1)
                 if j is not None and cue in self.area_cues and not opened:
                     # «منطقة» names a place only with a definite name («منطقة السكن الشبابي»), not
@@ -445,7 +513,7 @@ class _Matcher:
                         and cue not in self.place_excl
                         or cue in self.area_cues
                         and cue not in self.place_plural
-                    ) and not opened:
+                    ) and not (opened or tagged):
                         cs = s + (len(t) - len(cue))
                         if free(cs, ends[j]):
                             claim(cs, ends[j], "place-after-cue")
@@ -505,6 +573,22 @@ class _Matcher:
                     claim(starts[i + 1], ends[b], "media-quoted-after-li")
                     resume = b + 1
                     continue
+            # ---- a local body named by its place: «الهيئة الطبية في مضايا», «قيادة شرطة حلب», «المجلس المحلي
+            # لجبل X» (the place stays a mention of its own)
+            lhead = self.local_body_forms.get(t)
+            body_end = self._local_body_end(doc, i, lhead, named, occupied, place_name) if lhead is not None else None
+            if body_end is not None:
+                end, place_cue = body_end
+                hs = s + (len(t) - len(lhead))
+                if free_but_named(hs, end):
+                    if place_cue is None:
+                        end = self.tail_end(doc, end, self.org_tails, occupied)
+                    claim(hs, end, "organisation-of-a-place")
+                    resume = bisect_left(starts, end)
+                    if place_cue is not None:  # the place after its cue is found by the place branch
+                        occupied[starts[place_cue] : end] = bytes(end - starts[place_cue])
+                        resume = place_cue
+                    continue
             # ---- organisations: «وزارة X (adj)», «منظمة X», «مديرية X Y»
             ocue = self.org_forms.get(t)
             if ocue is not None and plain(i + 1) and words[i + 1] not in self.stop and not occupied[starts[i + 1]]:
@@ -546,8 +630,14 @@ class _Matcher:
                 base = None  # the preposition «على», folded like the name «علي»
             if base is not None:
                 ps = s + (len(t) - len(base))
-                j = self._person_end(doc, i, plain)
-                if j is None or not free(ps, ends[j]) or not self._person_context(doc, i, j):
+                # an age after a known given name makes it a person by itself: «وابنتها ماريا البالغة من العمر»
+                j = i if base in self.given and plain(i + 1) and words[i + 1] in self.age_words else None
+                if j is None:
+                    j = self._person_end(doc, i, plain)
+                if j is not None and j > i and j < i + 3:  # «محمد خير» + a known name: «محمد خير إسماعيل»
+                    while j < i + 3 and plain(j + 1) and words[j + 1] in self.person_names:
+                        j += 1
+                if j is None or not free(ps, ends[j]) or (j > i and not self._person_context(doc, i, j)):
                     # no cue: a known given name followed by known names is a person by itself, and so
                     # is a known given name and one more word that end a short line (a byline)
                     j = (
@@ -565,7 +655,141 @@ class _Matcher:
                 span = self._appositive_name(doc, i)
                 if span is not None and free(starts[span[0]], ends[span[1]]):
                     claim(starts[span[0]], ends[span[1]], "person-between-commas-after-role")
+        self._listed_with_known_places(doc, occupied, places, place_name, claim)
         return out
+
+    def _listed_with_known_places(self, doc: _Doc, occupied: bytearray, places: bytearray, place_name, claim) -> None:
+        """Unknown names in a list of known places are places: «على عربين ودوما والمرج وحزرما.», «على الهبيط
+        وكفرسجنة،». A list is items joined by an attached «و» (or a comma before it); an unknown item is a free
+        name (place_name) that ends its list or is followed by the next item. It is a place when the list holds
+        as many known places as unknown names, and either two known places or a list preposition before it
+        («على/في/من»); a first item without «و» needs that preposition in any case."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        n = len(words)
+        # a list starts at a known place or after a list preposition: only those words are looked at
+        led_by = {k + 1 for k in compress(count(), map(self.list_prepositions.__contains__, words))}
+        known_starts = set()
+        a = places.find(1)
+        while a != -1:
+            known_starts.add(bisect_left(starts, a))
+            b = places.find(0, a)
+            a = -1 if b == -1 else places.find(1, b)
+        done = 0  # the words before it belong to a list already read
+        for k in sorted(led_by | known_starts):
+            if k < done or k >= n or places.find(1, starts[k], ends[min(k + 6, n - 1)]) == -1:
+                continue  # read already, or no known place in reach
+            items: list[tuple[int, int, bool]] = []  # (start, end, known) in folded offsets
+            j = k
+            while j < n:
+                waw = bool(items) and words[j].startswith(AND) and len(words[j]) > 2
+                if items and (not waw or text[ends[j - 1] : starts[j]].strip(" ،,")):
+                    break
+                a = starts[j] + waw
+                if places[a] and (a == 0 or not places[a - 1]):
+                    r = places.find(0, a)  # the bytearray ends with a 0
+                    e = bisect_left(ends, r)
+                    if e >= n or ends[e] != r:
+                        break
+                    items.append((a, r, True))
+                    j = e + 1
+                    continue
+                written = words[j]
+                name = written[waw:]
+                # not a place suffix («ريف إدلب الجنوبي والشرقي») nor any pronoun form («درعا وحدها»)
+                if (
+                    occupied[a]
+                    or not self._name_part(name)
+                    or name in self.suffixes
+                    or name.endswith(ATTACHED_PRONOUNS)
+                ):
+                    break
+                words[j] = name  # the name without «و», for place_name
+                e = place_name(j)
+                words[j] = written
+                if e is None or ends[e] - a < 3 or occupied.find(1, a, ends[e]) != -1:
+                    break
+                items.append((a, ends[e], False))
+                j = e + 1
+            known = sum(1 for *_, kn in items if kn)
+            unknown = [(a, b) for a, b, kn in items if not kn]
+            if known and unknown and len(unknown) <= known:
+                after = text[items[-1][1] : items[-1][1] + 1]
+                ends_list = after in ("", "\n") or after in _LIST_END
+                led = k > 0 and words[k - 1] in self.list_prepositions and text[ends[k - 1] : starts[k]] == " "
+                first_unknown = not items[0][2]
+                if ends_list and (led or (known >= 2 and not first_unknown)):
+                    for a, b in unknown:
+                        claim(a, b, "place-in-a-list-of-places")
+            done = j
+
+    def _local_body_end(
+        self,
+        doc: _Doc,
+        i: int,
+        head: str,
+        named: dict[int, tuple[int, int]],
+        occupied: bytearray,
+        place_name,
+    ) -> tuple[int, int | None] | None:
+        """(end in folded offsets, the index of the place cue in it or None) of a local body's name at the head
+        word i: the head, at most two words that name the body (definite ones, or one noun in construct after
+        an indefinite head: «قيادة شرطة»), and the known place or organisation that completes it, after the
+        link word («في X»), after «لـ», or right after an indefinite name in construct; after the link or «لـ»,
+        also a place cue and its name («المجلس المحلي لبلدة X»). A head without a name word is completed only
+        by a governorate («مجلس محافظة درعا»: «بقيادة واشنطن» is "led by"). None when nothing completes it."""
+        text, starts, ends, words = doc.text, doc.starts, doc.ends, doc.words
+        n = len(words)
+
+        def plain(k: int) -> bool:
+            return 0 < k < n and text[ends[k - 1] : starts[k]] == " "
+
+        definite_head = head.startswith(ARTICLE)
+        k, taken, construct = i + 1, 0, not definite_head
+        while taken < 2 and plain(k) and not occupied[starts[k]]:
+            w = words[k]
+            if w.startswith(ARTICLE) and self._body_word(w):
+                construct = False
+            elif not definite_head and taken == 0 and not w.startswith(ARTICLE) and self._name_part(w):
+                construct = True
+            else:
+                break
+            k += 1
+            taken += 1
+        if (definite_head and not taken) or not plain(k):
+            return None
+        w = words[k]
+        if w in self.local_body_links and taken and plain(k + 1):
+            k += 1
+            at = starts[k]
+        elif w.startswith(LI) and taken:  # «لجبل شحشبو»; «للرقة», whose clitic the place's surface keeps
+            at = starts[k] + len(LI)
+            if w.startswith(LI_ARTICLE) and at not in named:
+                at = starts[k]
+        elif construct and (taken or words[k] == self.muhafaza):
+            at = starts[k]
+        else:
+            at = -1
+        hit = named.get(at)
+        if hit is not None:
+            return hit[0], None
+        if at != -1 and text[at : ends[k]] in self.place_cues and plain(k + 1):
+            j = place_name(k + 1)
+            if j is not None:
+                return ends[j], k
+        return None
+
+    def _body_word(self, w: str) -> bool:
+        """Whether a definite word may name a local body («الطبية», «المحلي», «الصحة»): not a verb, role or
+        place cue, nor a function word, time or other stop word unless it is a «الـ…ي» adjective («المحلي»)
+        or one of the words that name bodies («العامة»)."""
+        return (
+            len(w) > 3
+            and w not in self.verbs
+            and w not in self.roles
+            and w not in self.place_cues
+            and w not in self.descriptors
+            and (w not in self.stop or w in self.body_words or (len(w) > 4 and w.endswith((NISBA, NISBA + FEMININE))))
+        )
 
     def _list_items(self, doc: _Doc, j, plural, opened, place_name, free, claim) -> int:
         """Continues a list of places after a cue: «بلدات X وY، وZ», «قرى (X، Y، وZ)»; returns the next
@@ -578,8 +802,13 @@ class _Matcher:
             if k >= len(words):
                 break
             between = text[ends[k - 1] : starts[k]]
-            t = words[k]
-            if between.strip(" ") not in ("", "،", ","):
+            written = t = words[k]
+            detached = t == AND and k + 1 < len(words) and text[ends[k] : starts[k + 1]].strip(" ") == _HASHTAG
+            if detached:  # «قرى #X و #Y»: the «و» of a list of hashtags stands alone
+                k += 1
+                written = words[k]
+                t = AND + written
+            if between.strip(" " + _HASHTAG) not in ("", "،", ","):
                 break
             comma = "،" in between or "," in between
             waw = t.startswith(AND) and (len(t) >= 4 or t[1:] in self.prefixes)  # «وأم X»
@@ -590,12 +819,12 @@ class _Matcher:
                 break  # a new cue: the main loop takes it
             words[k] = name  # the name without «و», for place_name
             end = place_name(k)
-            words[k] = t
+            words[k] = written
             if end is None:
                 break
             if opened:
                 end = self._bracketed_end(doc, end)
-            name_start = starts[k] + waw
+            name_start = starts[k] + (waw and not detached)
             nxt = text[ends[end] : ends[end] + 2]
             if not plural and not (nxt == "" or nxt[0] in "،,.”\"'»)\n" or nxt.startswith(" " + AND)):
                 break
@@ -968,9 +1197,14 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
                 ):
                     continue
         elif etype in m.name_tails:  # «مديرية صحة إدلب» + «الحرة», «وحدات حماية المرأة» + «الكردية»
+            alias = text[s:e]
             e = m.tail_end(doc, e, m.name_tails[etype], occupied)
             prev, between = doc.prev_token(s) if text[s - 2 : s - 1] in m.force_head_ends else ("", "")
             head = m.force_head_forms.get(prev) if between == " " else None
+            if head is None and between == " " and prev in m.group_name_head_forms and (idx, alias) in m.headless:
+                # a known group named without its head takes the head written before it, another one
+                # included: «جبهة تحرير الشام» (its name «هيئة تحرير الشام»), not «جبهة داعش» (a front)
+                head = m.group_name_head_forms[prev]
             if (
                 head is not None and not occupied[s - 1 - len(head)]
             ):  # the forces of a known actor: «جيش نظام الأسد», «قوات الإدارة الذاتية»
@@ -992,7 +1226,14 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
             organisations[s:e] = b"\x01" * (e - s)
     covering = []  # body spans of discovered places and outlets, which replace the places inside them
     outlets = set()  # body spans of outlets named like a place, which replace that place
-    for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places, organisations):
+    named = {
+        s: (e, idx)
+        for s, e, idx, how in hits
+        if how == "gazetteer"
+        and m.entity_types[idx] in ("location", "organisation")
+        and m.g.rows[idx]["place_type"] not in m.not_local_places
+    }
+    for s, e, etype, name, entity_id, pattern in m.discover(doc, occupied, places, organisations, named):
         a, b = doc.span(s, e)
         if fired is not None:
             fired.append((pattern, body[a:b]))
@@ -1005,7 +1246,7 @@ def _mentions(body: str, gazetteer: Gazetteer | None, fired: list[tuple[str, str
             row = by_id[entity_id]
             mentions.append(EntityMention(entity_id, etype, surface, row["name_ar"], row["name_en"], a, b, "gazetteer"))
         else:
-            words = surface.split()
+            words = surface.translate(_AS_SPACE).split()  # «دير_فول» of a hashtag -> «دير فول»
             if etype == "location" and len(words) > 1 and match_key(words[0]) in m.area_cues:
                 words = words[1:]  # «منطقة السكن الشبابي» -> «السكن الشبابي», the id of the bare name
                 name = name.split(" ", 1)[1]

@@ -33,10 +33,12 @@ ENGINE_PATTERNS = {
     "outlet-head-and-tail",
     "media-after-cue",
     "media-quoted-after-li",
+    "organisation-of-a-place",
     "organisation-after-cue",
     "person-after-title",
     "person-by-first-name",
     "person-between-commas-after-role",
+    "place-in-a-list-of-places",
 }
 CLITICS = {"li": LI}  # the clitics a pattern may be triggered by
 # lists that are not in cues.json: read from person_names.csv (gazetteer.read_gazetteer)

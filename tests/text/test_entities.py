@@ -45,6 +45,21 @@ def test_ambiguous_place_needs_a_cue():
     assert got["الحاضر"].entity_type == "location" and got["الحاضر"].match_source == "gazetteer"
 
 
+def test_a_unit_named_unambiguously_anchors_its_force_s_ambiguous_name():
+    quoted = 'ونفى مصدر مقرب من "الحرس الثوري" أي هجوم.'
+    assert not [m for m in find_mentions(quoted) if m.entity_type == "armed_group"]
+    got = _by_surface(quoted + " وقصف فيلق القدس الإيراني مواقع قرب الحدود.")
+    assert got["الحرس الثوري"].entity_id == "group:irgc"
+    assert got["فيلق القدس الإيراني"].entity_id == "group:quds_force"
+
+
+def test_a_group_named_without_its_head_takes_the_head_written_before_it():
+    got = _by_surface("وشنت جبهة تحرير الشام هجوماً على مواقع الجيش.")
+    assert got["جبهة تحرير الشام"].entity_id == "group:hts"
+    got = _by_surface("ودارت معارك على جبهة داعش في البادية.")  # a front, and «داعش» is a whole name
+    assert got["داعش"].entity_id == "group:isis"
+
+
 def test_ambiguous_media_needs_a_cue():
     assert not [m for m in find_mentions("تحدث باللغة العربية أمام الحضور.") if m.entity_type == "media"]
     got = _by_surface("وقال مصدر طبي لقناة العربية إن المشفى خرج عن الخدمة.")
