@@ -45,10 +45,12 @@ from conflict_text.figures.sentence import Candidate
 from conflict_text.models import EntityMention
 from conflict_text.normalize import fold
 from conflict_text.places import names_a_source, outermost, place_link
+from conflict_text.tokens import split_tokens
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
-# A word as written: letters and digits with their diacritics and tatweel (fold removes them).
-_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
+# A word as written: letters and digits with their diacritics and tatweel (fold removes them); one capturing
+# group, as conflict_text.tokens.split_tokens reads it.
+_WORD_SPLIT = re.compile(r"([\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+)")
 _HEADLINE_END = ".!؟?…"
 _NAMED_REPORTERS = ("organisation", "media")
 _QUOTES = " \"'«»“”"
@@ -228,13 +230,18 @@ class _Phrase:
 
 @dataclass
 class _SentenceMentions:
+    start: int  # the sentence's original offsets
+    end: int
+    inside: list[EntityMention]  # its mentions, in given order
     breaks: list[int]  # where the clauses of the sentence end (original offsets)
-    phrases: list[_Phrase]  # event places (those set aside left out: where victims were taken ...)
-    set_aside: list[str]  # rule ids of the places left out
-    # (original start of the cue, the organisation, outlet, group or person it names, the rule) per attribution cue
-    claims: list[tuple[int, EntityMention | None, str]]
     # armed groups next to an attack word, not after «عناصر», «مقاتلي», «من» ... (they are the victims then)
     attackers: list[EntityMention]
+    # Read on first use (Attribution._places, Attribution._sentence_claims): a sentence read back for the report
+    # it continues needs only its places, or only its reporters, or only its attackers.
+    phrases: list[_Phrase] | None = None  # event places (those set aside left out: where victims were taken ...)
+    set_aside: list[str] | None = None  # rule ids of the places left out
+    # (original start of the cue, the organisation, outlet, group or person it names, the rule) per attribution cue
+    claims: list[tuple[int, EntityMention | None, str]] | None = None
 
     def clause(self, pos: int) -> int:
         return bisect_right(self.breaks, pos)
@@ -304,8 +311,7 @@ class Attribution:
         breaks = [
             m.start() for m in words.clause_break_re.finditer(body, s0, s1) if not _between_digits(body, m.start())
         ]
-        found = _SentenceMentions(breaks, [], [], [], [])
-        self._place_phrases(found, inside, si, s0)
+        found = _SentenceMentions(s0, s1, inside, breaks, [])
         attacks = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attack", sent)]
         not_attacking_end = None  # where the last group named as victims or target ends
         for g in inside:
@@ -323,11 +329,20 @@ class Attribution:
                 found.attackers.append(g)
         if not found.attackers:
             found.attackers.extend(self._unnamed_attackers(si))
-        claims = found.claims
+        self._sents[si] = found
+        return found
+
+    def _sentence_claims(self, si: int) -> list[tuple[int, EntityMention | None, str]]:
+        """The claims of sentence si (`_SentenceMentions.claims`), read once."""
+        found = self._sentence(si)
+        if found.claims is not None:
+            return found.claims
+        doc, nt, inside, s0, s1 = self.doc, self.nt, found.inside, found.start, found.end
+        claims = found.claims = []
         headline_reporter = self._reporter_before_colon(inside, s0)
         if headline_reporter is not None:
             claims.append((s0, headline_reporter, "claimant-named-before-a-colon"))
-        cues = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attribution", sent)]
+        cues = [nt.to_original(start, end) for start, _, _, end in doc.sentence_phrases("attribution", doc.sents[si])]
         for k, (a_start, a_end) in enumerate(cues):
             until = cues[k + 1][0] if k + 1 < len(cues) else s1
             named = self._named_after(si, inside, found.attackers, a_end, until)
@@ -346,12 +361,19 @@ class Attribution:
                 claims.append((a_start, topic, "claimant-named-before-its-cue"))
             else:
                 claims.append((a_start, named, "claimant-after-attribution-cue"))
-        self._sents[si] = found
+        return claims
+
+    def _places(self, si: int) -> _SentenceMentions:
+        """Sentence si with its place phrases (`_SentenceMentions.phrases`, `set_aside`) read."""
+        found = self._sentence(si)
+        if found.phrases is None:
+            found.phrases, found.set_aside = [], []
+            self._place_phrases(found, si)
         return found
 
-    def _place_phrases(self, found: _SentenceMentions, inside: list[EntityMention], si: int, s0: int) -> None:
+    def _place_phrases(self, found: _SentenceMentions, si: int) -> None:
         """The sentence's place phrases, those of places that are not the event's (`set_asides`) left out."""
-        body, words = self.body, _context_words()
+        body, words, inside, s0 = self.body, _context_words(), found.inside, found.start
         places = outermost(sorted((m for m in inside if m.entity_type == "location"), key=lambda m: m.char_start))
         groups: list[list[EntityMention]] = []
         for m in places:
@@ -398,16 +420,16 @@ class Attribution:
     def _location(self, c: Candidate) -> tuple[str | None, list[str], bool]:
         """The figure's place, the rules that chose it, and whether the figure's own clause names it."""
         for statement in self._statements(c):
-            if self._sentence(statement.sent).phrases:
+            if self._places(statement.sent).phrases:
                 place, rules, own_clause = self._place_in_sentence(statement)
                 if statement is not c:
                     rules.append("location-of-a-restatement")
                 return place, rules, own_clause
-        ctx = self._sentence(c.sent)
+        ctx = self._places(c.sent)
         for si in range(c.sent - 1, -1, -1):
             if si not in self._with_places or not (si in self._reporting or self._same_line(si, c.sent)):
                 continue
-            earlier = [p for p in self._sentence(si).phrases if not p.names_a_source]
+            earlier = [p for p in self._places(si).phrases if not p.names_a_source]
             if earlier:
                 return _name(earlier[-1].places[0]), [*ctx.set_aside, "location-of-the-report-before"], False
         return None, ctx.set_aside, False
@@ -419,7 +441,7 @@ class Attribution:
 
     def _place_in_sentence(self, c: Candidate) -> tuple[str | None, list[str], bool]:
         """The place of a figure whose sentence names one (see the module's doc)."""
-        ctx = self._sentence(c.sent)
+        ctx = self._places(c.sent)
         f0, f1 = self.nt.to_original(c.start, max(c.end, c.head_end))
         own = ctx.clause(f0)
 
@@ -449,18 +471,18 @@ class Attribution:
                 return _name(claim[1]), claim[2] if statement is c else "claimant-of-a-restatement"
         # «وأضاف», «وأشار» without a name: the pronoun is the last speaker's, whoever it was; a sentence without a
         # cue continues only a reporter's report (an organisation, an outlet, an unnamed source)
-        speaks = any(m is None for _, m, _ in self._sentence(c.sent).claims)
+        speaks = any(m is None for _, m, _ in self._sentence_claims(c.sent))
         continued = _CLAIMANT_TYPES + ("unnamed_reporter",) if speaks else _context_words().continued
         for si in range(c.sent - 1, -1, -1):
             if si not in self._with_cues:
                 continue
-            earlier = [m for _, m, _ in self._sentence(si).claims if m is not None and m.entity_type in continued]
+            earlier = [m for _, m, _ in self._sentence_claims(si) if m is not None and m.entity_type in continued]
             if earlier:
                 return _name(earlier[-1]), "claimant-of-the-report-continued"
         if self._is_headline(c.sent):  # the outlet or organisation its story names, not a source it quotes
             for si in sorted(x for x in self._with_cues if x > c.sent):
                 later = [
-                    m for _, m, _ in self._sentence(si).claims if m is not None and m.entity_type in _NAMED_REPORTERS
+                    m for _, m, _ in self._sentence_claims(si) if m is not None and m.entity_type in _NAMED_REPORTERS
                 ]
                 if later:
                     return _name(later[0]), "claimant-of-a-headline-from-its-story"
@@ -471,7 +493,7 @@ class Attribution:
         if id(c) in self._claims:
             return self._claims[id(c)]
         f0 = self.nt.to_original(c.start, c.end)[0]
-        usable = [x for x in self._sentence(c.sent).claims if x[1] is not None and x[2] != _TOLD]
+        usable = [x for x in self._sentence_claims(c.sent) if x[1] is not None and x[2] != _TOLD]
         before = [x for x in usable if x[0] < f0][::-1]
         after = [x for x in usable if x[0] >= f0]
         # a cue before another event's connective («بحسب مصادر تركية، فيما قتل 8») reports that other event
@@ -488,8 +510,8 @@ class Attribution:
         """The starts and ends of the words of sentence si, and the words as the lists write them."""
         if si not in self._tokens:
             s0, s1 = self.nt.to_original(self.doc.sents[si].start, self.doc.sents[si].end)
-            found = list(_WORD.finditer(self.body, s0, s1))
-            self._tokens[si] = ([m.start() for m in found], [m.end() for m in found], [_form(m.group()) for m in found])
+            starts, ends, words = split_tokens(_WORD_SPLIT, self.body[s0:s1], s0)
+            self._tokens[si] = (starts, ends, list(map(_form, words)))
         return self._tokens[si]
 
     def _words(self, si: int, start: int, end: int) -> list[str]:
