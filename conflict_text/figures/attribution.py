@@ -77,13 +77,16 @@ def _form(word: str) -> str:
 
 
 class _Phrases:
-    """Word sequences looked up by their last word: which of them ends at a position of a list of words."""
+    """Word sequences looked up by their last or first word: which of them ends or starts at a position of a
+    list of words (only the phrases sharing that word are compared)."""
 
     def __init__(self, phrases: tuple[tuple[str, ...], ...]):
         self.phrases = phrases
         self._by_last: dict[str, list[tuple[str, ...]]] = {}
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}  # in the order of `phrases`: the first listed wins
         for phrase in phrases:
             self._by_last.setdefault(phrase[-1], []).append(phrase)
+            self._by_first.setdefault(phrase[0], []).append(phrase)
 
     def __iter__(self):
         return iter(self.phrases)
@@ -96,8 +99,17 @@ class _Phrases:
                 return n
         return 0
 
+    def starts_at(self, words: list[str], i: int) -> int:
+        """The length of the first listed phrase starting with words[i], 0 when none does."""
+        if i >= len(words):
+            return 0
+        for phrase in self._by_first.get(words[i], ()):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                return len(phrase)
+        return 0
+
     def starts(self, words: list[str]) -> bool:
-        return any(tuple(words[: len(p)]) == p for p in self.phrases)
+        return self.starts_at(words, 0) > 0
 
     def anywhere(self, words: list[str]) -> bool:
         return any(self.ends_at(words, j) for j in range(len(words)))
@@ -573,7 +585,7 @@ class Attribution:
         starts, ends, forms = self._sentence_tokens(si)
         first, last = bisect_left(starts, cue_end), bisect_right(ends, s1)
         for i in range(first, min(first + words.unnamed_skip + 1, last)):
-            n = next((len(p) for p in words.unnamed if tuple(forms[i : i + len(p)]) == p), 0)
+            n = words.unnamed.starts_at(forms, i)
             if not n or i + n > last:
                 continue
             end = i + n
