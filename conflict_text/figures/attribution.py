@@ -606,6 +606,8 @@ class Attribution:
         words = _context_words()
         starts, ends, forms = self._sentence_tokens(si)
         found = []
+        if words.agent_verbs.isdisjoint(forms) and words.plain_agent_verbs.isdisjoint(forms):
+            return found  # most sentences hold no verb of the attack: no word needs reading
         for j in range(1, len(forms)):
             plain = forms[j - 1] in words.plain_agent_verbs
             if not plain and forms[j - 1] not in words.agent_verbs or plain and not forms[j].startswith(ARTICLE):
