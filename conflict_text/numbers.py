@@ -109,8 +109,21 @@ _MASKS = re.compile(
 )
 _MASK_FIRST = re.compile(r"[A-Za-z0-9._%@#-]")
 # What every match of _MASKS holds («://», «www.», a domain ending, digits joined by / - . or :, @ or #):
-# most articles hold none of it, and then no position needs trying.
-_MASK_HINT = re.compile(r"://|www\.|\.(?:com|net|org|info|sy|tv|me)|\d[/.:-]\d|[@#]")
+# most articles hold none of it, and then no position needs trying. Looked for as substrings, and the
+# joined digits from the joining mark on (a pattern opening with a class of literals is skipped to in C;
+# one alternation of them all was tried at every position of the text).
+_MASK_HINT_SUBSTRINGS = (
+    "://",
+    "www.",
+    "@",
+    "#",
+    *(f".{ending}" for ending in ("com", "net", "org", "info", "sy", "tv", "me")),
+)
+_JOINED_DIGITS = re.compile(r"[/.:-](?<=\d[/.:-])\d")
+
+
+def _may_hold_masks(text: str) -> bool:
+    return any(hint in text for hint in _MASK_HINT_SUBSTRINGS) or _JOINED_DIGITS.search(text) is not None
 
 
 def _word_matches(text: str) -> Iterator[tuple[int, int, str, str]]:
@@ -163,7 +176,7 @@ def _tokens(ntext: str) -> tuple[list[_Tok], list[NumberSpan]]:
     masked = ntext
     pieces = []
     last = 0
-    for m in _finditer_from(_MASKS, _MASK_FIRST, ntext) if _MASK_HINT.search(ntext) else ():
+    for m in _finditer_from(_MASKS, _MASK_FIRST, ntext) if _may_hold_masks(ntext) else ():
         kind = m.lastgroup
         if kind in ("date", "time"):
             special.append(NumberSpan(None, m.start(), m.end(), kind, False, m.group()))
