@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from datetime import date
-from itertools import islice
 
 from conflict_text.dates import month_number, period_patterns
 from conflict_text.figures.document import Document
@@ -27,19 +25,12 @@ class Periods:
         self._text_year_read = False
         self._ranges: dict[int, tuple[date, date] | None] = {}
         self._dates: dict[int, list[tuple[int, int, date | None]]] = {}
-        # (start, end) of the first word of every month name written in the text, anywhere (as date_re reads them)
-        self._month_words = sorted(
-            (last + 1 - length, last + 1) for last, length in self.patterns.month_first_words.iter(doc.text)
-        )
 
     def _names_month(self, start: int, end: int) -> bool:
-        """Whether the first word of a month name lies in [start, end): else date_re and range_re match nothing there."""
-        for s, e in islice(self._month_words, bisect_left(self._month_words, (start,)), None):
-            if s >= end:
-                return False
-            if e <= end:
-                return True
-        return False
+        """Whether the first word of a month name lies in [start, end), anywhere (as date_re reads them): else
+        date_re and range_re match nothing there. The automaton reads only that span and stops at the first
+        one: listing every month word of the whole text cost more (short names occur inside other words)."""
+        return next(self.patterns.month_first_words.iter(self.doc.text, start, end), None) is not None
 
     def default_year(self) -> int | None:
         if self.published_year:
@@ -47,7 +38,7 @@ class Periods:
         if not self._text_year_read:
             years = (
                 Counter(int(m.group("y1")) for m in self.patterns.date_re.finditer(self.doc.text) if m.group("y1"))
-                if self._month_words
+                if self._names_month(0, len(self.doc.text))
                 else None
             )
             self._text_year = years.most_common(1)[0][0] if years else None
