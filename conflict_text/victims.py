@@ -108,23 +108,20 @@ def _victim(body: str, start: int, end: int, figure_index: int) -> NamedVictim |
     return NamedVictim(body[span[0] : span[1]], span[0], span[1], sex, age, age_class, figure_index)
 
 
-def _figure_of(sentence_start: int, figures: list[FigureSentence], sentence_starts: list[int]) -> int | None:
-    """The figure of the sentence starting at `sentence_start`, or of the sentence just before it."""
-    previous = max((s for s in sentence_starts if s < sentence_start), default=None)
-    for wanted in (sentence_start, previous):
-        found = [i for i, f in enumerate(figures) if f.evidence_start == wanted]
-        if found:
-            return found[0]
-    return None
-
-
 def find_victims(body: str, figures: list[FigureSentence]) -> list[NamedVictim]:
     """The named victims of a document, given the sentences of its casualty figures."""
     words, found = _words(), []
-    sentences = split_sentences(body)
-    starts = [s for s, _ in sentences]
-    for start, end in sentences:
-        figure = _figure_of(start, figures, starts)
+    # The first figure of each sentence, by the sentence's start: one lookup per sentence, not a scan of the figures.
+    figure_at: dict[int, int] = {}
+    for i, f in enumerate(figures):
+        figure_at.setdefault(f.evidence_start, i)
+    previous = None  # the start of the sentence before
+    for start, end in split_sentences(body):
+        # the figure of the sentence, or of the sentence just before it
+        figure = figure_at.get(start)
+        if figure is None:
+            figure = figure_at.get(previous)
+        previous = start
         if figure is None:
             continue
         marker = words.list_marker.search(body, start, end)
