@@ -280,6 +280,8 @@ def _expressions(text: str, published: date | None) -> list[_Found]:
 
 def _outermost(found: list[_Found]) -> list[_Found]:
     """Drops expressions inside a longer one («الاثنين» of «أمس الاثنين», «13 من الشهر» of a full date)."""
+    if len(found) < 2:  # most texts state one date or none: nothing to compare
+        return found
     return [
         f
         for f in found
