@@ -5,7 +5,8 @@ Two ways articles name them (words in data/victims.json):
   «قتل 3 مدنيين، وهم: أحمد العلي (35 عاما)، والطفلة سارة العلي، ومحمود الحسن»;
 - a name after a title word that says who the person was: «قتل الطفل عمر الخطيب (7 سنوات)».
 Each name belongs to the casualty figure of its sentence, or of the sentence before it (the list often
-follows the toll), and takes that figure's outcome. A name is at most a few words, and ends at
+follows the toll), and takes that figure's outcome; a list after a sentence without a figure belongs to the
+latest figure before it (the toll before the list was merged into an earlier restatement, the headline's). A name is at most a few words, and ends at
 punctuation, a parenthesis or a word that reports rather than names («جراء», «برصاص»), and has
 two words at least.
 """
@@ -116,15 +117,22 @@ def find_victims(body: str, figures: list[FigureSentence]) -> list[NamedVictim]:
     for i, f in enumerate(figures):
         figure_at.setdefault(f.evidence_start, i)
     previous = None  # the start of the sentence before
+    latest = None  # the figure of the latest sentence that has one
     for start, end in split_sentences(body):
         # the figure of the sentence, or of the sentence just before it
         figure = figure_at.get(start)
-        if figure is None:
+        if figure is not None:
+            latest = figure
+        else:
             figure = figure_at.get(previous)
         previous = start
+        marker = words.list_marker.search(body, start, end)
+        if figure is None and marker:
+            # A list names the victims of a toll: when the toll before it was merged into the headline's
+            # restatement of it, the sentence before holds no figure of its own, and the latest one stands.
+            figure = latest
         if figure is None:
             continue
-        marker = words.list_marker.search(body, start, end)
         if marker:
             items, pos = [], marker.end()
             for part in words.item_split.finditer(body, marker.end(), end):
