@@ -22,7 +22,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import ahocorasick
@@ -280,6 +280,8 @@ def _expressions(text: str, published: date | None) -> list[_Found]:
 
 def _outermost(found: list[_Found]) -> list[_Found]:
     """Drops expressions inside a longer one («الاثنين» of «أمس الاثنين», «13 من الشهر» of a full date)."""
+    if len(found) < 2:  # most texts state one date or none: nothing to compare
+        return found
     return [
         f
         for f in found
@@ -290,9 +292,16 @@ def _outermost(found: list[_Found]) -> list[_Found]:
     ]
 
 
+# A document's figures share sentences and paragraphs, which the events stage would read once per figure.
+@lru_cache(maxsize=512)
+def _dates_in(text: str, published: date | None) -> tuple[_Found, ...]:
+    """The outermost date expressions of `text` (folded here), in the order _expressions finds them."""
+    return tuple(_outermost(_expressions(fold(text), published)))
+
+
 def read_dates(text: str, published: date | None) -> list[EventDate]:
     """The dates `text` states, in text order."""
-    found = sorted(_outermost(_expressions(fold(text), published)), key=lambda f: f.start)
+    found = sorted(_dates_in(text, published), key=lambda f: f.start)
     return [EventDate(f.day, f.precision, f.cue) for f in found]
 
 
@@ -303,8 +312,7 @@ def event_date(sentence: str, anchor: int, before: str, published: date | None) 
     sentence); else the last one of the text `before` it (the story's dateline or lead); else the
     publication date, which says only the week (precision 2). None without any of them.
     """
-    folded = fold(sentence)
-    in_sentence = _outermost(_expressions(folded, published))
+    in_sentence = _dates_in(sentence, published)
     if in_sentence:
         # Folding deletes diacritics only, so the anchor moves by at most their count: a close estimate.
         near = min(in_sentence, key=lambda f: (min(abs(f.start - anchor), abs(f.end - anchor)), f.start))

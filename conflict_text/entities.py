@@ -679,6 +679,7 @@ class _Matcher:
             if k < done or k >= n or places.find(1, starts[k], ends[min(k + 6, n - 1)]) == -1:
                 continue  # read already, or no known place in reach
             items: list[tuple[int, int, bool]] = []  # (start, end, known) in folded offsets
+            known, unknown = 0, []  # counted as the items are read: most lists end after one known place
             j = k
             while j < n:
                 waw = bool(items) and words[j].startswith(AND) and len(words[j]) > 2
@@ -691,6 +692,7 @@ class _Matcher:
                     if e >= n or ends[e] != r:
                         break
                     items.append((a, r, True))
+                    known += 1
                     j = e + 1
                     continue
                 written = words[j]
@@ -709,9 +711,8 @@ class _Matcher:
                 if e is None or ends[e] - a < 3 or occupied.find(1, a, ends[e]) != -1:
                     break
                 items.append((a, ends[e], False))
+                unknown.append((a, ends[e]))
                 j = e + 1
-            known = sum(1 for *_, kn in items if kn)
-            unknown = [(a, b) for a, b, kn in items if not kn]
             if known and unknown and len(unknown) <= known:
                 after = text[items[-1][1] : items[-1][1] + 1]
                 ends_list = after in ("", "\n") or after in _LIST_END

@@ -90,9 +90,21 @@ def fold_char_table() -> dict[int, str | None]:
     return _TABLE
 
 
+# The same table as a list indexed by code point (code points past its end raise IndexError, which
+# str.translate reads as unmapped): a list is indexed where a dict is hashed for every character, about
+# twice as fast.
+_TABLE_BY_CODE_POINT = [_TABLE.get(code, chr(code)) for code in range(max(_TABLE) + 1)]
+# translate costs per character, the replace chain of fold_document per folded character it looks for (a scan
+# of the text each): translate is faster below about 150 characters, the chain above (measured per call:
+# 1.3 against 5.4 µs at 30 characters, 7.5 against 6.2 µs at 200, 15 against 9 µs at 400).
+_TRANSLATE_BELOW = 150
+
+
 def fold(text: str) -> str:
-    """The matching key of a short string, without the offset map."""
-    return text.translate(_TABLE)
+    """The matching key of a string (a word, a line, a sentence, a paragraph), without the offset map."""
+    if len(text) < _TRANSLATE_BELOW:
+        return text.translate(_TABLE_BY_CODE_POINT)
+    return fold_document(text)[0]
 
 
 _WHITESPACE = re.compile(r"\s+")

@@ -24,7 +24,7 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from conflict_text.arabic import PREFIXES
@@ -192,6 +192,8 @@ def _link(gap: str, links: _Links) -> str | None:
     return _linked(tokens, glued_last, links)
 
 
+# The gaps between places are a few short phrases over and over (« في », « بريف », «، »): each is read once.
+@lru_cache(maxsize=4096)
 def place_link(gap: str) -> str | None:
     """'inside' or 'near' when the text `gap` between two places links the first to the second
     («حي X في مدينة Y», «بلدة X بريف Y», «قرية X (12 كم شرق Y)»), 'list' for a list separator."""
@@ -311,7 +313,7 @@ def locate_places(body: str, mentions: list[EntityMention], index: PlaceIndex) -
         if k + 1 < len(order):
             j = order[k + 1]
             gap = body[m.char_end : mentions[j].char_start]
-            how = _link(gap, links) if len(gap) <= _MAX_LINK_GAP else None
+            how = place_link(gap)
             if how in ("inside", "near"):
                 container[i] = (j, "place-inside-place" if how == "inside" else "place-near-place")
             elif how == "list" and j in container:

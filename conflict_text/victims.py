@@ -5,7 +5,8 @@ Two ways articles name them (words in data/victims.json):
   «قتل 3 مدنيين، وهم: أحمد العلي (35 عاما)، والطفلة سارة العلي، ومحمود الحسن»;
 - a name after a title word that says who the person was: «قتل الطفل عمر الخطيب (7 سنوات)».
 Each name belongs to the casualty figure of its sentence, or of the sentence before it (the list often
-follows the toll), and takes that figure's outcome. A name is at most a few words, and ends at
+follows the toll), and takes that figure's outcome; a list after a sentence without a figure belongs to the
+latest figure before it (the toll before the list was merged into an earlier restatement, the headline's). A name is at most a few words, and ends at
 punctuation, a parenthesis or a word that reports rather than names («جراء», «برصاص»), and has
 two words at least.
 """
@@ -108,26 +109,30 @@ def _victim(body: str, start: int, end: int, figure_index: int) -> NamedVictim |
     return NamedVictim(body[span[0] : span[1]], span[0], span[1], sex, age, age_class, figure_index)
 
 
-def _figure_of(sentence_start: int, figures: list[FigureSentence], sentence_starts: list[int]) -> int | None:
-    """The figure of the sentence starting at `sentence_start`, or of the sentence just before it."""
-    previous = max((s for s in sentence_starts if s < sentence_start), default=None)
-    for wanted in (sentence_start, previous):
-        found = [i for i, f in enumerate(figures) if f.evidence_start == wanted]
-        if found:
-            return found[0]
-    return None
-
-
 def find_victims(body: str, figures: list[FigureSentence]) -> list[NamedVictim]:
     """The named victims of a document, given the sentences of its casualty figures."""
     words, found = _words(), []
-    sentences = split_sentences(body)
-    starts = [s for s, _ in sentences]
-    for start, end in sentences:
-        figure = _figure_of(start, figures, starts)
+    # The first figure of each sentence, by the sentence's start: one lookup per sentence, not a scan of the figures.
+    figure_at: dict[int, int] = {}
+    for i, f in enumerate(figures):
+        figure_at.setdefault(f.evidence_start, i)
+    previous = None  # the start of the sentence before
+    latest = None  # the figure of the latest sentence that has one
+    for start, end in split_sentences(body):
+        # the figure of the sentence, or of the sentence just before it
+        figure = figure_at.get(start)
+        if figure is not None:
+            latest = figure
+        else:
+            figure = figure_at.get(previous)
+        previous = start
+        marker = words.list_marker.search(body, start, end)
+        if figure is None and marker:
+            # A list names the victims of a toll: when the toll before it was merged into the headline's
+            # restatement of it, the sentence before holds no figure of its own, and the latest one stands.
+            figure = latest
         if figure is None:
             continue
-        marker = words.list_marker.search(body, start, end)
         if marker:
             items, pos = [], marker.end()
             for part in words.item_split.finditer(body, marker.end(), end):

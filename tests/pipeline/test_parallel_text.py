@@ -14,6 +14,12 @@ from ledger.settings import PROJECT_ROOT
 from ledger.tables import Table
 from pipelines.runner import run_inbox
 
+# An article of our own that names its victims: the generated corpus names none for certain.
+_NAMED_VICTIMS = """قصف على كفرنبل يقتل ثلاثة مدنيين
+
+قتل ثلاثة مدنيين، صباح اليوم، بقصف مدفعي على بلدة كفرنبل في ريف إدلب الجنوبي. وهم: أحمد العلي (35 عاما)، والطفلة سارة العلي، ومحمود الحسن.
+"""
+
 # Columns that say when or in which batch a row was made, not what was read.
 _RUN_COLUMNS = {"batch", "seen_at", "quarantined_at", "published_at", "publication", "sequence"}
 
@@ -80,6 +86,7 @@ def test_a_run_on_two_processes_publishes_what_a_run_in_one_does(tmp_path):
     inbox = tmp_path / "inbox"
     shutil.copytree(PROJECT_ROOT / "seeds", inbox)
     generate(inbox / "synthetic", MIN_PARALLEL_ITEMS + 16)
+    (inbox / "named_victims.txt").write_text(_NAMED_VICTIMS, encoding="utf-8")
     serial = _published(tmp_path / "serial", inbox, workers=1)
     parallel = _published(tmp_path / "parallel", inbox, workers=2)
     assert len(serial["documents"]) > MIN_PARALLEL_ITEMS  # every text stage forked

@@ -19,6 +19,14 @@ def test_a_list_after_the_toll_names_each_victim():
     ]
 
 
+def test_a_list_after_a_toll_merged_into_the_headline_names_the_headlines_victims():
+    # The body's toll restates the headline's and was merged into it: its sentence holds no figure.
+    body = "قصف يقتل ثلاثة مدنيين\n\nقتل ثلاثة مدنيين بقصف على البلدة. وهم: أحمد العلي، ومحمود الحسن."
+    assert victims(body, [0]) == [("أحمد العلي", None, None, None, 0), ("محمود الحسن", None, None, None, 0)]
+    # A titled name away from any toll is no victim: only lists reach back.
+    assert victims("قصف يقتل ثلاثة مدنيين\n\nتوقفت المدارس. وزار الطفل عمر الخطيب أقاربه.", [0]) == []
+
+
 def test_a_titled_name_in_the_sentence_of_its_toll():
     body = "قتل مدنيان بينهم الطفل عمر الخطيب (7 سنوات) جراء غارة على الحي، وأصيب المسن خالد الأحمد بجروح."
     assert victims(body, [0]) == [("عمر الخطيب", "male", 7, "child", 0), ("خالد الأحمد", "male", None, "elderly", 0)]
