@@ -12,7 +12,7 @@ import polars as pl
 
 from assets.partitions import batches
 from assets.resources import LedgerStorage
-from ledger.incidents import INCIDENT_TABLES, IncidentsRejected, stage_incidents
+from ledger.incidents import IncidentsRejected, stage_incidents
 from ledger.stages import BATCH_TABLES, PIPELINE, STAGE_OF_TABLE, extraction_versions
 from ledger.tables import GAZETTEER_ENTITIES
 
@@ -47,13 +47,12 @@ def publication(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg
     # holds the whole batch back (the previous publication stays; the next run retries the batch).
     with warehouse.candidate_catalog(batch, promoted, unpartitioned) as catalog:
         try:
-            incident_versions = stage_incidents(warehouse, batch, storage.expectations, catalog)
+            incident_parts = stage_incidents(warehouse, batch, storage.expectations, catalog)
         except IncidentsRejected as rejected:
             raise dg.Failure(description=str(rejected)) from rejected
-    if incident_versions:
-        unpartitioned += INCIDENT_TABLES
-        unpartitioned_versions |= incident_versions
-    published = warehouse.publish(batch, promoted, versions, unpartitioned, unpartitioned_versions)
+    published = warehouse.publish(
+        batch, promoted, versions, unpartitioned, unpartitioned_versions, parts=incident_parts
+    )
     # This batch's rows: counting the whole catalog after every batch would make a backfill quadratic.
     rows = {
         t.name: pl.scan_parquet(warehouse.root / published.batches[batch][t.name]).select(pl.len()).collect().item()

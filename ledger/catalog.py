@@ -207,9 +207,11 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         " g.actor_type,"
         " g.role, m.from_pattern, m.mentions, m.documents"
         " FROM mentioned m LEFT JOIN gazetteer_entities g USING (entity_id)",
-        # Incidents are kept by ledger/incidents.py at each publication; their members trace to figures.
+        # Incidents are kept by ledger/incidents.py at each publication, each in the partition of the batch
+        # that founded it (one file, before the first publication that partitioned them); their members
+        # trace to figures.
         *(
-            f"CREATE VIEW {t.name} AS SELECT * FROM {whole(t)}"
+            f"CREATE VIEW {t.name} AS SELECT * FROM {whole(t) if t.name in publication.tables else scan(t)}"
             for t in (INCIDENTS, INCIDENT_FIGURES, INCIDENT_REVISIONS)
         ),
         _CASUALTY_TOTALS,

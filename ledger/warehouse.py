@@ -4,7 +4,8 @@ Layout under the warehouse root (hive-style folders per table and batch):
 
     batches/batch=K/plan.parquet          what the planner decided batch K will process
     staging/<table>/batch=K/data.parquet  written by the assets, audited by the checks
-    lake/<table>/batch=K/<pub>.parquet    promoted after every check passed (write-audit-publish)
+    lake/<table>/batch=K/<pub>.parquet    promoted after every check passed (write-audit-publish); the
+                                          incidents, by the batch that founded them
     lake/_publications/<seq>.json         which lake file is current for each table and batch
     conflict.duckdb                       views over the current lake files, nothing else
 
@@ -154,11 +155,19 @@ class Warehouse:
 
     @staticmethod
     def _promoted(
-        batch: str | None, tables: list[Table | str], unpartitioned: list[Table | str]
+        batch: str | None,
+        tables: list[Table | str],
+        unpartitioned: list[Table | str],
+        parts: list[tuple[Table | str, str]] = (),
     ) -> list[tuple[str, str | None]]:
-        """(table, its batch, None when unpartitioned) of every table a publication promotes."""
-        named = [(t if isinstance(t, str) else t.name) for t in tables]
-        return [(name, batch) for name in named] + [(t if isinstance(t, str) else t.name, None) for t in unpartitioned]
+        """(table, its batch, None when unpartitioned) of every table a publication promotes; `parts` are
+        (table, batch) pairs of partitions of other batches than `batch` (the incidents it touched)."""
+        name = lambda t: t if isinstance(t, str) else t.name  # noqa: E731
+        return (
+            [(name(t), batch) for t in tables]
+            + [(name(t), None) for t in unpartitioned]
+            + [(name(t), part) for t, part in parts]
+        )
 
     @staticmethod
     def _publication_after(
@@ -174,6 +183,7 @@ class Warehouse:
         for (name, table_batch), path in files.items():
             if table_batch:
                 batches.setdefault(table_batch, {})[name] = path
+                tables.pop(name, None)  # a table kept whole before is partitioned from now on (the incidents)
             else:
                 tables[name] = path
         recorded = {b: dict(v) for b, v in previous.versions.items()}
@@ -194,11 +204,14 @@ class Warehouse:
         versions: dict[str, str] | None = None,
         unpartitioned: list[Table | str] = (),
         unpartitioned_versions: dict[str, str] | None = None,
+        parts: list[tuple[Table | str, str]] = (),
     ) -> Publication:
         """Promotes the staged files of `batch` (or unpartitioned `tables` when batch is None), and in
         the same publication the staged `unpartitioned` tables (the gazetteer, the incidents), so that
         analysts never see a batch without what was computed with it.
 
+        `parts`, (table, batch) pairs, promote staged partitions of other batches with it: the incidents a
+        batch touched, kept in the partition of the batch that founded them.
         Every staged file must exist; the caller runs this only after the checks passed.
         `versions` records what produced the promoted tables: stage -> version for a batch,
         table -> data version for unpartitioned tables (`unpartitioned_versions` for the others).
@@ -207,7 +220,7 @@ class Warehouse:
             previous = self.current_publication()
             sequence = previous.sequence + 1
             files = {}
-            for name, table_batch in self._promoted(batch, tables, unpartitioned):
+            for name, table_batch in self._promoted(batch, tables, unpartitioned, parts):
                 staged = self.staged_path(name, table_batch)
                 folder = f"batch={table_batch}" if table_batch else "current"
                 target = self.root / "lake" / name / folder / f"pub-{sequence:06d}.parquet"

@@ -8,6 +8,8 @@ from datetime import date
 from ledger.settings import PROJECT_ROOT
 
 CORPUS = PROJECT_ROOT / "tests" / "data" / "incidents"
+SEEDS = PROJECT_ROOT / "seeds"
+INCIDENT_PARTS = ("incidents", "incident_figures", "incident_revisions")
 COLUMNS = (
     "event_date, time_precision, location, admin1, geo_precision, low, high, best, documents, grade, sub_event_type"
 )
@@ -107,6 +109,23 @@ def test_one_incident_per_event_and_its_id_survives_a_later_delivery(ledger):
         "SELECT count(*) FROM incident_figures f LEFT JOIN casualty_figures c USING (figure_id)"
         " WHERE c.evidence IS NULL"
     ) == [(0,)]
+
+    # A delivery about other events writes only its own batch's incidents: the earlier batches' partitions,
+    # untouched, stay the files they were, and the views show them beside the new ones.
+    warehouse = ledger.storage.warehouse
+    before = warehouse.current_publication()
+    earlier = {b: {t: paths[t] for t in INCIDENT_PARTS if t in paths} for b, paths in before.batches.items()}
+    summed_up = "SELECT incident_id, best, low, high, figures, grade FROM incidents ORDER BY incident_id"
+    incidents_before = ledger.query(summed_up)
+    shutil.copy(SEEDS / "000_c5fbdeb155b57784.txt", ledger.inbox)
+    assert ledger.run().ok
+    after = warehouse.current_publication()
+    [new_batch] = set(after.batches) - set(before.batches)
+    assert {b: {t: after.batches[b].get(t) for t in files} for b, files in earlier.items()} == earlier
+    assert set(INCIDENT_PARTS) <= set(after.batches[new_batch]) and not set(INCIDENT_PARTS) & set(after.tables)
+    incidents_after = ledger.query(summed_up)
+    assert len(incidents_after) > len(incidents_before) and set(incidents_before) <= set(incidents_after)
+    assert ledger.query("SELECT count(DISTINCT publication) FROM incident_revisions") == [(3,)]
 
 
 def test_a_failing_incident_suite_holds_the_whole_batch_back(ledger):
