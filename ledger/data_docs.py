@@ -163,12 +163,14 @@ def render_pending(context, root: Path) -> Path | None:
     """Renders, in one build, the pages of the results kept but not yet rendered, and the index;
     None before any result was kept."""
     store, site = _names(context, root)
-    keys = context.stores[store].list_keys()
+    # GX renders pages of the INDEX_RUNS latest runs only, whatever keys it is given: a run that kept
+    # more results than that (a first run over a large inbox: batches x suites) leaves its oldest unrendered.
+    keys = sorted(context.stores[store].list_keys(), key=lambda k: k.run_id.run_time, reverse=True)[:INDEX_RUNS]
     if not keys:
         return None
     pending = [k for k in keys if not _page(root, k).exists()]
     # With no page missing, the latest is rendered again: GX writes its index only along with pages.
-    again = [max(keys, key=lambda k: k.run_id.run_time)]
+    again = keys[:1]
     _build(context, root, site, pending or again)
     return index_path(root)
 

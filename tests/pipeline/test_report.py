@@ -10,8 +10,9 @@ import polars as pl
 from analysis.incident_map import GRADE_COLOURS, MappedIncident, draw_incident_map, frame
 from analysis.labels import label, vocabulary_labels
 from conflict_text.vocabularies import vocabularies
+from ledger import data_docs
 from ledger.data_docs import OFFLINE, SITE_DIR, index_path, latest_runs, offline
-from ledger.quality import render_data_docs, validate
+from ledger.quality import _context, render_data_docs, validate
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 
@@ -117,6 +118,17 @@ def test_each_suite_run_gets_a_data_docs_page_with_its_failing_rows(tmp_path):
     assert [(r.table, r.batch, r.success, r.evaluated, r.failed) for r in latest_runs(tmp_path)] == [
         ("mentions", "b2", True, 2, 0)
     ]
+
+
+def test_more_pending_runs_than_the_index_lists_render_the_latest(tmp_path, monkeypatch):
+    # A first run over a large inbox keeps more results than GX renders (INDEX_RUNS, 200): only the latest are.
+    passing = {k: v[:1] for k, v in MENTIONS.items()}
+    runs = [
+        validate(pl.DataFrame(passing), SUITE, ["mention_id"], docs_root=tmp_path, run_name=f"b{i}") for i in (1, 2, 3)
+    ]
+    monkeypatch.setattr(data_docs, "INDEX_RUNS", 2)
+    assert data_docs.render_pending(_context(), tmp_path) == index_path(tmp_path)  # a context of this process
+    assert [r.data_docs_page.exists() for r in runs] == [False, True, True]
 
 
 def test_no_data_docs_before_any_suite_ran(tmp_path):
