@@ -29,7 +29,9 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        return all(b.published for b in self.batches + self.reextracted)
+        # A step that failed after publication (the report, its Data Docs) fails the run too: a nightly
+        # run must say so, though the analysts' data is already out.
+        return all(b.published and not b.checks_failed for b in self.batches + self.reextracted)
 
     def lines(self) -> list[str]:
         status = lambda key: sum(b.statuses.get(key, 0) for b in self.batches)  # noqa: E731
@@ -72,6 +74,11 @@ class RunSummary:
             f"  BLOCKED batch {b.batch}: failing {', '.join(b.checks_failed)} (previous publication kept)"
             for b in runs
             if not b.published
+        ]
+        out += [
+            f"  FAILED after publishing batch {b.batch}: {', '.join(b.checks_failed)} (its data is published)"
+            for b in runs
+            if b.published and b.checks_failed
         ]
         if self.current:
             out.append("published now: " + ", ".join(f"{n} {view}" for view, n in self.current.items()))
