@@ -14,7 +14,7 @@ from conflict_text.models import EntityMention
 from conflict_text.victims import FigureSentence, find_victims
 from ledger.parallel import RowsByDocument, map_documents
 from ledger.stages import STAGE
-from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, FIGURE_EVENTS, VICTIMS
+from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, FIGURE_EVENTS, VICTIMS, record_row
 from ledger.warehouse import Warehouse
 
 _MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
@@ -26,20 +26,18 @@ def _document_events(
 ) -> tuple[list[dict], list[dict]]:
     doc_id, body, published, page_date = doc
     rows = figures(doc_id)
-    ids, outcomes = [r.pop("figure_id") for r in rows], [r.pop("outcome") for r in rows]
-    spans = [FigureSpan(**r) for r in rows]
+    ids, outcomes = [r[0] for r in rows], [r[1] for r in rows]
+    spans = [FigureSpan(*r[2:]) for r in rows]
     # As for the figures' periods, the page's latest date stands in for an unstated publication date.
-    read = read_events(body, published or page_date, spans, [EntityMention(**m) for m in mentions(doc_id)], places)
-    events = [
-        {**dataclasses.asdict(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)
-    ]
+    read = read_events(body, published or page_date, spans, [EntityMention(*m) for m in mentions(doc_id)], places)
+    events = [{**record_row(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)]
     sentences = [FigureSentence(s.evidence_start, s.evidence_end) for s in spans]
     victims = []
     for v in find_victims(body, sentences):
         victim_id = hashlib.sha1(f"{doc_id}:{v.char_start}:{v.char_end}".encode()).hexdigest()[:20]
         victims.append(
             {
-                **dataclasses.asdict(v),
+                **record_row(v),
                 "victim_id": victim_id,
                 "doc_id": doc_id,
                 "batch": batch,
