@@ -18,7 +18,8 @@ from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, 
 from ledger.warehouse import Warehouse
 
 _MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
-_SPAN_FIELDS = [f.name for f in dataclasses.fields(FigureSpan)]
+# What a document's casualty figures give its events: each figure's id and outcome, then its FigureSpan.
+_FIGURE_FIELDS = ["figure_id", "outcome", *(f.name for f in dataclasses.fields(FigureSpan))]
 
 
 def _document_events(
@@ -59,7 +60,7 @@ def event_rows(
             batch=batch,
             places=places,
             mentions=RowsByDocument(mentions, _MENTION_FIELDS),
-            figures=RowsByDocument(casualties, ["figure_id", "outcome", *_SPAN_FIELDS]),
+            figures=RowsByDocument(casualties, _FIGURE_FIELDS),
         ),
         list(with_figures.select("doc_id", "body", "published_date", "page_date").iter_rows()),
         [FIGURE_EVENTS, VICTIMS],
@@ -73,8 +74,8 @@ def _events(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     cleaned = warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"])
     events, victims = event_rows(
         cleaned,
-        warehouse.read_batch(ENTITY_MENTIONS, batch),
-        warehouse.read_batch(CASUALTY_FIGURES, batch),
+        warehouse.read_batch(ENTITY_MENTIONS, batch, columns=["doc_id", *_MENTION_FIELDS]),
+        warehouse.read_batch(CASUALTY_FIGURES, batch, columns=["doc_id", *_FIGURE_FIELDS]),
         Places(storage.gazetteer),
         batch,
         storage.text_workers,

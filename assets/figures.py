@@ -73,9 +73,8 @@ def _figures(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     cleaned = storage.warehouse.read_batch(
         CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"]
     )
-    casualties, munitions = figure_rows(
-        cleaned, storage.warehouse.read_batch(ENTITY_MENTIONS, batch), batch, storage.text_workers
-    )
+    mentions = storage.warehouse.read_batch(ENTITY_MENTIONS, batch, columns=["doc_id", *_MENTION_FIELDS])
+    casualties, munitions = figure_rows(cleaned, mentions, batch, storage.text_workers)
     return {CASUALTY_FIGURES.name: casualties, MUNITIONS_FIGURES.name: munitions}
 
 
