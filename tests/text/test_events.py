@@ -150,3 +150,28 @@ def test_a_place_naming_a_reporting_body_is_the_event_place_only_when_alone():
     sites = json.loads((Path(conflict_text.__file__).parent / "data" / "sites.json").read_text("utf-8"))
     for example in sites["source_examples"] + sites["source_counterexamples"]:
         assert event_of(example["text"], example["figure"], date(2020, 1, 13)).location == example["location"], example
+
+
+def test_attacks_are_read_where_they_start_as_a_scan_of_the_whole_text_reads_them():
+    # _attack_matches tries the pattern only after a prefix before an attack noun: the same matches as
+    # finditer over the whole text, on several attacks in a row, glued prefixes, a nationality without an
+    # attack before it, and a country name holding a nationality («تركيا»).
+    from conflict_text.events import _attached_actors, _attack_matches
+    from conflict_text.normalize import normalize
+
+    rules = json.loads((Path(conflict_text.__file__).parent / "data" / "actors.json").read_text("utf-8"))[
+        "attached_actors"
+    ]
+    texts = [e["text"] for e in rules["examples"] + rules["counterexamples"]] + [
+        "قتل مدنيان بالقصف المدفعي التركي ثم غارات روسية وبغارة جوية إسرائيلية على المطار.",
+        "أعلنت تركيا أن القصف التركي توقف، وقال مسؤول روسي إن الغارات الروسية مستمرة، فيما قصفت طائرة أمريكية",
+        "غارة روسية",
+        "وصل وفد روسي إلى المدينة",
+    ]
+    pattern = _attached_actors().pattern
+    found = 0
+    for text in map(lambda t: normalize(t).text, texts):
+        expected = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in _attack_matches(text)] == expected, text
+        found += len(expected)
+    assert found >= len(rules["examples"]) + 5
