@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -41,7 +42,6 @@ from conflict_text.places import (
     LINK_RULES,
     SPECIFICITY,
     PlaceIndex,
-    locate_places,
     names_a_source,
     outermost,
 )
@@ -427,17 +427,25 @@ def _event(
 
 
 def read_events(
-    body: str, published: date | None, figures: list[FigureSpan], mentions: list[EntityMention], index: Places
+    body: str,
+    published: date | None,
+    figures: list[FigureSpan],
+    mentions: list[EntityMention],
+    index: Places,
+    place_rules: Sequence[str | None],
 ) -> list[FigureEvent]:
-    """The event of each figure, in the order of `figures`."""
+    """The event of each figure, in the order of `figures`.
+
+    `place_rules`: for each mention, the rule by which the entities stage placed it (conflict_text/places.py,
+    `locate_places`, the mentions' place_rule), None when it did not: read from there, not placed again."""
     ordered = sorted(mentions, key=lambda m: (m.char_start, -m.char_end))
     phrases = _phrases(body, outermost([m for m in ordered if m.entity_type == "location"]))
     groups = outermost([m for m in ordered if m.entity_type == "armed_group"])
     attached = attached_actors(body)
     linked = {
-        id(mentions[i])
-        for i, where in locate_places(body, mentions, index).items()
-        if where.rule in LINK_RULES and _after_settlement_noun(body, mentions[i])
+        id(m)
+        for m, rule in zip(mentions, place_rules, strict=True)
+        if rule in LINK_RULES and _after_settlement_noun(body, m)
     }
     events = []
     for figure in figures:

@@ -8,6 +8,7 @@ import conflict_text
 from conflict_text.entities import find_mentions
 from conflict_text.events import FigureSpan, Places, attached_actors, read_events
 from conflict_text.gazetteer import load_gazetteer
+from conflict_text.places import locate_places
 
 PLACES = Places(load_gazetteer())
 
@@ -17,8 +18,16 @@ def event_of(body: str, number: str, published: date, victim_group: str = "civil
     sentence_start = body.rfind("\n", 0, start) + 1
     sentence_end = body.find("\n", start) if "\n" in body[start:] else len(body)
     figure = FigureSpan(start, start + len(number), sentence_start, sentence_end, victim_group)
-    [event] = read_events(body, published, [figure], find_mentions(body, load_gazetteer()), PLACES)
+    mentions, place_rules = mentions_placed(body)
+    [event] = read_events(body, published, [figure], mentions, PLACES, place_rules)
     return event
+
+
+def mentions_placed(body: str) -> tuple[list, list[str | None]]:
+    """The mentions of `body` and the rule that placed each, as the entities stage gives them."""
+    mentions = find_mentions(body, load_gazetteer())
+    placed = locate_places(body, mentions, PLACES)
+    return mentions, [placed[k].rule if k in placed else None for k in range(len(mentions))]
 
 
 def test_a_market_inside_a_town_inside_a_region():
@@ -69,7 +78,8 @@ def test_a_toll_over_a_period_is_no_days_event():
     figure = FigureSpan(
         start, start + 2, 0, len(body), "civilians", period_start=date(2020, 1, 3), period_end=date(2020, 1, 14)
     )
-    [event] = read_events(body, date(2020, 1, 14), [figure], find_mentions(body, load_gazetteer()), PLACES)
+    mentions, place_rules = mentions_placed(body)
+    [event] = read_events(body, date(2020, 1, 14), [figure], mentions, PLACES, place_rules)
     assert (event.event_date, event.time_precision) == (date(2020, 1, 3), 3)
 
 
