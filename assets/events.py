@@ -17,7 +17,8 @@ from ledger.stages import STAGE
 from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, FIGURE_EVENTS, VICTIMS, record_row
 from ledger.warehouse import Warehouse
 
-_MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
+# A mention's EntityMention fields, then where the entities stage placed it.
+_MENTION_FIELDS_PLACED = [*(f.name for f in dataclasses.fields(EntityMention)), "place_rule"]
 # What a document's casualty figures give its events: each figure's id and outcome, then its FigureSpan.
 _FIGURE_FIELDS = ["figure_id", "outcome", *(f.name for f in dataclasses.fields(FigureSpan))]
 
@@ -29,8 +30,12 @@ def _document_events(
     rows = figures(doc_id)
     ids, outcomes = [r[0] for r in rows], [r[1] for r in rows]
     spans = [FigureSpan(*r[2:]) for r in rows]
+    found = mentions(doc_id)  # each mention's fields, then where the entities stage placed it (its place_rule)
+    place_rules = [m[-1] for m in found]
     # As for the figures' periods, the page's latest date stands in for an unstated publication date.
-    read = read_events(body, published or page_date, spans, [EntityMention(*m) for m in mentions(doc_id)], places)
+    read = read_events(
+        body, published or page_date, spans, [EntityMention(*m[:-1]) for m in found], places, place_rules
+    )
     events = [{**record_row(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)]
     sentences = [FigureSentence(s.evidence_start, s.evidence_end) for s in spans]
     victims = []
@@ -59,7 +64,7 @@ def event_rows(
             _document_events,
             batch=batch,
             places=places,
-            mentions=RowsByDocument(mentions, _MENTION_FIELDS),
+            mentions=RowsByDocument(mentions, _MENTION_FIELDS_PLACED),
             figures=RowsByDocument(casualties, _FIGURE_FIELDS),
         ),
         list(with_figures.select("doc_id", "body", "published_date", "page_date").iter_rows()),
@@ -74,7 +79,7 @@ def _events(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     cleaned = warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"])
     events, victims = event_rows(
         cleaned,
-        warehouse.read_batch(ENTITY_MENTIONS, batch, columns=["doc_id", *_MENTION_FIELDS]),
+        warehouse.read_batch(ENTITY_MENTIONS, batch, columns=["doc_id", *_MENTION_FIELDS_PLACED]),
         warehouse.read_batch(CASUALTY_FIGURES, batch, columns=["doc_id", *_FIGURE_FIELDS]),
         Places(storage.gazetteer),
         batch,
