@@ -14,6 +14,7 @@ quarantined, or more than `quarantine_max_share` of them, is blocked as a whole.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -32,7 +33,7 @@ import polars as pl
 
 from conflict_text.vocabularies import vocabularies
 from ledger import data_docs
-from ledger.memory import release_freed_memory
+from ledger.memory import collection_deferred, end_process, release_freed_memory
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -82,6 +83,22 @@ def _context():
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.data_sources.add_pandas("staged_tables")
     return context
+
+
+def _validation_definition(context, suite_definition: dict):
+    """The suite's validation definition in `context`, registered (suite, asset, batch definition)
+    on first use."""
+    import great_expectations as gx
+
+    # Keyed by content too: a suite edited while the process lives is registered afresh.
+    digest = hashlib.sha1(json.dumps(suite_definition, sort_keys=True).encode()).hexdigest()[:12]
+    name = f"{suite_definition['name']}-{digest}"
+    if name not in {s.name for s in context.suites.all()}:
+        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=suite_definition["expectations"]))
+        asset = context.data_sources.get("staged_tables").add_dataframe_asset(name)
+        batch = asset.add_batch_definition_whole_dataframe(name)
+        context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    return context.validation_definitions.get(name)
 
 
 def _name(config) -> str:
@@ -153,22 +170,40 @@ _validator: ProcessPoolExecutor | None = None
 
 
 @contextlib.contextmanager
-def validator_process() -> Iterator[None]:
+def validator_process(expectations_dir: Path | None = None) -> Iterator[None]:
     """Runs every suite of the block in a process of its own, which starts importing GX at once.
 
     Importing GX takes seconds, most of a small run's fixed cost. Started before the run imports
     Dagster and runs its first stages, the import proceeds on the other core meanwhile, and
-    the first check finds GX ready. A fresh interpreter (spawn), not a fork: it inherits no thread
-    pool of Polars or Arrow in an unknown state.
+    the first check finds GX ready, with every suite of `expectations_dir` registered. A fresh
+    interpreter (spawn), not a fork: it inherits no thread pool of Polars or Arrow in an unknown state.
     """
     global _validator
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_context) as pool:
+    with ProcessPoolExecutor(
+        1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_validator,
+        initargs=(expectations_dir,),
+    ) as pool:
         pool.submit(int)  # starts the process (and its import) now, not at the first check
         _validator = pool
         try:
             yield
         finally:
             _validator = None
+
+
+def _start_validator(expectations_dir: Path | None) -> None:
+    """The validator process's start: GX's context, every suite registered before the first check
+    asks for one, and two things that only a process living as long as a run and ended by its pool can do."""
+    # What GX builds here lives as long as the process: frozen, it is not walked by the full collection
+    # after each suite (`_validate_and_release`), which then costs what that suite made, not 0.1-0.2 s.
+    with collection_deferred():
+        context = _context()
+        for path in sorted(Path(expectations_dir).glob("*.json")) if expectations_dir else []:
+            _validation_definition(context, json.loads(path.read_text("utf-8")))
+    # Its pool ends it once the run is done with it, and waits: it ends without the interpreter's teardown.
+    atexit.register(end_process, 0)
 
 
 # The keyword arguments by which an expectation names the columns it reads.
@@ -234,19 +269,10 @@ def _validate(
     docs_root: Path | None,
     run_name: str | None,
 ) -> SuiteOutcome:
-    import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
     context = _context()
-    # Keyed by content too: a suite edited while the process lives is registered afresh.
-    digest = hashlib.sha1(json.dumps(suite_definition, sort_keys=True).encode()).hexdigest()[:12]
-    name = f"{suite_definition['name']}-{digest}"
-    if name not in {s.name for s in context.suites.all()}:
-        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=suite_definition["expectations"]))
-        asset = context.data_sources.get("staged_tables").add_dataframe_asset(name)
-        batch = asset.add_batch_definition_whole_dataframe(name)
-        context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-    definition = context.validation_definitions.get(name)
+    definition = _validation_definition(context, suite_definition)
     parameters = {**{key: list(values) for key, values in vocabularies().items()}}
     result = definition.run(
         batch_parameters={"dataframe": frame.to_pandas()},
