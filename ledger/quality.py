@@ -26,7 +26,7 @@ import re
 import sys
 import types
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -274,11 +274,32 @@ def validate(
     Inside `validator_process()` the suite runs in that process (the frame goes to it as Arrow IPC).
     Only the columns the suite reads go there, and into GX's pandas frame, which copies them.
     """
+    return start_validation(
+        frame, suite_definition, id_columns, documents, quarantine_max_share, docs_root, run_name
+    ).result()
+
+
+def start_validation(
+    frame: pl.DataFrame,
+    suite_definition: dict,
+    id_columns: list[str],
+    documents: int | None = None,
+    quarantine_max_share: float = 0.0,
+    docs_root: Path | None = None,
+    run_name: str | None = None,
+) -> Future[SuiteOutcome]:
+    """`validate`, begun: inside `validator_process()` the suite runs there while the caller goes
+    on; without one it runs here, and the future is done when this returns."""
     frame = frame.select(suite_columns(suite_definition, frame.columns, id_columns))
     arguments = (frame, suite_definition, id_columns, documents, quarantine_max_share, docs_root, run_name)
     if _validator is not None:
-        return _validator.submit(_validate_and_release, *arguments).result()
-    return _validate(*arguments)
+        return _validator.submit(_validate_and_release, *arguments)
+    done: Future[SuiteOutcome] = Future()
+    try:
+        done.set_result(_validate(*arguments))
+    except Exception as error:  # raised where the result is asked for, as from the validator process
+        done.set_exception(error)
+    return done
 
 
 def _validate_and_release(*arguments) -> SuiteOutcome:

@@ -2,6 +2,8 @@
 
 import pytest
 
+from assets import checks
+
 SEED_002 = "002_ccd135a118f501bf.txt"
 
 
@@ -12,6 +14,17 @@ def test_first_run_publishes_every_seed(seeded):
     assert summary.batches[0].checks_failed == []
     assert seeded.query("SELECT count(*) FROM documents") == [(5,)]
     assert seeded.query("SELECT count(*) FROM rejected_documents") == [(0,)]
+
+
+def test_each_check_takes_the_suite_its_stage_began(ledger, monkeypatch):
+    # A stage's step begins its tables' suites; a check that did not find its own would start it again.
+    started = []
+    start = checks._start_suite
+    monkeypatch.setattr(checks, "_start_suite", lambda table, *rest: started.append(table.name) or start(table, *rest))
+    summary = ledger.run()
+    assert summary.ok, summary.lines()
+    assert len(started) == len(set(started)) and {"entity_mentions", "casualty_figures"} <= set(started)
+    assert checks._begun == {}
 
 
 def test_killed_toll_with_its_breakdown(seeded):
