@@ -25,13 +25,13 @@ import os
 import re
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -40,6 +40,8 @@ from ledger import data_docs
 from ledger.memory import collection_deferred, end_process, release_freed_memory
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+T = TypeVar("T")
 
 _SAMPLE_ROWS = 10
 # A failing value shown in the UI, the summary or a quarantine reason is cut to this many characters:
@@ -292,11 +294,17 @@ def start_validation(
     on; without one it runs here, and the future is done when this returns."""
     frame = frame.select(suite_columns(suite_definition, frame.columns, id_columns))
     arguments = (frame, suite_definition, id_columns, documents, quarantine_max_share, docs_root, run_name)
+    return _begin(_validate_and_release, _validate, *arguments)
+
+
+def _begin(in_validator: Callable[..., T], here: Callable[..., T], *arguments) -> Future[T]:
+    """`in_validator(*arguments)` submitted to the validator process inside `validator_process()`;
+    else `here(*arguments)` run now, its result (or error) in a future already done."""
     if _validator is not None:
-        return _validator.submit(_validate_and_release, *arguments)
-    done: Future[SuiteOutcome] = Future()
+        return _validator.submit(in_validator, *arguments)
+    done: Future[T] = Future()
     try:
-        done.set_result(_validate(*arguments))
+        done.set_result(here(*arguments))
     except Exception as error:  # raised where the result is asked for, as from the validator process
         done.set_exception(error)
     return done
@@ -364,13 +372,11 @@ def _validate(
     return outcome
 
 
-def render_data_docs(root: Path) -> Path | None:
-    """Renders the Data Docs pages of the warehouse at `root` still missing, and its index; returns
-    the index (None before any suite ran with docs). Inside `validator_process()`, in that process:
-    this one need not import GX."""
-    if _validator is not None:
-        return _validator.submit(_render_data_docs_here, root).result()
-    return _render_data_docs_here(root)
+def start_rendering_data_docs(root: Path) -> Future[Path | None]:
+    """Renders the Data Docs pages of the warehouse at `root` still missing, and its index; the future
+    gives the index (None before any suite ran with docs). Inside `validator_process()`, in that
+    process, while the caller goes on: this one need not import GX."""
+    return _begin(_render_data_docs_here, _render_data_docs_here, root)
 
 
 def _render_data_docs_here(root: Path) -> Path | None:
