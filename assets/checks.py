@@ -16,7 +16,7 @@ import polars as pl
 
 from assets.partitions import batches
 from assets.resources import LedgerStorage
-from ledger.quality import SuiteOutcome, load_suite, start_validation
+from ledger.quality import SuiteOutcome, load_suite, start_validation, validator_running
 from ledger.stages import QUARANTINE_TABLES
 from ledger.tables import CLEANED_DOCUMENTS, Table
 from ledger.warehouse import Warehouse
@@ -39,8 +39,11 @@ _begun: dict[tuple[str, str | None, str], tuple[Future[SuiteOutcome], pl.DataFra
 def begin_suite(
     table: Table, storage: LedgerStorage, batch: str, run_id: str, id_columns: list[str], derive: Derivation | None
 ) -> None:
-    """Starts the suite of `table`'s staged batch, whose check (in the same Dagster run) takes its result."""
-    _begun[(table.name, batch, run_id)] = _start_suite(table, storage, batch, id_columns, derive)
+    """Starts the suite of `table`'s staged batch in the validator process, whose check (in the same
+    Dagster run and process) takes its result. Without a validator process (a run of the multiprocess
+    executor, whose check runs in another process than its stage) the check runs its suite itself."""
+    if validator_running():
+        _begun[(table.name, batch, run_id)] = _start_suite(table, storage, batch, id_columns, derive)
 
 
 def _start_suite(

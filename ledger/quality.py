@@ -224,6 +224,11 @@ def _import_on_first_use(names: tuple[str, ...]) -> None:
             sys.modules[name] = module
 
 
+def validator_running() -> bool:
+    """Whether this process runs its suites in a validator process (inside `validator_process()`)."""
+    return _validator is not None
+
+
 def _start_validator(expectations_dir: Path | None) -> None:
     """The validator process's start: GX's context, every suite registered before the first check
     asks for one, and two things that only a process living as long as a run and ended by its pool can do."""
