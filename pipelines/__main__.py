@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import shutil
 import signal
@@ -234,6 +235,8 @@ def _run(args: argparse.Namespace) -> int:
         _dagster_home(settings)
         # GX imports on the other core while Dagster does here
         with _stderr_into(log), validator_process(Path(settings.expectations_dir)), contextlib.ExitStack() as stack:
+            # Frozen for the run: `main` called in a process that goes on (a test, a script) leaves it.
+            stack.callback(gc.unfreeze)
             with collection_deferred():  # imports, the instance, the definitions (built on import)
                 import dagster as dg
 
