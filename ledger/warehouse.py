@@ -3,6 +3,7 @@
 Layout under the warehouse root (hive-style folders per table and batch):
 
     batches/batch=K/plan.parquet          what the planner decided batch K will process
+    ledger.parquet                        the plans summed up: the latest row per inbox file
     staging/<table>/batch=K/data.parquet  written by the assets, audited by the checks
     lake/<table>/batch=K/<pub>.parquet    promoted after every check passed (write-audit-publish); the
                                           incidents, by the batch that founded them
@@ -47,10 +48,10 @@ _LEFTOVER_AGE_SECONDS = 600
 DUCKDB_MEMORY_LIMIT = "256MB"
 
 
-def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> Path:
+def write_parquet_atomically(frame: pl.DataFrame, path: Path, metadata: dict[str, str] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    frame.write_parquet(tmp, compression="zstd", statistics=True)
+    frame.write_parquet(tmp, compression="zstd", statistics=True, metadata=metadata)
     os.replace(tmp, path)
     return path
 

@@ -5,7 +5,7 @@ import os
 import duckdb
 import polars as pl
 
-from ledger.inbox import known_sources, pending_batches, plan_batch
+from ledger.inbox import LEDGER_INDEX, known_sources, pending_batches, plan_batch
 from ledger.tables import INCIDENT_REVISIONS, SOURCE_FILES
 from ledger.warehouse import DUCKDB_MEMORY_LIMIT, Warehouse
 
@@ -121,6 +121,33 @@ def test_plan_hashes_only_changed_files_and_sees_deletions(tmp_path):
     assert pending_batches(warehouse) == first.batches + third.batches
     latest = dict(known_sources(warehouse).select("source_name", "change").iter_rows())
     assert latest == {"a.txt": "deleted", "b.txt": "changed"}
+
+
+def test_the_ledger_index_says_what_the_plans_say(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", Warehouse(tmp_path / "warehouse")
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("أ", encoding="utf-8")
+    (inbox / "b.txt").write_text("ب", encoding="utf-8")
+    plan_batch(inbox, warehouse)
+    index = warehouse.root / LEDGER_INDEX
+    after_first = index.read_bytes()
+    (inbox / "b.txt").write_text("ب ب", encoding="utf-8")
+    (inbox / "a.txt").unlink()
+    (inbox / "c.txt").write_text("ج", encoding="utf-8")
+    plan_batch(inbox, warehouse)
+    from_index = known_sources(warehouse)
+    index.unlink()
+    from_plans = known_sources(warehouse)
+    assert from_index.equals(from_plans)
+    assert dict(from_plans.select("source_name", "change").iter_rows()) == {
+        "a.txt": "deleted",
+        "b.txt": "changed",
+        "c.txt": "new",
+    }
+    index.write_bytes(after_first)  # a run killed between its plan and its index: the plan still counts
+    assert known_sources(warehouse).equals(from_plans)
+    assert plan_batch(inbox, warehouse).empty  # and nothing is planned twice
+    assert known_sources(warehouse).equals(from_plans)
 
 
 def test_symlinks_are_recorded_not_followed(tmp_path):
