@@ -4,6 +4,7 @@ Layout under the warehouse root (hive-style folders per table and batch):
 
     batches/batch=K/plan.parquet          what the planner decided batch K will process
     ledger.parquet                        the plans summed up: the latest row per inbox file
+    .catalog-facts.json                   the catalog's publication and row counts, for the file they were read from
     staging/<table>/batch=K/data.parquet  written by the assets, audited by the checks
     lake/<table>/batch=K/<pub>.parquet    promoted after every check passed (write-audit-publish); the
                                           incidents, by the batch that founded them
@@ -38,6 +39,7 @@ from ledger.stages import DOCUMENT_TABLES
 from ledger.tables import Table
 
 CATALOG_NAME = "conflict.duckdb"
+_CATALOG_FACTS = ".catalog-facts.json"  # what the run summary reads of the catalog, for the catalog file it read
 _KEEP_PUBLICATIONS = 2  # the current one and the one before, for readers holding an old catalog
 # Temporary files of atomic writes take seconds; one this old was left by a killed process.
 _LEFTOVER_AGE_SECONDS = 600
@@ -294,8 +296,25 @@ class Warehouse:
         """The publication the catalog file shows (None when there is no catalog)."""
         if not self.catalog_path.exists():
             return None
-        with self.connect_read_only() as con:
-            return con.execute("SELECT sequence FROM publication").fetchone()[0]
+        return self._catalog_fact("sequence", lambda con: con.execute("SELECT sequence FROM publication").fetchone()[0])
+
+    def _catalog_fact(self, name: str, compute):
+        """What `compute(connection)` says of the catalog, remembered beside it for the catalog file it was
+        computed on (its inode, times and size: every build writes a new file), so that a run with nothing
+        new opens no catalog: over 100,000 articles, the summary's counts took 0.35 s of CPU."""
+        facts_path = self.root / _CATALOG_FACTS
+        stat = self.catalog_path.stat()
+        identity = [stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size]
+        facts = {}
+        with contextlib.suppress(OSError, ValueError):
+            facts = json.loads(facts_path.read_text("utf-8"))
+        if facts.get("catalog") != identity:
+            facts = {"catalog": identity}
+        if name not in facts:
+            with self.connect_read_only() as con:
+                facts[name] = compute(con)
+            write_text_atomically(json.dumps(facts, ensure_ascii=False), facts_path)
+        return facts[name]
 
     def recover(self) -> list[str]:
         """Repairs what a killed run can leave behind; returns what it did.
@@ -329,5 +348,9 @@ class Warehouse:
         if not self.catalog_path.exists():
             return {}
         views = ["documents", "rejected_documents", "quarantined_documents", *(t.name for t in DOCUMENT_TABLES)]
-        with self.connect_read_only() as con:
-            return {view: con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] for view in views}  # our own names
+        return self._catalog_fact(
+            "counts",
+            lambda con: {
+                view: con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] for view in views
+            },  # our own names
+        )

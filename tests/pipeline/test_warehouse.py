@@ -45,6 +45,20 @@ def test_publications_accumulate_batches_and_swap_the_catalog(tmp_path):
     assert not warehouse.staged_path(SOURCE_FILES, "b2").exists()
 
 
+def test_the_summary_counts_follow_the_catalog_file(tmp_path):
+    warehouse = Warehouse(tmp_path)
+    rejected = lambda batch, names: _ledger_rows(batch, names).with_columns(status=pl.lit("rejected"))  # noqa: E731
+    warehouse.write_staged(SOURCE_FILES, "b1", rejected("b1", ["a.txt"]))
+    warehouse.publish("b1", [SOURCE_FILES])
+    assert warehouse.view_counts()["rejected_documents"] == 1
+    assert warehouse.view_counts()["rejected_documents"] == 1  # remembered for this catalog file
+    warehouse.write_staged(SOURCE_FILES, "b2", rejected("b2", ["b.txt", "c.txt"]))
+    warehouse.publish("b2", [SOURCE_FILES])
+    assert (warehouse.view_counts()["rejected_documents"], warehouse.catalog_sequence()) == (3, 2)
+    warehouse.build_catalog(warehouse.current_publication())  # rebuilt the same: counted again, the same
+    assert (warehouse.view_counts()["rejected_documents"], warehouse.catalog_sequence()) == (3, 2)
+
+
 def test_a_candidate_catalog_shows_the_staged_batch_and_a_batch_publishes_with_its_unpartitioned_tables(tmp_path):
     """What is computed across batches (the incidents) is read from a catalog of the publication to come, then
     promoted with the batch in one publication record: readers never see one without the other."""
