@@ -24,6 +24,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -91,6 +92,8 @@ EMPTY_PUBLICATION = Publication(0, "", {}, {})
 class Warehouse:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root).resolve()
+        # candidate catalogs still open -> (the publication they follow, the (table, batch) they promote)
+        self._candidates: dict[Path, tuple[int, list[tuple[str, str | None]]]] = {}
 
     # -- paths ---------------------------------------------------------------------------------
     @property
@@ -208,6 +211,7 @@ class Warehouse:
         unpartitioned: list[Table | str] = (),
         unpartitioned_versions: dict[str, str] | None = None,
         parts: list[tuple[Table | str, str]] = (),
+        candidate: Path | None = None,
     ) -> Publication:
         """Promotes the staged files of `batch` (or unpartitioned `tables` when batch is None), and in
         the same publication the staged `unpartitioned` tables (the gazetteer, the incidents), so that
@@ -215,7 +219,9 @@ class Warehouse:
 
         `parts`, (table, batch) pairs, promote staged partitions of other batches with it: the incidents a
         batch touched, kept in the partition of the batch that founded them.
-        Every staged file must exist; the caller runs this only after the checks passed.
+        Every staged file must exist; the caller runs this only after the checks passed. `candidate`, the
+        candidate_catalog of this batch and these tables, still open: its current documents are those of
+        this publication, so the new catalog starts as a copy of it instead of computing them again.
         `versions` records what produced the promoted tables: stage -> version for a batch,
         table -> data version for unpartitioned tables (`unpartitioned_versions` for the others).
         """
@@ -236,7 +242,8 @@ class Warehouse:
             publication = self._publication_after(previous, batch, files, versions, unpartitioned_versions)
             record = self._publications_dir / f"{sequence:06d}.json"
             write_text_atomically(json.dumps(publication.__dict__, ensure_ascii=False, indent=1), record)
-            self.build_catalog(publication)
+            made_for = (previous.sequence, self._promoted(batch, tables, unpartitioned))
+            self.build_catalog(publication, like=candidate if self._candidates.get(candidate) == made_for else None)
             self._collect_garbage()
             return publication
 
@@ -252,10 +259,13 @@ class Warehouse:
             for name, table_batch in self._promoted(batch, tables, unpartitioned)
         }
         path = self.root / f".candidate-{uuid.uuid4().hex}.tmp"
+        previous = self.current_publication()
         try:
-            self.build_catalog(self._publication_after(self.current_publication(), batch, files, None, None), path)
+            self.build_catalog(self._publication_after(previous, batch, files, None, None), path)
+            self._candidates[path] = (previous.sequence, self._promoted(batch, tables, unpartitioned))
             yield path
         finally:
+            self._candidates.pop(path, None)
             path.unlink(missing_ok=True)
 
     def _collect_garbage(self) -> None:
@@ -270,15 +280,24 @@ class Warehouse:
             record.unlink()
 
     # -- the analysts' catalog -----------------------------------------------------------------
-    def build_catalog(self, publication: Publication | None = None, path: Path | None = None) -> Path:
+    def build_catalog(
+        self, publication: Publication | None = None, path: Path | None = None, like: Path | None = None
+    ) -> Path:
         """Writes the catalog of views for `publication` to a new file and swaps it in atomically (at
-        `path`, by default the analysts' catalog)."""
+        `path`, by default the analysts' catalog). `like`: a catalog of the same current documents (a
+        candidate's), whose current_doc_ids table is kept and its views replaced: over 100,000 articles,
+        computing and writing that table took 0.2 s of CPU."""
         publication = publication or self.current_publication()
         path = path or self.catalog_path
         tmp = self.root / f".{CATALOG_NAME}.{uuid.uuid4().hex}.tmp"
+        if like:
+            shutil.copyfile(like, tmp)
         con = duckdb.connect(str(tmp))
         try:
-            for statement in view_statements(self.root, publication):
+            if like:
+                for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
+                    con.execute(f'DROP VIEW "{view}"')  # our own names
+            for statement in view_statements(self.root, publication, current_doc_ids=not like):
                 con.execute(statement)
         finally:
             con.close()

@@ -86,6 +86,31 @@ def test_a_candidate_catalog_shows_the_staged_batch_and_a_batch_publishes_with_i
         assert con.execute("SELECT incident_id, publication FROM incident_revisions").fetchall() == [("i1", 2)]
 
 
+def test_a_catalog_made_from_its_candidate_shows_what_one_made_anew_shows(tmp_path):
+    warehouse = Warehouse(tmp_path)
+    warehouse.write_staged(SOURCE_FILES, "b1", _ledger_rows("b1", ["a.txt", "b.txt"]))
+    warehouse.publish("b1", [SOURCE_FILES])
+    changed = _ledger_rows("b2", ["a.txt", "c.txt"]).with_columns(doc_id=pl.Series(["1" * 64, "2" * 64]))
+    warehouse.write_staged(SOURCE_FILES, "b2", changed)
+    with warehouse.candidate_catalog("b2", [SOURCE_FILES]) as candidate:
+        published = warehouse.publish("b2", [SOURCE_FILES], candidate=candidate)
+
+    def shown() -> dict[str, list]:
+        with warehouse.connect_read_only() as con:
+            names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+            return {n: sorted(map(repr, con.execute(f"SELECT * FROM {n}").fetchall())) for n in names}  # noqa: S608
+
+    from_candidate = shown()
+    assert from_candidate["current_doc_ids"] == [repr(("0" * 64,)), repr(("1" * 64,)), repr(("2" * 64,))]
+    with warehouse.connect_read_only() as con:  # the views read the lake, not the staged files the candidate read
+        assert (
+            "staging"
+            not in con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'source_files'").fetchone()[0]
+        )
+    warehouse.build_catalog(published)
+    assert shown() == from_candidate
+
+
 def test_the_projects_queries_spill_rather_than_grow_with_the_corpus(tmp_path):
     """The report and the view counts aggregate over every published row: their connection is bounded, and
     an aggregate needing more than the bound still completes (DuckDB spills beside the catalog)."""
