@@ -28,8 +28,10 @@ def _document_events(
     rows = figures(doc_id)
     ids, outcomes = [r.pop("figure_id") for r in rows], [r.pop("outcome") for r in rows]
     spans = [FigureSpan(**r) for r in rows]
+    found = mentions(doc_id)
+    place_rules = [m.pop("place_rule") for m in found]  # where the entities stage placed each
     # As for the figures' periods, the page's latest date stands in for an unstated publication date.
-    read = read_events(body, published or page_date, spans, [EntityMention(**m) for m in mentions(doc_id)], places)
+    read = read_events(body, published or page_date, spans, [EntityMention(**m) for m in found], places, place_rules)
     events = [
         {**dataclasses.asdict(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)
     ]
@@ -60,7 +62,7 @@ def event_rows(
             _document_events,
             batch=batch,
             places=places,
-            mentions=RowsByDocument(mentions, _MENTION_FIELDS),
+            mentions=RowsByDocument(mentions, [*_MENTION_FIELDS, "place_rule"]),
             figures=RowsByDocument(casualties, ["figure_id", "outcome", *_SPAN_FIELDS]),
         ),
         list(with_figures.select("doc_id", "body", "published_date", "page_date").iter_rows()),

@@ -31,6 +31,7 @@ from conflict_text.arabic import PROCLITICS
 from conflict_text.normalize import fold, match_key
 
 _DATA = Path(__file__).resolve().parent / "data" / "dates.json"
+_DIGIT = re.compile(r"\d")
 DAY, WEEK, MONTH = 1, 2, 3
 
 
@@ -215,9 +216,10 @@ def _event_patterns() -> _EventPatterns:
         weekdays,
         relative_days,
         spans,
-        explicit=re.compile(r"(?<!\d)" + _day_month_year("day", "month", "year")),
-        numeric=re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)"),
-        in_current_month=re.compile(rf"(?<!\d)(\d{{1,2}})\s+(?:{of})\s+(?:{_words('current_month')})"),
+        # These three start with a digit: the look-ahead saves trying the look-behind at every other position.
+        explicit=re.compile(r"(?=\d)(?<!\d)" + _day_month_year("day", "month", "year")),
+        numeric=re.compile(r"(?=\d)(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)"),
+        in_current_month=re.compile(rf"(?=\d)(?<!\d)(\d{{1,2}})\s+(?:{of})\s+(?:{_words('current_month')})"),
         month_only=re.compile(
             _word(
                 rf"(?:{_words('month_lead')})\s+(?:(?:{month_word})\s+)?({_alternation(months())})"
@@ -253,10 +255,12 @@ def _expressions(text: str, published: date | None) -> list[_Found]:
         if day is not None:
             found.append(_Found(m.start(), m.end(), day, precision, m.group(0).strip()))
 
-    for m in patterns.explicit.finditer(text):
+    # Most sentences hold no digit, which three of the patterns start with: those are not tried on them.
+    digits = _DIGIT.search(text) is not None
+    for m in patterns.explicit.finditer(text) if digits else ():
         day, month, year = int(m["day"]), month_number(m["month"]), m["year"]
         add(m, _day(int(year), month, day) if year else (_yearless(month, day, published) if published else None), DAY)
-    for m in patterns.numeric.finditer(text):
+    for m in patterns.numeric.finditer(text) if digits else ():
         add(m, _day(int(m[3]), int(m[2]), int(m[1])), DAY)
     for m in patterns.month_only.finditer(text):
         year, month = int(m[2]) if m[2] else (published.year if published else None), month_number(m[1])
@@ -265,7 +269,7 @@ def _expressions(text: str, published: date | None) -> list[_Found]:
         add(m, _day(year, month, 1) if year else None, MONTH)
     if published is None:
         return found
-    for m in patterns.in_current_month.finditer(text):
+    for m in patterns.in_current_month.finditer(text) if digits else ():
         add(m, _day(published.year, published.month, int(m[1])), DAY)
     for m in patterns.relative_day.finditer(text):
         add(m, published - timedelta(days=patterns.relative_days[match_key(m[1])]), DAY)

@@ -24,10 +24,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
+
+import ahocorasick
 
 from conflict_text.arabic import AND, PROCLITICS
 from conflict_text.dates import MONTH, WEEK, event_date
@@ -39,7 +42,6 @@ from conflict_text.places import (
     LINK_RULES,
     SPECIFICITY,
     PlaceIndex,
-    locate_places,
     names_a_source,
     outermost,
 )
@@ -51,6 +53,7 @@ _MAX_GAP = 20
 _LIST_OR_BREAK = re.compile(rf"[،,.؛;:\n]|(?:^|\s){AND}(?:\s|$)")
 # A group named right after the count is the victims' («مقتل 5 عناصر من قوات النظام»).
 _VICTIM_GROUP_REACH = 30
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +139,19 @@ def _alternation(words) -> str:
     return "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
 
 
+@dataclass(frozen=True)
+class _AttachedActors:
+    pattern: re.Pattern  # an attack named with a nationality
+    nationalities: dict[str, str]  # (folded) nationality -> armed group
+    contrast: re.Pattern  # the words that join two events in a sentence
+    # The (folded) attack nouns and nationalities, of which every match holds one each: word -> (its length,
+    # whether an attack noun, whether a nationality).
+    words: ahocorasick.Automaton
+    prefixes: frozenset[str]  # the (folded) prefixes of an attack noun, "" included
+
+
 @cache
-def _attached_actors() -> tuple[re.Pattern, dict[str, str], re.Pattern]:
+def _attached_actors() -> _AttachedActors:
     """The pattern of an attack named with a nationality (data/actors.json, attached_actors), the armed
     group of each (folded) nationality, and the pattern of the words that join two events in a sentence."""
     data = _actors()["attached_actors"]
@@ -154,17 +168,47 @@ def _attached_actors() -> tuple[re.Pattern, dict[str, str], re.Pattern]:
     not_followed_by = _alternation(data["not_followed_by"])
     pattern = rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)(?!\s+(?:{not_followed_by})(?!\w))"
     contrast = re.compile(rf"(?<!\w){AND}?(?:{_alternation(data['contrast_connectives'])})(?!\w)")
-    return re.compile(pattern), nationalities, contrast
+    attack_nouns = {fold(noun) for noun in data["attack_nouns"]}
+    words = ahocorasick.Automaton()
+    for word in attack_nouns | nationalities.keys():
+        words.add_word(word, (len(word), word in attack_nouns, word in nationalities))
+    words.make_automaton()
+    prefixes = frozenset(fold(p) for form in ("definite", "indefinite") for p in data[form]["noun_prefixes"])
+    return _AttachedActors(re.compile(pattern), nationalities, contrast, words, prefixes)
+
+
+def _attack_matches(text: str) -> list[re.Match]:
+    """`pattern.finditer(text)` of _attached_actors, tried only where a match can start.
+
+    A match starts with a prefix and an attack noun and ends with a nationality that ends a word: in one
+    pass over the text, the automaton finds the nouns (a match starts where a prefix ends right before
+    one) and tells whether such a nationality occurs at all. The pattern is tried at those starts, left
+    to right, going on after each match as finditer does; elsewhere it cannot match."""
+    attached = _attached_actors()
+    lengths = {len(prefix) for prefix in attached.prefixes}
+    starts, nationality = set(), False
+    for end, (length, attack_noun, is_nationality) in attached.words.iter(text):
+        if is_nationality:
+            nationality = nationality or not _WORD_CHAR.match(text, end + 1)
+        if attack_noun:
+            at = end + 1 - length
+            starts.update(at - n for n in lengths if at >= n and text[at - n : at] in attached.prefixes)
+    found, resume = [], 0
+    for start in sorted(starts) if nationality else ():
+        if start >= resume and (match := attached.pattern.match(text, start)):
+            found.append(match)
+            resume = match.end()
+    return found
 
 
 def attached_actors(body: str) -> list[EntityMention]:
     """Armed groups named by an adjective of the attack («بغارة جوية روسية», «القصف المدفعي التركي»), as
     mentions of the gazetteer group the nationality stands for, spanning the attack's words as written
     (clitics included: they are read here, never published as entity mentions)."""
-    pattern, nationalities, _ = _attached_actors()
+    nationalities = _attached_actors().nationalities
     text = normalize(body)
     found = []
-    for match in pattern.finditer(text.text):
+    for match in _attack_matches(text.text):
         start, end = text.to_original(match.start(), match.end())
         group = nationalities[match.group("definite") or match.group("indefinite")]
         found.append(
@@ -296,7 +340,7 @@ def _nearest_place(
 def _same_event(body: str, figure: FigureSpan, attack: EntityMention) -> bool:
     """No word joining two events («فيما», «بينما») stands between the figure and the attack."""
     between = body[min(figure.char_end, attack.char_end) : max(figure.char_start, attack.char_start)]
-    return _attached_actors()[2].search(fold(between)) is None
+    return _attached_actors().contrast.search(fold(between)) is None
 
 
 def _actors_of(
@@ -383,17 +427,25 @@ def _event(
 
 
 def read_events(
-    body: str, published: date | None, figures: list[FigureSpan], mentions: list[EntityMention], index: Places
+    body: str,
+    published: date | None,
+    figures: list[FigureSpan],
+    mentions: list[EntityMention],
+    index: Places,
+    place_rules: Sequence[str | None],
 ) -> list[FigureEvent]:
-    """The event of each figure, in the order of `figures`."""
+    """The event of each figure, in the order of `figures`.
+
+    `place_rules`: for each mention, the rule by which the entities stage placed it (conflict_text/places.py,
+    `locate_places`, the mentions' place_rule), None when it did not: read from there, not placed again."""
     ordered = sorted(mentions, key=lambda m: (m.char_start, -m.char_end))
     phrases = _phrases(body, outermost([m for m in ordered if m.entity_type == "location"]))
     groups = outermost([m for m in ordered if m.entity_type == "armed_group"])
     attached = attached_actors(body)
     linked = {
-        id(mentions[i])
-        for i, where in locate_places(body, mentions, index).items()
-        if where.rule in LINK_RULES and _after_settlement_noun(body, mentions[i])
+        id(m)
+        for m, rule in zip(mentions, place_rules, strict=True)
+        if rule in LINK_RULES and _after_settlement_noun(body, m)
     }
     events = []
     for figure in figures:

@@ -126,7 +126,8 @@ def find_victims(body: str, figures: list[FigureSentence]) -> list[NamedVictim]:
         else:
             figure = figure_at.get(previous)
         previous = start
-        marker = words.list_marker.search(body, start, end)
+        # A marker ends with a colon: a sentence without one (most) is not searched.
+        marker = words.list_marker.search(body, start, end) if body.find(":", start, end) >= 0 else None
         if figure is None and marker:
             # A list names the victims of a toll: when the toll before it was merged into the headline's
             # restatement of it, the sentence before holds no figure of its own, and the latest one stands.

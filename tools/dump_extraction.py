@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import json
 import os
 import subprocess
@@ -85,7 +86,8 @@ def _extract(item: tuple[str, str]) -> dict[str, list[dict]]:
             rows[table].append({"source": source, **_jsonable(dataclasses.asdict(record))})
     dates = {"published_date": cleaned.published_date, "page_date": cleaned.page_date}
     rows["documents"].append({"source": source, "char_start": 0, "char_end": len(cleaned.body), **_jsonable(dates)})
-    for k, where in _places(cleaned.body, mentions).items():
+    located = _places(cleaned.body, mentions)
+    for k, where in located.items():
         m = mentions[k]
         span = {"surface": m.surface, "entity_id": m.entity_id, "char_start": m.char_start, "char_end": m.char_end}
         rows["places"].append({"source": source, **span, **_jsonable(dataclasses.asdict(where))})
@@ -93,7 +95,12 @@ def _extract(item: tuple[str, str]) -> dict[str, list[dict]]:
     spans = [
         FigureSpan(**{k: v for k, v in dataclasses.asdict(f).items() if k in span_fields}) for f in figures.casualties
     ]
-    events = read_events(cleaned.body, cleaned.published_date or cleaned.page_date, spans, mentions, _event_places())
+    # The events stage reads where the entities stage placed each mention (a revision before that placed them again).
+    placed = [located[k].rule if k in located else None for k in range(len(mentions))]
+    given = [placed] if "place_rules" in inspect.signature(read_events).parameters else []
+    events = read_events(
+        cleaned.body, cleaned.published_date or cleaned.page_date, spans, mentions, _event_places(), *given
+    )
     for span, event in zip(spans, events, strict=True):
         row = _jsonable(dataclasses.asdict(event))
         rows["events"].append({"source": source, "char_start": span.char_start, "char_end": span.char_end, **row})

@@ -8,6 +8,7 @@ import conflict_text
 from conflict_text.entities import find_mentions
 from conflict_text.events import FigureSpan, Places, attached_actors, read_events
 from conflict_text.gazetteer import load_gazetteer
+from conflict_text.places import locate_places
 
 PLACES = Places(load_gazetteer())
 
@@ -17,8 +18,16 @@ def event_of(body: str, number: str, published: date, victim_group: str = "civil
     sentence_start = body.rfind("\n", 0, start) + 1
     sentence_end = body.find("\n", start) if "\n" in body[start:] else len(body)
     figure = FigureSpan(start, start + len(number), sentence_start, sentence_end, victim_group)
-    [event] = read_events(body, published, [figure], find_mentions(body, load_gazetteer()), PLACES)
+    mentions, place_rules = mentions_placed(body)
+    [event] = read_events(body, published, [figure], mentions, PLACES, place_rules)
     return event
+
+
+def mentions_placed(body: str) -> tuple[list, list[str | None]]:
+    """The mentions of `body` and the rule that placed each, as the entities stage gives them."""
+    mentions = find_mentions(body, load_gazetteer())
+    placed = locate_places(body, mentions, PLACES)
+    return mentions, [placed[k].rule if k in placed else None for k in range(len(mentions))]
 
 
 def test_a_market_inside_a_town_inside_a_region():
@@ -69,7 +78,8 @@ def test_a_toll_over_a_period_is_no_days_event():
     figure = FigureSpan(
         start, start + 2, 0, len(body), "civilians", period_start=date(2020, 1, 3), period_end=date(2020, 1, 14)
     )
-    [event] = read_events(body, date(2020, 1, 14), [figure], find_mentions(body, load_gazetteer()), PLACES)
+    mentions, place_rules = mentions_placed(body)
+    [event] = read_events(body, date(2020, 1, 14), [figure], mentions, PLACES, place_rules)
     assert (event.event_date, event.time_precision) == (date(2020, 1, 3), 3)
 
 
@@ -150,3 +160,28 @@ def test_a_place_naming_a_reporting_body_is_the_event_place_only_when_alone():
     sites = json.loads((Path(conflict_text.__file__).parent / "data" / "sites.json").read_text("utf-8"))
     for example in sites["source_examples"] + sites["source_counterexamples"]:
         assert event_of(example["text"], example["figure"], date(2020, 1, 13)).location == example["location"], example
+
+
+def test_attacks_are_read_where_they_start_as_a_scan_of_the_whole_text_reads_them():
+    # _attack_matches tries the pattern only after a prefix before an attack noun: the same matches as
+    # finditer over the whole text, on several attacks in a row, glued prefixes, a nationality without an
+    # attack before it, and a country name holding a nationality («تركيا»).
+    from conflict_text.events import _attached_actors, _attack_matches
+    from conflict_text.normalize import normalize
+
+    rules = json.loads((Path(conflict_text.__file__).parent / "data" / "actors.json").read_text("utf-8"))[
+        "attached_actors"
+    ]
+    texts = [e["text"] for e in rules["examples"] + rules["counterexamples"]] + [
+        "قتل مدنيان بالقصف المدفعي التركي ثم غارات روسية وبغارة جوية إسرائيلية على المطار.",
+        "أعلنت تركيا أن القصف التركي توقف، وقال مسؤول روسي إن الغارات الروسية مستمرة، فيما قصفت طائرة أمريكية",
+        "غارة روسية",
+        "وصل وفد روسي إلى المدينة",
+    ]
+    pattern = _attached_actors().pattern
+    found = 0
+    for text in map(lambda t: normalize(t).text, texts):
+        expected = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in _attack_matches(text)] == expected, text
+        found += len(expected)
+    assert found >= len(rules["examples"]) + 5
