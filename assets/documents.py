@@ -1,6 +1,5 @@
 """Raw and cleaned documents: decode each planned file, record what became of it, clean it."""
 
-import dataclasses
 import datetime
 import hashlib
 
@@ -13,7 +12,7 @@ from conflict_text.decode import decode_document, size_limit_reason
 from ledger.inbox import read_plan
 from ledger.parallel import map_documents
 from ledger.stages import STAGE
-from ledger.tables import CLEANED_DOCUMENTS, RAW_DOCUMENTS, SOURCE_FILES
+from ledger.tables import CLEANED_DOCUMENTS, RAW_DOCUMENTS, SOURCE_FILES, record_row
 from ledger.warehouse import Warehouse
 
 WAR_START = datetime.date(2011, 1, 1)
@@ -94,7 +93,7 @@ def _ingest(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
 
 def _cleaned_row(doc: dict) -> tuple[list[dict]]:
     cleaned = {
-        **dataclasses.asdict(clean_document(doc["text"])),
+        **record_row(clean_document(doc["text"])),
         "doc_id": doc["doc_id"],
         "source_name": doc["source_name"],
         "batch": doc["batch"],

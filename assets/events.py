@@ -14,11 +14,13 @@ from conflict_text.models import EntityMention
 from conflict_text.victims import FigureSentence, find_victims
 from ledger.parallel import RowsByDocument, map_documents
 from ledger.stages import STAGE
-from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, FIGURE_EVENTS, VICTIMS
+from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, FIGURE_EVENTS, VICTIMS, record_row
 from ledger.warehouse import Warehouse
 
-_MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
-_SPAN_FIELDS = [f.name for f in dataclasses.fields(FigureSpan)]
+# A mention's EntityMention fields, then where the entities stage placed it.
+_MENTION_FIELDS_PLACED = [*(f.name for f in dataclasses.fields(EntityMention)), "place_rule"]
+# What a document's casualty figures give its events: each figure's id and outcome, then its FigureSpan.
+_FIGURE_FIELDS = ["figure_id", "outcome", *(f.name for f in dataclasses.fields(FigureSpan))]
 
 
 def _document_events(
@@ -26,22 +28,22 @@ def _document_events(
 ) -> tuple[list[dict], list[dict]]:
     doc_id, body, published, page_date = doc
     rows = figures(doc_id)
-    ids, outcomes = [r.pop("figure_id") for r in rows], [r.pop("outcome") for r in rows]
-    spans = [FigureSpan(**r) for r in rows]
-    found = mentions(doc_id)
-    place_rules = [m.pop("place_rule") for m in found]  # where the entities stage placed each
+    ids, outcomes = [r[0] for r in rows], [r[1] for r in rows]
+    spans = [FigureSpan(*r[2:]) for r in rows]
+    found = mentions(doc_id)  # each mention's fields, then where the entities stage placed it (its place_rule)
+    place_rules = [m[-1] for m in found]
     # As for the figures' periods, the page's latest date stands in for an unstated publication date.
-    read = read_events(body, published or page_date, spans, [EntityMention(**m) for m in found], places, place_rules)
-    events = [
-        {**dataclasses.asdict(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)
-    ]
+    read = read_events(
+        body, published or page_date, spans, [EntityMention(*m[:-1]) for m in found], places, place_rules
+    )
+    events = [{**record_row(e), "figure_id": fid, "doc_id": doc_id, "batch": batch} for fid, e in zip(ids, read)]
     sentences = [FigureSentence(s.evidence_start, s.evidence_end) for s in spans]
     victims = []
     for v in find_victims(body, sentences):
         victim_id = hashlib.sha1(f"{doc_id}:{v.char_start}:{v.char_end}".encode()).hexdigest()[:20]
         victims.append(
             {
-                **dataclasses.asdict(v),
+                **record_row(v),
                 "victim_id": victim_id,
                 "doc_id": doc_id,
                 "batch": batch,
@@ -62,8 +64,8 @@ def event_rows(
             _document_events,
             batch=batch,
             places=places,
-            mentions=RowsByDocument(mentions, [*_MENTION_FIELDS, "place_rule"]),
-            figures=RowsByDocument(casualties, ["figure_id", "outcome", *_SPAN_FIELDS]),
+            mentions=RowsByDocument(mentions, _MENTION_FIELDS_PLACED),
+            figures=RowsByDocument(casualties, _FIGURE_FIELDS),
         ),
         list(with_figures.select("doc_id", "body", "published_date", "page_date").iter_rows()),
         [FIGURE_EVENTS, VICTIMS],
@@ -77,8 +79,8 @@ def _events(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     cleaned = warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"])
     events, victims = event_rows(
         cleaned,
-        warehouse.read_batch(ENTITY_MENTIONS, batch),
-        warehouse.read_batch(CASUALTY_FIGURES, batch),
+        warehouse.read_batch(ENTITY_MENTIONS, batch, columns=["doc_id", *_MENTION_FIELDS_PLACED]),
+        warehouse.read_batch(CASUALTY_FIGURES, batch, columns=["doc_id", *_FIGURE_FIELDS]),
         Places(storage.gazetteer),
         batch,
         storage.text_workers,

@@ -13,7 +13,7 @@ from conflict_text.figures import extract_figures
 from conflict_text.models import EntityMention
 from ledger.parallel import RowsByDocument, map_documents
 from ledger.stages import STAGE
-from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, MUNITIONS_FIGURES
+from ledger.tables import CASUALTY_FIGURES, CLEANED_DOCUMENTS, ENTITY_MENTIONS, MUNITIONS_FIGURES, record_row
 from ledger.warehouse import Warehouse
 
 _MENTION_FIELDS = [f.name for f in dataclasses.fields(EntityMention)]
@@ -27,14 +27,14 @@ def figure_id(doc_id: str, kind: str, char_start: int, char_end: int, label: str
 def _document_figures(doc: tuple, batch: str, mentions: RowsByDocument) -> tuple[list[dict], list[dict]]:
     doc_id, body, published, page_date = doc
     # The page's own latest date stands in for an unstated publication date to date yearless periods.
-    figures = extract_figures(body, [EntityMention(**m) for m in mentions(doc_id)], published or page_date)
+    figures = extract_figures(body, [EntityMention(*m) for m in mentions(doc_id)], published or page_date)
     ids = [
         figure_id(doc_id, "casualty", c.char_start, c.char_end, f"{c.outcome}/{c.victim_group}")
         for c in figures.casualties
     ]
     casualties = []
     for fid, c in zip(ids, figures.casualties):
-        row = dataclasses.asdict(c)
+        row = record_row(c)
         parent = row.pop("parent_index")
         casualties.append(
             {
@@ -47,7 +47,7 @@ def _document_figures(doc: tuple, batch: str, mentions: RowsByDocument) -> tuple
         )
     munitions = [
         {
-            **dataclasses.asdict(m),
+            **record_row(m),
             "figure_id": figure_id(doc_id, "munition", m.char_start, m.char_end, m.munition_type),
             "doc_id": doc_id,
             "batch": batch,
@@ -73,9 +73,8 @@ def _figures(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
     cleaned = storage.warehouse.read_batch(
         CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"]
     )
-    casualties, munitions = figure_rows(
-        cleaned, storage.warehouse.read_batch(ENTITY_MENTIONS, batch), batch, storage.text_workers
-    )
+    mentions = storage.warehouse.read_batch(ENTITY_MENTIONS, batch, columns=["doc_id", *_MENTION_FIELDS])
+    casualties, munitions = figure_rows(cleaned, mentions, batch, storage.text_workers)
     return {CASUALTY_FIGURES.name: casualties, MUNITIONS_FIGURES.name: munitions}
 
 

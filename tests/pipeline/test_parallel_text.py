@@ -1,5 +1,6 @@
 """The text stages on every core give exactly what they give in one process."""
 
+import dataclasses
 import os
 import shutil
 
@@ -9,9 +10,10 @@ import polars as pl
 
 from assets.resources import LedgerStorage
 from benchmarks.generate import generate
+from conflict_text.models import CasualtyFigure
 from ledger.parallel import MIN_PARALLEL_ITEMS, RowsByDocument, map_documents
 from ledger.settings import PROJECT_ROOT
-from ledger.tables import Table
+from ledger.tables import Table, record_row
 from pipelines.runner import run_inbox
 
 # An article of our own that names its victims: the generated corpus names none for certain.
@@ -58,9 +60,9 @@ def test_no_rows_give_empty_frames_of_the_tables_schemas():
 
 def test_a_documents_rows_come_in_the_frames_order_wherever_they_lie():
     frame = pl.DataFrame({"doc_id": ["b", "a", "b", "c", "b"], "n": [1, 2, 3, None, 5], "other": list("vwxyz")})
-    rows = RowsByDocument(frame, ["n"])
-    assert rows("b") == [{"n": 1}, {"n": 3}, {"n": 5}]
-    assert rows("c") == [{"n": None}]
+    rows = RowsByDocument(frame, ["n", "other"])
+    assert rows("b") == [(1, "v"), (3, "x"), (5, "z")]
+    assert rows("c") == [(None, "y")]
     assert rows("unknown") == []
 
 
@@ -93,3 +95,12 @@ def test_a_run_on_two_processes_publishes_what_a_run_in_one_does(tmp_path):
     assert serial["casualty_figures"] and serial["incidents"] and serial["victims"]
     for view, rows in serial.items():
         assert parallel[view] == rows, view
+
+
+def test_a_records_row_is_what_asdict_gives_without_the_copy():
+    figure = CasualtyFigure(
+        "killed", "civilians", 12, 12, 12, "exact", "12", 5, 7, "قتل 12 مدنيا", 0, 12, rules=["count-noun"]
+    )
+    row = record_row(figure)
+    assert row == dataclasses.asdict(figure) and list(row) == [f.name for f in dataclasses.fields(figure)]
+    assert row["rules"] is figure.rules  # shared, not copied: arrow_rows only reads it
