@@ -54,12 +54,9 @@ _QUERIES = {
     "corroboration": """
         SELECT grade, count(*) AS incidents, coalesce(sum(value), 0) AS killed FROM killed
         GROUP BY grade ORDER BY incidents DESC, grade""",
+    # The documents' and figures' counts are the run summary's (Warehouse.view_counts), counted once per catalog.
     "totals": """
-        SELECT (SELECT count(*) FROM documents) AS documents,
-               (SELECT count(*) FROM killed) AS incidents,
-               (SELECT count(*) FROM casualty_figures) AS casualty_figures,
-               (SELECT count(*) FROM munitions_figures) AS munitions_figures,
-               (SELECT coalesce(sum(value), 0) FROM killed) AS killed""",
+        SELECT (SELECT count(*) FROM killed) AS incidents, (SELECT coalesce(sum(value), 0) FROM killed) AS killed""",
 }
 
 
@@ -174,9 +171,8 @@ def build_report(warehouse: Warehouse, data_docs: Path | None = None) -> Report:
         con.execute(_KILLED)  # a temporary table: it lives in this connection's memory, never in the catalog
         tables = {name: con.execute(sql).fetchall() for name, sql in _QUERIES.items()}
         sequence = con.execute("SELECT sequence, published_at FROM publication").fetchone()
-    totals = dict(
-        zip(("documents", "incidents", "casualty_figures", "munitions_figures", "killed"), tables.pop("totals")[0])
-    )
+    totals = {**warehouse.view_counts(), **dict(zip(("incidents", "killed"), tables.pop("totals")[0]))}
+    totals = {k: totals[k] for k in ("documents", "incidents", "casualty_figures", "munitions_figures", "killed")}
     final = warehouse.root / "report"
     building = warehouse.root / f".report.{uuid.uuid4().hex}.tmp"
     building.mkdir(parents=True)

@@ -50,9 +50,9 @@ def publication(context: dg.AssetExecutionContext, storage: LedgerStorage) -> dg
             incident_parts = stage_incidents(warehouse, batch, storage.expectations, catalog)
         except IncidentsRejected as rejected:
             raise dg.Failure(description=str(rejected)) from rejected
-    published = warehouse.publish(
-        batch, promoted, versions, unpartitioned, unpartitioned_versions, parts=incident_parts
-    )
+        published = warehouse.publish(
+            batch, promoted, versions, unpartitioned, unpartitioned_versions, parts=incident_parts, candidate=catalog
+        )
     # This batch's rows: counting the whole catalog after every batch would make a backfill quadratic.
     rows = {
         t.name: pl.scan_parquet(warehouse.root / published.batches[batch][t.name]).select(pl.len()).collect().item()

@@ -149,7 +149,9 @@ QUALIFY row_number() OVER (
 """
 
 
-def view_statements(root: Path, publication: Publication) -> list[str]:
+def view_statements(root: Path, publication: Publication, current_doc_ids: bool = True) -> list[str]:
+    """The statements that make a catalog of `publication`; without the current_doc_ids table when the
+    catalog has it already (copied from a candidate catalog of the same publication: Warehouse.publish)."""
     scan = lambda table: _scan(root, table, publication.files(table.name))  # noqa: E731
     # Unpartitioned tables: one current file each, once published.
     whole = lambda table: _scan(
@@ -179,8 +181,14 @@ def view_statements(root: Path, publication: Publication) -> list[str]:
         # each query over them recomputed it from every file's versions (over 20,000 articles, the run
         # summary's eight counts took 0.35 s of CPU, most of it this). The catalog is rebuilt for each
         # publication and read-only, so the table never goes stale.
-        f"CREATE TABLE current_doc_ids AS SELECT doc_id FROM {current_files}"
-        " WHERE doc_id NOT IN (SELECT doc_id FROM quarantined_documents)",
+        *(
+            [
+                f"CREATE TABLE current_doc_ids AS SELECT doc_id FROM {current_files}"
+                " WHERE doc_id NOT IN (SELECT doc_id FROM quarantined_documents)"
+            ]
+            if current_doc_ids
+            else []
+        ),
         f"CREATE VIEW documents AS SELECT * FROM document_versions WHERE doc_id IN {current_docs}",
         "CREATE VIEW rejected_documents AS SELECT source_name, sha256, reason, seen_at, batch"
         " FROM current_source_files WHERE status = 'rejected'",

@@ -3,6 +3,8 @@
 Layout under the warehouse root (hive-style folders per table and batch):
 
     batches/batch=K/plan.parquet          what the planner decided batch K will process
+    ledger.parquet                        the plans summed up: the latest row per inbox file
+    .catalog-facts.json                   the catalog's publication and row counts, for the file they were read from
     staging/<table>/batch=K/data.parquet  written by the assets, audited by the checks
     lake/<table>/batch=K/<pub>.parquet    promoted after every check passed (write-audit-publish); the
                                           incidents, by the batch that founded them
@@ -22,6 +24,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -37,6 +40,7 @@ from ledger.stages import DOCUMENT_TABLES
 from ledger.tables import Table
 
 CATALOG_NAME = "conflict.duckdb"
+_CATALOG_FACTS = ".catalog-facts.json"  # what the run summary reads of the catalog, for the catalog file it read
 _KEEP_PUBLICATIONS = 2  # the current one and the one before, for readers holding an old catalog
 # Temporary files of atomic writes take seconds; one this old was left by a killed process.
 _LEFTOVER_AGE_SECONDS = 600
@@ -47,10 +51,10 @@ _LEFTOVER_AGE_SECONDS = 600
 DUCKDB_MEMORY_LIMIT = "256MB"
 
 
-def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> Path:
+def write_parquet_atomically(frame: pl.DataFrame, path: Path, metadata: dict[str, str] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    frame.write_parquet(tmp, compression="zstd", statistics=True)
+    frame.write_parquet(tmp, compression="zstd", statistics=True, metadata=metadata)
     os.replace(tmp, path)
     return path
 
@@ -88,6 +92,8 @@ EMPTY_PUBLICATION = Publication(0, "", {}, {})
 class Warehouse:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root).resolve()
+        # candidate catalogs still open -> (the publication they follow, the (table, batch) they promote)
+        self._candidates: dict[Path, tuple[int, list[tuple[str, str | None]]]] = {}
 
     # -- paths ---------------------------------------------------------------------------------
     @property
@@ -205,6 +211,7 @@ class Warehouse:
         unpartitioned: list[Table | str] = (),
         unpartitioned_versions: dict[str, str] | None = None,
         parts: list[tuple[Table | str, str]] = (),
+        candidate: Path | None = None,
     ) -> Publication:
         """Promotes the staged files of `batch` (or unpartitioned `tables` when batch is None), and in
         the same publication the staged `unpartitioned` tables (the gazetteer, the incidents), so that
@@ -212,7 +219,9 @@ class Warehouse:
 
         `parts`, (table, batch) pairs, promote staged partitions of other batches with it: the incidents a
         batch touched, kept in the partition of the batch that founded them.
-        Every staged file must exist; the caller runs this only after the checks passed.
+        Every staged file must exist; the caller runs this only after the checks passed. `candidate`, the
+        candidate_catalog of this batch and these tables, still open: its current documents are those of
+        this publication, so the new catalog starts as a copy of it instead of computing them again.
         `versions` records what produced the promoted tables: stage -> version for a batch,
         table -> data version for unpartitioned tables (`unpartitioned_versions` for the others).
         """
@@ -233,7 +242,8 @@ class Warehouse:
             publication = self._publication_after(previous, batch, files, versions, unpartitioned_versions)
             record = self._publications_dir / f"{sequence:06d}.json"
             write_text_atomically(json.dumps(publication.__dict__, ensure_ascii=False, indent=1), record)
-            self.build_catalog(publication)
+            made_for = (previous.sequence, self._promoted(batch, tables, unpartitioned))
+            self.build_catalog(publication, like=candidate if self._candidates.get(candidate) == made_for else None)
             self._collect_garbage()
             return publication
 
@@ -249,10 +259,13 @@ class Warehouse:
             for name, table_batch in self._promoted(batch, tables, unpartitioned)
         }
         path = self.root / f".candidate-{uuid.uuid4().hex}.tmp"
+        previous = self.current_publication()
         try:
-            self.build_catalog(self._publication_after(self.current_publication(), batch, files, None, None), path)
+            self.build_catalog(self._publication_after(previous, batch, files, None, None), path)
+            self._candidates[path] = (previous.sequence, self._promoted(batch, tables, unpartitioned))
             yield path
         finally:
+            self._candidates.pop(path, None)
             path.unlink(missing_ok=True)
 
     def _collect_garbage(self) -> None:
@@ -267,15 +280,24 @@ class Warehouse:
             record.unlink()
 
     # -- the analysts' catalog -----------------------------------------------------------------
-    def build_catalog(self, publication: Publication | None = None, path: Path | None = None) -> Path:
+    def build_catalog(
+        self, publication: Publication | None = None, path: Path | None = None, like: Path | None = None
+    ) -> Path:
         """Writes the catalog of views for `publication` to a new file and swaps it in atomically (at
-        `path`, by default the analysts' catalog)."""
+        `path`, by default the analysts' catalog). `like`: a catalog of the same current documents (a
+        candidate's), whose current_doc_ids table is kept and its views replaced: over 100,000 articles,
+        computing and writing that table took 0.2 s of CPU."""
         publication = publication or self.current_publication()
         path = path or self.catalog_path
         tmp = self.root / f".{CATALOG_NAME}.{uuid.uuid4().hex}.tmp"
+        if like:
+            shutil.copyfile(like, tmp)
         con = duckdb.connect(str(tmp))
         try:
-            for statement in view_statements(self.root, publication):
+            if like:
+                for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
+                    con.execute(f'DROP VIEW "{view}"')  # our own names
+            for statement in view_statements(self.root, publication, current_doc_ids=not like):
                 con.execute(statement)
         finally:
             con.close()
@@ -293,8 +315,25 @@ class Warehouse:
         """The publication the catalog file shows (None when there is no catalog)."""
         if not self.catalog_path.exists():
             return None
-        with self.connect_read_only() as con:
-            return con.execute("SELECT sequence FROM publication").fetchone()[0]
+        return self._catalog_fact("sequence", lambda con: con.execute("SELECT sequence FROM publication").fetchone()[0])
+
+    def _catalog_fact(self, name: str, compute):
+        """What `compute(connection)` says of the catalog, remembered beside it for the catalog file it was
+        computed on (its inode, times and size: every build writes a new file), so that a run with nothing
+        new opens no catalog: over 100,000 articles, the summary's counts took 0.35 s of CPU."""
+        facts_path = self.root / _CATALOG_FACTS
+        stat = self.catalog_path.stat()
+        identity = [stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size]
+        facts = {}
+        with contextlib.suppress(OSError, ValueError):
+            facts = json.loads(facts_path.read_text("utf-8"))
+        if facts.get("catalog") != identity:
+            facts = {"catalog": identity}
+        if name not in facts:
+            with self.connect_read_only() as con:
+                facts[name] = compute(con)
+            write_text_atomically(json.dumps(facts, ensure_ascii=False), facts_path)
+        return facts[name]
 
     def recover(self) -> list[str]:
         """Repairs what a killed run can leave behind; returns what it did.
@@ -328,5 +367,9 @@ class Warehouse:
         if not self.catalog_path.exists():
             return {}
         views = ["documents", "rejected_documents", "quarantined_documents", *(t.name for t in DOCUMENT_TABLES)]
-        with self.connect_read_only() as con:
-            return {view: con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] for view in views}  # our own names
+        return self._catalog_fact(
+            "counts",
+            lambda con: {
+                view: con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] for view in views
+            },  # our own names
+        )

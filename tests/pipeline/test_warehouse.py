@@ -5,7 +5,7 @@ import os
 import duckdb
 import polars as pl
 
-from ledger.inbox import known_sources, pending_batches, plan_batch
+from ledger.inbox import LEDGER_INDEX, known_sources, pending_batches, plan_batch
 from ledger.tables import INCIDENT_REVISIONS, SOURCE_FILES
 from ledger.warehouse import DUCKDB_MEMORY_LIMIT, Warehouse
 
@@ -45,6 +45,20 @@ def test_publications_accumulate_batches_and_swap_the_catalog(tmp_path):
     assert not warehouse.staged_path(SOURCE_FILES, "b2").exists()
 
 
+def test_the_summary_counts_follow_the_catalog_file(tmp_path):
+    warehouse = Warehouse(tmp_path)
+    rejected = lambda batch, names: _ledger_rows(batch, names).with_columns(status=pl.lit("rejected"))  # noqa: E731
+    warehouse.write_staged(SOURCE_FILES, "b1", rejected("b1", ["a.txt"]))
+    warehouse.publish("b1", [SOURCE_FILES])
+    assert warehouse.view_counts()["rejected_documents"] == 1
+    assert warehouse.view_counts()["rejected_documents"] == 1  # remembered for this catalog file
+    warehouse.write_staged(SOURCE_FILES, "b2", rejected("b2", ["b.txt", "c.txt"]))
+    warehouse.publish("b2", [SOURCE_FILES])
+    assert (warehouse.view_counts()["rejected_documents"], warehouse.catalog_sequence()) == (3, 2)
+    warehouse.build_catalog(warehouse.current_publication())  # rebuilt the same: counted again, the same
+    assert (warehouse.view_counts()["rejected_documents"], warehouse.catalog_sequence()) == (3, 2)
+
+
 def test_a_candidate_catalog_shows_the_staged_batch_and_a_batch_publishes_with_its_unpartitioned_tables(tmp_path):
     """What is computed across batches (the incidents) is read from a catalog of the publication to come, then
     promoted with the batch in one publication record: readers never see one without the other."""
@@ -70,6 +84,31 @@ def test_a_candidate_catalog_shows_the_staged_batch_and_a_batch_publishes_with_i
     with warehouse.connect_read_only() as con:
         assert con.execute("SELECT count(*) FROM source_files").fetchone() == (3,)
         assert con.execute("SELECT incident_id, publication FROM incident_revisions").fetchall() == [("i1", 2)]
+
+
+def test_a_catalog_made_from_its_candidate_shows_what_one_made_anew_shows(tmp_path):
+    warehouse = Warehouse(tmp_path)
+    warehouse.write_staged(SOURCE_FILES, "b1", _ledger_rows("b1", ["a.txt", "b.txt"]))
+    warehouse.publish("b1", [SOURCE_FILES])
+    changed = _ledger_rows("b2", ["a.txt", "c.txt"]).with_columns(doc_id=pl.Series(["1" * 64, "2" * 64]))
+    warehouse.write_staged(SOURCE_FILES, "b2", changed)
+    with warehouse.candidate_catalog("b2", [SOURCE_FILES]) as candidate:
+        published = warehouse.publish("b2", [SOURCE_FILES], candidate=candidate)
+
+    def shown() -> dict[str, list]:
+        with warehouse.connect_read_only() as con:
+            names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+            return {n: sorted(map(repr, con.execute(f"SELECT * FROM {n}").fetchall())) for n in names}  # noqa: S608
+
+    from_candidate = shown()
+    assert from_candidate["current_doc_ids"] == [repr(("0" * 64,)), repr(("1" * 64,)), repr(("2" * 64,))]
+    with warehouse.connect_read_only() as con:  # the views read the lake, not the staged files the candidate read
+        assert (
+            "staging"
+            not in con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'source_files'").fetchone()[0]
+        )
+    warehouse.build_catalog(published)
+    assert shown() == from_candidate
 
 
 def test_the_projects_queries_spill_rather_than_grow_with_the_corpus(tmp_path):
@@ -121,6 +160,33 @@ def test_plan_hashes_only_changed_files_and_sees_deletions(tmp_path):
     assert pending_batches(warehouse) == first.batches + third.batches
     latest = dict(known_sources(warehouse).select("source_name", "change").iter_rows())
     assert latest == {"a.txt": "deleted", "b.txt": "changed"}
+
+
+def test_the_ledger_index_says_what_the_plans_say(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", Warehouse(tmp_path / "warehouse")
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("أ", encoding="utf-8")
+    (inbox / "b.txt").write_text("ب", encoding="utf-8")
+    plan_batch(inbox, warehouse)
+    index = warehouse.root / LEDGER_INDEX
+    after_first = index.read_bytes()
+    (inbox / "b.txt").write_text("ب ب", encoding="utf-8")
+    (inbox / "a.txt").unlink()
+    (inbox / "c.txt").write_text("ج", encoding="utf-8")
+    plan_batch(inbox, warehouse)
+    from_index = known_sources(warehouse)
+    index.unlink()
+    from_plans = known_sources(warehouse)
+    assert from_index.equals(from_plans)
+    assert dict(from_plans.select("source_name", "change").iter_rows()) == {
+        "a.txt": "deleted",
+        "b.txt": "changed",
+        "c.txt": "new",
+    }
+    index.write_bytes(after_first)  # a run killed between its plan and its index: the plan still counts
+    assert known_sources(warehouse).equals(from_plans)
+    assert plan_batch(inbox, warehouse).empty  # and nothing is planned twice
+    assert known_sources(warehouse).equals(from_plans)
 
 
 def test_symlinks_are_recorded_not_followed(tmp_path):
