@@ -88,9 +88,12 @@ def _document_mentions(doc: tuple[str, str], batch: str, gazetteer: Gazetteer, p
 
 
 def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer, workers: int) -> pl.DataFrame:
+    documents = list(cleaned.select("doc_id", "body").iter_rows())
+    # The rows are all the workers read: the frame's buffers go back before they fork (when the caller keeps none).
+    del cleaned
     (mentions,) = map_documents(
         functools.partial(_document_mentions, batch=batch, gazetteer=gazetteer, places=PlaceIndex(gazetteer)),
-        list(cleaned.select("doc_id", "body").iter_rows()),
+        documents,
         [ENTITY_MENTIONS],
         workers,
     )
@@ -98,8 +101,14 @@ def mention_rows(cleaned: pl.DataFrame, batch: str, gazetteer: Gazetteer, worker
 
 
 def _mentions(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
-    cleaned = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body"])
-    return {ENTITY_MENTIONS.name: mention_rows(cleaned, batch, storage.gazetteer, storage.text_workers)}
+    return {
+        ENTITY_MENTIONS.name: mention_rows(
+            storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body"]),
+            batch,
+            storage.gazetteer,
+            storage.text_workers,
+        )
+    }
 
 
 def _mention_counts(mentions: pl.DataFrame) -> dict:

@@ -57,30 +57,29 @@ def _document_events(
 def event_rows(
     cleaned: pl.DataFrame, mentions: pl.DataFrame, casualties: pl.DataFrame, places: Places, batch: str, workers: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    # Only the documents with a casualty figure have events to read.
-    with_figures = cleaned.filter(pl.col("doc_id").is_in(casualties["doc_id"].implode()))
-    events, victims = map_documents(
-        functools.partial(
-            _document_events,
-            batch=batch,
-            places=places,
-            mentions=RowsByDocument(mentions, _MENTION_FIELDS_PLACED),
-            figures=RowsByDocument(casualties, _FIGURE_FIELDS),
-        ),
-        list(with_figures.select("doc_id", "body", "published_date", "page_date").iter_rows()),
+    # Only the documents with a casualty figure have events to read, and only their mentions are looked up.
+    with_figures = pl.col("doc_id").is_in(casualties["doc_id"].implode())
+    by_document = {
+        "mentions": RowsByDocument(mentions.filter(with_figures), _MENTION_FIELDS_PLACED),
+        "figures": RowsByDocument(casualties, _FIGURE_FIELDS),
+    }
+    documents = list(cleaned.filter(with_figures).select("doc_id", "body", "published_date", "page_date").iter_rows())
+    # The rows are all the workers read: the frames' buffers go back before they fork (when the caller keeps none).
+    del cleaned, mentions, casualties
+    return map_documents(
+        functools.partial(_document_events, batch=batch, places=places, **by_document),
+        documents,
         [FIGURE_EVENTS, VICTIMS],
         workers,
     )
-    return events, victims
 
 
 def _events(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
-    warehouse = storage.warehouse
-    cleaned = warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"])
+    read = storage.warehouse.read_batch
     events, victims = event_rows(
-        cleaned,
-        warehouse.read_batch(ENTITY_MENTIONS, batch, columns=["doc_id", *_MENTION_FIELDS_PLACED]),
-        warehouse.read_batch(CASUALTY_FIGURES, batch, columns=["doc_id", *_FIGURE_FIELDS]),
+        read(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"]),
+        read(ENTITY_MENTIONS, batch, columns=["doc_id", *_MENTION_FIELDS_PLACED]),
+        read(CASUALTY_FIGURES, batch, columns=["doc_id", *_FIGURE_FIELDS]),
         Places(storage.gazetteer),
         batch,
         storage.text_workers,

@@ -60,21 +60,26 @@ def _document_figures(doc: tuple, batch: str, mentions: RowsByDocument) -> tuple
 def figure_rows(
     cleaned: pl.DataFrame, mentions: pl.DataFrame, batch: str, workers: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    casualties, munitions = map_documents(
-        functools.partial(_document_figures, batch=batch, mentions=RowsByDocument(mentions, _MENTION_FIELDS)),
-        list(cleaned.select("doc_id", "body", "published_date", "page_date").iter_rows()),
+    by_document = RowsByDocument(mentions, _MENTION_FIELDS)
+    documents = list(cleaned.select("doc_id", "body", "published_date", "page_date").iter_rows())
+    # The rows are all the workers read: the frames' buffers go back before they fork (when the caller keeps none).
+    del cleaned, mentions
+    return map_documents(
+        functools.partial(_document_figures, batch=batch, mentions=by_document),
+        documents,
         [CASUALTY_FIGURES, MUNITIONS_FIGURES],
         workers,
     )
-    return casualties, munitions
 
 
 def _figures(storage: LedgerStorage, batch: str) -> dict[str, pl.DataFrame]:
-    cleaned = storage.warehouse.read_batch(
-        CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"]
+    read = storage.warehouse.read_batch
+    casualties, munitions = figure_rows(
+        read(CLEANED_DOCUMENTS, batch, columns=["doc_id", "body", "published_date", "page_date"]),
+        read(ENTITY_MENTIONS, batch, columns=["doc_id", *_MENTION_FIELDS]),
+        batch,
+        storage.text_workers,
     )
-    mentions = storage.warehouse.read_batch(ENTITY_MENTIONS, batch, columns=["doc_id", *_MENTION_FIELDS])
-    casualties, munitions = figure_rows(cleaned, mentions, batch, storage.text_workers)
     return {CASUALTY_FIGURES.name: casualties, MUNITIONS_FIGURES.name: munitions}
 
 
