@@ -8,6 +8,7 @@ publication keeps them out of every view.
 """
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -15,7 +16,7 @@ import polars as pl
 
 from assets.partitions import batches
 from assets.resources import LedgerStorage
-from ledger.quality import load_suite, validate
+from ledger.quality import SuiteOutcome, load_suite, start_validation, validator_running
 from ledger.stages import QUARANTINE_TABLES
 from ledger.tables import CLEANED_DOCUMENTS, Table
 from ledger.warehouse import Warehouse
@@ -28,6 +29,44 @@ _EXAMPLES = 3  # quarantined documents shown in the check's metadata and the run
 
 def _quarantine_table(table: Table) -> Table | None:
     return next((q for q in QUARANTINE_TABLES if q.name == f"quarantine_{table.name}"), None)
+
+
+# Suites begun by their stage's step once it has written its tables, by (table, batch, Dagster run):
+# the validator process runs them while Dagster records that step and starts the checks' steps.
+_begun: dict[tuple[str, str | None, str], tuple[Future[SuiteOutcome], pl.DataFrame | None]] = {}
+
+
+def begin_suite(
+    table: Table, storage: LedgerStorage, batch: str, run_id: str, id_columns: list[str], derive: Derivation | None
+) -> None:
+    """Starts the suite of `table`'s staged batch in the validator process, whose check (in the same
+    Dagster run and process) takes its result. Without a validator process (a run of the multiprocess
+    executor, whose check runs in another process than its stage) the check runs its suite itself."""
+    if validator_running():
+        _begun[(table.name, batch, run_id)] = _start_suite(table, storage, batch, id_columns, derive)
+
+
+def _start_suite(
+    table: Table, storage: LedgerStorage, batch: str | None, id_columns: list[str], derive: Derivation | None
+) -> tuple[Future[SuiteOutcome], pl.DataFrame | None]:
+    """The suite of `table`'s staged batch, started, and the batch's documents (doc_id, source_name)
+    when a failing row quarantines its document."""
+    frame = storage.warehouse.read_batch(table, batch)
+    if derive is not None:
+        frame = derive(frame, storage.warehouse, batch)
+    documents = None
+    if _quarantine_table(table) is not None:
+        documents = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "source_name"])
+    running = start_validation(
+        frame,
+        load_suite(storage.expectations, table.name),
+        id_columns,
+        documents=None if documents is None else documents.height,
+        quarantine_max_share=storage.quarantine_max_share,
+        docs_root=storage.warehouse.root,
+        run_name=batch,
+    )
+    return running, documents
 
 
 def suite_check(
@@ -54,21 +93,9 @@ def suite_check(
     )
     def _check(context: dg.AssetCheckExecutionContext, storage: LedgerStorage) -> dg.AssetCheckResult:
         batch = context.partition_key if partitioned else None
-        frame = storage.warehouse.read_batch(table, batch)
-        if derive is not None:
-            frame = derive(frame, storage.warehouse, batch)
-        documents = None
-        if quarantine is not None:
-            documents = storage.warehouse.read_batch(CLEANED_DOCUMENTS, batch, columns=["doc_id", "source_name"])
-        outcome = validate(
-            frame,
-            load_suite(storage.expectations, table.name),
-            id_columns,
-            documents=None if documents is None else documents.height,
-            quarantine_max_share=storage.quarantine_max_share,
-            docs_root=storage.warehouse.root,
-            run_name=batch,
-        )
+        begun = _begun.pop((table.name, batch, context.run.run_id), None)
+        running, documents = begun or _start_suite(table, storage, batch, id_columns, derive)
+        outcome = running.result()
         metadata = {
             "rows": outcome.evaluated,
             "expectations_evaluated": len(outcome.expectations),

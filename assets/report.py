@@ -5,8 +5,9 @@ import dagster as dg
 from analysis.report import build_report
 from assets.partitions import batches
 from assets.resources import LedgerStorage
+from ledger.data_docs import index_path
 from ledger.inbox import pending_batches
-from ledger.quality import render_data_docs
+from ledger.quality import start_rendering_data_docs
 
 
 @dg.asset(
@@ -26,8 +27,11 @@ def report(storage: LedgerStorage) -> dg.MaterializeResult:
         return dg.MaterializeResult(
             metadata={"built": False, "reason": f"{len(waiting)} later batches still to publish"}
         )
-    data_docs = render_data_docs(storage.warehouse.root)
-    built = build_report(storage.warehouse, data_docs=data_docs)
+    rendering = start_rendering_data_docs(storage.warehouse.root)
+    # Built while the validator process renders the pages: the report lists the suite runs kept (whose
+    # pages are the ones rendering), linking each page and the index by the path they are written to.
+    built = build_report(storage.warehouse, data_docs=index_path(storage.warehouse.root))
+    data_docs = rendering.result()
     return dg.MaterializeResult(
         metadata={
             "built": True,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 import polars as pl
 
-from assets.checks import Derivation, suite_check
+from assets.checks import Derivation, begin_suite, suite_check
 from assets.partitions import batches
 from assets.reporting import output_metadata, table_asset_args
 from assets.resources import LedgerStorage
@@ -63,6 +63,15 @@ def stage_asset(
         # The stage's frames, written, are read back by the steps that need them: its memory goes back now.
         del frames, frame
         release_freed_memory()
+        for table in stage.outputs:  # checked in the validator process while Dagster records this step
+            begin_suite(
+                table,
+                storage,
+                context.partition_key,
+                context.run.run_id,
+                outputs[table.name].ids,
+                outputs[table.name].derive,
+            )
         yield from results
 
     checks = [suite_check(t, t.name, outputs[t.name].ids, derive=outputs[t.name].derive) for t in stage.outputs]

@@ -14,28 +14,34 @@ quarantined, or more than `quarantine_max_share` of them, is blocked as a whole.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import gc
 import hashlib
+import importlib
+import importlib.util
 import json
 import multiprocessing
 import os
 import re
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+import sys
+import types
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
 from conflict_text.vocabularies import vocabularies
 from ledger import data_docs
-from ledger.memory import release_freed_memory
+from ledger.memory import collection_deferred, end_process, release_freed_memory
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+T = TypeVar("T")
 
 _SAMPLE_ROWS = 10
 # A failing value shown in the UI, the summary or a quarantine reason is cut to this many characters:
@@ -83,6 +89,22 @@ def _context():
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.data_sources.add_pandas("staged_tables")
     return context
+
+
+def _validation_definition(context, suite_definition: dict):
+    """The suite's validation definition in `context`, registered (suite, asset, batch definition)
+    on first use."""
+    import great_expectations as gx
+
+    # Keyed by content too: a suite edited while the process lives is registered afresh.
+    digest = hashlib.sha1(json.dumps(suite_definition, sort_keys=True).encode()).hexdigest()[:12]
+    name = f"{suite_definition['name']}-{digest}"
+    if name not in {s.name for s in context.suites.all()}:
+        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=suite_definition["expectations"]))
+        asset = context.data_sources.get("staged_tables").add_dataframe_asset(name)
+        batch = asset.add_batch_definition_whole_dataframe(name)
+        context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    return context.validation_definitions.get(name)
 
 
 def _name(config) -> str:
@@ -154,16 +176,21 @@ _validator: ProcessPoolExecutor | None = None
 
 
 @contextlib.contextmanager
-def validator_process() -> Iterator[None]:
+def validator_process(expectations_dir: Path | None = None) -> Iterator[None]:
     """Runs every suite of the block in a process of its own, which starts importing GX at once.
 
     Importing GX takes seconds, most of a small run's fixed cost. Started before the run imports
     Dagster and runs its first stages, the import proceeds on the other core meanwhile, and
-    the first check finds GX ready. A fresh interpreter (spawn), not a fork: it inherits no thread
-    pool of Polars or Arrow in an unknown state.
+    the first check finds GX ready, with every suite of `expectations_dir` registered. A fresh
+    interpreter (spawn), not a fork: it inherits no thread pool of Polars or Arrow in an unknown state.
     """
     global _validator
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_validator) as pool:
+    with ProcessPoolExecutor(
+        1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_validator,
+        initargs=(expectations_dir,),
+    ) as pool:
         pool.submit(int)  # starts the process (and its import) now, not at the first check
         _validator = pool
         try:
@@ -172,13 +199,49 @@ def validator_process() -> Iterator[None]:
             _validator = None
 
 
-def _start_validator() -> None:
-    """The validator process's start: GX imported and its context made, then every object made so
-    far moved out of the garbage collector's reach. The collection after each suite
-    (`_validate_and_release`) would otherwise walk all of GX's, about 280,000: 0.1-0.2 s a suite,
-    a dozen suites a batch, while the run waits."""
-    _context()
-    gc.freeze()
+# Modules GX imports for what no suite of expectations/ uses: a KL-divergence expectation, its altair
+# chart and the distribution tests (scipy.stats). They are a third of GX's import (1 s of CPU of 2.7 s),
+# which is on the critical path of a small run: the validator imports them on first use instead.
+IMPORTED_ON_FIRST_USE = ("scipy.stats", "altair")
+
+
+class _ImportedOnFirstUse(types.ModuleType):
+    """Holds the place in sys.modules of a module not imported yet: `import m` and `from package
+    import m` give this, and the first attribute asked of it imports the real module, which answers
+    from then on."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _import_on_first_use(names: tuple[str, ...]) -> None:
+    for name in names:
+        if name not in sys.modules and (spec := importlib.util.find_spec(name)) is not None:
+            module = _ImportedOnFirstUse(name)
+            module.__spec__ = spec  # what the import system asks of a module it finds in sys.modules
+            sys.modules[name] = module
+
+
+def validator_running() -> bool:
+    """Whether this process runs its suites in a validator process (inside `validator_process()`)."""
+    return _validator is not None
+
+
+def _start_validator(expectations_dir: Path | None) -> None:
+    """The validator process's start: GX's context, every suite registered before the first check
+    asks for one, and two things that only a process living as long as a run and ended by its pool can do."""
+    _import_on_first_use(IMPORTED_ON_FIRST_USE)
+    # What GX builds here (about 280,000 objects) lives as long as the process: frozen, it is not walked
+    # by the full collection after each suite (`_validate_and_release`), which then costs what that suite
+    # made, not 0.1-0.2 s a suite, a dozen suites a batch, while the run waits.
+    with collection_deferred():
+        context = _context()
+        for path in sorted(Path(expectations_dir).glob("*.json")) if expectations_dir else []:
+            _validation_definition(context, json.loads(path.read_text("utf-8")))
+    # Its pool ends it once the run is done with it, and waits: it ends without the interpreter's teardown.
+    atexit.register(end_process, 0)
 
 
 # The keyword arguments by which an expectation names the columns it reads.
@@ -219,11 +282,38 @@ def validate(
     Inside `validator_process()` the suite runs in that process (the frame goes to it as Arrow IPC).
     Only the columns the suite reads go there, and into GX's pandas frame, which copies them.
     """
+    return start_validation(
+        frame, suite_definition, id_columns, documents, quarantine_max_share, docs_root, run_name
+    ).result()
+
+
+def start_validation(
+    frame: pl.DataFrame,
+    suite_definition: dict,
+    id_columns: list[str],
+    documents: int | None = None,
+    quarantine_max_share: float = 0.0,
+    docs_root: Path | None = None,
+    run_name: str | None = None,
+) -> Future[SuiteOutcome]:
+    """`validate`, begun: inside `validator_process()` the suite runs there while the caller goes
+    on; without one it runs here, and the future is done when this returns."""
     frame = frame.select(suite_columns(suite_definition, frame.columns, id_columns))
     arguments = (frame, suite_definition, id_columns, documents, quarantine_max_share, docs_root, run_name)
+    return _begin(_validate_and_release, _validate, *arguments)
+
+
+def _begin(in_validator: Callable[..., T], here: Callable[..., T], *arguments) -> Future[T]:
+    """`in_validator(*arguments)` submitted to the validator process inside `validator_process()`;
+    else `here(*arguments)` run now, its result (or error) in a future already done."""
     if _validator is not None:
-        return _validator.submit(_validate_and_release, *arguments).result()
-    return _validate(*arguments)
+        return _validator.submit(in_validator, *arguments)
+    done: Future[T] = Future()
+    try:
+        done.set_result(here(*arguments))
+    except Exception as error:  # raised where the result is asked for, as from the validator process
+        done.set_exception(error)
+    return done
 
 
 def _validate_and_release(*arguments) -> SuiteOutcome:
@@ -244,19 +334,10 @@ def _validate(
     docs_root: Path | None,
     run_name: str | None,
 ) -> SuiteOutcome:
-    import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
     context = _context()
-    # Keyed by content too: a suite edited while the process lives is registered afresh.
-    digest = hashlib.sha1(json.dumps(suite_definition, sort_keys=True).encode()).hexdigest()[:12]
-    name = f"{suite_definition['name']}-{digest}"
-    if name not in {s.name for s in context.suites.all()}:
-        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=suite_definition["expectations"]))
-        asset = context.data_sources.get("staged_tables").add_dataframe_asset(name)
-        batch = asset.add_batch_definition_whole_dataframe(name)
-        context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-    definition = context.validation_definitions.get(name)
+    definition = _validation_definition(context, suite_definition)
     parameters = {**{key: list(values) for key, values in vocabularies().items()}}
     result = definition.run(
         batch_parameters={"dataframe": frame.to_pandas()},
@@ -297,13 +378,11 @@ def _validate(
     return outcome
 
 
-def render_data_docs(root: Path) -> Path | None:
-    """Renders the Data Docs pages of the warehouse at `root` still missing, and its index; returns
-    the index (None before any suite ran with docs). Inside `validator_process()`, in that process:
-    this one need not import GX."""
-    if _validator is not None:
-        return _validator.submit(_render_data_docs_here, root).result()
-    return _render_data_docs_here(root)
+def start_rendering_data_docs(root: Path) -> Future[Path | None]:
+    """Renders the Data Docs pages of the warehouse at `root` still missing, and its index; the future
+    gives the index (None before any suite ran with docs). Inside `validator_process()`, in that
+    process, while the caller goes on: this one need not import GX."""
+    return _begin(_render_data_docs_here, _render_data_docs_here, root)
 
 
 def _render_data_docs_here(root: Path) -> Path | None:

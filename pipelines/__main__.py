@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import shutil
 import signal
@@ -214,6 +215,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from conflict_text.gazetteer import load_gazetteer
+    from ledger.memory import collection_deferred
     from ledger.quality import validator_process
     from ledger.warehouse import Warehouse
     from ledger.work import Work, run_once
@@ -231,15 +233,20 @@ def _run(args: argparse.Namespace) -> int:
 
     def execute_with_dagster(work: Work):  # imported only when there is work: an idle run never pays for it
         _dagster_home(settings)
-        with _stderr_into(log), validator_process():  # GX imports on the other core while Dagster does here
-            import dagster as dg
+        # GX imports on the other core while Dagster does here
+        with _stderr_into(log), validator_process(Path(settings.expectations_dir)), contextlib.ExitStack() as stack:
+            # Frozen for the run: `main` called in a process that goes on (a test, a script) leaves it.
+            stack.callback(gc.unfreeze)
+            with collection_deferred():  # imports, the instance, the definitions (built on import)
+                import dagster as dg
 
-            from assets.resources import LedgerStorage
-            from pipelines.run_log import sqlite_flushed_at_checkpoints
-            from pipelines.runner import execute
+                from assets.resources import LedgerStorage
+                from pipelines.run_log import sqlite_flushed_at_checkpoints
+                from pipelines.runner import execute
 
-            with sqlite_flushed_at_checkpoints(), dg.DagsterInstance.get() as instance:
-                return execute(work, LedgerStorage(**asdict(settings)), instance)
+                stack.enter_context(sqlite_flushed_at_checkpoints())
+                instance = stack.enter_context(dg.DagsterInstance.get())
+            return execute(work, LedgerStorage(**asdict(settings)), instance)
 
     summary = run_once(
         Path(settings.inbox_dir),
@@ -294,4 +301,6 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from ledger.memory import end_process
+
+    end_process(main())

@@ -5,6 +5,7 @@ import json
 import polars as pl
 import pytest
 
+from ledger import quality
 from ledger.quality import load_suite, validate, validator_process
 from ledger.settings import PROJECT_ROOT
 
@@ -90,9 +91,29 @@ def test_the_validator_process_gives_what_this_process_gives():
     suite = load_suite(PROJECT_ROOT / "expectations", "entity_mentions")
     frame = _mentions(["d1", "d1", "d2", "d3"], ["weapon", "weapon", "location", "person"])
     here = validate(frame, suite, ["mention_id", "doc_id"], documents=4, quarantine_max_share=0.5)
-    with validator_process():
+    with validator_process(PROJECT_ROOT / "expectations"):
+        registered = quality._validator.submit(_registered_suites).result()
         there = validate(frame, suite, ["mention_id", "doc_id"], documents=4, quarantine_max_share=0.5)
+        first_use = quality._validator.submit(_scipy_stats_on_first_use).result()
     assert there == here and {q["doc_id"] for q in there.quarantined} == {"d1"}
+    # Every suite was registered as the process started, before the first check asked for one.
+    assert registered == sorted(p.stem for p in SUITES)
+    # GX and the suites ran without importing scipy.stats, which its first use imports for real.
+    assert first_use == ("_ImportedOnFirstUse", "module", 0.693)
+
+
+def _registered_suites() -> list[str]:
+    return sorted(s.name.rsplit("-", 1)[0] for s in quality._context().suites.all())
+
+
+def _scipy_stats_on_first_use() -> tuple[str, str, float]:
+    import sys
+
+    from scipy import stats
+
+    before = type(sys.modules["scipy.stats"]).__name__
+    entropy = round(float(stats.entropy([0.5, 0.5])), 3)
+    return before, type(sys.modules["scipy.stats"]).__name__, entropy
 
 
 def test_quarantining_more_than_the_share_or_every_document_blocks_the_batch():

@@ -12,7 +12,7 @@ from analysis.labels import label, vocabulary_labels
 from conflict_text.vocabularies import vocabularies
 from ledger import data_docs
 from ledger.data_docs import OFFLINE, SITE_DIR, index_path, latest_runs, offline
-from ledger.quality import _context, render_data_docs, validate
+from ledger.quality import _context, start_rendering_data_docs, validate
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 
@@ -111,7 +111,7 @@ def test_each_suite_run_gets_a_data_docs_page_with_its_failing_rows(tmp_path):
     passing = {k: v[:1] for k, v in MENTIONS.items()}
     passed = validate(pl.DataFrame(passing), SUITE, ["mention_id"], docs_root=tmp_path, run_name="b2")
     assert passed.passed and not passed.data_docs_page.exists()  # rendered with the run's others, by the report
-    assert render_data_docs(tmp_path) == index_path(tmp_path)
+    assert start_rendering_data_docs(tmp_path).result() == index_path(tmp_path)
     assert passed.data_docs_page.exists()
     index = index_path(tmp_path).read_text("utf-8")
     assert all(p.data_docs_page.relative_to(tmp_path / "data_docs").as_posix() in index for p in (failed, passed))
@@ -132,7 +132,7 @@ def test_more_pending_runs_than_the_index_lists_render_the_latest(tmp_path, monk
 
 
 def test_no_data_docs_before_any_suite_ran(tmp_path):
-    assert render_data_docs(tmp_path) is None
+    assert start_rendering_data_docs(tmp_path).result() is None
 
 
 # A resource a page loads (a script, style sheet, image or icon), not a link a reader may follow.

@@ -1,6 +1,11 @@
 """The whole graph on the seeds, into a temporary warehouse, read back through the analysts' views."""
 
+import sys
+
 import pytest
+
+from assets import checks
+from ledger.quality import validator_process
 
 SEED_002 = "002_ccd135a118f501bf.txt"
 
@@ -12,6 +17,27 @@ def test_first_run_publishes_every_seed(seeded):
     assert summary.batches[0].checks_failed == []
     assert seeded.query("SELECT count(*) FROM documents") == [(5,)]
     assert seeded.query("SELECT count(*) FROM rejected_documents") == [(0,)]
+
+
+def test_each_check_takes_the_suite_its_stage_began(ledger, monkeypatch):
+    # With a validator process (as `make run` has), a stage's step begins its tables' suites there; a
+    # check that did not find its own would start it again.
+    started = []  # (table, the function that started its suite)
+    start = checks._start_suite
+
+    def recorded(table, *rest):
+        started.append((table.name, sys._getframe(1).f_code.co_name))
+        return start(table, *rest)
+
+    monkeypatch.setattr(checks, "_start_suite", recorded)
+    with validator_process(ledger.storage.expectations):
+        summary = ledger.run()
+    assert summary.ok, summary.lines()
+    tables = [table for table, _ in started]
+    assert len(tables) == len(set(tables)) and {"entity_mentions", "casualty_figures"} <= set(tables)
+    # Only the gazetteer's check, whose asset is no stage, started its own.
+    assert [table for table, caller in started if caller != "begin_suite"] == ["gazetteer_entities"]
+    assert checks._begun == {}
 
 
 def test_killed_toll_with_its_breakdown(seeded):
