@@ -167,9 +167,18 @@ def _data_named_by(source: str, reads_gazetteer: bool) -> set[Path]:
     return named
 
 
-@cache
+# What stage_files found in this process, or adopted from an earlier one.
+_STAGE_FILES: dict[str, tuple[str, ...]] = {}
+
+
 def stage_files(stage: str) -> tuple[str, ...]:
     """The files under conflict_text/ that `stage`'s code version hashes: the modules it runs and their data."""
+    if stage not in _STAGE_FILES:
+        _STAGE_FILES[stage] = _find_stage_files(stage)
+    return _STAGE_FILES[stage]
+
+
+def _find_stage_files(stage: str) -> tuple[str, ...]:
     spec = STAGE[stage]
     modules, todo = set(), {_module_file(m) for m in spec.text_modules}
     while todo:
@@ -179,6 +188,23 @@ def stage_files(stage: str) -> tuple[str, ...]:
             todo |= {_module_file(m) for m in _imports(path)}
     data = set().union(*(_data_named_by(p.read_text("utf-8"), spec.reads_gazetteer) for p in modules))
     return tuple(sorted(p.relative_to(_TEXT).as_posix() for p in modules | data))
+
+
+def text_sources() -> list[list]:
+    """Every file under conflict_text/ (bytecode caches aside) as its path, size and modification time:
+    all that stage_files reads, so that while these are unchanged its answers are too."""
+    files = (p for p in _TEXT.rglob("*") if "__pycache__" not in p.parts)
+    return sorted([p.relative_to(_TEXT).as_posix(), (st := p.stat()).st_size, st.st_mtime_ns] for p in files)
+
+
+def all_stage_files() -> dict[str, tuple[str, ...]]:
+    """stage_files of every extracting stage (parsing every module they import: ~0.15 s of CPU)."""
+    return {s.name: stage_files(s.name) for s in PIPELINE if s.extracts}
+
+
+def adopt_stage_files(found: dict[str, list[str]]) -> None:
+    """Takes what all_stage_files gave for the same text_sources (e.g. in an earlier run) as this process's."""
+    _STAGE_FILES.update((stage, tuple(files)) for stage, files in found.items())
 
 
 @cache

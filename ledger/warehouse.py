@@ -5,6 +5,7 @@ Layout under the warehouse root (hive-style folders per table and batch):
     batches/batch=K/plan.parquet          what the planner decided batch K will process
     ledger.parquet                        the plans summed up: the latest row per inbox file
     .catalog-facts.json                   the catalog's publication and row counts, for the file they were read from
+    .stage-files.json                     the files each stage's code version hashes, for the conflict_text/ they were found in
     staging/<table>/batch=K/data.parquet  written by the assets, audited by the checks
     lake/<table>/batch=K/<pub>.parquet    promoted after every check passed (write-audit-publish); the
                                           incidents, by the batch that founded them
@@ -36,11 +37,12 @@ import duckdb
 import polars as pl
 
 from ledger.catalog import view_statements
-from ledger.stages import DOCUMENT_TABLES
+from ledger.stages import DOCUMENT_TABLES, adopt_stage_files, all_stage_files, text_sources
 from ledger.tables import Table
 
 CATALOG_NAME = "conflict.duckdb"
 _CATALOG_FACTS = ".catalog-facts.json"  # what the run summary reads of the catalog, for the catalog file it read
+_STAGE_FILES = ".stage-files.json"  # ledger.stages.all_stage_files, for the text_sources it was found in
 _KEEP_PUBLICATIONS = 2  # the current one and the one before, for readers holding an old catalog
 # Temporary files of atomic writes take seconds; one this old was left by a killed process.
 _LEFTOVER_AGE_SECONDS = 600
@@ -334,6 +336,20 @@ class Warehouse:
                 facts[name] = compute(con)
             write_text_atomically(json.dumps(facts, ensure_ascii=False), facts_path)
         return facts[name]
+
+    def remember_stage_files(self) -> None:
+        """The files each stage's code version hashes, read from beside the catalog when they were found for
+        the same conflict_text/ files (paths, sizes, times), else found and written there: a run with
+        nothing new, which compares every published batch's versions with the current ones, parses no
+        module (0.15 s of CPU)."""
+        path, sources = self.root / _STAGE_FILES, text_sources()
+        remembered = {}
+        with contextlib.suppress(OSError, ValueError):
+            remembered = json.loads(path.read_text("utf-8"))
+        if remembered.get("sources") == sources:
+            adopt_stage_files(remembered["stage_files"])
+        else:
+            write_text_atomically(json.dumps({"sources": sources, "stage_files": all_stage_files()}), path)
 
     def recover(self) -> list[str]:
         """Repairs what a killed run can leave behind; returns what it did.

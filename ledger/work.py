@@ -38,6 +38,7 @@ def find_work(
     settle_seconds: float = 0.0,
 ) -> Work:
     warehouse.recover()
+    warehouse.remember_stage_files()
     plan = plan_batch(inbox, warehouse, settle_seconds=settle_seconds)
     publication = warehouse.current_publication()
     pending = pending_batches(warehouse)

@@ -7,12 +7,15 @@ modules' sources give.
 """
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
 
 from conflict_text.gazetteer import DATA_DIR as GAZETTEER_DIR
+from ledger import stages
 from ledger.stages import STAGES, stage_files
+from ledger.warehouse import Warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = ROOT / "conflict_text"
@@ -79,3 +82,36 @@ def test_a_stages_code_version_covers_what_it_runs(stage):
     data = {name for module in modules for name in _data_files_named_by(module)}
     assert modules, "the stage's asset module imports no text logic"
     assert modules | data <= covered, f"not in {stage}'s code version: {sorted((modules | data) - covered)}"
+
+
+@pytest.fixture
+def fresh_stage_files(monkeypatch):
+    """This process's stage files forgotten for the test, and its code versions after it."""
+    monkeypatch.setattr(stages, "_STAGE_FILES", {})
+    yield
+    stages.code_version.cache_clear()
+
+
+def test_a_warehouse_remembers_stage_files_for_the_same_sources_only(tmp_path, fresh_stage_files):
+    warehouse = Warehouse(tmp_path)
+    warehouse.remember_stage_files()
+    remembered_path = tmp_path / ".stage-files.json"
+    remembered = json.loads(remembered_path.read_text("utf-8"))
+    found = {stage: list(files) for stage, files in stages.all_stage_files().items()}
+    assert remembered["stage_files"] == found
+    assert remembered["sources"] == stages.text_sources()
+
+    # Read back, not found again, while conflict_text/ is unchanged: a marker written into the file shows.
+    remembered["stage_files"]["figures"] = [*found["figures"], "marker.py"]
+    remembered_path.write_text(json.dumps(remembered), "utf-8")
+    stages._STAGE_FILES.clear()
+    warehouse.remember_stage_files()
+    assert stages.stage_files("figures")[-1] == "marker.py"
+
+    # A source file whose size or time differs: found again, and written for the new sources.
+    remembered["sources"][0][1] += 1
+    remembered_path.write_text(json.dumps(remembered), "utf-8")
+    stages._STAGE_FILES.clear()
+    warehouse.remember_stage_files()
+    assert stages.stage_files("figures") == tuple(found["figures"])
+    assert json.loads(remembered_path.read_text("utf-8")) == {"sources": stages.text_sources(), "stage_files": found}
