@@ -263,28 +263,9 @@ def suite_columns(suite_definition: dict, columns: list[str], id_columns: list[s
     return [c for c in columns if c in read]
 
 
-def validate(
-    frame: pl.DataFrame,
-    suite_definition: dict,
-    id_columns: list[str],
-    documents: int | None = None,
-    quarantine_max_share: float = 0.0,
-    docs_root: Path | None = None,
-    run_name: str | None = None,
-) -> SuiteOutcome:
-    """Runs one suite on `frame`; failing expectations come back with sample failing rows by id.
-
-    Rows failing a row-level expectation quarantine their documents (out of `documents` in the
-    batch), unless that would quarantine every document or more than `quarantine_max_share` of
-    them: then those failures block the batch, as batch-level ones always do. With `docs_root` (a
-    warehouse), the run, named `run_name` (its batch), gets its Data Docs page there (ledger/data_docs.py).
-
-    Inside `validator_process()` the suite runs in that process (the frame goes to it as Arrow IPC).
-    Only the columns the suite reads go there, and into GX's pandas frame, which copies them.
-    """
-    return start_validation(
-        frame, suite_definition, id_columns, documents, quarantine_max_share, docs_root, run_name
-    ).result()
+def validate(*arguments, **keywords) -> SuiteOutcome:
+    """`start_validation`, waited for: the suite's outcome."""
+    return start_validation(*arguments, **keywords).result()
 
 
 def start_validation(
@@ -296,8 +277,17 @@ def start_validation(
     docs_root: Path | None = None,
     run_name: str | None = None,
 ) -> Future[SuiteOutcome]:
-    """`validate`, begun: inside `validator_process()` the suite runs there while the caller goes
-    on; without one it runs here, and the future is done when this returns."""
+    """Runs one suite on `frame`; failing expectations come back with sample failing rows by id.
+
+    Rows failing a row-level expectation quarantine their documents (out of `documents` in the
+    batch), unless that would quarantine every document or more than `quarantine_max_share` of
+    them: then those failures block the batch, as batch-level ones always do. With `docs_root` (a
+    warehouse), the run, named `run_name` (its batch), gets its Data Docs page there (ledger/data_docs.py).
+
+    Inside `validator_process()` the suite runs in that process (the frame goes to it as Arrow IPC)
+    while the caller goes on; without one it runs here, and the future is done when this returns.
+    Only the columns the suite reads go there, and into GX's pandas frame, which copies them.
+    """
     frame = frame.select(suite_columns(suite_definition, frame.columns, id_columns))
     arguments = (frame, suite_definition, id_columns, documents, quarantine_max_share, docs_root, run_name)
     return _begin(_validate_and_release, _validate, *arguments)
