@@ -104,6 +104,8 @@ def test_asset_checks_are_shown_with_their_result(webserver, browser):
     assert "expectations_evaluated" in text and "expectations_passed" in text
     _show_markdown(browser, "expectations")
     dialog = _dialog(browser)
+    # The dialog opens before its markdown renders: on a loaded machine it was read empty.
+    WebDriverWait(browser, 30).until(lambda d: "passed: " in dialog.text)
     ran = [line for line in dialog.text.splitlines() if line.startswith("passed: ")]
     assert any("expect_column_values_to_not_be_null" in line for line in ran) and len(ran) > 3
     dialog.find_element(By.XPATH, ".//button[normalize-space()='Close']").click()
