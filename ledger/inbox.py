@@ -74,8 +74,9 @@ def sha256_of(path: Path) -> str:
 class _Listing:
     """The regular files below the inbox (hidden files and folders skipped), links reported, never followed,
     as four columns: names in name order, each folder's own files before its subfolders' (os.walk's
-    order). Filled folder by folder, with os.scandir and one lstat per file, no object per file. Every file is statted: a file rewritten in place changes neither its name nor its
-    folder's time, only its own size or time. With pathlib's parsing and a second lstat per file, listing
+    order). Filled folder by folder, with os.scandir and one lstat per file, no object per file. Every
+    file is statted: a file rewritten in place changes neither its name nor its folder's time, only its
+    own size or time. With pathlib's parsing and a second lstat per file, listing
     100,000 files took 1.8 s; with an object per file, 0.46 s; as columns, 0.25 s (of which the lstats
     themselves take most)."""
 

@@ -53,6 +53,14 @@ _LEFTOVER_AGE_SECONDS = 600
 DUCKDB_MEMORY_LIMIT = "256MB"
 
 
+def _remembered(path: Path) -> dict:
+    """What the warehouse wrote at `path` to spare a later run some work; {} when there is none or it
+    cannot be read, which costs only that work again."""
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads(path.read_text("utf-8"))
+    return {}
+
+
 def write_parquet_atomically(frame: pl.DataFrame, path: Path, metadata: dict[str, str] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
@@ -326,9 +334,7 @@ class Warehouse:
         facts_path = self.root / _CATALOG_FACTS
         stat = self.catalog_path.stat()
         identity = [stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size]
-        facts = {}
-        with contextlib.suppress(OSError, ValueError):
-            facts = json.loads(facts_path.read_text("utf-8"))
+        facts = _remembered(facts_path)
         if facts.get("catalog") != identity:
             facts = {"catalog": identity}
         if name not in facts:
@@ -343,9 +349,7 @@ class Warehouse:
         nothing new, which compares every published batch's versions with the current ones, parses no
         module (0.15 s of CPU)."""
         path, sources = self.root / _STAGE_FILES, text_sources()
-        remembered = {}
-        with contextlib.suppress(OSError, ValueError):
-            remembered = json.loads(path.read_text("utf-8"))
+        remembered = _remembered(path)
         if remembered.get("sources") == sources:
             adopt_stage_files(remembered["stage_files"])
         else:
